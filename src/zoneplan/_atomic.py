@@ -1,0 +1,147 @@
+"""Atomic file output: a file is either written whole or left exactly as it was."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from zoneplan.errors import OutputError
+
+
+def check_output_path(path: str | os.PathLike[str]) -> Path:
+    """
+    Check that `path` can be written, before any work is done.
+
+    Parameters
+    ----------
+    path
+        The output file.
+
+    Returns
+    -------
+    path
+        The path as a `Path`.
+
+    Raises
+    ------
+    OutputError
+        If the path is a folder, its folder is missing, or the folder is not writable.
+    """
+    out = Path(path)
+    if out.is_dir():
+        msg = f"{out}: is a folder; give a file name, for example {out / 'map.html'}"
+        raise OutputError(msg)
+    folder = out.parent if str(out.parent) else Path()
+    if not folder.is_dir():
+        msg = f"{out}: the folder {folder} does not exist; create it first or choose another --out"
+        raise OutputError(msg)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        msg = f"{out}: the folder {folder} is not writable; choose another --out"
+        raise OutputError(msg)
+    return out
+
+
+@contextlib.contextmanager
+def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[str]] | Iterator[IO[bytes]]:
+    """
+    Open a temporary file beside `path` and move it over `path` only on success.
+
+    If the block raises, the temporary file is removed and an existing `path` is
+    left exactly as it was.
+
+    Parameters
+    ----------
+    path
+        The final output file.
+    mode
+        ``"w"`` for UTF-8 text or ``"wb"`` for bytes.
+
+    Yields
+    ------
+    file
+        The open temporary file.
+    """
+    out = check_output_path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent or ".")
+    try:
+        if "b" in mode:
+            with os.fdopen(fd, mode) as fh:
+                yield fh
+        else:
+            with os.fdopen(fd, mode, encoding="utf-8", newline="") as fh:
+                yield fh
+        _keep_mode(out, tmp)
+        os.replace(tmp, out)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> Path:
+    """
+    Write `data` to `path` atomically.
+
+    Parameters
+    ----------
+    path
+        The output file.
+    data
+        Text (written as UTF-8) or bytes.
+
+    Returns
+    -------
+    path
+        The written path.
+    """
+    mode = "wb" if isinstance(data, bytes) else "w"
+    with atomic_open(path, mode) as fh:
+        fh.write(data)  # type: ignore[arg-type]
+    return Path(path)
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str], suffix: str = "") -> Iterator[Path]:
+    """
+    Give a temporary path beside `path` for writers that need a file name (GDAL).
+
+    The temporary file is moved over `path` when the block succeeds and removed
+    when it fails.
+
+    Parameters
+    ----------
+    path
+        The final output file.
+    suffix
+        Suffix of the temporary name, for writers that pick a driver from it.
+
+    Yields
+    ------
+    tmp
+        The temporary path; it does not exist yet.
+    """
+    out = check_output_path(path)
+    folder = tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent or ".")
+    tmp = Path(folder) / (out.stem + (suffix or out.suffix))
+    try:
+        yield tmp
+        _keep_mode(out, str(tmp))
+        os.replace(tmp, out)
+    finally:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _keep_mode(out: Path, tmp: str) -> None:
+    """Give the new file the permissions an ordinary new file would get (mkstemp uses 0600)."""
+    if out.exists():
+        os.chmod(tmp, out.stat().st_mode & 0o777)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
