@@ -1,0 +1,622 @@
+"""
+VN-2000 coordinate reference systems and the pinned VN-2000 ↔ WGS 84 transformation.
+
+Vietnamese cadastral and planning documents measure in VN-2000 (Decision
+83/2000/QĐ-TTg) on a provincial 3° transverse Mercator zone with scale factor
+k0 = 0.9999 (Circular 973/2001/TT-TCĐC). Hai Phong uses the central meridian
+105°45' (EPSG:9210); the former Hải Dương part of the merged city uses 105°30'
+(EPSG:9209).
+
+The datum shift is the seven-parameter Helmert transformation of Decision
+05/2007/QĐ-BTNMT, coordinate frame convention. It is written here as an explicit
+PROJ pipeline so that results never depend on which transformation PROJ would
+pick from its database (PROJ also knows EPSG:5194, a Mekong-delta set that is
+wrong for Hai Phong by about a metre). With these parameters the pipeline is the
+same operation as EPSG:6960 "VN-2000 to WGS 84 (2)"; the tests check that.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Final, TypeAlias
+
+import numpy as np
+import shapely
+
+import pyproj
+
+from zoneplan.errors import CRSError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+CRSLike: TypeAlias = str | int | pyproj.CRS
+
+#: Decision 05/2007/QĐ-BTNMT: VN-2000 → WGS 84, coordinate frame rotation.
+#: Translations in metres, rotations in arc-seconds, scale in parts per million.
+HELMERT_05_2007: Final[dict[str, float]] = {
+    "x": -191.90441429,
+    "y": -39.30318279,
+    "z": -111.45032835,
+    "rx": -0.00928836,
+    "ry": 0.01975479,
+    "rz": -0.00427372,
+    "s": 0.252906278,
+}
+
+#: Supported central meridians (degrees) of VN-2000 TM-3 and their EPSG codes.
+TM3_EPSG: Final[dict[float, int]] = {
+    105.75: 9210,  # Hai Phong (before the 2025 merger)
+    105.5: 9209,  # former Hải Dương province, part of Hai Phong since 1 July 2025
+}
+
+#: Scale factor on the central meridian of the provincial TM-3 zones.
+TM3_K0: Final[float] = 0.9999
+
+#: The EPSG code of the VN-2000 geographic CRS.
+VN2000_GEOGRAPHIC_EPSG: Final[int] = 4756
+
+_VN2000_DATUM = "Vietnam 2000"
+_WGS84_A = 6378137.0
+_WGS84_F = 1 / 298.257223563
+
+
+def check_meridian(meridian: float) -> float:
+    """
+    Check that `meridian` is a supported VN-2000 TM-3 central meridian.
+
+    Parameters
+    ----------
+    meridian
+        Central meridian in decimal degrees.
+
+    Returns
+    -------
+    meridian
+        The meridian as a float key of `TM3_EPSG`.
+
+    Raises
+    ------
+    CRSError
+        If the meridian is not 105.75 (EPSG:9210) or 105.5 (EPSG:9209).
+    """
+    for known in TM3_EPSG:
+        if math.isclose(float(meridian), known, abs_tol=1e-9):
+            return known
+    choices = ", ".join(f"{m} (EPSG:{c})" for m, c in TM3_EPSG.items())
+    msg = (
+        f"VN-2000 TM-3 central meridian {meridian!r} is not supported; "
+        f"use one of {choices}"
+    )
+    raise CRSError(msg)
+
+
+def vn2000_tm3_crs(meridian: float = 105.75) -> pyproj.CRS:
+    """
+    Return the VN-2000 / TM-3 projected CRS for a central meridian.
+
+    Parameters
+    ----------
+    meridian
+        Central meridian in degrees: 105.75 (Hai Phong) or 105.5 (former Hải Dương).
+
+    Returns
+    -------
+    crs
+        EPSG:9210 or EPSG:9209.
+
+    Raises
+    ------
+    CRSError
+        If the meridian is not supported.
+
+    Examples
+    --------
+    >>> vn2000_tm3_crs().to_epsg()
+    9210
+    >>> vn2000_tm3_crs(105.5).name
+    'VN-2000 / TM-3 105-30'
+    """
+    return pyproj.CRS.from_epsg(TM3_EPSG[check_meridian(meridian)])
+
+
+def helmert_step() -> str:
+    """
+    Return the PROJ Helmert step VN-2000 → WGS 84 of Decision 05/2007/QĐ-BTNMT.
+
+    Returns
+    -------
+    step
+        ``+proj=helmert ... +convention=coordinate_frame`` (geocentric, metres).
+    """
+    params = " ".join(f"+{k}={v!r}" for k, v in HELMERT_05_2007.items())
+    return f"+proj=helmert {params} +convention=coordinate_frame"
+
+
+def wgs84_to_vn2000_pipeline(meridian: float = 105.75) -> str:
+    """
+    Return the PROJ pipeline WGS 84 lon/lat (degrees) → VN-2000 TM-3 easting/northing (m).
+
+    The ellipsoidal height is kept through the datum shift (push/pop) as PROJ
+    does for 2D transformations.
+
+    Parameters
+    ----------
+    meridian
+        Central meridian of the TM-3 zone, 105.75 or 105.5.
+
+    Returns
+    -------
+    pipeline
+        A PROJ pipeline string.
+
+    Raises
+    ------
+    CRSError
+        If the meridian is not supported.
+    """
+    lon_0 = check_meridian(meridian)
+    return (
+        "+proj=pipeline "
+        "+step +proj=unitconvert +xy_in=deg +xy_out=rad "
+        "+step +proj=push +v_3 "
+        "+step +proj=cart +ellps=WGS84 "
+        f"+step +inv {helmert_step()} "
+        "+step +inv +proj=cart +ellps=WGS84 "
+        "+step +proj=pop +v_3 "
+        f"+step +proj=tmerc +lat_0=0 +lon_0={lon_0!r} +k={TM3_K0!r} "
+        "+x_0=500000 +y_0=0 +ellps=WGS84"
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def wgs84_to_vn2000_transformer(meridian: float = 105.75) -> pyproj.Transformer:
+    """
+    Return the pinned transformer WGS 84 lon/lat → VN-2000 TM-3 easting/northing.
+
+    Its inverse direction (``direction="INVERSE"``) goes back to WGS 84 lon/lat.
+
+    Parameters
+    ----------
+    meridian
+        Central meridian of the TM-3 zone, 105.75 or 105.5.
+
+    Returns
+    -------
+    transformer
+        A pyproj Transformer built from `wgs84_to_vn2000_pipeline`.
+
+    Raises
+    ------
+    CRSError
+        If the meridian is not supported.
+
+    Examples
+    --------
+    Nam Đồ Sơn berths 1-2 (FACTS section 6):
+
+    >>> t = wgs84_to_vn2000_transformer()
+    >>> e, n = t.transform(106.770, 20.632)
+    >>> round(e, 2), round(n, 2)
+    (606105.05, 2282548.31)
+    """
+    return pyproj.Transformer.from_pipeline(wgs84_to_vn2000_pipeline(meridian))
+
+
+@functools.lru_cache(maxsize=2)
+def _vn2000_geographic_shift() -> pyproj.Transformer:
+    """Return the pinned Helmert shift VN-2000 lon/lat → WGS 84 lon/lat (degrees)."""
+    pipeline = (
+        "+proj=pipeline "
+        "+step +proj=unitconvert +xy_in=deg +xy_out=rad "
+        "+step +proj=push +v_3 "
+        "+step +proj=cart +ellps=WGS84 "
+        f"+step {helmert_step()} "
+        "+step +inv +proj=cart +ellps=WGS84 "
+        "+step +proj=pop +v_3 "
+        "+step +proj=unitconvert +xy_in=rad +xy_out=deg"
+    )
+    return pyproj.Transformer.from_pipeline(pipeline)
+
+
+def wgs84_to_vn2000(
+    lon: np.ndarray | float, lat: np.ndarray | float, *, meridian: float = 105.75
+) -> tuple[np.ndarray, np.ndarray]:
+    """
+    Transform WGS 84 lon/lat (degrees) to VN-2000 TM-3 easting/northing (metres).
+
+    Parameters
+    ----------
+    lon, lat
+        WGS 84 longitude and latitude in decimal degrees.
+    meridian
+        Central meridian of the TM-3 zone, 105.75 or 105.5.
+
+    Returns
+    -------
+    easting_m, northing_m
+        VN-2000 TM-3 grid coordinates.
+
+    Examples
+    --------
+    >>> e, n = wgs84_to_vn2000(106.770, 20.632)
+    >>> print(f"{float(e):.2f} {float(n):.2f}")
+    606105.05 2282548.31
+    """
+    e, n = wgs84_to_vn2000_transformer(meridian).transform(lon, lat)
+    return np.asarray(e), np.asarray(n)
+
+
+def vn2000_to_wgs84(
+    easting_m: np.ndarray | float, northing_m: np.ndarray | float, *, meridian: float = 105.75
+) -> tuple[np.ndarray, np.ndarray]:
+    """
+    Transform VN-2000 TM-3 easting/northing (metres) to WGS 84 lon/lat (degrees).
+
+    Parameters
+    ----------
+    easting_m, northing_m
+        VN-2000 TM-3 grid coordinates.
+    meridian
+        Central meridian of the TM-3 zone, 105.75 or 105.5.
+
+    Returns
+    -------
+    lon, lat
+        WGS 84 longitude and latitude in decimal degrees.
+
+    Examples
+    --------
+    >>> lon, lat = vn2000_to_wgs84(606105.05, 2282548.31)
+    >>> print(f"{float(lon):.6f} {float(lat):.6f}")
+    106.770000 20.632000
+    """
+    tr = wgs84_to_vn2000_transformer(meridian)
+    lon, lat = tr.transform(easting_m, northing_m, direction="INVERSE")
+    return np.asarray(lon), np.asarray(lat)
+
+
+def require_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries, name: str | None = None) -> pyproj.CRS:
+    """
+    Return the CRS of `gdf`, refusing data without one.
+
+    Parameters
+    ----------
+    gdf
+        A GeoDataFrame or GeoSeries.
+    name
+        Layer name or file for the message; ``gdf.attrs["layer_id"]`` when None.
+
+    Returns
+    -------
+    crs
+        The layer's CRS.
+
+    Raises
+    ------
+    CRSError
+        If the layer has no CRS.
+    """
+    if gdf.crs is None:
+        label = name or gdf.attrs.get("layer_id") or gdf.attrs.get("path") or "the layer"
+        msg = (
+            f"Layer {label!s} has no CRS, so its areas cannot be measured; "
+            "set the CRS it was digitized in, e.g. gdf.set_crs(4326) for lon/lat "
+            "or gdf.set_crs(9210) for VN-2000 / TM-3 105-45"
+        )
+        raise CRSError(msg)
+    return pyproj.CRS.from_user_input(gdf.crs)
+
+
+def is_vn2000(crs: CRSLike) -> bool:
+    """
+    Tell whether a CRS is based on the VN-2000 datum.
+
+    Parameters
+    ----------
+    crs
+        Any CRS pyproj understands.
+
+    Returns
+    -------
+    is_vn2000
+        True for EPSG:4756 and every projected CRS on it (9205–9218, 3405, ...).
+
+    Examples
+    --------
+    >>> is_vn2000(9210), is_vn2000(4326)
+    (True, False)
+    """
+    crs = pyproj.CRS.from_user_input(crs)
+    datum = crs.datum
+    return datum is not None and datum.name == _VN2000_DATUM
+
+
+def _apply(geoms: np.ndarray, func: Callable[[np.ndarray, np.ndarray], tuple]) -> np.ndarray:
+    """Apply a coordinate function ``(x, y) -> (x2, y2)`` to every vertex of `geoms`."""
+
+    def _xy(coords: np.ndarray) -> np.ndarray:
+        if len(coords) == 0:
+            return coords
+        x2, y2 = func(coords[:, 0], coords[:, 1])
+        return np.column_stack([x2, y2])
+
+    return shapely.transform(geoms, _xy)
+
+
+def to_wgs84(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> np.ndarray:
+    """
+    Return the geometries of `gdf` as WGS 84 lon/lat shapely geometries.
+
+    VN-2000 data goes through the pinned Decision 05/2007 Helmert step; data on
+    WGS 84 (lon/lat, UTM, ...) is only unprojected; any other datum uses PROJ's
+    best transformation to EPSG:4326.
+
+    Parameters
+    ----------
+    gdf
+        A GeoDataFrame or GeoSeries with a CRS.
+
+    Returns
+    -------
+    geoms
+        Array of shapely geometries in WGS 84 lon/lat degrees.
+
+    Raises
+    ------
+    CRSError
+        If the layer has no CRS.
+    """
+    crs = require_crs(gdf)
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    if is_vn2000(crs):
+        to_geog = pyproj.Transformer.from_crs(crs, VN2000_GEOGRAPHIC_EPSG, always_xy=True)
+        shift = _vn2000_geographic_shift()
+
+        def _func(x: np.ndarray, y: np.ndarray) -> tuple:
+            return shift.transform(*to_geog.transform(x, y))
+
+        return _apply(geoms, _func)
+    return np.asarray(gdf.geometry.to_crs(4326).values, dtype=object)
+
+
+def to_vn2000(gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, meridian: float = 105.75) -> np.ndarray:
+    """
+    Return the geometries of `gdf` in VN-2000 / TM-3 (metres) through the pinned transformation.
+
+    Parameters
+    ----------
+    gdf
+        A GeoDataFrame or GeoSeries with a CRS.
+    meridian
+        Central meridian of the TM-3 zone, 105.75 (EPSG:9210) or 105.5 (EPSG:9209).
+
+    Returns
+    -------
+    geoms
+        Array of shapely geometries in VN-2000 TM-3 easting/northing.
+
+    Raises
+    ------
+    CRSError
+        If the layer has no CRS or the meridian is not supported.
+    """
+    crs = require_crs(gdf)
+    target = vn2000_tm3_crs(meridian)
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    if is_vn2000(crs):
+        # Same datum: only a change of projection, no transformation to pin.
+        tr = pyproj.Transformer.from_crs(crs, target, always_xy=True)
+        return _apply(geoms, tr.transform)
+    tr = wgs84_to_vn2000_transformer(meridian)
+    return _apply(to_wgs84(gdf), tr.transform)
+
+
+def tm3_point_scale(lon: float, lat: float, *, meridian: float = 105.75) -> float:
+    """
+    Return the VN-2000 TM-3 point scale factor k at a point (series to 4th order).
+
+    ``k = k0 * (1 + L²/2 · (1 + η²) + L⁴/24 · (5 − 4t² + 14η² − 28t²η²))``
+    with ``L = Δλ·cos φ`` (radians), ``t = tan φ`` and ``η² = e'² cos² φ``; for Hai
+    Phong the neglected terms are below 1e-10.
+
+    Parameters
+    ----------
+    lon, lat
+        Position in degrees.
+    meridian
+        Central meridian of the TM-3 zone.
+
+    Returns
+    -------
+    k
+        Linear scale factor; the areal scale factor is ``k**2``.
+
+    Examples
+    --------
+    >>> round(tm3_point_scale(105.75, 20.7), 6)
+    0.9999
+    """
+    lon_0 = check_meridian(meridian)
+    e2 = _WGS84_F * (2 - _WGS84_F)
+    ep2 = e2 / (1 - e2)
+    phi = math.radians(lat)
+    big_l = math.radians(lon - lon_0) * math.cos(phi)
+    t2 = math.tan(phi) ** 2
+    eta2 = ep2 * math.cos(phi) ** 2
+    series = big_l**2 / 2 * (1 + eta2) + big_l**4 / 24 * (5 - 4 * t2 + 14 * eta2 - 28 * t2 * eta2)
+    return TM3_K0 * (1 + series)
+
+
+@functools.lru_cache(maxsize=2)
+def _wgs84_to_vn2000_3d() -> pyproj.Transformer:
+    """Return the pinned Helmert shift WGS 84 → VN-2000 keeping the height it produces."""
+    pipeline = (
+        "+proj=pipeline "
+        "+step +proj=unitconvert +xy_in=deg +xy_out=rad "
+        "+step +proj=cart +ellps=WGS84 "
+        f"+step +inv {helmert_step()} "
+        "+step +inv +proj=cart +ellps=WGS84 "
+        "+step +proj=unitconvert +xy_in=rad +xy_out=deg"
+    )
+    return pyproj.Transformer.from_pipeline(pipeline)
+
+
+def ellipsoid_separation_m(lon: float, lat: float) -> float:
+    """
+    Return the height of the WGS 84 ellipsoid above the VN-2000 ellipsoid at a point.
+
+    VN-2000 uses the WGS 84 ellipsoid's size and shape but a different position,
+    fitted to the geoid over Vietnam; at Hai Phong the WGS 84 surface lies about
+    21–24 m above it. Moving a figure down by `h` along the normals shrinks its
+    lengths by about ``h / R``, so VN-2000 areas are smaller than WGS 84
+    ellipsoidal areas by about ``2 h / R`` ≈ 7 ppm here, before the TM-3 scale.
+
+    Parameters
+    ----------
+    lon, lat
+        WGS 84 position in degrees.
+
+    Returns
+    -------
+    separation_m
+        Ellipsoidal height in VN-2000 of the point at height 0 on WGS 84.
+
+    Examples
+    --------
+    >>> round(ellipsoid_separation_m(106.7, 20.65), 1)
+    21.3
+    """
+    _, _, h = _wgs84_to_vn2000_3d().transform(lon, lat, 0.0)
+    return float(h)
+
+
+def _radii_m(lat: float) -> tuple[float, float]:
+    """Return the meridional (M) and prime-vertical (N) radii of curvature of WGS 84 at `lat`."""
+    e2 = _WGS84_F * (2 - _WGS84_F)
+    w2 = 1 - e2 * math.sin(math.radians(lat)) ** 2
+    return _WGS84_A * (1 - e2) / w2**1.5, _WGS84_A / math.sqrt(w2)
+
+
+def datum_area_factor(lon: float, lat: float) -> float:
+    """
+    Return the areal scale of the Decision 05/2007 datum shift WGS 84 → VN-2000 at a point.
+
+    ``1 − h (1/M + 1/N)``, with `h` from `ellipsoid_separation_m` and M, N the radii
+    of curvature; the tilt between the two ellipsoids changes areas by less than 1e-11.
+
+    Parameters
+    ----------
+    lon, lat
+        WGS 84 position in degrees.
+
+    Returns
+    -------
+    factor
+        Area on the VN-2000 ellipsoid / area on the WGS 84 ellipsoid (about 0.999993).
+    """
+    h = ellipsoid_separation_m(lon, lat)
+    m, n = _radii_m(lat)
+    return 1 - h * (1 / m + 1 / n)
+
+
+def expected_area_ratio(lon: float, lat: float, *, meridian: float = 105.75) -> float:
+    """
+    Return the expected ratio VN-2000 TM-3 planar area / WGS 84 ellipsoidal area at a point.
+
+    It is the product of the TM-3 areal scale ``k²`` (at the point's VN-2000
+    position) and `datum_area_factor`. For a small figure the ratio of its two
+    measured areas equals this at its centroid; for a large one it is the
+    area-weighted mean of this over the figure.
+
+    Parameters
+    ----------
+    lon, lat
+        WGS 84 position in degrees.
+    meridian
+        Central meridian of the TM-3 zone.
+
+    Returns
+    -------
+    ratio
+        Expected planar / ellipsoidal area ratio.
+
+    Examples
+    --------
+    >>> round(expected_area_ratio(106.7, 20.65), 6)
+    1.000034
+    """
+    lon_vn, lat_vn = wgs84_to_vn2000_geographic(lon, lat)
+    k = tm3_point_scale(lon_vn, lat_vn, meridian=meridian)
+    return k**2 * datum_area_factor(lon, lat)
+
+
+def wgs84_to_vn2000_geographic(lon: float, lat: float) -> tuple[float, float]:
+    """
+    Return the VN-2000 lon/lat of a WGS 84 lon/lat (degrees), through the pinned shift.
+
+    Parameters
+    ----------
+    lon, lat
+        WGS 84 position in degrees.
+
+    Returns
+    -------
+    lon_vn2000, lat_vn2000
+        The same point in VN-2000 geographic coordinates (EPSG:4756).
+    """
+    lon_vn, lat_vn = _vn2000_geographic_shift().transform(lon, lat, direction="INVERSE")
+    return float(lon_vn), float(lat_vn)
+
+
+def tm3_area_scale_bounds(
+    bounds: tuple[float, float, float, float], *, meridian: float = 105.75
+) -> tuple[float, float]:
+    """
+    Bound the ratio (VN-2000 planar area / WGS 84 ellipsoidal area) over a lon/lat box.
+
+    The ratio is ``k² · d`` (see `expected_area_ratio`). The TM-3 areal scale
+    ``k²`` grows with the distance from the central meridian and barely changes
+    with latitude, so over a box it is smallest at the longitude nearest the
+    meridian and largest at the farthest, checked at the lowest and highest
+    latitude, with the box shifted into VN-2000 (about 7" west). The datum factor
+    ``d`` changes linearly across the region, so its extremes are at the corners.
+    A margin of 1e-7 covers the difference between straight grid edges and
+    geodesic edges a few km long.
+
+    Parameters
+    ----------
+    bounds
+        ``(lon_min, lat_min, lon_max, lat_max)`` in WGS 84 degrees.
+    meridian
+        Central meridian of the TM-3 zone.
+
+    Returns
+    -------
+    low, high
+        Any polygon inside the box has planar/ellipsoidal area ratio in [low, high].
+
+    Examples
+    --------
+    The Decision 1511 bounding box of the zone on the Hai Phong meridian:
+
+    >>> low, high = tm3_area_scale_bounds((106.5356, 20.5972, 106.8208, 20.7597))
+    >>> f"{low:.6f} {high:.6f}"
+    '0.999958 1.000100'
+    """
+    lon_min, lat_min, lon_max, lat_max = bounds
+    lon_0 = check_meridian(meridian)
+    corners = [(x, y) for x in (lon_min, lon_max) for y in (lat_min, lat_max)]
+    vn = [wgs84_to_vn2000_geographic(x, y) for x, y in corners]
+    vlon = [c[0] for c in vn]
+    vlat = [c[1] for c in vn]
+    lo, hi = min(vlon), max(vlon)
+    near = lon_0 if lo <= lon_0 <= hi else min((lo, hi), key=lambda v: abs(v - lon_0))
+    far = max((lo, hi), key=lambda v: abs(v - lon_0))
+    k_low = min(tm3_point_scale(near, la, meridian=lon_0) for la in vlat)
+    k_high = max(tm3_point_scale(far, la, meridian=lon_0) for la in vlat)
+    datum = [datum_area_factor(x, y) for x, y in corners]
+    margin = 1e-7
+    return k_low**2 * min(datum) - margin, k_high**2 * max(datum) + margin
