@@ -48,5 +48,6 @@ def collection(*features: dict) -> dict:
 
 def square(x: float = 106.70, y: float = 20.65, d: float = 0.01) -> dict:
     """A counter-clockwise square polygon geometry near Nam Đồ Sơn."""
-    ring = [[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]
+    x1, y1 = round(x + d, 7), round(y + d, 7)
+    ring = [[x, y], [x1, y], [x1, y1], [x, y1], [x, y]]
     return {"type": "Polygon", "coordinates": [ring]}

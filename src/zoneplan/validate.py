@@ -15,7 +15,6 @@ import math
 import os
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import geopandas as gpd
@@ -138,7 +137,8 @@ def validate_file(
         gdf = read_layer(p, crs=crs, engine=engine)
     except (InputError, CRSError) as err:
         return [*problems, _file_problem(label, str(err))]
-    problems += validate_layer(gdf, label, kind=kind, skip_properties=bool(problems) or None)
+    raw_checked = FORMATS.get(p.suffix.lower()) == "GeoJSON"
+    problems += validate_layer(gdf, label, kind=kind, raw_checked=raw_checked)
     return _dedupe(problems)
 
 
@@ -478,7 +478,7 @@ def validate_layer(
     label: str = "layer",
     *,
     kind: Kind = "user",
-    skip_properties: bool | None = None,
+    raw_checked: bool = False,
 ) -> list[Problem]:
     """
     Check a layer already read into a GeoDataFrame.
@@ -491,9 +491,9 @@ def validate_layer(
         Its file or layer name, for messages.
     kind
         ``"catalog"`` or ``"user"``.
-    skip_properties
-        Skip the property checks (already done on the raw GeoJSON); by default
-        they run unless ``gdf.attrs["source_path"]`` is a GeoJSON file.
+    raw_checked
+        The file's raw GeoJSON was already checked (`check_geojson`): skip the
+        property and missing-geometry checks done there.
 
     Returns
     -------
@@ -512,10 +512,8 @@ def validate_layer(
         return [Problem(label, "the layer has no features", "add features or drop the file")]
     names = _names(gdf)
     problems = _crs_problems(gdf, label)
-    problems += _geometry_problems(gdf, label, names, kind)
-    if skip_properties is None:
-        skip_properties = FORMATS.get(Path(gdf.attrs.get("source_path", "")).suffix) == "GeoJSON"
-    if not skip_properties:
+    problems += _geometry_problems(gdf, label, names, kind, raw_checked=raw_checked)
+    if not raw_checked:
         for name, (_, row) in zip(names, gdf.drop(columns=gdf.geometry.name).iterrows(), strict=True):
             props = {k: (None if _isna(v) else _py(v)) for k, v in row.items()}
             problems += check_properties(props, label, name, kind=kind)
@@ -583,7 +581,7 @@ def _crs_problems(gdf: gpd.GeoDataFrame, label: str) -> list[Problem]:
 
 
 def _geometry_problems(
-    gdf: gpd.GeoDataFrame, label: str, names: list[str], kind: Kind
+    gdf: gpd.GeoDataFrame, label: str, names: list[str], kind: Kind, *, raw_checked: bool
 ) -> list[Problem]:
     """Missing, empty and invalid geometries, and (user layers) mixed geometry kinds."""
     problems = []
@@ -592,6 +590,8 @@ def _geometry_problems(
     empty = ~missing & shapely.is_empty(geoms)
     reasons = shapely.is_valid_reason(geoms)
     for name, is_missing, is_empty, reason in zip(names, missing, empty, reasons, strict=True):
+        if (is_missing or is_empty) and raw_checked:
+            continue  # reported from the raw GeoJSON already
         if is_missing:
             problems.append(Problem(label, "has no geometry", "draw it or remove the feature", name))
         elif is_empty:
