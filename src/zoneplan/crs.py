@@ -208,6 +208,11 @@ def wgs84_to_vn2000_transformer(meridian: float = 105.75) -> pyproj.Transformer:
 @functools.lru_cache(maxsize=2)
 def _vn2000_geographic_shift() -> pyproj.Transformer:
     """Return the pinned Helmert shift VN-2000 lon/lat → WGS 84 lon/lat (degrees)."""
+    return pyproj.Transformer.from_pipeline(_geographic_shift_pipeline())
+
+
+def _geographic_shift_pipeline() -> str:
+    """Return the PROJ pipeline VN-2000 lon/lat → WGS 84 lon/lat, degrees in and out."""
     pipeline = (
         "+proj=pipeline "
         "+step +proj=unitconvert +xy_in=deg +xy_out=rad "
@@ -218,7 +223,38 @@ def _vn2000_geographic_shift() -> pyproj.Transformer:
         "+step +proj=pop +v_3 "
         "+step +proj=unitconvert +xy_in=rad +xy_out=deg"
     )
-    return pyproj.Transformer.from_pipeline(pipeline)
+    return pipeline
+
+
+def vn2000_geographic_to_wgs84(
+    lon: np.ndarray | float, lat: np.ndarray | float
+) -> tuple[np.ndarray, np.ndarray]:
+    """
+    Transform VN-2000 lon/lat (EPSG:4756) to WGS 84 lon/lat, degrees, with the pinned shift.
+
+    Maritime notices of VMS-North publish points in both systems; this is the
+    conversion between those two columns.
+
+    Parameters
+    ----------
+    lon, lat
+        VN-2000 longitude and latitude in decimal degrees.
+
+    Returns
+    -------
+    lon, lat
+        WGS 84 longitude and latitude in decimal degrees.
+
+    Examples
+    --------
+    The shift is about +6.8" in longitude and -3.6" in latitude at Hai Phong:
+
+    >>> lon, lat = vn2000_geographic_to_wgs84(106.7, 20.65)
+    >>> print(f"{(float(lon) - 106.7) * 3600:.1f} {(float(lat) - 20.65) * 3600:.1f}")
+    6.8 -3.6
+    """
+    lon2, lat2 = _vn2000_geographic_shift().transform(lon, lat)
+    return np.asarray(lon2), np.asarray(lat2)
 
 
 def wgs84_to_vn2000(
