@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from zoneplan.catalog import Catalog, load_catalog
 from zoneplan.errors import CRSError, InputError
@@ -250,7 +251,8 @@ def suggest_crs(gdf: gpd.GeoDataFrame) -> str | None:
     >>> suggest_crs(gpd.GeoDataFrame(geometry=[Point(606105, 2282548)]))
     "VN-2000 / TM-3 105°45' (Hai Phong), EPSG:9210 (or EPSG:9209 for the former Hải Dương part)"
     """
-    valid = gdf.geometry[~gdf.geometry.is_empty & gdf.geometry.notna()]
+    arr = gdf.geometry.to_numpy()
+    valid = gdf.geometry[~shapely.is_missing(arr) & ~shapely.is_empty(arr)]
     if valid.empty:
         return None
     x0, y0, x1, y1 = valid.total_bounds

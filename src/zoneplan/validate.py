@@ -550,7 +550,8 @@ def _crs_problems(gdf: gpd.GeoDataFrame, label: str) -> list[Problem]:
         guess = suggest_crs(gdf)
         fix = f"give it with --crs (it looks like {guess})" if guess else "give it with --crs"
         return [Problem(label, "the layer has no CRS", fix)]
-    geoms = gdf.geometry[gdf.geometry.notna() & ~gdf.geometry.is_empty]
+    arr = gdf.geometry.to_numpy()
+    geoms = gdf.geometry[~shapely.is_missing(arr) & ~shapely.is_empty(arr)]
     if geoms.empty:
         return []
     x0, y0, x1, y1 = geoms.total_bounds
