@@ -249,3 +249,41 @@ def test_load_user_layer_raises_with_all_problems(write_json):
     assert sorted(p.feature for p in info.value.problems) == ["'a'", "'b'"]
     ok = write_json("ok.geojson", collection(feature(square(), id="a")))
     assert len(load_user_layer(ok)) == 1
+
+
+def test_repair_reports_each_change_with_its_area(write_json):
+    from zoneplan.areas import measure_features
+    from zoneplan.validate import repair_layer
+
+    path = write_json("r.geojson", collection(feature(BOWTIE, id="a"), feature(square(), id="ok")))
+    with pytest.raises(LayerValidationError, match="invalid geometry"):
+        load_user_layer(path)
+    gdf = load_user_layer(path, repair=True)
+    assert gdf.geometry.is_valid.all()
+    assert len(gdf.attrs["repairs"]) == 1
+    line = gdf.attrs["repairs"][0]
+    assert line.startswith(f"{path}: feature 'a': repaired (Self-intersection")
+    # the reported area after the repair is the repaired geometry's ellipsoidal area
+    expected = measure_features(gdf)["area_ha_ellipsoidal"].iloc[0]
+    assert f"{expected:.4f} ha after" in line
+    # the valid square is untouched
+    assert gdf.geometry.iloc[1].equals(load_user_layer(write_json("s.geojson", collection(feature(square(), id="ok")))).geometry.iloc[0])
+    fixed, repairs = repair_layer(gdf)
+    assert repairs == []
+
+
+def test_cli_repair_writes_out_and_keeps_source(write_json, tmp_path):
+    import subprocess
+    import sys
+
+    src = write_json("r.geojson", collection(feature(BOWTIE, id="a")))
+    before = src.read_bytes()
+    out = tmp_path / "fixed.geojson"
+    result = subprocess.run([sys.executable, "-m", "zoneplan", "validate", "--repair", str(src), "--out", str(out)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "repaired (Self-intersection" in result.stdout
+    assert src.read_bytes() == before
+    assert validate_file(out) == []
+    same = subprocess.run([sys.executable, "-m", "zoneplan", "validate", "--repair", str(src), "--out", str(src)], capture_output=True, text=True, check=False)
+    assert same.returncode == 1 and "never modified" in same.stderr
+    assert src.read_bytes() == before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from zoneplan.validate import errors_only, validate_catalog, validate_file
 
@@ -29,11 +30,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="rules for the given files: 'catalog' applies the full feature schema (default: user)",
     )
     parser.add_argument("--engine", choices=["pyogrio", "fiona"], help="reading engine")
+    parser.add_argument(
+        "--repair",
+        action="store_true",
+        help="fix invalid geometries with make_valid and report each change with its area "
+        "difference; needs --out (the source file is never modified)",
+    )
+    parser.add_argument("--out", help="with --repair: where to write the repaired layer (GeoJSON)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Validate and print one line per problem; return 1 when any error was found."""
+    if args.repair:
+        return _repair(args)
     if args.paths:
         problems = []
         for path in args.paths:
@@ -48,3 +58,26 @@ def run(args: argparse.Namespace) -> int:
         verdict = f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)"
         print(f"{what}: {verdict}" if problems else f"{what}: clean")  # noqa: T201
     return 1 if errors else 0
+
+
+def _repair(args: argparse.Namespace) -> int:
+    """Repair one file's invalid geometries and write the result to --out."""
+    from zoneplan._atomic import atomic_write, check_output_path
+    from zoneplan.errors import InputError
+    from zoneplan.validate import load_user_layer
+
+    if len(args.paths) != 1 or not args.out:
+        msg = "--repair takes exactly one PATH and an --out file, e.g. zoneplan validate --repair in.geojson --out fixed.geojson"
+        raise InputError(msg)
+    out = check_output_path(args.out)
+    if out.resolve() == Path(args.paths[0]).resolve():
+        msg = f"{out}: --out must differ from the source file; source files are never modified"
+        raise InputError(msg)
+    gdf = load_user_layer(args.paths[0], crs=args.crs, engine=args.engine, repair=True)
+    repairs = gdf.attrs.get("repairs", [])
+    atomic_write(out, gdf.to_crs(4326).to_json(drop_id=True, ensure_ascii=False))
+    for line in repairs:
+        print(line)  # noqa: T201
+    if not args.quiet:
+        print(f"{out}: written, {len(repairs)} geometr{'y' if len(repairs) == 1 else 'ies'} repaired")  # noqa: T201
+    return 0
