@@ -197,3 +197,150 @@ def test_same_answers_whatever_crs_the_layer_is_delivered_in(epsg):
         other = wgs.to_crs(epsg)
     got = measure_features(other)
     pd.testing.assert_frame_equal(got, ref, rtol=1e-7)
+
+
+# --- feature tables, declared areas and composition on synthetic layers ---------------
+
+from zoneplan.areas import (  # noqa: E402
+    FEATURE_COLUMNS,
+    area_table,
+    declared_vs_measured,
+    feature_areas,
+    functional_overlaps,
+    zone_composition,
+)
+from zoneplan.errors import LayerValidationError  # noqa: E402
+
+
+def synthetic_layers() -> dict[str, gpd.GeoDataFrame]:
+    """Zone 0.1° × 0.1°; an industrial park and an FTZ overlapping; a port half outside."""
+    zone = gpd.GeoDataFrame(
+        {
+            "id": ["sez"],
+            "name_vi": ["Khu kinh tế ven biển phía Nam"],
+            "name_en": ["Southern Coastal EZ"],
+            "category": ["economic_zone"],
+            "declared_area_ha": [12_000.0],
+        },
+        geometry=[dense_cell(106.60, 20.60, 106.70, 20.70, 80)],
+        crs=4326,
+    )
+    functional = gpd.GeoDataFrame(
+        {
+            "id": ["ip", "ftz", "port"],
+            "name_vi": ["Khu công nghiệp", "Khu thương mại tự do", "Cảng Nam Đồ Sơn"],
+            "name_en": ["Industrial park", "Free trade zone", "Nam Do Son port"],
+            "category": ["industrial_park", "free_trade_zone", "port_logistics"],
+            "declared_area_ha": [1100.0, None, 400.0],
+        },
+        geometry=[
+            dense_cell(106.60, 20.60, 106.63, 20.63, 40),
+            dense_cell(106.62, 20.60, 106.65, 20.63, 40),
+            dense_cell(106.68, 20.65, 106.72, 20.67, 40),
+        ],
+        crs=4326,
+    )
+    zone.attrs["layer_id"] = "zone"
+    functional.attrs["layer_id"] = "functional_areas"
+    return {"zone": zone, "functional_areas": functional}
+
+
+def ha(lon1, lat1, lon2, lat2):
+    return cell_area_m2(lon1, lat1, lon2, lat2) / 1e4
+
+
+def test_feature_table_columns_and_declared_check():
+    t = feature_areas(synthetic_layers(), tolerance_pct=5)
+    assert tuple(t.columns) == FEATURE_COLUMNS
+    assert list(t["layer"]) == ["zone", "functional_areas", "functional_areas", "functional_areas"]
+    ip = t.set_index("id").loc["ip"]
+    assert ip["area_ha_ellipsoidal"] == pytest.approx(ha(106.60, 20.60, 106.63, 20.63), rel=1e-6)
+    assert ip["diff_ha"] == pytest.approx(ip["area_ha_vn2000"] - ip["area_ha_ellipsoidal"])
+    expected_pct = 100 * (ip["area_ha_vn2000"] / ip["area_ha_ellipsoidal"] - 1)
+    assert ip["diff_pct"] == pytest.approx(expected_pct)
+    assert ip["declared_diff_ha"] == pytest.approx(ip["area_ha_vn2000"] - 1100.0)
+    assert ip["declared_diff_pct"] == pytest.approx(100 * (ip["area_ha_vn2000"] - 1100) / 1100)
+    # 1100 declared vs ~1040 measured: beyond 5 %, within 10 %
+    assert bool(ip["declared_flag"]) is True
+    assert not feature_areas(synthetic_layers(), tolerance_pct=10).set_index("id").loc[
+        "ip", "declared_flag"
+    ]
+    ftz = t.set_index("id").loc["ftz"]
+    assert np.isnan(ftz["declared_diff_ha"]) and not ftz["declared_flag"]
+
+
+def test_declared_vs_measured_keeps_only_declared_features():
+    d = declared_vs_measured(synthetic_layers(), tolerance_pct=5)
+    assert list(d["id"]) == ["sez", "ip", "port"]
+    sez = d.iloc[0]
+    truth = ha(106.60, 20.60, 106.70, 20.70)
+    assert sez["area_ha_ellipsoidal"] == pytest.approx(truth, rel=1e-6)
+    assert sez["declared_diff_pct"] == pytest.approx(100 * (sez["area_ha_vn2000"] / 12_000 - 1))
+
+
+def test_layer_and_category_sums():
+    layers = synthetic_layers()
+    feats = feature_areas(layers)
+    by_layer = area_table(layers, by="layer").set_index("layer")
+    assert by_layer.loc["functional_areas", "n_features"] == 3
+    assert by_layer.loc["functional_areas", "area_ha_vn2000"] == pytest.approx(
+        feats.loc[feats["layer"] == "functional_areas", "area_ha_vn2000"].sum()
+    )
+    assert by_layer.loc["functional_areas", "declared_ha"] == pytest.approx(1500.0)
+    by_cat = area_table(layers, by="category").set_index("category")
+    assert by_cat.loc["free_trade_zone", "category_vi"] == "Khu thương mại tự do"
+    assert np.isnan(by_cat.loc["free_trade_zone", "declared_ha"])
+    with pytest.raises(ValueError, match="cannot tabulate areas by 'commune'"):
+        area_table(layers, by="commune")
+
+
+def test_zone_composition_known_answers():
+    layers = synthetic_layers()
+    c = zone_composition(layers["zone"], layers["functional_areas"]).set_index("part")
+    zone = ha(106.60, 20.60, 106.70, 20.70)
+    ip = ha(106.60, 20.60, 106.63, 20.63)
+    ftz = ha(106.62, 20.60, 106.65, 20.63)
+    overlap = ha(106.62, 20.60, 106.63, 20.63)
+    port_in = ha(106.68, 20.65, 106.70, 20.67)
+    port_out = ha(106.70, 20.65, 106.72, 20.67)
+    union = ip + ftz - overlap + port_in
+    expected = {  # categories in schema.FUNCTIONAL_CATEGORIES order, then totals
+        "port_logistics": port_in,
+        "free_trade_zone": ftz,
+        "industrial_park": ip,
+        "functional_union": union,
+        "double_counted": overlap,
+        "unassigned": zone - union,
+        "outside_zone": port_out,
+        "zone": zone,
+    }
+    assert list(c.index) == list(expected)
+    for part, value in expected.items():
+        assert c.loc[part, "area_ha_ellipsoidal"] == pytest.approx(value, rel=1e-5, abs=1e-3), part
+        ratio = expected_area_ratio(106.65, 20.65)
+        assert c.loc[part, "area_ha_vn2000"] == pytest.approx(value * ratio, rel=3e-5), part
+    assert c.loc["zone", "share_pct"] == pytest.approx(100.0, abs=1e-12)
+    assert c.loc["unassigned", "share_pct"] + c.loc["functional_union", "share_pct"] == (
+        pytest.approx(100.0)
+    )
+    assert c.loc["industrial_park", "category_en"] == "Industrial park"
+    assert c.loc["unassigned", "category_vi"] == "Chưa có chức năng"
+
+
+def test_functional_overlaps_pairs():
+    layers = synthetic_layers()
+    o = functional_overlaps(layers["functional_areas"])
+    assert len(o) == 1
+    row = o.iloc[0]
+    assert {row["id_a"], row["id_b"]} == {"ip", "ftz"}
+    assert row["area_ha_ellipsoidal"] == pytest.approx(ha(106.62, 20.60, 106.63, 20.63), rel=1e-5)
+    assert o.crs.to_epsg() == 4326
+    assert o.geometry.iloc[0].bounds[0] == pytest.approx(106.62, abs=1e-7)
+
+
+def test_zone_without_polygon_is_refused():
+    layers = synthetic_layers()
+    empty = layers["zone"].iloc[:0]
+    empty.attrs["layer_id"] = "zone"
+    with pytest.raises(LayerValidationError, match="Layer zone has no polygon of the economic zone"):
+        zone_composition(empty, layers["functional_areas"])
