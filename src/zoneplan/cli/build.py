@@ -1,0 +1,74 @@
+"""``zoneplan build``: write the interactive planning map as one HTML file."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from zoneplan.render.map import DEFAULT_OUTPUT
+
+HELP = "write the interactive planning map (HTML) of every layer"
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``build`` subcommand."""
+    parser = subparsers.add_parser(
+        "build",
+        help=HELP,
+        description=(
+            f"{HELP[0].upper()}{HELP[1:]}: the catalog layers styled by category, with legend, "
+            "tooltips, search, phase filter, measure tool, VN-2000 coordinates and "
+            "basemaps. The file is written atomically: a failed build leaves an "
+            "existing file untouched."
+        ),
+    )
+    parser.add_argument(
+        "--out",
+        default=DEFAULT_OUTPUT,
+        metavar="PATH",
+        help=f"output HTML file (default: ./{DEFAULT_OUTPUT} in the current folder)",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=["vi", "en"],
+        default="vi",
+        help="language of the map's interface text (default: vi)",
+    )
+    parser.add_argument(
+        "--self-contained",
+        action="store_true",
+        help="inline Leaflet and every other script and style so the file works offline "
+        "(only basemap tiles need a network); by default Leaflet 1.9.4 loads from unpkg.com "
+        "with integrity hashes",
+    )
+    parser.add_argument(
+        "--layer",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="add your own layer (GeoJSON, GeoPackage, Shapefile, KML); repeat for more. "
+        "Each file is validated first and refused with the reason when broken",
+    )
+    parser.add_argument("--crs", help="CRS to assume for --layer files without one, e.g. EPSG:9210")
+    parser.add_argument("--engine", choices=["pyogrio", "fiona"], help="reading engine")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the map and write it; return 0 on success."""
+    from zoneplan._atomic import check_output_path
+    from zoneplan.render.map import build_map, catalog_layers, save_map, user_layer
+
+    out = check_output_path(args.out)  # fail before the slow part
+    # the user's files first: a broken one is refused before the catalog is read
+    own = [user_layer(path, crs=args.crs, engine=args.engine) for path in args.layer]
+    layers = catalog_layers(engine=args.engine) + own
+    m = build_map(layers, lang=args.lang, self_contained=args.self_contained)
+    path = save_map(m, out)
+    if not args.quiet:
+        kind = "self-contained " if args.self_contained else ""
+        count = sum(len(layer.gdf) for layer in layers)
+        print(f"{path}: {kind}map of {len(layers)} layers, {count} features")  # noqa: T201
+    return 0

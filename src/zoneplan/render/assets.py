@@ -1,0 +1,248 @@
+"""
+The map's JavaScript and CSS: Leaflet 1.9.4 and zoneplan's own viewer code.
+
+Leaflet is the only third-party asset. In CDN mode the page loads it from a
+pinned unpkg URL with Subresource Integrity hashes; with ``self_contained`` its
+files are read from the ``django-js-lib-leaflet`` wheel (which ships Leaflet's
+own dist files), checked against the same pinned hashes, and inlined, with the
+CSS's images turned into ``data:`` URIs. zoneplan's viewer code lives in
+``zoneplan/render/static/`` and is always inlined: it is small and versioned
+with the package. No third-party file is kept in this repository.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from functools import cache
+from html import escape
+from importlib import resources
+from typing import Final
+
+from zoneplan.errors import ZoneplanError
+
+LEAFLET_VERSION: Final = "1.9.4"
+LEAFLET_JS_URL: Final = f"https://unpkg.com/leaflet@{LEAFLET_VERSION}/dist/leaflet.js"
+LEAFLET_CSS_URL: Final = f"https://unpkg.com/leaflet@{LEAFLET_VERSION}/dist/leaflet.css"
+#: Subresource Integrity hashes published with Leaflet 1.9.4 (leafletjs.com/download.html).
+LEAFLET_JS_SRI: Final = "sha256-20nQCchB9co0qIjJZRGuk2/Z9VM+kNiyxNV1lvTlZBo="
+LEAFLET_CSS_SRI: Final = "sha256-p4NxAoJBhIIN+hmNHrzRCf9tD/miZyoHS5obTRR9BMY="
+#: sha256 of the dist images that leaflet.css refers to (layers*.png, marker-icon.png).
+LEAFLET_IMAGE_SHA256: Final[dict[str, str]] = {
+    "layers.png": "1dbbe9d028e292f36fcba8f8b3a28d5e8932754fc2215b9ac69e4cdecf5107c6",
+    "layers-2x.png": "066daca850d8ffbef007af00b06eac0015728dee279c51f3cb6c716df7c42edf",
+    "marker-icon.png": "574c3a5cca85f4114085b6841596d62f00d7c892c7b03f28cbfa301deb1dc437",
+}
+#: The wheel that ships Leaflet's dist files, and the folder inside it.
+LEAFLET_PACKAGE: Final = "js_lib_leaflet"
+LEAFLET_PACKAGE_DIR: Final = "static/js_lib_leaflet"
+
+#: zoneplan's own viewer files under ``zoneplan/render/static/``.
+VIEWER_JS: Final = "zoneplan.js"
+VIEWER_CSS: Final = "zoneplan.css"
+
+_CSS_URL = re.compile(r"url\((images/[A-Za-z0-9_.-]+\.png)\)")
+
+
+class AssetError(ZoneplanError, RuntimeError):
+    """A bundled asset is missing or does not match its pinned hash."""
+
+
+def sri_sha256(data: bytes) -> str:
+    """
+    Return the Subresource Integrity string of `data`.
+
+    Parameters
+    ----------
+    data
+        File content.
+
+    Returns
+    -------
+    sri
+        ``"sha256-"`` and the base64 digest.
+
+    Examples
+    --------
+    >>> sri_sha256(b"")
+    'sha256-47DEQpj8HBSa+/TGW8/3JjUa+GWGdxuLNuJcnD0H2K8='
+    """
+    return "sha256-" + base64.b64encode(hashlib.sha256(data).digest()).decode("ascii")
+
+
+def _package_file(name: str) -> bytes:
+    """Read one file of the Leaflet wheel, or say how to install it."""
+    try:
+        root = resources.files(LEAFLET_PACKAGE) / LEAFLET_PACKAGE_DIR
+        return (root / name).read_bytes()
+    except (ModuleNotFoundError, FileNotFoundError) as err:
+        msg = (
+            f"Leaflet {LEAFLET_VERSION}'s {name} was not found in the {LEAFLET_PACKAGE} package; "
+            "install it with: pip install django-js-lib-leaflet==1.9.4.1"
+        )
+        raise AssetError(msg) from err
+
+
+def leaflet_file(name: str) -> bytes:
+    """
+    Read a Leaflet dist file from the installed wheel and check its pinned hash.
+
+    Parameters
+    ----------
+    name
+        ``"leaflet.js"``, ``"leaflet.css"`` or ``"images/<name>.png"``.
+
+    Returns
+    -------
+    data
+        The file's bytes.
+
+    Raises
+    ------
+    AssetError
+        If the file is missing, has no pinned hash, or its hash differs.
+    """
+    data = _package_file(name)
+    pinned = {"leaflet.js": LEAFLET_JS_SRI, "leaflet.css": LEAFLET_CSS_SRI}
+    if name in pinned:
+        ok = sri_sha256(data) == pinned[name]
+    elif name.startswith("images/") and name[7:] in LEAFLET_IMAGE_SHA256:
+        ok = hashlib.sha256(data).hexdigest() == LEAFLET_IMAGE_SHA256[name[7:]]
+    else:
+        msg = f"no pinned hash for Leaflet file {name!r}; it cannot be inlined"
+        raise AssetError(msg)
+    if not ok:
+        msg = (
+            f"the installed {LEAFLET_PACKAGE} file {name} does not match Leaflet "
+            f"{LEAFLET_VERSION}'s pinned hash; reinstall django-js-lib-leaflet==1.9.4.1"
+        )
+        raise AssetError(msg)
+    return data
+
+
+@cache
+def leaflet_js() -> str:
+    """
+    Return Leaflet's JavaScript, checked against its pinned hash.
+
+    Returns
+    -------
+    js
+        The minified ``leaflet.js``.
+    """
+    return leaflet_file("leaflet.js").decode("utf-8")
+
+
+@cache
+def leaflet_css() -> str:
+    """
+    Return Leaflet's CSS with its images inlined as ``data:`` URIs.
+
+    Returns
+    -------
+    css
+        ``leaflet.css`` that refers to no other file.
+    """
+    css = leaflet_file("leaflet.css").decode("utf-8")
+
+    def inline(match: re.Match[str]) -> str:
+        png = base64.b64encode(leaflet_file(match.group(1))).decode("ascii")
+        return f'url("data:image/png;base64,{png}")'
+
+    return _CSS_URL.sub(inline, css)
+
+
+@cache
+def viewer_file(name: str) -> str:
+    """
+    Return one of zoneplan's own viewer files.
+
+    Parameters
+    ----------
+    name
+        ``"zoneplan.js"`` or ``"zoneplan.css"``.
+
+    Returns
+    -------
+    text
+        The file's text.
+    """
+    return (resources.files("zoneplan.render") / "static" / name).read_text(encoding="utf-8")
+
+
+def inline_script(js: str) -> str:
+    """
+    Wrap JavaScript in a ``<script>`` element.
+
+    Parameters
+    ----------
+    js
+        Trusted code (Leaflet's or zoneplan's own, never data).
+
+    Returns
+    -------
+    html
+        The element.
+
+    Raises
+    ------
+    AssetError
+        If the code contains a sequence that would end or alter the element.
+    """
+    if re.search(r"</script|<!--", js, flags=re.IGNORECASE):
+        msg = "a script to inline contains '</script' or '<!--'; it cannot be inlined safely"
+        raise AssetError(msg)
+    return f"<script>{js}</script>"
+
+
+def inline_style(css: str) -> str:
+    """
+    Wrap CSS in a ``<style>`` element.
+
+    Parameters
+    ----------
+    css
+        Trusted style sheet.
+
+    Returns
+    -------
+    html
+        The element.
+
+    Raises
+    ------
+    AssetError
+        If the style sheet contains ``</style``.
+    """
+    if re.search(r"</style", css, flags=re.IGNORECASE):
+        msg = "a style sheet to inline contains '</style'; it cannot be inlined safely"
+        raise AssetError(msg)
+    return f"<style>{css}</style>"
+
+
+def head_html(*, self_contained: bool) -> str:
+    """
+    Return the ``<head>`` elements that load Leaflet and the viewer.
+
+    Parameters
+    ----------
+    self_contained
+        Inline every file instead of linking Leaflet from its CDN.
+
+    Returns
+    -------
+    html
+        ``<link>``/``<script>`` or ``<style>``/``<script>`` elements.
+    """
+    if self_contained:
+        leaflet = [inline_style(leaflet_css()), inline_script(leaflet_js())]
+    else:
+        leaflet = [
+            f'<link rel="stylesheet" href="{escape(LEAFLET_CSS_URL)}" '
+            f'integrity="{LEAFLET_CSS_SRI}" crossorigin="anonymous" referrerpolicy="no-referrer">',
+            f'<script src="{escape(LEAFLET_JS_URL)}" integrity="{LEAFLET_JS_SRI}" '
+            'crossorigin="anonymous" referrerpolicy="no-referrer"></script>',
+        ]
+    viewer = [inline_style(viewer_file(VIEWER_CSS)), inline_script(viewer_file(VIEWER_JS))]
+    return "\n".join(leaflet + viewer)

@@ -1,0 +1,222 @@
+"""
+Interface text of the planning map in Vietnamese and English.
+
+All words the map shows that do not come from the data live here, in one dict
+per language; category, status, phase and group labels come from
+`zoneplan.schema`. The JavaScript receives the chosen language's strings as
+data and only ever sets them as text.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal, TypeAlias
+
+from zoneplan.schema import CATEGORIES, GROUPS, PHASES, STATUSES
+
+Lang: TypeAlias = Literal["vi", "en"]
+
+#: The languages of the interface.
+LANGS: Final[tuple[Lang, ...]] = ("vi", "en")
+
+#: Interface strings; both languages have the same keys.
+STRINGS: Final[dict[Lang, dict[str, str]]] = {
+    "vi": {
+        "html_title": "Khu kinh tế ven biển phía Nam Hải Phòng – bản đồ quy hoạch",
+        "zone_name": "Khu kinh tế ven biển phía Nam Hải Phòng",
+        "decision": "Quyết định 1511/QĐ-TTg ngày 04/12/2024 · khoảng 20.000 ha",
+        "indicative": "Các lớp chỉ mang tính minh họa, không phải bản đồ quy hoạch chính thức.",
+        "layers": "Lớp bản đồ",
+        "overlays": "Lớp quy hoạch",
+        "basemaps": "Bản đồ nền",
+        "no_basemap": "Không có nền",
+        "user_group": "Lớp của bạn",
+        "opacity": "Độ mờ lớp quy hoạch",
+        "phase_filter": "Lọc theo giai đoạn",
+        "legend": "Chú giải",
+        "search": "Tìm đối tượng theo tên",
+        "search_none": "Không tìm thấy",
+        "measure_line": "Đo khoảng cách",
+        "measure_area": "Đo diện tích",
+        "measure_clear": "Xóa phép đo",
+        "measure_hint": "Nhấp để thêm điểm; nhấp đúp để kết thúc.",
+        "length": "Chiều dài",
+        "area": "Diện tích",
+        "perimeter": "Chu vi",
+        "fullscreen": "Toàn màn hình",
+        "coords_hint": "Di chuột trên bản đồ để xem tọa độ",
+        "vn2000": "VN-2000 / TM-3 105°45′",
+        "wgs84": "WGS 84",
+        "name_vi": "Tên (tiếng Việt)",
+        "name_en": "Tên (tiếng Anh)",
+        "category": "Loại",
+        "status": "Hiện trạng",
+        "phase": "Giai đoạn",
+        "layer": "Lớp",
+        "measured_area": "Diện tích đo (VN-2000, phẳng)",
+        "declared_area": "Diện tích công bố",
+        "difference": "Chênh lệch",
+        "measured_length": "Chiều dài đo (VN-2000)",
+        "source": "Nguồn",
+        "source_link": "Mở nguồn",
+        "accuracy": "Độ chính xác",
+        "method": "Phương pháp",
+        "other_properties": "Thuộc tính khác",
+        "unnamed": "(không tên)",
+        "ha": "ha",
+        "km": "km",
+        "m": "m",
+        "toggle_panel": "Ẩn/hiện bảng",
+        "minimap": "Bản đồ thu nhỏ",
+    },
+    "en": {
+        "html_title": "Southern Coastal Economic Zone of Hai Phong – planning map",
+        "zone_name": "Southern Coastal Economic Zone of Hai Phong",
+        "decision": "Decision 1511/QĐ-TTg of 4 December 2024 · about 20,000 ha",
+        "indicative": "The layers are indicative, not an official planning map.",
+        "layers": "Layers",
+        "overlays": "Planning layers",
+        "basemaps": "Basemap",
+        "no_basemap": "No basemap",
+        "user_group": "Your layers",
+        "opacity": "Planning overlay opacity",
+        "phase_filter": "Filter by phase",
+        "legend": "Legend",
+        "search": "Search features by name",
+        "search_none": "Nothing found",
+        "measure_line": "Measure distance",
+        "measure_area": "Measure area",
+        "measure_clear": "Clear measurement",
+        "measure_hint": "Click to add points; double-click to finish.",
+        "length": "Length",
+        "area": "Area",
+        "perimeter": "Perimeter",
+        "fullscreen": "Full screen",
+        "coords_hint": "Move the mouse over the map to read coordinates",
+        "vn2000": "VN-2000 / TM-3 105°45′",
+        "wgs84": "WGS 84",
+        "name_vi": "Name (Vietnamese)",
+        "name_en": "Name (English)",
+        "category": "Category",
+        "status": "Status",
+        "phase": "Phase",
+        "layer": "Layer",
+        "measured_area": "Measured area (VN-2000, planar)",
+        "declared_area": "Declared area",
+        "difference": "Difference",
+        "measured_length": "Measured length (VN-2000)",
+        "source": "Source",
+        "source_link": "Open source",
+        "accuracy": "Accuracy",
+        "method": "Method",
+        "other_properties": "Other properties",
+        "unnamed": "(unnamed)",
+        "ha": "ha",
+        "km": "km",
+        "m": "m",
+        "toggle_panel": "Show/hide panel",
+        "minimap": "Overview map",
+    },
+}
+
+#: Basemap names shown in the layer control.
+BASEMAP_LABELS: Final[dict[Lang, dict[str, str]]] = {
+    "vi": {"osm": "OpenStreetMap", "imagery": "Ảnh vệ tinh (Esri)", "light": "Nền sáng (CARTO)"},
+    "en": {"osm": "OpenStreetMap", "imagery": "Satellite imagery (Esri)", "light": "Light (CARTO)"},
+}
+
+
+def check_lang(lang: str) -> Lang:
+    """
+    Check an interface language.
+
+    Parameters
+    ----------
+    lang
+        ``"vi"`` or ``"en"``.
+
+    Returns
+    -------
+    lang
+        The same value, typed.
+
+    Raises
+    ------
+    ValueError
+        If `lang` is not one of `LANGS`.
+    """
+    if lang == "vi":
+        return "vi"
+    if lang == "en":
+        return "en"
+    msg = f"unknown language {lang!r}; use 'vi' or 'en'"
+    raise ValueError(msg)
+
+
+def strings(lang: Lang) -> dict[str, str]:
+    """
+    Return the interface strings of one language.
+
+    Parameters
+    ----------
+    lang
+        ``"vi"`` or ``"en"``.
+
+    Returns
+    -------
+    strings
+        Key → text.
+
+    Examples
+    --------
+    >>> strings("en")["legend"]
+    'Legend'
+    """
+    return dict(STRINGS[check_lang(lang)])
+
+
+def label(table: dict[str, tuple[str, str]], key: str, lang: Lang) -> str:
+    """
+    Return the label of a schema value (category, status, phase, group).
+
+    Parameters
+    ----------
+    table
+        One of the label tables of `zoneplan.schema`.
+    key
+        The value.
+    lang
+        ``"vi"`` or ``"en"``.
+
+    Returns
+    -------
+    label
+        The label, or `key` itself when the table does not know it.
+
+    Examples
+    --------
+    >>> from zoneplan.schema import PHASES
+    >>> label(PHASES, "after 2030", "vi")
+    'Sau 2030'
+    """
+    pair = table.get(key)
+    if pair is None:
+        return key
+    return pair[0] if lang == "vi" else pair[1]
+
+
+def vocabulary(lang: Lang) -> dict[str, dict[str, str]]:
+    """
+    Return every schema label of one language, for the map's data block.
+
+    Parameters
+    ----------
+    lang
+        ``"vi"`` or ``"en"``.
+
+    Returns
+    -------
+    labels
+        ``{"categories": {...}, "statuses": {...}, "phases": {...}, "groups": {...}}``.
+    """
+    tables = {"categories": CATEGORIES, "statuses": STATUSES, "phases": PHASES, "groups": GROUPS}
+    return {name: {k: label(t, k, lang) for k in t} for name, t in tables.items()}

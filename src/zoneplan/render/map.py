@@ -1,0 +1,279 @@
+"""
+The planning map: every catalog layer (and the user's own) in one HTML page.
+
+`build_map` returns a `folium.Map` whose only third-party asset is Leaflet
+1.9.4; folium's default jQuery, Bootstrap and icon fonts are dropped. The layers
+travel as escaped JSON and zoneplan's own viewer (``static/zoneplan.js``) draws
+them and adds the legend, tooltips, popups, search, phase filter, measure tool,
+VN-2000 coordinate readout, basemap switcher, opacity slider, overview map, full
+screen button and title block. `save_map` writes the page atomically.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from folium.elements import MacroElement
+from folium.template import Template
+
+import folium
+
+from zoneplan._atomic import atomic_write
+from zoneplan.render import assets
+from zoneplan.render.i18n import Lang, check_lang, strings
+from zoneplan.render.payload import USER_GROUP, MapLayer, embed_json, map_payload
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from zoneplan.catalog import Catalog
+    from zoneplan.io import CRSLike, Engine
+
+log = logging.getLogger(__name__)
+
+#: Where ``zoneplan build`` writes the map when no ``--out`` is given.
+DEFAULT_OUTPUT: str = "zoneplan-map.html"
+#: id of the ``<script type="application/json">`` element holding the map data.
+DATA_ELEMENT_ID: str = "zoneplan-data"
+#: Centre of the zone, used before the view fits the layers.
+ZONE_CENTER: tuple[float, float] = (20.67, 106.68)
+
+
+class PlanningViewer(MacroElement):  # type: ignore[misc]
+    """
+    The viewer element: Leaflet and viewer assets, the data block and the start call.
+
+    Parameters
+    ----------
+    payload_json
+        The map data, already escaped by `embed_json`.
+    self_contained
+        Inline Leaflet instead of loading it from its CDN.
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        {{ this.head }}
+        {% endmacro %}
+        {% macro html(this, kwargs) %}
+        <script type="application/json" id="{{ this.data_id }}">{{ this.payload_json }}</script>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        window.zoneplan.init({{ this._parent.get_name() }}, "{{ this.data_id }}");
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, payload_json: str, *, self_contained: bool) -> None:
+        super().__init__()
+        self._name = "PlanningViewer"
+        self.payload_json = payload_json
+        self.data_id = DATA_ELEMENT_ID
+        self.head = assets.head_html(self_contained=self_contained)
+
+
+def catalog_layers(
+    catalog: Catalog | None = None,
+    *,
+    ids: Iterable[str] | None = None,
+    engine: Engine | None = None,
+) -> list[MapLayer]:
+    """
+    Load the catalog's layers for the map, in draw order.
+
+    Parameters
+    ----------
+    catalog
+        A catalog other than the shipped one.
+    ids
+        Only these layer ids; all when None.
+    engine
+        ``"pyogrio"`` or ``"fiona"``.
+
+    Returns
+    -------
+    layers
+        One `MapLayer` per catalog entry, lowest draw order first.
+
+    Raises
+    ------
+    InputError
+        If the catalog or a layer file cannot be read.
+    """
+    from zoneplan.catalog import load_catalog
+    from zoneplan.io import load_catalog_layers
+
+    cat = catalog or load_catalog()
+    frames = load_catalog_layers(ids, engine=engine, catalog=cat)
+    return [
+        MapLayer(
+            id=entry.id,
+            title_vi=entry.title_vi,
+            title_en=entry.title_en,
+            group=entry.group,
+            gdf=frames[entry.id],
+            visible=entry.visible,
+            style=dict(entry.style),
+        )
+        for entry in cat.layers
+        if entry.id in frames
+    ]
+
+
+def user_layer(
+    path: str | os.PathLike[str],
+    *,
+    crs: CRSLike | None = None,
+    engine: Engine | None = None,
+) -> MapLayer:
+    """
+    Read and validate one of the user's own files for the map.
+
+    Parameters
+    ----------
+    path
+        A GeoJSON, GeoPackage, Shapefile or KML file.
+    crs
+        CRS to assume when the file carries none.
+    engine
+        ``"pyogrio"`` or ``"fiona"``.
+
+    Returns
+    -------
+    layer
+        The layer in the "your layers" group, titled with the file name.
+
+    Raises
+    ------
+    LayerValidationError
+        If the file has errors; the message names the first and how to fix it.
+    InputError
+        If the file cannot be read.
+    """
+    from zoneplan.validate import load_user_layer
+
+    gdf = load_user_layer(path, crs=crs, engine=engine)
+    name = Path(path).name
+    return MapLayer(id=name, title_vi=name, title_en=name, group=USER_GROUP, gdf=gdf)
+
+
+def build_map(
+    layers: Sequence[MapLayer],
+    *,
+    lang: Lang = "vi",
+    self_contained: bool = False,
+) -> folium.Map:
+    """
+    Build the planning map.
+
+    Parameters
+    ----------
+    layers
+        The layers in draw order, lowest first (`catalog_layers`, then any
+        `user_layer`).
+    lang
+        Interface language, ``"vi"`` or ``"en"``.
+    self_contained
+        Inline every JavaScript and CSS file so the page works with no network
+        (only basemap tiles need one).
+
+    Returns
+    -------
+    m
+        The map; render it with `build_html` or write it with `save_map`.
+
+    Raises
+    ------
+    ValueError
+        If `lang` is not ``"vi"`` or ``"en"``.
+    AssetError
+        If ``self_contained`` and the installed Leaflet files do not match their
+        pinned hashes.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> gdf = gpd.GeoDataFrame({"name_en": ["Demo"]}, geometry=[box(106.7, 20.6, 106.71, 20.61)],
+    ...                        crs=4326)
+    >>> m = build_map([MapLayer("demo", "Thử", "Demo", "context", gdf)], lang="en")
+    >>> "Demo" in build_html(m)
+    True
+    """
+    lang = check_lang(lang)
+    layer_list = list(layers)
+    payload = map_payload(layer_list, lang)
+    m = folium.Map(
+        location=list(ZONE_CENTER),
+        zoom_start=11,
+        tiles=None,
+        control_scale=False,
+        prefer_canvas=False,
+        width="100%",
+        height="100%",
+    )
+    # Leaflet is loaded by the viewer element (pinned, with integrity, or inlined);
+    # folium's jQuery, Bootstrap and icon fonts are not needed.
+    m.default_js = []
+    m.default_css = []
+    root = m.get_root()
+    root.title = escape(strings(lang)["html_title"])
+    root.lang = lang
+    m.add_child(PlanningViewer(embed_json(payload), self_contained=self_contained))
+    return m
+
+
+def build_html(m: folium.Map) -> str:
+    """
+    Render a map built by `build_map` to a complete HTML page.
+
+    Parameters
+    ----------
+    m
+        The map; render each map once (folium repeats its setup calls on a
+        second render).
+
+    Returns
+    -------
+    html
+        The page.
+    """
+    root = m.get_root()
+    html: str = root.render()
+    lang = getattr(root, "lang", None)
+    if lang in ("vi", "en"):
+        html = html.replace("<html>", f'<html lang="{lang}">', 1)
+    return html
+
+
+def save_map(m: folium.Map, path: str | os.PathLike[str] = DEFAULT_OUTPUT) -> Path:
+    """
+    Write the map's HTML atomically.
+
+    Parameters
+    ----------
+    m
+        The map from `build_map`.
+    path
+        The output file; an existing file is replaced only once the new one is
+        completely written.
+
+    Returns
+    -------
+    path
+        The written file.
+
+    Raises
+    ------
+    OutputError
+        If the path is a folder or its folder is missing or not writable.
+    """
+    html = build_html(m)
+    out = atomic_write(path, html)
+    log.info("wrote %s (%.0f kB)", out, len(html.encode("utf-8")) / 1000)
+    return out

@@ -1,0 +1,888 @@
+/*
+ * zoneplan planning-map viewer.
+ *
+ * Draws the layers embedded in the page as JSON and adds the map's controls:
+ * grouped layer switcher with basemaps, opacity and phase filter, legend,
+ * tooltips and popups, search, measure tool, VN-2000 cursor readout,
+ * full screen, overview map and title block.
+ *
+ * Safety rule of this file: every string that comes from data is put into the
+ * page with textContent, createTextNode or setAttribute on a harmless
+ * attribute, never with innerHTML; Leaflet calls that take HTML strings
+ * (attribution) get escaped text; links are http(s) only. Lookups keyed by data
+ * use Map, never plain objects, so keys such as "__proto__" stay inert.
+ */
+(function () {
+  "use strict";
+
+  var D2R = Math.PI / 180;
+  var R2D = 180 / Math.PI;
+
+  /* ------------------------------------------------------------------ */
+  /* VN-2000 / TM-3 105°45' from WGS 84                                  */
+  /* ------------------------------------------------------------------ */
+
+  // WGS 84 ellipsoid (VN-2000 uses the same ellipsoid, shifted and rotated).
+  var A = 6378137.0;
+  var F = 1 / 298.257223563;
+  var E2 = F * (2 - F);
+  var E = Math.sqrt(E2);
+  var SEC = D2R / 3600;
+  // EPSG:6960 "VN-2000 to WGS 84 (2)", coordinate frame rotation (Decision 05/2007/QĐ-BTNMT).
+  var HELMERT = {
+    tx: -191.90441429, ty: -39.30318279, tz: -111.45032835,
+    rx: -0.00928836 * SEC, ry: 0.01975479 * SEC, rz: -0.00427372 * SEC,
+    s: 0.252906278e-6
+  };
+  // Transverse Mercator of VN-2000 / TM-3 105-45 (EPSG:9210).
+  var TM = { k0: 0.9999, lon0: 105.75, fe: 500000, fn: 0 };
+  // Krüger series to n^6 (Karney 2011, "Transverse Mercator with an accuracy of a few nanometers").
+  var N = F / (2 - F);
+  var N2 = N * N, N3 = N2 * N, N4 = N3 * N, N5 = N4 * N, N6 = N5 * N;
+  var A1 = A / (1 + N) * (1 + N2 / 4 + N4 / 64 + N6 / 256);
+  var ALPHA = [
+    N / 2 - 2 / 3 * N2 + 5 / 16 * N3 + 41 / 180 * N4 - 127 / 288 * N5 + 7891 / 37800 * N6,
+    13 / 48 * N2 - 3 / 5 * N3 + 557 / 1440 * N4 + 281 / 630 * N5 - 1983433 / 1935360 * N6,
+    61 / 240 * N3 - 103 / 140 * N4 + 15061 / 26880 * N5 + 167603 / 181440 * N6,
+    49561 / 161280 * N4 - 179 / 168 * N5 + 6601661 / 7257600 * N6,
+    34729 / 80640 * N5 - 3418889 / 1995840 * N6,
+    212378941 / 319334400 * N6
+  ];
+
+  function geocentric(latDeg, lonDeg) {
+    var lat = latDeg * D2R, lon = lonDeg * D2R;
+    var sinLat = Math.sin(lat);
+    var nu = A / Math.sqrt(1 - E2 * sinLat * sinLat);
+    return [nu * Math.cos(lat) * Math.cos(lon), nu * Math.cos(lat) * Math.sin(lon),
+      nu * (1 - E2) * sinLat];
+  }
+
+  function geodetic(x, y, z) {
+    var p = Math.hypot(x, y);
+    var lat = Math.atan2(z, p * (1 - E2));
+    for (var i = 0; i < 6; i++) {
+      var sinLat = Math.sin(lat);
+      var nu = A / Math.sqrt(1 - E2 * sinLat * sinLat);
+      lat = Math.atan2(z + E2 * nu * sinLat, p);
+    }
+    return [lat * R2D, Math.atan2(y, x) * R2D];
+  }
+
+  /** WGS 84 latitude/longitude to VN-2000 geographic, the inverse of EPSG:6960. */
+  function vn2000Geographic(lat, lon) {
+    var h = HELMERT;
+    var w = geocentric(lat, lon);
+    var k = 1 + h.s;
+    var dx = w[0] - h.tx, dy = w[1] - h.ty, dz = w[2] - h.tz;
+    // X_wgs = T + (1 + s) R X_vn with the coordinate-frame matrix R; R is orthogonal
+    // to first order, so its inverse is the transpose (as PROJ's helmert does).
+    var x = (dx - h.rz * dy + h.ry * dz) / k;
+    var y = (h.rz * dx + dy - h.rx * dz) / k;
+    var z = (-h.ry * dx + h.rx * dy + dz) / k;
+    return geodetic(x, y, z);
+  }
+
+  /** Transverse Mercator: geographic degrees to {x: northing, y: easting} in metres. */
+  function tm3(lat, lon) {
+    var phi = lat * D2R, lam = (lon - TM.lon0) * D2R;
+    var sinPhi = Math.sin(phi);
+    var t = Math.sinh(Math.atanh(sinPhi) - E * Math.atanh(E * sinPhi));
+    var xi1 = Math.atan2(t, Math.cos(lam));
+    var eta1 = Math.atanh(Math.sin(lam) / Math.sqrt(1 + t * t));
+    var xi = xi1, eta = eta1;
+    for (var j = 1; j <= 6; j++) {
+      xi += ALPHA[j - 1] * Math.sin(2 * j * xi1) * Math.cosh(2 * j * eta1);
+      eta += ALPHA[j - 1] * Math.cos(2 * j * xi1) * Math.sinh(2 * j * eta1);
+    }
+    return { x: TM.fn + TM.k0 * A1 * xi, y: TM.fe + TM.k0 * A1 * eta };
+  }
+
+  /** WGS 84 to VN-2000 / TM-3 105°45': {x: northing, y: easting}, as Vietnamese documents write. */
+  function toVN2000(lat, lon) {
+    var g = vn2000Geographic(lat, lon);
+    return tm3(g[0], g[1]);
+  }
+
+  /** Length (m) of a path and area (ha) of the ring it closes, in VN-2000 TM-3 metres. */
+  function measurePlanar(latlngs, closed) {
+    var pts = latlngs.map(function (ll) { return toVN2000(ll.lat, ll.lng); });
+    var length = 0, twiceArea = 0;
+    for (var i = 1; i < pts.length; i++) {
+      length += Math.hypot(pts[i].x - pts[i - 1].x, pts[i].y - pts[i - 1].y);
+    }
+    if (closed && pts.length > 2) {
+      var last = pts[pts.length - 1];
+      length += Math.hypot(pts[0].x - last.x, pts[0].y - last.y);
+      for (var k = 0; k < pts.length; k++) {
+        var a = pts[k], b = pts[(k + 1) % pts.length];
+        twiceArea += a.y * b.x - b.y * a.x;
+      }
+    }
+    return { length_m: length, area_ha: Math.abs(twiceArea) / 2 / 10000 };
+  }
+
+  /* ------------------------------------------------------------------ */
+  /* Small safe helpers                                                  */
+  /* ------------------------------------------------------------------ */
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function own(obj, key) {
+    return obj !== null && typeof obj === "object" &&
+      Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+  }
+
+  function asText(value) {
+    if (value === null || value === undefined || value === "") return "–";
+    if (typeof value === "object") return JSON.stringify(value);
+    return String(value);
+  }
+
+  /** The URL if it is absolute http(s), else null. */
+  function safeUrl(value) {
+    if (typeof value !== "string") return null;
+    var url;
+    try { url = new URL(value.trim()); } catch (err) { return null; }
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+  }
+
+  /** Escape text for the few Leaflet calls that only take HTML (attribution). */
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  /** Fold a name for search: no diacritics, đ → d, lower case. */
+  function fold(text) {
+    return String(text).normalize("NFD").replace(/\p{M}/gu, "")
+      .replace(/[đĐ]/g, "d").toLowerCase().replace(/\s+/g, " ").trim();
+  }
+
+  /** Four corner marks, drawn as SVG so no icon font or image is needed. */
+  function fullscreenIcon() {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 16 16");
+    svg.setAttribute("width", "16");
+    svg.setAttribute("height", "16");
+    svg.setAttribute("aria-hidden", "true");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("d", "M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5");
+    path.setAttribute("fill", "none");
+    path.setAttribute("stroke", "currentColor");
+    path.setAttribute("stroke-width", "2");
+    svg.appendChild(path);
+    return svg;
+  }
+
+  function stopEvents(node) {
+    L.DomEvent.disableClickPropagation(node);
+    L.DomEvent.disableScrollPropagation(node);
+  }
+
+  function control(position, build) {
+    var Ctl = L.Control.extend({ options: { position: position }, onAdd: build });
+    return new Ctl();
+  }
+
+  /* ------------------------------------------------------------------ */
+  /* Viewer                                                              */
+  /* ------------------------------------------------------------------ */
+
+  function Viewer(map, data) {
+    this.map = map;
+    this.data = data;
+    this.t = data.t;
+    this.locale = data.locale;
+    this.categories = data.categories;
+    this.phaseOn = data.phases.map(function () { return true; });
+    this.layers = [];
+    this.panes = [];
+    this.basemap = null;
+    this.measureState = { mode: null, points: [], shape: null, done: false };
+    this.labels = {
+      statuses: new Map(Object.entries(data.labels.statuses)),
+      phases: new Map(Object.entries(data.labels.phases)),
+      categories: new Map(Object.entries(data.labels.categories))
+    };
+    this.drawLayers();
+    this.addBasemapLayer(data.basemaps.length ? 0 : -1);
+    this.addTitle();
+    this.addFullscreen();
+    this.addSearch();
+    this.addMeasure();
+    this.addPanel();
+    this.addLegend();
+    this.addMinimap();
+    L.control.scale({ metric: true, imperial: false, maxWidth: 160 }).addTo(map);
+    this.addCoordinates();
+    this.updateLegend();
+    if (data.fit) map.fitBounds(data.fit, { padding: [8, 8] });
+  }
+
+  Viewer.prototype.fmt = function (value, digits) {
+    return new Intl.NumberFormat(this.locale, {
+      minimumFractionDigits: digits, maximumFractionDigits: digits
+    }).format(value);
+  };
+
+  Viewer.prototype.fmtPlain = function (value, digits) {
+    return new Intl.NumberFormat(this.locale, {
+      minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false
+    }).format(value);
+  };
+
+  Viewer.prototype.fmtHa = function (ha) {
+    return this.fmt(ha, ha >= 100 ? 1 : 2) + " " + this.t.ha;
+  };
+
+  Viewer.prototype.fmtLength = function (metres) {
+    return metres >= 1000 ? this.fmt(metres / 1000, 3) + " " + this.t.km
+      : this.fmt(metres, 1) + " " + this.t.m;
+  };
+
+  /* ---------------- layers ---------------- */
+
+  Viewer.prototype.drawLayers = function () {
+    var self = this;
+    this.data.layers.forEach(function (spec, index) {
+      var paneName = "zp-pane-" + index;
+      var pane = self.map.createPane(paneName);
+      pane.style.zIndex = String(410 + index);
+      self.panes.push(pane);
+      var entry = { index: index, spec: spec, items: [], group: null, on: !!spec.visible };
+      var group = L.geoJSON(spec.data, {
+        pane: paneName,
+        style: function (feature) { return self.featureStyle(entry, feature); },
+        pointToLayer: function (feature, latlng) {
+          return L.circleMarker(latlng, { radius: 6, pane: paneName });
+        },
+        onEachFeature: function (feature, layer) { self.bindFeature(entry, feature, layer); }
+      });
+      entry.group = group;
+      self.layers.push(entry);
+      if (entry.on) group.addTo(self.map);
+    });
+    var measurePane = this.map.createPane("zp-pane-measure");
+    measurePane.style.zIndex = "640";
+  };
+
+  Viewer.prototype.featureStyle = function (entry, feature) {
+    var zp = feature.zp;
+    var cat = this.categories[zp.cat].style;
+    var over = entry.spec.style || {};
+    var dash = Object.prototype.hasOwnProperty.call(over, "dash") ? over.dash : cat.dash;
+    return {
+      pane: "zp-pane-" + entry.index,
+      color: cat.color,
+      fillColor: cat.fill,
+      opacity: 1,
+      weight: typeof over.weight === "number" ? over.weight : cat.weight,
+      fillOpacity: typeof over.fill_opacity === "number" ? over.fill_opacity : cat.fill_opacity,
+      dashArray: dash || null,
+      className: "zp-f zp-l" + entry.index + " zp-c" + zp.cat + " zp-p" + zp.phase
+    };
+  };
+
+  Viewer.prototype.bindFeature = function (entry, feature, layer) {
+    var self = this;
+    var item = { feature: feature, layer: layer, entry: entry, shown: true,
+      key: fold(feature.zp.names.join(" ")) };
+    entry.items.push(item);
+    layer.bindTooltip(function () { return self.tooltipContent(item); },
+      { sticky: true, direction: "top", className: "zp-tooltip", opacity: 1 });
+    layer.on("mouseover", function () {
+      var base = self.featureStyle(entry, feature);
+      layer.setStyle({ weight: base.weight + 2.5, fillOpacity: Math.min(0.85, base.fillOpacity + 0.25) });
+      if (layer.bringToFront) layer.bringToFront();
+    });
+    layer.on("mouseout", function () { entry.group.resetStyle(layer); });
+    layer.on("click", function (ev) {
+      if (self.measureState.mode) return;
+      self.openPopup(item, ev.latlng);
+    });
+  };
+
+  Viewer.prototype.names = function (item) {
+    var names = item.feature.zp.names;
+    var first = this.data.lang === "vi" ? names[0] : names[1];
+    var second = this.data.lang === "vi" ? names[1] : names[0];
+    if (!first) { first = second; second = ""; }
+    return [first || this.t.unnamed, second && second !== first ? second : ""];
+  };
+
+  Viewer.prototype.categoryLabel = function (item) {
+    return this.categories[item.feature.zp.cat].label;
+  };
+
+  Viewer.prototype.tooltipContent = function (item) {
+    var zp = item.feature.zp;
+    var names = this.names(item);
+    var box = el("div", "zp-tip");
+    box.appendChild(el("div", "zp-tip-name", names[0]));
+    if (names[1]) box.appendChild(el("div", "zp-tip-alt", names[1]));
+    box.appendChild(el("div", "zp-tip-cat", this.categoryLabel(item)));
+    if (typeof zp.area_ha === "number") {
+      box.appendChild(el("div", "zp-tip-area", this.t.area + ": " + this.fmtHa(zp.area_ha)));
+    }
+    if (typeof zp.length_km === "number") {
+      box.appendChild(el("div", "zp-tip-length",
+        this.t.length + ": " + this.fmt(zp.length_km, 2) + " " + this.t.km));
+    }
+    return box;
+  };
+
+  Viewer.prototype.popupContent = function (item) {
+    var self = this;
+    var zp = item.feature.zp;
+    var props = item.feature.properties || {};
+    var names = this.names(item);
+    var box = el("div", "zp-popup-body");
+    box.appendChild(el("h3", "zp-popup-name", names[0]));
+    if (names[1]) box.appendChild(el("div", "zp-popup-alt", names[1]));
+    var table = el("table", "zp-props");
+    function row(label, value, cls) {
+      var tr = el("tr", cls);
+      tr.appendChild(el("th", null, label));
+      var td = el("td");
+      if (value instanceof Node) td.appendChild(value); else td.textContent = asText(value);
+      tr.appendChild(td);
+      table.appendChild(tr);
+    }
+    row(this.t.layer, item.entry.spec.title, "zp-row-layer");
+    row(this.t.category, this.categoryLabel(item), "zp-row-category");
+    row(this.t.status, this.lookup(this.labels.statuses, own(props, "status")), "zp-row-status");
+    row(this.t.phase, this.lookup(this.labels.phases, own(props, "phase")), "zp-row-phase");
+    if (typeof zp.area_ha === "number") {
+      row(this.t.measured_area, this.fmtHa(zp.area_ha), "zp-row-area");
+      if (typeof zp.declared_ha === "number") {
+        row(this.t.declared_area, this.fmtHa(zp.declared_ha), "zp-row-declared");
+        var diff = zp.area_ha - zp.declared_ha;
+        var text = (diff > 0 ? "+" : "") + this.fmtHa(diff);
+        if (zp.declared_ha > 0) {
+          text += " (" + (diff > 0 ? "+" : "") + this.fmt(100 * diff / zp.declared_ha, 1) + " %)";
+        }
+        row(this.t.difference, text, "zp-row-difference");
+      }
+    }
+    if (typeof zp.length_km === "number") {
+      row(this.t.measured_length, this.fmt(zp.length_km, 3) + " " + this.t.km, "zp-row-length");
+    }
+    row(this.t.source, this.sourceNode(own(props, "source"), own(props, "source_url")), "zp-row-source");
+    var acc = own(props, "accuracy_m");
+    row(this.t.accuracy, typeof acc === "number" ? "± " + this.fmt(acc, 0) + " " + this.t.m : acc,
+      "zp-row-accuracy");
+    row(this.t.method, own(props, "method"), "zp-row-method");
+    box.appendChild(table);
+    var known = new Set(this.data.known_properties);
+    var extra = Object.keys(props).filter(function (k) { return !known.has(k); });
+    if (extra.length) {
+      box.appendChild(el("div", "zp-popup-extra-title", this.t.other_properties));
+      var more = el("table", "zp-props zp-props-extra");
+      extra.forEach(function (key) {
+        var tr = el("tr");
+        tr.appendChild(el("th", null, key));
+        tr.appendChild(el("td", null, asText(props[key])));
+        more.appendChild(tr);
+      });
+      box.appendChild(more);
+    }
+    return box;
+  };
+
+  Viewer.prototype.lookup = function (table, key) {
+    if (typeof key === "string" && table.has(key)) return table.get(key);
+    return key;
+  };
+
+  Viewer.prototype.sourceNode = function (source, url) {
+    var span = el("span", "zp-source");
+    span.appendChild(document.createTextNode(asText(source)));
+    if (url !== undefined && url !== null && url !== "") {
+      span.appendChild(el("br"));
+      var href = safeUrl(url);
+      if (href) {
+        var a = el("a", "zp-source-link", String(url));
+        a.href = href;
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+        span.appendChild(a);
+      } else {
+        span.appendChild(el("span", "zp-source-url", asText(url)));
+      }
+    }
+    return span;
+  };
+
+  Viewer.prototype.openPopup = function (item, latlng) {
+    var where = latlng || this.itemCenter(item);
+    L.popup({ maxWidth: 380, minWidth: 240, className: "zp-popup", autoPanPadding: [20, 20] })
+      .setLatLng(where).setContent(this.popupContent(item)).openOn(this.map);
+  };
+
+  Viewer.prototype.itemCenter = function (item) {
+    var l = item.layer;
+    if (l.getLatLng) return l.getLatLng();
+    if (l.getCenter) {
+      try { return l.getCenter(); } catch (err) { /* empty or odd geometry */ }
+    }
+    return l.getBounds().getCenter();
+  };
+
+  Viewer.prototype.setLayerOn = function (index, on) {
+    var entry = this.layers[index];
+    entry.on = on;
+    if (on) entry.group.addTo(this.map); else this.map.removeLayer(entry.group);
+    if (this.layerBoxes) this.layerBoxes[index].checked = on;
+    this.updateLegend();
+  };
+
+  Viewer.prototype.setPhaseOn = function (phaseIndex, on) {
+    this.phaseOn[phaseIndex] = on;
+    var self = this;
+    this.layers.forEach(function (entry) {
+      entry.items.forEach(function (item) {
+        var show = self.phaseOn[item.feature.zp.phase];
+        if (show && !item.shown) entry.group.addLayer(item.layer);
+        if (!show && item.shown) entry.group.removeLayer(item.layer);
+        item.shown = show;
+      });
+    });
+    this.updateLegend();
+  };
+
+  /* ---------------- basemaps ---------------- */
+
+  Viewer.prototype.tileLayer = function (spec) {
+    return L.tileLayer(spec.url, {
+      subdomains: spec.subdomains || "abc",
+      maxZoom: spec.max_zoom || 19,
+      maxNativeZoom: spec.max_native_zoom || spec.max_zoom || 19,
+      attribution: escapeHtml(spec.attribution || ""),
+      crossOrigin: false
+    });
+  };
+
+  Viewer.prototype.addBasemapLayer = function (index) {
+    if (this.basemap) this.map.removeLayer(this.basemap);
+    this.basemap = null;
+    this.basemapIndex = index;
+    if (index >= 0) {
+      this.basemap = this.tileLayer(this.data.basemaps[index]).addTo(this.map);
+      this.basemap.bringToBack();
+    }
+    if (this.onBasemap) this.onBasemap(index);
+  };
+
+  /* ---------------- controls ---------------- */
+
+  Viewer.prototype.addTitle = function () {
+    var t = this.t;
+    var box = el("div", "zp-title");
+    box.appendChild(el("div", "zp-title-name", t.zone_name));
+    box.appendChild(el("div", "zp-title-decision", t.decision));
+    box.appendChild(el("div", "zp-title-note", t.indicative));
+    stopEvents(box);
+    this.map.getContainer().appendChild(box);
+  };
+
+  Viewer.prototype.addFullscreen = function () {
+    var self = this;
+    control("topleft", function () {
+      var bar = el("div", "leaflet-bar zp-fullscreen");
+      var btn = el("a", "zp-fullscreen-button");
+      btn.appendChild(fullscreenIcon());
+      btn.href = "#";
+      btn.title = self.t.fullscreen;
+      btn.setAttribute("role", "button");
+      btn.setAttribute("aria-label", self.t.fullscreen);
+      L.DomEvent.on(btn, "click", function (ev) {
+        L.DomEvent.preventDefault(ev);
+        var box = self.map.getContainer();
+        if (document.fullscreenElement) document.exitFullscreen();
+        else if (box.requestFullscreen) box.requestFullscreen();
+      });
+      document.addEventListener("fullscreenchange", function () { self.map.invalidateSize(); });
+      stopEvents(bar);
+      bar.appendChild(btn);
+      return bar;
+    }).addTo(this.map);
+  };
+
+  Viewer.prototype.addSearch = function () {
+    var self = this;
+    control("topleft", function () {
+      var box = el("div", "zp-box zp-search");
+      var input = el("input", "zp-search-input");
+      input.type = "search";
+      input.placeholder = self.t.search;
+      input.setAttribute("aria-label", self.t.search);
+      var list = el("ul", "zp-search-results");
+      box.appendChild(input);
+      box.appendChild(list);
+      var found = [];
+      function show() {
+        list.textContent = "";
+        var q = fold(input.value);
+        found = [];
+        if (!q) return;
+        self.layers.forEach(function (entry) {
+          entry.items.forEach(function (item) {
+            if (found.length < 12 && item.key.indexOf(q) !== -1) found.push(item);
+          });
+        });
+        if (!found.length) { list.appendChild(el("li", "zp-search-none", self.t.search_none)); return; }
+        found.forEach(function (item) {
+          var li = el("li");
+          var btn = el("button", "zp-search-hit");
+          btn.type = "button";
+          btn.appendChild(el("span", "zp-search-name", self.names(item)[0]));
+          btn.appendChild(el("span", "zp-search-layer", item.entry.spec.title));
+          btn.addEventListener("click", function () { self.showItem(item); });
+          li.appendChild(btn);
+          list.appendChild(li);
+        });
+      }
+      input.addEventListener("input", show);
+      input.addEventListener("keydown", function (ev) {
+        if (ev.key === "Enter" && found.length) self.showItem(found[0]);
+      });
+      stopEvents(box);
+      return box;
+    }).addTo(this.map);
+  };
+
+  Viewer.prototype.showItem = function (item) {
+    if (!item.entry.on) this.setLayerOn(item.entry.index, true);
+    var phase = item.feature.zp.phase;
+    if (!this.phaseOn[phase]) {
+      this.setPhaseOn(phase, true);
+      if (this.phaseBoxes) this.phaseBoxes[phase].checked = true;
+    }
+    var l = item.layer;
+    if (l.getBounds) this.map.fitBounds(l.getBounds(), { maxZoom: 16, padding: [40, 40] });
+    else this.map.setView(l.getLatLng(), Math.max(this.map.getZoom(), 15));
+    this.openPopup(item);
+  };
+
+  Viewer.prototype.addMeasure = function () {
+    var self = this;
+    var st = this.measureState;
+    control("topleft", function () {
+      var box = el("div", "zp-box zp-measure");
+      var line = el("button", "zp-measure-line", self.t.measure_line);
+      var area = el("button", "zp-measure-area", self.t.measure_area);
+      var clear = el("button", "zp-measure-clear", self.t.measure_clear);
+      var out = el("div", "zp-measure-result");
+      [line, area, clear].forEach(function (b) { b.type = "button"; box.appendChild(b); });
+      box.appendChild(out);
+      self.measureOut = out;
+      line.addEventListener("click", function () { self.startMeasure("line"); });
+      area.addEventListener("click", function () { self.startMeasure("area"); });
+      clear.addEventListener("click", function () { self.clearMeasure(); });
+      stopEvents(box);
+      return box;
+    }).addTo(this.map);
+    this.map.on("click", function (ev) {
+      if (!st.mode) return;
+      st.points.push(ev.latlng);
+      self.drawMeasure();
+    });
+    this.map.on("dblclick", function () {
+      if (!st.mode) return;
+      // a double click also fires two clicks at the same spot; drop the repeat
+      var n = st.points.length;
+      if (n > 1 && st.points[n - 1].equals(st.points[n - 2])) st.points.pop();
+      self.finishMeasure();
+    });
+  };
+
+  Viewer.prototype.startMeasure = function (mode) {
+    this.clearMeasure();
+    this.measureState.mode = mode;
+    this.map.doubleClickZoom.disable();
+    this.map.getContainer().classList.add("zp-measuring");
+    this.measureOut.textContent = this.t.measure_hint;
+  };
+
+  Viewer.prototype.finishMeasure = function () {
+    var st = this.measureState;
+    st.mode = null;
+    this.map.getContainer().classList.remove("zp-measuring");
+    var self = this;
+    setTimeout(function () { self.map.doubleClickZoom.enable(); }, 0);
+  };
+
+  Viewer.prototype.clearMeasure = function () {
+    var st = this.measureState;
+    if (st.shape) this.map.removeLayer(st.shape);
+    st.shape = null;
+    st.points = [];
+    st.kind = null;
+    this.finishMeasure();
+    if (this.measureOut) this.measureOut.textContent = "";
+  };
+
+  Viewer.prototype.drawMeasure = function () {
+    var st = this.measureState;
+    var closed = st.mode === "area";
+    st.kind = st.mode;
+    if (st.shape) this.map.removeLayer(st.shape);
+    var opts = { pane: "zp-pane-measure", color: "#000000", weight: 2, dashArray: "5 4",
+      fillColor: "#FFFFFF", fillOpacity: 0.25, interactive: false };
+    st.shape = (closed ? L.polygon(st.points, opts) : L.polyline(st.points, opts)).addTo(this.map);
+    var m = measurePlanar(st.points, closed);
+    this.lastMeasure = m;
+    var out = this.measureOut;
+    out.textContent = "";
+    if (closed) {
+      out.appendChild(el("div", "zp-measure-area-value", this.t.area + ": " + this.fmtHa(m.area_ha)));
+      out.appendChild(el("div", "zp-measure-length-value",
+        this.t.perimeter + ": " + this.fmtLength(m.length_m)));
+    } else {
+      out.appendChild(el("div", "zp-measure-length-value",
+        this.t.length + ": " + this.fmtLength(m.length_m)));
+    }
+  };
+
+  Viewer.prototype.addPanel = function () {
+    var self = this;
+    var t = this.t;
+    control("topright", function () {
+      var box = el("div", "zp-box zp-panel");
+      var toggle = el("button", "zp-panel-toggle", t.layers);
+      toggle.type = "button";
+      toggle.title = t.toggle_panel;
+      var body = el("div", "zp-panel-body");
+      toggle.addEventListener("click", function () { body.hidden = !body.hidden; });
+      box.appendChild(toggle);
+      box.appendChild(body);
+      self.panelBasemaps(body);
+      self.panelLayers(body);
+      self.panelOpacity(body);
+      self.panelPhases(body);
+      stopEvents(box);
+      return box;
+    }).addTo(this.map);
+  };
+
+  Viewer.prototype.panelBasemaps = function (body) {
+    var self = this;
+    var field = el("fieldset", "zp-basemaps");
+    field.appendChild(el("legend", null, this.t.basemaps));
+    var choices = this.data.basemaps.map(function (b) { return b.label; });
+    choices.push(this.t.no_basemap);
+    choices.forEach(function (label, i) {
+      var index = i < self.data.basemaps.length ? i : -1;
+      var lab = el("label", "zp-basemap");
+      var radio = el("input");
+      radio.type = "radio";
+      radio.name = "zp-basemap";
+      radio.value = String(index);
+      radio.checked = index === self.basemapIndex;
+      radio.addEventListener("change", function () { if (radio.checked) self.addBasemapLayer(index); });
+      lab.appendChild(radio);
+      lab.appendChild(document.createTextNode(" " + label));
+      field.appendChild(lab);
+    });
+    body.appendChild(field);
+  };
+
+  Viewer.prototype.panelLayers = function (body) {
+    var self = this;
+    this.layerBoxes = [];
+    var field = el("fieldset", "zp-overlays");
+    field.appendChild(el("legend", null, this.t.overlays));
+    this.data.groups.forEach(function (group) {
+      var members = self.layers.filter(function (e) { return e.spec.group === group.key; });
+      if (!members.length) return;
+      var section = el("div", "zp-group");
+      section.appendChild(el("div", "zp-group-title", group.label));
+      members.forEach(function (entry) {
+        var lab = el("label", "zp-layer");
+        var box = el("input", "zp-layer-toggle");
+        box.type = "checkbox";
+        box.checked = entry.on;
+        box.setAttribute("data-layer-index", String(entry.index));
+        box.addEventListener("change", function () { self.setLayerOn(entry.index, box.checked); });
+        self.layerBoxes[entry.index] = box;
+        lab.appendChild(box);
+        lab.appendChild(document.createTextNode(" " + entry.spec.title));
+        lab.appendChild(el("span", "zp-layer-count", " (" + entry.items.length + ")"));
+        section.appendChild(lab);
+      });
+      field.appendChild(section);
+    });
+    body.appendChild(field);
+  };
+
+  Viewer.prototype.panelOpacity = function (body) {
+    var self = this;
+    var lab = el("label", "zp-opacity");
+    lab.appendChild(el("span", null, this.t.opacity));
+    var range = el("input", "zp-opacity-range");
+    range.type = "range";
+    range.min = "0";
+    range.max = "100";
+    range.value = "100";
+    range.addEventListener("input", function () {
+      var v = String(Number(range.value) / 100);
+      self.panes.forEach(function (pane) { pane.style.opacity = v; });
+    });
+    lab.appendChild(range);
+    body.appendChild(lab);
+  };
+
+  Viewer.prototype.panelPhases = function (body) {
+    var self = this;
+    this.phaseBoxes = [];
+    var field = el("fieldset", "zp-phases");
+    field.appendChild(el("legend", null, this.t.phase_filter));
+    this.data.phases.forEach(function (phase, i) {
+      var lab = el("label", "zp-phase");
+      var box = el("input", "zp-phase-toggle");
+      box.type = "checkbox";
+      box.checked = true;
+      box.setAttribute("data-phase-index", String(i));
+      box.addEventListener("change", function () { self.setPhaseOn(i, box.checked); });
+      self.phaseBoxes.push(box);
+      lab.appendChild(box);
+      lab.appendChild(document.createTextNode(" " + phase.label));
+      field.appendChild(lab);
+    });
+    body.appendChild(field);
+  };
+
+  Viewer.prototype.addLegend = function () {
+    var self = this;
+    this.legendItems = [];
+    control("bottomright", function () {
+      var box = el("div", "zp-box zp-legend");
+      box.appendChild(el("div", "zp-legend-title", self.t.legend));
+      var list = el("ul", "zp-legend-list");
+      self.categories.forEach(function (cat, i) {
+        var li = el("li", "zp-legend-item");
+        li.setAttribute("data-category-index", String(i));
+        var sw = el("span", "zp-swatch zp-swatch-" + (cat.kind || "fill"));
+        sw.style.borderColor = cat.style.color;
+        sw.style.backgroundColor = cat.kind === "line" ? cat.style.color : cat.style.fill;
+        if (cat.style.dash) sw.style.borderStyle = "dashed";
+        li.appendChild(sw);
+        li.appendChild(el("span", "zp-legend-label", cat.label));
+        list.appendChild(li);
+        self.legendItems.push(li);
+      });
+      box.appendChild(list);
+      stopEvents(box);
+      return box;
+    }).addTo(this.map);
+  };
+
+  /** Show the legend entries of the categories that are drawn now. */
+  Viewer.prototype.updateLegend = function () {
+    if (!this.legendItems) return;
+    var shown = new Set();
+    this.layers.forEach(function (entry) {
+      if (!entry.on) return;
+      entry.items.forEach(function (item) { if (item.shown) shown.add(item.feature.zp.cat); });
+    });
+    this.legendItems.forEach(function (li, i) { li.hidden = !shown.has(i); });
+  };
+
+  Viewer.prototype.addMinimap = function () {
+    var self = this;
+    control("bottomleft", function () {
+      var box = el("div", "zp-minimap");
+      box.title = self.t.minimap;
+      stopEvents(box);
+      return box;
+    }).addTo(this.map);
+    var node = this.map.getContainer().querySelector(".zp-minimap");
+    var mini = L.map(node, {
+      attributionControl: false, zoomControl: false, dragging: false, scrollWheelZoom: false,
+      doubleClickZoom: false, boxZoom: false, keyboard: false, touchZoom: false, tap: false,
+      // a view before any layer is added: Leaflet cannot add paths to a map without one
+      center: this.map.getCenter(), zoom: Math.max(this.map.getZoom() - 5, 0)
+    });
+    this.minimap = mini;
+    var tiles = null;
+    this.onBasemap = function (index) {
+      if (tiles) mini.removeLayer(tiles);
+      tiles = index >= 0 ? self.tileLayer(self.data.basemaps[index]).addTo(mini) : null;
+    };
+    this.onBasemap(this.basemapIndex);
+    this.layers.forEach(function (entry) {
+      if (entry.spec.group !== "zone") return;
+      L.geoJSON(entry.spec.data, {
+        style: { color: "#222222", weight: 1, fillOpacity: 0.1, interactive: false }
+      }).addTo(mini);
+    });
+    var frame = L.rectangle([[0, 0], [0, 0]],
+      { color: "#D55E00", weight: 2, fillOpacity: 0.1, interactive: false }).addTo(mini);
+    function sync() {
+      mini.setView(self.map.getCenter(), Math.max(self.map.getZoom() - 5, 0), { animate: false });
+      frame.setBounds(self.map.getBounds());
+    }
+    this.map.on("moveend zoomend", sync);
+    this.map.whenReady(sync);
+  };
+
+  Viewer.prototype.addCoordinates = function () {
+    var self = this;
+    var t = this.t;
+    control("bottomleft", function () {
+      var box = el("div", "zp-box zp-coords");
+      var wgs = el("div", "zp-coord-wgs", t.coords_hint);
+      var vn = el("div", "zp-coord-vn");
+      box.appendChild(wgs);
+      box.appendChild(vn);
+      self.coordNodes = { wgs: wgs, vn: vn };
+      return box;
+    }).addTo(this.map);
+    this.map.on("mousemove", function (ev) { self.showCoordinates(ev.latlng); });
+  };
+
+  Viewer.prototype.showCoordinates = function (latlng) {
+    var t = this.t;
+    var nodes = this.coordNodes;
+    var lat = latlng.lat, lng = L.Util.wrapNum(latlng.lng, [-180, 180], true);
+    nodes.wgs.textContent = "";
+    nodes.wgs.appendChild(el("span", "zp-coord-label", t.wgs84 + ": "));
+    nodes.wgs.appendChild(el("span", "zp-coord-lat", this.fmtPlain(Math.abs(lat), 6) + "° " + (lat >= 0 ? "N" : "S")));
+    nodes.wgs.appendChild(document.createTextNode(", "));
+    nodes.wgs.appendChild(el("span", "zp-coord-lon", this.fmtPlain(Math.abs(lng), 6) + "° " + (lng >= 0 ? "E" : "W")));
+    var p = toVN2000(lat, lng);
+    nodes.vn.textContent = "";
+    nodes.vn.appendChild(el("span", "zp-coord-label", t.vn2000 + ": "));
+    nodes.vn.appendChild(document.createTextNode("X = "));
+    nodes.vn.appendChild(el("span", "zp-coord-x", this.fmtPlain(p.x, 2)));
+    nodes.vn.appendChild(document.createTextNode(" m, Y = "));
+    nodes.vn.appendChild(el("span", "zp-coord-y", this.fmtPlain(p.y, 2)));
+    nodes.vn.appendChild(document.createTextNode(" m"));
+  };
+
+  /* ------------------------------------------------------------------ */
+
+  function init(map, dataId) {
+    var data = JSON.parse(document.getElementById(dataId).textContent);
+    var viewer = new Viewer(map, data);
+    window.zoneplan.viewer = viewer;
+    document.body.setAttribute("data-zoneplan-ready", "1");
+    return viewer;
+  }
+
+  window.zoneplan = {
+    init: init,
+    toVN2000: toVN2000,
+    measurePlanar: measurePlanar,
+    fold: fold,
+    safeUrl: safeUrl,
+    viewer: null
+  };
+}());
