@@ -66,7 +66,10 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[st
         The open temporary file.
     """
     out = check_output_path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent or ".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent or ".")
+    except OSError as err:
+        raise _cannot_write(out, err) from err
     try:
         if "b" in mode:
             with os.fdopen(fd, mode) as fh:
@@ -125,7 +128,10 @@ def atomic_path(path: str | os.PathLike[str], suffix: str = "") -> Iterator[Path
         The temporary path; it does not exist yet.
     """
     out = check_output_path(path)
-    folder = tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent or ".")
+    try:
+        folder = tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent or ".")
+    except OSError as err:
+        raise _cannot_write(out, err) from err
     tmp = Path(folder) / (out.stem + (suffix or out.suffix))
     try:
         yield tmp
@@ -135,6 +141,12 @@ def atomic_path(path: str | os.PathLike[str], suffix: str = "") -> Iterator[Path
         import shutil
 
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _cannot_write(out: Path, err: OSError) -> OutputError:
+    """The error for a folder the system refuses to write to."""
+    reason = err.strerror or type(err).__name__
+    return OutputError(f"{out}: cannot write in {out.parent} ({reason}); choose another --out")
 
 
 def _keep_mode(out: Path, tmp: str) -> None:

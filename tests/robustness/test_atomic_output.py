@@ -1,0 +1,65 @@
+"""Outputs are written whole or not at all; an earlier file stays exactly as it was."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from zoneplan._atomic import atomic_open, atomic_path, atomic_write, check_output_path
+from zoneplan.errors import OutputError
+
+
+def test_atomic_write_replaces_whole(tmp_path):
+    out = tmp_path / "map.html"
+    atomic_write(out, "first")
+    atomic_write(out, "second ✓ Đồ Sơn")
+    assert out.read_text(encoding="utf-8") == "second ✓ Đồ Sơn"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.html"]
+
+
+def test_failure_midway_leaves_the_old_file_and_no_debris(tmp_path):
+    out = tmp_path / "table.csv"
+    out.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError), atomic_open(out) as fh:
+        fh.write("half of the new")
+        raise RuntimeError("boom")
+    assert out.read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["table.csv"]
+
+
+def test_failure_with_no_earlier_file_creates_nothing(tmp_path):
+    out = tmp_path / "layer.gpkg"
+    with pytest.raises(ValueError, match="nope"), atomic_path(out) as tmp:
+        tmp.write_bytes(b"partial")
+        raise ValueError("nope")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_file_gets_ordinary_permissions(tmp_path):
+    out = tmp_path / "x.txt"
+    atomic_write(out, b"bytes")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+@pytest.mark.parametrize(
+    ("make", "pattern"),
+    [
+        (lambda t: t, "is a folder; give a file name"),
+        (lambda t: t / "missing" / "map.html", "the folder .* does not exist"),
+    ],
+)
+def test_bad_output_paths(tmp_path, make, pattern):
+    with pytest.raises(OutputError, match=pattern):
+        check_output_path(make(tmp_path))
+
+
+def test_unwritable_folder():
+    # /proc refuses new files even for root, unlike a chmod'ed folder
+    out = Path("/proc/zoneplan-test-map.html")
+    with pytest.raises(OutputError, match=r"^/proc/zoneplan-test-map\.html: .*choose another --out"):
+        atomic_write(out, "x")
+    assert not out.exists()
