@@ -275,5 +275,5 @@ def save_map(m: folium.Map, path: str | os.PathLike[str] = DEFAULT_OUTPUT) -> Pa
     """
     html = build_html(m)
     out = atomic_write(path, html)
-    log.info("wrote %s (%.0f kB)", out, len(html.encode("utf-8")) / 1000)
+    log.debug("wrote %s (%.0f kB)", out, len(html.encode("utf-8")) / 1000)
     return out

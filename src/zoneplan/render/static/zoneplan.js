@@ -615,8 +615,9 @@
     var st = this.measureState;
     st.mode = null;
     this.map.getContainer().classList.remove("zp-measuring");
-    var self = this;
-    setTimeout(function () { self.map.doubleClickZoom.enable(); }, 0);
+    var map = this.map;
+    // after this double click has passed, unless a new measurement has started
+    setTimeout(function () { if (!st.mode) map.doubleClickZoom.enable(); }, 0);
   };
 
   Viewer.prototype.clearMeasure = function () {
@@ -808,7 +809,7 @@
       attributionControl: false, zoomControl: false, dragging: false, scrollWheelZoom: false,
       doubleClickZoom: false, boxZoom: false, keyboard: false, touchZoom: false, tap: false,
       // a view before any layer is added: Leaflet cannot add paths to a map without one
-      center: this.map.getCenter(), zoom: Math.max(this.map.getZoom() - 5, 0)
+      center: this.map.getCenter(), zoom: Math.max(this.map.getZoom() - 4, 0)
     });
     this.minimap = mini;
     var tiles = null;
@@ -826,7 +827,7 @@
     var frame = L.rectangle([[0, 0], [0, 0]],
       { color: "#D55E00", weight: 2, fillOpacity: 0.1, interactive: false }).addTo(mini);
     function sync() {
-      mini.setView(self.map.getCenter(), Math.max(self.map.getZoom() - 5, 0), { animate: false });
+      mini.setView(self.map.getCenter(), Math.max(self.map.getZoom() - 4, 0), { animate: false });
       frame.setBounds(self.map.getBounds());
     }
     this.map.on("moveend zoomend", sync);
