@@ -1,0 +1,170 @@
+"""``zoneplan areas``: areas per feature, layer or category, planar VN-2000 and ellipsoidal."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import pandas as pd
+
+import geopandas as gpd
+
+from zoneplan import crs as zcrs
+from zoneplan.errors import InputError
+
+HELP = "areas in ha (VN-2000 TM-3 planar and WGS 84 ellipsoidal) and lengths in km"
+
+#: What ``--by`` can tabulate.
+BY_CHOICES = ("feature", "layer", "category", "composition", "declared", "overlaps")
+
+
+def add_output_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options shared by ``areas`` and ``analyse``: format, output, meridian, engine."""
+    parser.add_argument(
+        "--format",
+        choices=["table", "csv", "json", "xlsx", "md"],
+        help="output format (default: from the --out suffix, else a terminal table)",
+    )
+    parser.add_argument("--out", metavar="PATH", help="write to this file (atomically) instead of the terminal")
+    parser.add_argument(
+        "--meridian",
+        type=float,
+        default=105.75,
+        choices=sorted(zcrs.TM3_EPSG),
+        help="VN-2000 TM-3 central meridian: 105.75 for Hai Phong (EPSG:9210, default), "
+        "105.5 for the former Hải Dương part (EPSG:9209)",
+    )
+    parser.add_argument("--decimals", type=int, default=3, help="decimals in table and md output (default: 3)")
+    parser.add_argument("--engine", choices=["pyogrio", "fiona"], help="reading engine")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``areas`` subcommand."""
+    parser = subparsers.add_parser(
+        "areas",
+        help=HELP,
+        description=(
+            f"{HELP.capitalize()}, for the shipped layers or the files given with --layer. "
+            "Planar areas are what Vietnamese cadastral and planning documents give (VN-2000 / "
+            "TM-3, Decision 05/2007/QĐ-BTNMT transformation); ellipsoidal areas are the "
+            "reference. --by composition breaks the zone down by functional category, "
+            "--by declared compares declared_area_ha with the measured area, --by overlaps "
+            "lists overlapping functional areas."
+        ),
+    )
+    parser.add_argument("--by", choices=BY_CHOICES, default="feature", help="table to produce (default: feature)")
+    parser.add_argument(
+        "--layer",
+        action="append",
+        metavar="PATH",
+        help="measure this file instead of the shipped layers (repeatable)",
+    )
+    parser.add_argument("--crs", help="CRS to assume for --layer files without one, e.g. EPSG:9210")
+    parser.add_argument(
+        "--tolerance-pct",
+        type=float,
+        default=5.0,
+        help="flag declared areas that differ from the measured one by more than this (default: 5)",
+    )
+    add_output_arguments(parser)
+    parser.set_defaults(func=run)
+
+
+def load_layers(args: argparse.Namespace) -> dict[str, gpd.GeoDataFrame]:
+    """Load the --layer files (keyed by file stem, made unique) or the shipped catalog layers."""
+    from zoneplan.io import load_catalog_layers, read_layer
+
+    paths = getattr(args, "layer", None)
+    if not paths:
+        return load_catalog_layers(engine=args.engine)
+    layers: dict[str, gpd.GeoDataFrame] = {}
+    for path in paths:
+        gdf = read_layer(path, engine=args.engine, crs=getattr(args, "crs", None))
+        key = str(gdf.attrs.get("layer_id", path))
+        n = 2
+        while key in layers:
+            key = f"{gdf.attrs.get('layer_id', path)}#{n}"
+            n += 1
+        gdf.attrs["layer_id"] = key
+        layers[key] = gdf
+    return layers
+
+
+def stack_by_category(layers: dict[str, gpd.GeoDataFrame], categories: tuple[str, ...]) -> gpd.GeoDataFrame:
+    """Return the features of `categories` from every layer in WGS 84 (pinned transformation)."""
+    frames = []
+    for layer_id, gdf in layers.items():
+        zcrs.require_crs(gdf, layer_id)
+        if "category" not in gdf.columns:
+            continue
+        sel = gdf[gdf["category"].isin(categories)]
+        if len(sel):
+            frames.append(gpd.GeoDataFrame(sel.drop(columns=sel.geometry.name),
+                                           geometry=list(zcrs.to_wgs84(sel)), crs=4326))
+    if not frames:
+        return gpd.GeoDataFrame({"category": []}, geometry=[], crs=4326)
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)
+
+
+def _composition_inputs(layers: dict[str, gpd.GeoDataFrame]) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Return (zone, functional) frames gathered from all layers by category."""
+    from zoneplan.schema import FUNCTIONAL_CATEGORIES
+
+    zone = stack_by_category(layers, ("economic_zone",))
+    zone.attrs["layer_id"] = "zone"
+    if zone.empty:
+        names = ", ".join(layers)
+        msg = (
+            f"no feature of category 'economic_zone' in {names}; --by composition needs the zone "
+            "layer (drop --layer, or add the zone file with --layer)"
+        )
+        raise InputError(msg)
+    functional = stack_by_category(layers, FUNCTIONAL_CATEGORIES)
+    functional.attrs["layer_id"] = "functional_areas"
+    return zone, functional
+
+
+def build_table(args: argparse.Namespace) -> pd.DataFrame:
+    """Compute the table that ``--by`` asks for."""
+    from zoneplan import areas
+
+    layers = load_layers(args)
+    if args.by in ("feature", "layer", "category"):
+        return areas.area_table(layers, by=args.by, meridian=args.meridian, tolerance_pct=args.tolerance_pct)
+    if args.by == "declared":
+        return areas.declared_vs_measured(layers, tolerance_pct=args.tolerance_pct, meridian=args.meridian)
+    zone, functional = _composition_inputs(layers)
+    if args.by == "composition":
+        return areas.zone_composition(zone, functional, meridian=args.meridian)
+    overlaps = areas.functional_overlaps(functional, meridian=args.meridian)
+    return pd.DataFrame(overlaps.drop(columns=overlaps.geometry.name))
+
+
+def emit(table: pd.DataFrame, args: argparse.Namespace, sheet_name: str) -> int:
+    """Write `table` as asked by --format/--out and report the file unless --quiet."""
+    from zoneplan.tables import write_table
+
+    path = write_table(table, args.out, fmt=args.format, decimals=args.decimals, sheet_name=sheet_name)
+    if path is not None and not args.quiet:
+        print(f"{path}: written, {len(table)} row(s)", file=sys.stderr)  # noqa: T201
+    return 0
+
+
+def check_output(args: argparse.Namespace) -> None:
+    """Refuse a bad --format/--out combination or an unwritable --out before any work."""
+    from zoneplan._atomic import check_output_path
+    from zoneplan.tables import format_for_path
+
+    format_for_path(args.out, args.format)
+    if args.out:
+        check_output_path(args.out)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compute the area table and write it; 0 on success."""
+    if not args.tolerance_pct >= 0:
+        msg = f"--tolerance-pct {args.tolerance_pct} must be 0 or more, e.g. --tolerance-pct 5"
+        raise InputError(msg)
+    check_output(args)
+    table = build_table(args)
+    return emit(table, args, sheet_name=f"areas by {args.by}")
