@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
@@ -212,16 +213,239 @@ def _read(
 ) -> gpd.GeoDataFrame:
     """Dispatch to the reader for the file's format."""
     if fmt == "GeoParquet":
-        return gpd.read_parquet(p)
+        return _read_parquet(p)
+    if fmt in {"KML", "KMZ"}:
+        return _read_kml(p, layer)
+    if fmt == "DXF":
+        return _read_dxf(p, layer=layer, engine=engine)
     target = str(p)
-    if fmt in {"zipped Shapefile", "KMZ"}:
+    if fmt == "zipped Shapefile":
         target = f"/vsizip/{p}" if engine != "fiona" else f"zip://{p}"
     kwargs: dict[str, Any] = {}
     if layer is not None:
         kwargs["layer"] = layer
     if engine is not None:
         kwargs["engine"] = engine
+    if fmt in {"Shapefile", "zipped Shapefile"}:
+        return _read_shapefile(p, target, kwargs)
     return gpd.read_file(target, **kwargs)
+
+
+# --- format details: GeoParquet, KML/KMZ, DXF, legacy .dbf encodings -------------------------
+
+#: Columns GDAL's LIBKML driver adds to every KML layer; dropped when they carry nothing.
+_KML_BOOKKEEPING = (
+    "description", "timestamp", "begin", "end", "altitudeMode", "tessellate",
+    "extrude", "visibility", "drawOrder", "icon", "snippet",
+)
+#: Code pages GDAL decodes wrongly through iconv (it drops a trailing character), decoded here.
+_PY_DECODED = {"1258": "cp1258", "CP1258": "cp1258", "ANSI_1258": "cp1258", "WINDOWS-1258": "cp1258"}
+_DXF_ESCAPE = re.compile(r"\\U\+([0-9A-Fa-f]{4,5})")
+
+
+def _read_parquet(p: Path) -> gpd.GeoDataFrame:
+    """Read GeoParquet through geopandas (GDAL's Parquet driver is not in the wheels)."""
+    try:
+        import pyarrow  # noqa: F401  # only to give a clear message when it is missing
+    except ImportError as err:
+        msg = f"{p}: reading GeoParquet needs pyarrow; install it with pip install pyarrow"
+        raise InputError(msg) from err
+    return gpd.read_parquet(p)
+
+
+def _read_kml(p: Path, layer: str | int | None) -> gpd.GeoDataFrame:
+    """
+    Read KML or KMZ with GDAL's LIBKML driver (the only engine that has it).
+
+    Every folder of a Google Earth file is a layer; without `layer` they are stacked
+    (with their folder in a ``folder`` column when there are several). The
+    driver's empty bookkeeping columns are dropped and ``Name`` (the placemark's
+    ``<name>``) becomes ``name``.
+    """
+    import pyogrio
+
+    if layer is not None:
+        frames = [pyogrio.read_dataframe(p, layer=layer)]
+        names = [str(layer)]
+    else:
+        names = [str(n) for n, _ in pyogrio.list_layers(p)]
+        frames = [pyogrio.read_dataframe(p, layer=n) for n in names]
+        kept = [(n, f) for n, f in zip(names, frames, strict=True) if len(f)]
+        names, frames = [n for n, _ in kept] or names[:1], [f for _, f in kept] or frames[:1]
+    if len(frames) > 1:
+        frames = [f.assign(folder=n) for n, f in zip(names, frames, strict=True)]
+        gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
+    else:
+        gdf = frames[0]
+    drop = [c for c in _KML_BOOKKEEPING if c in gdf.columns and _carries_nothing(gdf[c])]
+    gdf = gdf.drop(columns=drop)
+    if "Name" in gdf.columns and "name" not in gdf.columns:
+        gdf = gdf.rename(columns={"Name": "name"})
+    if "id" in gdf.columns and gdf["id"].astype(str).str.fullmatch(r".+\.\d+").all():
+        gdf = gdf.drop(columns="id")  # GDAL's generated placemark ids (layer.1, layer.2 ...)
+    return gdf
+
+
+def _carries_nothing(col: pd.Series) -> bool:
+    """Whether a LIBKML bookkeeping column holds only nulls or the driver's defaults."""
+    values = col.dropna()
+    if col.name in {"tessellate", "extrude", "visibility"}:
+        return bool(values.isin([-1, 0]).all())
+    return values.empty
+
+
+def _read_dxf(p: Path, *, layer: str | int | None, engine: Engine | None) -> gpd.GeoDataFrame:
+    """
+    Read a DXF drawing: closed polylines become polygons, text is proper Unicode.
+
+    GDAL returns a closed LWPOLYLINE as a closed line; a ring with at least
+    three corners becomes a polygon here. Heights are dropped (planning drawings
+    are flat). AutoCAD writes characters outside the drawing's code page as
+    ``\\U+XXXX``; these are decoded. Drawings in code page ANSI_1258
+    (Vietnamese) are decoded here, because GDAL's iconv path loses characters.
+    """
+    codepage = _dxf_codepage(p)
+    codec = _PY_DECODED.get(codepage.upper()) if codepage else None
+    kwargs: dict[str, Any] = {"engine": engine} if engine else {}
+    if layer is not None:
+        kwargs["layer"] = layer
+    with _gdal_config(engine, DXF_ENCODING="ISO-8859-1" if codec else None):
+        gdf = gpd.read_file(p, **kwargs)
+    if codec:
+        gdf = _recode_text(gdf, codec)
+    for col in _text_columns(gdf):
+        gdf[col] = gdf[col].map(_unescape_dxf, na_action="ignore")
+    geoms = shapely.force_2d(gdf.geometry.to_numpy())
+    gdf = gdf.set_geometry(gpd.GeoSeries([_close_to_polygon(g) for g in geoms], index=gdf.index))
+    return gdf
+
+
+def _dxf_codepage(p: Path) -> str | None:
+    """Return the ``$DWGCODEPAGE`` of a DXF file's header, if it has one."""
+    with p.open("rb") as fh:
+        head = fh.read(64_000).decode("latin-1")
+    match = re.search(r"\$DWGCODEPAGE\s*\n\s*3\s*\n\s*(\S+)", head)
+    return match.group(1) if match else None
+
+
+def _unescape_dxf(value: Any) -> Any:
+    """Decode AutoCAD's ``\\U+XXXX`` escapes in a text value."""
+    if not isinstance(value, str) or "\\U+" not in value:
+        return value
+    return _DXF_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+
+
+def _close_to_polygon(geom: Any) -> Any:
+    """Turn a closed line with at least three corners into a polygon."""
+    if geom is None or geom.geom_type != "LineString" or not geom.is_closed:
+        return geom
+    if len(geom.coords) < 4:
+        return geom
+    return shapely.Polygon(geom.coords)
+
+
+class _gdal_config:  # noqa: N801  # used as a context manager, like fiona.Env
+    """Set GDAL configuration options for one read, with either engine."""
+
+    def __init__(self, engine: Engine | None, **options: str | None) -> None:
+        self.engine = engine
+        self.options = {k: v for k, v in options.items() if v is not None}
+        self._env: Any = None
+
+    def __enter__(self) -> None:
+        if not self.options:
+            return
+        if self.engine == "fiona":
+            import fiona
+
+            self._env = fiona.Env(**self.options)
+            self._env.__enter__()
+        else:
+            import pyogrio
+
+            pyogrio.set_gdal_config_options(self.options)
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.options:
+            return
+        if self._env is not None:
+            self._env.__exit__(*exc)
+        else:
+            import pyogrio
+
+            pyogrio.set_gdal_config_options(dict.fromkeys(self.options))
+
+
+def _read_shapefile(p: Path, target: str, kwargs: dict[str, Any]) -> gpd.GeoDataFrame:
+    """
+    Read a Shapefile and make its .dbf text correct Unicode.
+
+    With a .cpg GDAL decodes the text, except for code page 1258, which is decoded
+    here. Without one, GDAL would take the bytes as Latin-1: the text is read
+    byte for byte and decoded here as UTF-8 when it is valid UTF-8, else as
+    Windows-1258 (Vietnamese), the code page of legacy Vietnamese files.
+    """
+    cpg = _shapefile_cpg(p)
+    if cpg is not None and cpg.upper() not in _PY_DECODED:
+        return gpd.read_file(target, **kwargs)
+    raw = gpd.read_file(target, encoding="latin-1", **kwargs)
+    if cpg is not None:
+        return _recode_text(raw, "cp1258")
+    texts = [v for c in raw.columns if c != raw.geometry.name for v in raw[c] if isinstance(v, str)]
+    texts += [str(c) for c in raw.columns]
+    if all(t.isascii() for t in texts):
+        return raw
+    try:
+        for t in texts:
+            t.encode("latin-1").decode("utf-8")
+        codec = "utf-8"
+    except (UnicodeDecodeError, UnicodeEncodeError):
+        codec = "cp1258"
+    log.info("%s: no .cpg file; the .dbf text was decoded as %s", p, codec)
+    return _recode_text(raw, codec)
+
+
+def _shapefile_cpg(p: Path) -> str | None:
+    """Return the code page named by the .cpg beside a Shapefile (or inside its zip)."""
+    if p.suffix.lower() == ".zip":
+        import zipfile
+
+        with zipfile.ZipFile(p) as zf:
+            names = [n for n in zf.namelist() if n.lower().endswith(".cpg")]
+            return zf.read(names[0]).decode("ascii", "replace").strip() if names else None
+    for cpg in (p.with_suffix(".cpg"), p.with_suffix(".CPG")):
+        if cpg.is_file():
+            return cpg.read_text("ascii", errors="replace").strip()
+    return None
+
+
+def _recode_text(gdf: gpd.GeoDataFrame, codec: str) -> gpd.GeoDataFrame:
+    """Re-decode text read byte for byte as Latin-1 with `codec`, composed to NFC."""
+    import unicodedata
+
+    def fix(value: Any) -> Any:
+        if not isinstance(value, str) or value.isascii():
+            return value
+        try:
+            return unicodedata.normalize("NFC", value.encode("latin-1").decode(codec))
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return value
+
+    geom = gdf.geometry.name
+    out = gdf.rename(columns={c: fix(c) for c in gdf.columns if c != geom})
+    for col in _text_columns(out):
+        out[col] = out[col].map(fix, na_action="ignore")
+    return out
+
+
+def _text_columns(gdf: gpd.GeoDataFrame) -> list[str]:
+    """Return the names of the non-geometry columns that hold text."""
+    return [
+        c
+        for c in gdf.columns
+        if c != gdf.geometry.name
+        and (gdf[c].dtype == object or pd.api.types.is_string_dtype(gdf[c]))
+    ]
 
 
 def _no_crs_message(p: Path, gdf: gpd.GeoDataFrame) -> str:

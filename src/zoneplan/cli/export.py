@@ -1,0 +1,77 @@
+"""``zoneplan export LAYER ... --out PATH``: catalog layers or files in the planners' formats."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from zoneplan.catalog import load_catalog
+from zoneplan.errors import InputError, LayerValidationError
+from zoneplan.export import SUFFIXES, format_for, write_layers
+from zoneplan.io import load_catalog_layers, read_layer
+from zoneplan.validate import errors_only, load_user_layer, validate_layer
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+HELP = "write catalog layers or your own files as GeoPackage, Shapefile, KML, GeoJSON, GeoParquet or DXF"
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``export`` subcommand."""
+    parser = subparsers.add_parser(
+        "export",
+        help=HELP,
+        description=(
+            f"{HELP.capitalize()}. A GeoPackage gets one layer per LAYER; other formats get "
+            "the layers stacked with a 'layer' column. GeoJSON and KML are always WGS 84."
+        ),
+    )
+    parser.add_argument("layers", nargs="+", metavar="LAYER", help="a catalog layer id or a file path")
+    parser.add_argument("--format", choices=list(SUFFIXES), help="output format (default: from --out)")
+    parser.add_argument("--crs", help="output CRS, e.g. EPSG:9210 (default: the layer's own)")
+    parser.add_argument("--out", required=True, help="output file")
+    parser.add_argument("--input-crs", help="CRS of input files that carry none (a .shp without .prj, DXF)")
+    parser.add_argument("--layer", dest="source_layer", help="layer inside multi-layer input files (GeoPackage, KML)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load every LAYER and write them to --out."""
+    fmt = format_for(args.out, args.format)  # refuse a bad --out before reading
+    layers = {}
+    for spec in args.layers:
+        name, gdf = _load(spec, input_crs=args.input_crs, layer=args.source_layer)
+        if name in layers:
+            name = f"{name}_{len(layers) + 1}"
+        layers[name] = gdf
+    out = write_layers(layers, args.out, fmt, args.crs)
+    total = sum(len(g) for g in layers.values())
+    log.info("wrote %d feature(s) from %d layer(s) to %s", total, len(layers), out)
+    return 0
+
+
+def _load(spec: str, *, input_crs: str | None, layer: str | None) -> tuple[str, gpd.GeoDataFrame]:
+    """Load a catalog layer by id, or a user's file (validated)."""
+    path = Path(spec)
+    if not path.exists() and path.suffix == "" and "/" not in spec:
+        try:
+            ids = load_catalog().ids
+        except InputError:
+            ids = ()
+        if spec in ids:
+            return spec, load_catalog_layers([spec])[spec]
+        known = ", ".join(ids) if ids else "(no catalog found)"
+        msg = f"{spec}: neither a file nor a catalog layer; give a file path or one of {known}"
+        raise InputError(msg)
+    if layer is None:
+        return path.stem, load_user_layer(path, crs=input_crs)
+    gdf = read_layer(path, layer=layer, crs=input_crs)
+    errors = errors_only(validate_layer(gdf, str(path)))
+    if errors:
+        raise LayerValidationError(str(errors[0]), errors)
+    return f"{path.stem}_{layer}", gdf

@@ -1,0 +1,846 @@
+"""
+Boundary-marker coordinate tables (bảng tọa độ mốc giới) to polygons.
+
+Planning and land decisions give a boundary as a table of numbered markers with
+VN-2000 TM-3 coordinates, X the northing and Y the easting, as Vietnamese
+documents write them. `read_marker_table` reads such a table from CSV or XLSX,
+builds the polygon(s) in point order, checks them, and places them on the map.
+WGS 84 (or VN-2000) longitude/latitude tables, in decimal degrees or DMS, work
+the same way.
+
+Recognised headers (case, diacritics, units in brackets and punctuation are
+ignored; see `HEADERS`):
+
+* point name: Tên điểm, Tên mốc, Số hiệu mốc, Số hiệu điểm, Ký hiệu mốc, Điểm,
+  Mốc, STT (when there is no name column); Point, Name, Marker, Point ID;
+* X (northing): X, Tọa độ X, X (m); Northing, N;
+* Y (easting): Y, Tọa độ Y, Y (m); Easting, E;
+* latitude: Vĩ độ, B; Latitude, Lat;  longitude: Kinh độ, L; Longitude, Lon, Lng;
+* polygon: Thửa, Số thửa, Khu, Khu vực, Lô, Vùng, Khoanh; Polygon, Parcel, Part, Zone.
+
+A row with text but no coordinates (for example "Khu A") starts a new polygon,
+as in decisions that list several areas in one table.
+"""
+
+from __future__ import annotations
+
+import csv
+import io as _io
+import logging
+import math
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import pandas as pd
+import shapely
+
+import geopandas as gpd
+import pyproj
+
+from zoneplan import crs as zcrs
+from zoneplan.areas import measure_features
+from zoneplan.errors import CRSError, InputError
+from zoneplan.io import check_input_path
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+log = logging.getLogger(__name__)
+
+CRSLikeT = str | pyproj.CRS
+
+#: Normalised header text (no diacritics, lower case, no units) → column role.
+HEADERS: Final[dict[str, str]] = {
+    **dict.fromkeys(
+        ["ten diem", "ten moc", "so hieu moc", "so hieu diem", "ky hieu moc", "ky hieu diem",
+         "ky hieu", "so hieu", "ten diem moc", "so moc", "moc", "diem", "moc gioi", "diem moc",
+         "point", "point name", "point id", "name", "marker", "marker name", "station", "pt"],
+        "name",
+    ),
+    **dict.fromkeys(["stt", "tt", "so tt", "no", "order", "seq"], "seq"),
+    **dict.fromkeys(["x", "toa do x", "x vn2000", "x vn 2000", "northing", "n", "north"], "northing"),
+    **dict.fromkeys(["y", "toa do y", "y vn2000", "y vn 2000", "easting", "e", "east"], "easting"),
+    **dict.fromkeys(["vi do", "b", "lat", "latitude", "vi do b", "b vi do"], "lat"),
+    **dict.fromkeys(
+        ["kinh do", "l", "lon", "long", "longitude", "lng", "kinh do l", "l kinh do"], "lon"
+    ),
+    **dict.fromkeys(
+        ["thua", "thua so", "so thua", "thua dat", "khu", "khu so", "khu vuc", "lo", "lo dat",
+         "vung", "khoanh", "khoanh dat", "ma khu", "ma thua", "polygon", "polygon id",
+         "polygon no", "parcel", "part", "zone", "block"],
+        "polygon",
+    ),
+}
+
+#: Hai Phong city after the 2025 merger, with the former Hải Dương province and a
+#: margin of about 5 km (lon/lat boxes: the mainland with Cát Bà, and Bạch Long Vĩ).
+HAI_PHONG_EXTENT: Final[tuple[tuple[float, float, float, float], ...]] = (
+    (105.98, 20.40, 107.20, 21.30),
+    (107.60, 20.05, 107.80, 20.20),
+)
+#: Rough longitude of the border between the former Hải Dương (west) and Hai Phong (east).
+_FORMER_HAI_DUONG_EAST_LON: Final[float] = 106.45
+
+#: CRSs tried when the points fall outside Hai Phong, to say what was probably meant.
+CANDIDATE_CRS: Final[tuple[tuple[str, str], ...]] = (
+    ("EPSG:9210", "VN-2000 / TM-3 105°45' (Hai Phong)"),
+    ("EPSG:9209", "VN-2000 / TM-3 105°30' (former Hải Dương)"),
+    ("EPSG:3405", "VN-2000 / UTM zone 48N"),
+    ("EPSG:32648", "WGS 84 / UTM zone 48N"),
+    ("EPSG:5899", "VN-2000 / TM-3 107°45' (Quảng Ninh)"),
+    ("EPSG:9211", "VN-2000 / TM-3 106°00'"),
+    ("EPSG:5897", "VN-2000 / TM-3 105°00'"),
+)
+
+#: Plausible VN-2000 / UTM metres in Vietnam: northing and easting ranges.
+_NORTHING_M = (900_000.0, 2_700_000.0)
+_EASTING_M = (100_000.0, 900_000.0)
+_SCAN_ROWS = 40
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+#: Degrees, minutes and seconds written with spaces (``20 35 50``), not thousands groups.
+_SPACED_DMS = re.compile(r"^[-+]?\d{1,3}\s+\d{1,2}(?:[.,]\d+)?(?:\s+\d{1,2}(?:[.,]\d+)?)?\s*[NSEWBĐnsewbđ]?$")
+
+
+@dataclass(frozen=True)
+class _Point:
+    """One marker row: its name, 1-based table row, polygon label and two numbers."""
+
+    name: str
+    row: int
+    polygon: str
+    a: float  # northing, or latitude
+    b: float  # easting, or longitude
+
+
+# --- reading the table ------------------------------------------------------------------------
+
+
+def normalise_header(text: Any) -> str:
+    """
+    Reduce a header cell to lower-case ASCII words without units.
+
+    Parameters
+    ----------
+    text
+        The cell value.
+
+    Returns
+    -------
+    key
+        For example ``"toa do x"`` for "Tọa độ X (m)".
+
+    Examples
+    --------
+    >>> normalise_header("Số hiệu mốc"), normalise_header("X (m)"), normalise_header("Vĩ độ (B)")
+    ('so hieu moc', 'x', 'vi do b')
+    """
+    s = str(text or "").replace("đ", "d").replace("Đ", "D")
+    s = "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
+    s = re.sub(r"\((m|met|mét|km|deg|do|°|vn-?2000|wgs-?84)\)|\[[^\]]*\]", " ", s.lower())
+    s = re.sub(r"[^a-z0-9]+", " ", s).strip()
+    return re.sub(r"\b(m|met)$", "", s).strip()
+
+
+def read_table_rows(path: str | os.PathLike[str], *, sheet: str | None = None) -> list[list[Any]]:
+    """
+    Read the cells of a CSV or XLSX table.
+
+    CSV text is UTF-8 (with or without BOM) or, failing that, Windows-1258; the
+    delimiter (comma, semicolon, tab or bar) is detected.
+
+    Parameters
+    ----------
+    path
+        A ``.csv``, ``.txt`` or ``.xlsx`` file.
+    sheet
+        Worksheet name of an XLSX file; the first sheet when None.
+
+    Returns
+    -------
+    rows
+        Rows of cell values (strings from CSV; numbers or strings from XLSX).
+
+    Raises
+    ------
+    InputError
+        If the file is missing, empty, of another format, or the sheet does not exist.
+    """
+    p = check_input_path(path)
+    suffix = p.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        return _read_xlsx(p, sheet)
+    if suffix in {".csv", ".txt", ".tsv"}:
+        return _read_csv(p)
+    msg = f"{p}: {suffix or 'no suffix'} is not a coordinate table zoneplan reads; save it as .csv or .xlsx"
+    raise InputError(msg)
+
+
+def _read_csv(p: Path) -> list[list[Any]]:
+    """Decode a CSV file and split it with the delimiter that fits best."""
+    raw = p.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = unicodedata.normalize("NFC", raw.decode("cp1258", errors="replace"))
+        log.info("%s: not UTF-8; decoded as Windows-1258", p)
+    lines = [ln for ln in text.splitlines() if ln.strip()][:_SCAN_ROWS]
+    best, best_score = ",", -1.0
+    for delim in ("\t", ";", "|", ","):
+        counts = [len(next(csv.reader([ln], delimiter=delim))) for ln in lines]
+        wide = [c for c in counts if c >= 3]
+        score = len(wide) + (0.5 if len(set(wide)) == 1 else 0)
+        if wide and score > best_score:
+            best, best_score = delim, score
+    return [list(r) for r in csv.reader(_io.StringIO(text), delimiter=best)]
+
+
+def _read_xlsx(p: Path, sheet: str | None) -> list[list[Any]]:
+    """Read the cell values of one worksheet."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(p, read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises many types for damaged files
+        msg = f"{p}: cannot be read as an Excel .xlsx workbook ({err}); save it again as .xlsx or CSV"
+        raise InputError(msg) from err
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            msg = f"{p}: no sheet {sheet!r}; the sheets are {book.sheetnames}"
+            raise InputError(msg)
+        ws = book[sheet] if sheet is not None else book.worksheets[0]
+        return [list(r) for r in ws.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _roles(row: Sequence[Any]) -> dict[str, int]:
+    """Map the recognised headers of one row to their column index (first wins)."""
+    found: dict[str, int] = {}
+    for i, cell in enumerate(row):
+        role = HEADERS.get(normalise_header(cell)) if isinstance(cell, str) else None
+        if role and role not in found:
+            found[role] = i
+    return found
+
+
+def find_header(rows: list[list[Any]], label: str) -> tuple[int, dict[str, int]]:
+    """
+    Find the header row and the column of each role.
+
+    Parameters
+    ----------
+    rows
+        The table's cells.
+    label
+        The file name for messages.
+
+    Returns
+    -------
+    index, columns
+        The 0-based header row and ``role → column``; a name or polygon header in
+        the row above (a two-row header with merged cells) is used too.
+
+    Raises
+    ------
+    InputError
+        If no row within the first 40 has X and Y (or latitude and longitude) headers.
+    """
+    for i, row in enumerate(rows[:_SCAN_ROWS]):
+        cols = _roles(row)
+        if {"northing", "easting"} <= cols.keys() or {"lat", "lon"} <= cols.keys():
+            if i > 0:
+                for role, col in _roles(rows[i - 1]).items():
+                    if role in {"name", "polygon", "seq"} and role not in cols:
+                        cols[role] = col
+            return i, cols
+    msg = (
+        f"{label}: no header row with X and Y (or Vĩ độ and Kinh độ) columns in the first "
+        f"{_SCAN_ROWS} rows; name the columns for example 'Tên điểm', 'X (m)', 'Y (m)' "
+        "(X the northing) or 'Point', 'Northing', 'Easting' (see docs/your-own-data.md)"
+    )
+    raise InputError(msg)
+
+
+# --- numbers --------------------------------------------------------------------------------
+
+
+def parse_number(value: Any) -> float | None:
+    """
+    Read a coordinate written with decimal commas or thousands separators.
+
+    Parameters
+    ----------
+    value
+        A number or text such as ``"2 282 548,31"``, ``"2.282.548,31"`` or ``"606105.05"``.
+
+    Returns
+    -------
+    number
+        The value, or None for an empty cell.
+
+    Raises
+    ------
+    ValueError
+        If the text is not a number.
+
+    Examples
+    --------
+    >>> parse_number("2 282 548,31"), parse_number("2.282.548,31"), parse_number("2,282,548.31")
+    (2282548.31, 2282548.31, 2282548.31)
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    t = re.sub(r"[\s\u00a0\u202f\u2009'’]", "", str(value))
+    if not t:
+        return None
+    if "," in t and "." in t:
+        dec = "," if t.rfind(",") > t.rfind(".") else "."
+        t = t.replace("." if dec == "," else ",", "").replace(",", ".")
+    elif t.count(",") > 1:
+        t = t.replace(",", "")
+    elif t.count(",") == 1:
+        t = t.replace(",", ".")
+    elif t.count(".") > 1:
+        t = t.replace(".", "")
+    result = float(t)
+    if not math.isfinite(result):
+        raise ValueError(t)
+    return result
+
+
+def parse_degrees(value: Any) -> float | None:
+    """
+    Read an angle in decimal degrees or degrees-minutes-seconds.
+
+    Parameters
+    ----------
+    value
+        A number, or text such as ``20°35'50"``, ``20 35 50``, ``106°45'12,5" E``
+        or ``20,5973``; S and W make it negative.
+
+    Returns
+    -------
+    degrees
+        Decimal degrees, or None for an empty cell.
+
+    Raises
+    ------
+    ValueError
+        If the text is not an angle, or its minutes or seconds are 60 or more.
+
+    Examples
+    --------
+    >>> round(parse_degrees("20°35'50\\""), 6), round(parse_degrees("106 45 12,5 E"), 6)
+    (20.597222, 106.753472)
+    """
+    if value is None or isinstance(value, int | float):
+        return parse_number(value)
+    text = str(value).strip()
+    if not text:
+        return None
+    parts = [float(n.replace(",", ".")) for n in _NUMBER.findall(text)]
+    rest = _NUMBER.sub(" ", text)
+    rest = re.sub(r"[°º˚d'′’‘\"″”“:\s]|[NSEWBĐDnsewbđ]$|^[NSEWBĐnsewbđ]", " ", rest).strip(" -+")
+    if not 1 <= len(parts) <= 3 or rest:
+        raise ValueError(text)
+    if any(p >= 60 for p in parts[1:]) or any(p != int(p) for p in parts[:-1]):
+        raise ValueError(text)
+    degrees = parts[0] + sum(p / 60**k for k, p in enumerate(parts[1:], start=1))
+    negative = text.startswith("-") or re.search(r"[SWsw]\s*$", text) is not None
+    return -degrees if negative else degrees
+
+
+# --- table → points ---------------------------------------------------------------------------
+
+
+def _cell(row: Sequence[Any], col: int | None) -> Any:
+    """Return a cell, or None past the end of a short row."""
+    if col is None or col >= len(row):
+        return None
+    value = row[col]
+    return value.strip() if isinstance(value, str) else value
+
+
+def _is_empty(value: Any) -> bool:
+    """Whether a cell is empty."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def table_points(
+    rows: list[list[Any]], label: str, *, swap_xy: bool = False
+) -> tuple[list[_Point], bool]:
+    """
+    Turn the table's data rows into marker points.
+
+    Parameters
+    ----------
+    rows
+        The table's cells.
+    label
+        The file name for messages.
+    swap_xy
+        Exchange the two coordinate columns (X taken as the easting).
+
+    Returns
+    -------
+    points, geographic
+        The points in row order, and whether they are latitude/longitude.
+
+    Raises
+    ------
+    InputError
+        If a coordinate cannot be read (naming the row and the point) or no point is found.
+    """
+    head, cols = find_header(rows, label)
+    projected = {"northing", "easting"} <= cols.keys()
+    col_a, col_b = (cols["northing"], cols["easting"]) if projected else (cols["lat"], cols["lon"])
+    if swap_xy:
+        col_a, col_b = col_b, col_a
+    name_col = cols.get("name", cols.get("seq"))
+    poly_col = cols.get("polygon")
+    geographic = not projected or _looks_like_degrees(rows[head + 1 :], col_a, col_b)
+    read = parse_degrees if geographic else parse_number
+    points: list[_Point] = []
+    heading = ""
+    for offset, row in enumerate(rows[head + 1 :], start=head + 2):
+        raw_a, raw_b = _cell(row, col_a), _cell(row, col_b)
+        if _is_empty(raw_a) and _is_empty(raw_b):
+            texts = [str(c).strip() for c in row if not _is_empty(c)]
+            if len(texts) == 1 or (texts and poly_col is not None and not _is_empty(_cell(row, poly_col))):
+                heading = texts[0] if poly_col is None else str(_cell(row, poly_col) or texts[0])
+            continue
+        name = str(_cell(row, name_col) or "").strip() or f"#{len(points) + 1}"
+        try:
+            a, b = read(raw_a), read(raw_b)
+        except ValueError as err:
+            bad = raw_a if _bad(read, raw_a) else raw_b
+            msg = (
+                f"{label}: row {offset} (point {name}): cannot read the coordinate {bad!r}; "
+                "write it as a number such as 2282548.31 or 2 282 548,31"
+                + (" or as degrees such as 20°35'50\" or 20.5972" if geographic else "")
+            )
+            raise InputError(msg) from err
+        if a is None or b is None:
+            msg = f"{label}: row {offset} (point {name}): a coordinate is missing; fill it in or delete the row"
+            raise InputError(msg)
+        polygon = str(_cell(row, poly_col) or "").strip() if poly_col is not None else ""
+        points.append(_Point(name, offset, polygon or heading, a, b))
+    if not points:
+        msg = f"{label}: the table has headers but no coordinate rows; add the marker rows under the header"
+        raise InputError(msg)
+    return points, geographic
+
+
+def _bad(read: Any, value: Any) -> bool:
+    """Whether `read` fails on `value`."""
+    try:
+        read(value)
+    except ValueError:
+        return True
+    return False
+
+
+def _looks_like_degrees(rows: list[list[Any]], col_a: int, col_b: int) -> bool:
+    """Whether X/Y columns hold degrees (DMS text or numbers below 360) rather than metres."""
+    for row in rows[:_SCAN_ROWS]:
+        for col in (col_a, col_b):
+            v = _cell(row, col)
+            if isinstance(v, str) and (re.search(r"[°º′″\"']", v) or _SPACED_DMS.match(v)):
+                return True
+            try:
+                number = parse_number(v)
+            except ValueError:
+                continue
+            if number is not None:
+                return abs(number) < 360
+    return False
+
+
+def check_magnitudes(points: list[_Point], label: str, *, geographic: bool) -> None:
+    """
+    Catch swapped columns and mistyped values from the size of the numbers.
+
+    Parameters
+    ----------
+    points
+        The marker points.
+    label
+        The file name for messages.
+    geographic
+        Whether the points are latitude/longitude.
+
+    Raises
+    ------
+    InputError
+        Naming the swapped columns, or the first row whose value is out of range.
+    """
+    if geographic:
+        lat_ok, lon_ok = (4.0, 30.0), (95.0, 115.0)
+        what = ("latitude (Vĩ độ)", "longitude (Kinh độ)")
+    else:
+        lat_ok, lon_ok = _NORTHING_M, _EASTING_M
+        what = ("X (the northing)", "Y (the easting)")
+    swapped = [p for p in points if _inside(p.b, lat_ok) and _inside(p.a, lon_ok) and not _inside(p.a, lat_ok)]
+    if swapped and len(swapped) == len(points):
+        p = points[0]
+        msg = (
+            f"{label}: the coordinate columns look swapped: point {p.name} (row {p.row}) has "
+            f"{what[0]} {p.a:,.3f} and {what[1]} {p.b:,.3f}, but a {what[0]} in Hai Phong is "
+            f"about {_typical(geographic)[0]} and a {what[1]} about {_typical(geographic)[1]}; "
+            "rerun with --swap-xy (Vietnamese tables give X as the northing)"
+        )
+        raise InputError(msg)
+    for p in points:
+        if not (_inside(p.a, lat_ok) and _inside(p.b, lon_ok)):
+            hint = "its two values look swapped" if p in swapped else "check the digits and the decimal separator"
+            msg = (
+                f"{label}: row {p.row} (point {p.name}): {what[0]} {p.a:,.3f} and {what[1]} "
+                f"{p.b:,.3f} cannot both be right (expected about {_typical(geographic)[0]} and "
+                f"{_typical(geographic)[1]}); {hint}"
+            )
+            raise InputError(msg)
+
+
+def _inside(value: float, bounds: tuple[float, float]) -> bool:
+    """Whether `value` lies within closed `bounds`."""
+    return bounds[0] <= value <= bounds[1]
+
+
+def _typical(geographic: bool) -> tuple[str, str]:
+    """Typical coordinate values in Hai Phong, for messages."""
+    return ("20.6°", "106.7°") if geographic else ("2,282,000 m", "606,000 m")
+
+
+# --- points → polygons ------------------------------------------------------------------------
+
+
+def build_polygons(points: list[_Point], label: str) -> list[tuple[str, list[_Point], shapely.Polygon]]:
+    """
+    Group points by polygon and join each group in row order.
+
+    A closing point that repeats the first is dropped; so are repeated
+    consecutive points (with a log message).
+
+    Parameters
+    ----------
+    points
+        The marker points, with ``a`` the northing (or latitude).
+    label
+        The file name for messages.
+
+    Returns
+    -------
+    polygons
+        ``(polygon label, its points, the polygon in (easting, northing) order)``.
+
+    Raises
+    ------
+    InputError
+        If a polygon has fewer than three distinct points or crosses itself.
+    """
+    groups: dict[str, list[_Point]] = {}
+    for p in points:
+        groups.setdefault(p.polygon, []).append(p)
+    out = []
+    for key, members in groups.items():
+        name = key or "1"
+        ring = _dedupe_ring(members, label, name)
+        where = f"{label}: polygon {name!r} (rows {members[0].row}–{members[-1].row})"
+        if len(ring) < 3:
+            msg = f"{where} has {len(ring)} distinct point(s); a polygon needs at least 3; add the missing markers"
+            raise InputError(msg)
+        polygon = shapely.Polygon([(p.b, p.a) for p in ring])
+        if not polygon.is_valid:
+            raise InputError(_invalid_message(where, polygon, ring))
+        out.append((name, ring, polygon))
+    return out
+
+
+def _dedupe_ring(members: list[_Point], label: str, name: str) -> list[_Point]:
+    """Drop the closing repeat of the first point and repeated consecutive points."""
+    ring: list[_Point] = []
+    for p in members:
+        if ring and (p.a, p.b) == (ring[-1].a, ring[-1].b):
+            log.info("%s: polygon %r: point %s (row %d) repeats the previous point; skipped", label, name, p.name, p.row)
+            continue
+        ring.append(p)
+    if len(ring) > 1 and (ring[-1].a, ring[-1].b) == (ring[0].a, ring[0].b):
+        ring.pop()
+    return ring
+
+
+def _invalid_message(where: str, polygon: shapely.Polygon, ring: list[_Point]) -> str:
+    """Say where a polygon crosses itself and which points are nearest."""
+    reason = shapely.is_valid_reason(polygon)
+    match = re.search(r"\[([-\d.e+]+) ([-\d.e+]+)\]", reason)
+    near = ""
+    if match:
+        x, y = float(match.group(1)), float(match.group(2))
+        closest = sorted(ring, key=lambda p: math.hypot(p.b - x, p.a - y))[:2]
+        near = f" near points {closest[0].name} and {closest[1].name}" if len(closest) > 1 else ""
+    what = reason.split("[")[0].strip().lower()
+    return (
+        f"{where} is not a valid polygon ({what}{near}); check the order of the points "
+        "and their coordinates (a swapped or mistyped value makes the boundary cross itself)"
+    )
+
+
+# --- placing and checking ---------------------------------------------------------------------
+
+
+def in_hai_phong(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """
+    Tell which lon/lat points lie in Hai Phong city (with the former Hải Dương).
+
+    Parameters
+    ----------
+    lon, lat
+        WGS 84 degrees.
+
+    Returns
+    -------
+    inside
+        Boolean array.
+
+    Examples
+    --------
+    >>> in_hai_phong(np.array([106.77, 106.3, 105.5]), np.array([20.63, 20.9, 20.6])).tolist()
+    [True, True, False]
+    """
+    inside = np.zeros(np.shape(lon), dtype=bool)
+    for x0, y0, x1, y1 in HAI_PHONG_EXTENT:
+        inside |= (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
+    return inside
+
+
+def _lonlat(xs: np.ndarray, ys: np.ndarray, crs: pyproj.CRS) -> tuple[np.ndarray, np.ndarray]:
+    """Place coordinates in WGS 84 (VN-2000 through the pinned Decision 05/2007 shift)."""
+    pts = gpd.GeoSeries(shapely.points(xs, ys), crs=crs)
+    lonlat = zcrs.to_wgs84(pts)
+    return shapely.get_x(lonlat), shapely.get_y(lonlat)
+
+
+def check_extent(gdf: gpd.GeoDataFrame, label: str, *, swap_xy: bool = False) -> list[str]:
+    """
+    Check that every polygon falls in Hai Phong, and say what was probably meant if not.
+
+    Parameters
+    ----------
+    gdf
+        Polygons with a ``polygon`` column, in the table's CRS.
+    label
+        The file name for messages.
+    swap_xy
+        Whether the columns were already swapped (to word the advice).
+
+    Returns
+    -------
+    warnings
+        Hints that do not stop the import (for example a Hai Phong meridian used
+        for points in the former Hải Dương part).
+
+    Raises
+    ------
+    InputError
+        If a polygon lies outside Hai Phong, naming the CRS (or column swap) that
+        would put it inside.
+    """
+    crs = pyproj.CRS.from_user_input(gdf.crs)
+    coords = shapely.get_coordinates(gdf.geometry.to_numpy())
+    lon, lat = _lonlat(coords[:, 0], coords[:, 1], crs)
+    if not np.all(np.isfinite(lon)) or not in_hai_phong(lon, lat).all():
+        raise InputError(_outside_message(gdf, label, crs, lon, lat, swap_xy=swap_xy))
+    return _meridian_hints(crs, lon, label)
+
+
+def _outside_message(
+    gdf: gpd.GeoDataFrame, label: str, crs: pyproj.CRS, lon: np.ndarray, lat: np.ndarray, *, swap_xy: bool
+) -> str:
+    """Explain points outside Hai Phong and try the usual mistakes."""
+    counts = shapely.get_num_coordinates(gdf.geometry.to_numpy())
+    first_bad = int(np.argmax(~(np.isfinite(lon) & in_hai_phong(lon, lat))))
+    poly = gdf["polygon"].iloc[int(np.searchsorted(np.cumsum(counts), first_bad, side="right"))]
+    at = f"lon {lon[first_bad]:.4f}, lat {lat[first_bad]:.4f}" if np.isfinite(lon[first_bad]) else "off the globe"
+    where = f"{label}: polygon {poly!r} falls outside Hai Phong ({at}) with {_crs_label(crs)}"
+    coords = shapely.get_coordinates(gdf.geometry.to_numpy())
+    fits = [c for c, name in _candidates(crs) if _fits(coords[:, 0], coords[:, 1], c)]
+    if crs.is_projected and _fits(coords[:, 1], coords[:, 0], crs):
+        flag = "without --swap-xy" if swap_xy else "with --swap-xy"
+        return f"{where}; the X and Y columns look swapped: rerun {flag}"
+    if fits:
+        names = " or ".join(f"{c} ({n})" for c, n in _candidates(crs) if c in fits)
+        return f"{where}; the central meridian looks wrong: with {names} it falls inside, rerun with --crs {fits[0]}"
+    return f"{where}; check the CRS of the table (--crs) and its coordinates"
+
+
+def _candidates(crs: pyproj.CRS) -> list[tuple[str, str]]:
+    """The usual CRSs other than `crs`, of the same kind (projected or geographic)."""
+    if crs.is_geographic:
+        return [("EPSG:4326", "WGS 84"), ("EPSG:4756", "VN-2000 geographic")]
+    return [(c, n) for c, n in CANDIDATE_CRS if not crs.equals(pyproj.CRS.from_user_input(c))]
+
+
+def _fits(xs: np.ndarray, ys: np.ndarray, crs: CRSLikeT) -> bool:
+    """Whether every point falls in Hai Phong when read in `crs`."""
+    with np.errstate(all="ignore"):
+        try:
+            lon, lat = _lonlat(xs, ys, pyproj.CRS.from_user_input(crs))
+        except Exception:  # a projection that cannot place these numbers
+            return False
+    return bool(np.all(np.isfinite(lon)) and in_hai_phong(lon, lat).all())
+
+
+def _crs_label(crs: pyproj.CRS) -> str:
+    """Name a CRS with its EPSG code."""
+    code = crs.to_epsg()
+    return f"EPSG:{code} ({crs.name})" if code else crs.name
+
+
+def _meridian_hints(crs: pyproj.CRS, lon: np.ndarray, label: str) -> list[str]:
+    """Hint at EPSG:9209 when Hai Phong's meridian is used for points in the former Hải Dương."""
+    code = crs.to_epsg()
+    mean = float(np.mean(lon))
+    if code == 9210 and mean < _FORMER_HAI_DUONG_EAST_LON:
+        return [
+            f"{label}: the points lie in the former Hải Dương part (lon {mean:.3f}); if the table "
+            "comes from a Hải Dương document it is on 105°30': rerun with --crs EPSG:9209"
+        ]
+    if code == 9209 and mean >= _FORMER_HAI_DUONG_EAST_LON:
+        return [
+            f"{label}: the points lie in Hai Phong east of the former Hải Dương (lon {mean:.3f}); "
+            "Hai Phong documents use 105°45': if so, rerun with --crs EPSG:9210"
+        ]
+    return []
+
+
+# --- the whole import -------------------------------------------------------------------------
+
+
+def read_marker_table(
+    path: str | os.PathLike[str],
+    *,
+    crs: str | int | pyproj.CRS | None = None,
+    sheet: str | None = None,
+    swap_xy: bool = False,
+    extent_check: bool = True,
+) -> gpd.GeoDataFrame:
+    """
+    Read a marker coordinate table and return its polygons with their areas.
+
+    Parameters
+    ----------
+    path
+        A CSV or XLSX table (see the module docstring for the headers).
+    crs
+        The table's CRS: EPSG:9210 (VN-2000 / TM-3 105°45', the default for
+        metres), EPSG:9209 for the former Hải Dương part, or EPSG:4326 (the
+        default for degrees) / EPSG:4756 for latitude/longitude tables.
+    sheet
+        Worksheet of an XLSX file; the first when None.
+    swap_xy
+        Take the X column as the easting (for tables in the GIS order).
+    extent_check
+        Refuse polygons outside Hai Phong (with the former Hải Dương).
+
+    Returns
+    -------
+    gdf
+        One row per polygon in `crs`: ``polygon``, ``n_points``, ``points``
+        (marker names in order), ``area_ha_vn2000`` (planar, on the TM-3 zone
+        of `crs`, the figure the documents give), ``area_ha_ellipsoidal`` and
+        ``perimeter_m_vn2000``. ``attrs["warnings"]`` lists hints.
+
+    Raises
+    ------
+    InputError
+        If the table cannot be read or a polygon is wrong; the message names the
+        row or the polygon and what is suspected.
+    CRSError
+        If `crs` is not a CRS, or is metres for a degree table (or the reverse).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> table = pathlib.Path(tempfile.mkdtemp()) / "moc.csv"
+    >>> _ = table.write_text(
+    ...     "Tên điểm;X (m);Y (m)\\nM1;2282000;606000\\nM2;2282000;607000\\n"
+    ...     "M3;2281000;607000\\nM4;2281000;606000\\n", encoding="utf-8")
+    >>> read_marker_table(table)[["polygon", "n_points", "area_ha_vn2000"]].values.tolist()
+    [['1', 4, 100.0]]
+    """
+    label = str(path)
+    rows = read_table_rows(path, sheet=sheet)
+    points, geographic = table_points(rows, label, swap_xy=swap_xy)
+    table_crs = _table_crs(crs, geographic, label)
+    if table_crs.is_geographic == geographic:
+        check_magnitudes(points, label, geographic=geographic)
+    else:
+        kind = "degrees" if geographic else "metres"
+        msg = f"{label}: the table is in {kind} but --crs {crs} is {'not ' if geographic else ''}geographic; give a matching --crs (EPSG:9210 for VN-2000 metres, EPSG:4326 for degrees)"
+        raise CRSError(msg)
+    polygons = build_polygons(points, label)
+    gdf = gpd.GeoDataFrame(
+        {
+            "polygon": [name for name, _, _ in polygons],
+            "n_points": [len(ring) for _, ring, _ in polygons],
+            "points": [", ".join(p.name for p in ring) for _, ring, _ in polygons],
+        },
+        geometry=[poly for _, _, poly in polygons],
+        crs=table_crs,
+    )
+    warnings = check_extent(gdf, label, swap_xy=swap_xy) if extent_check else []
+    gdf = _with_areas(gdf, table_crs)
+    gdf.attrs.update(source_path=label, layer_id=Path(label).stem, warnings=warnings)
+    return gdf
+
+
+def _table_crs(crs: Any, geographic: bool, label: str) -> pyproj.CRS:
+    """Resolve the table's CRS, with the default for its kind."""
+    if crs is None:
+        return pyproj.CRS.from_epsg(4326 if geographic else 9210)
+    try:
+        return pyproj.CRS.from_user_input(crs)
+    except pyproj.exceptions.CRSError as err:
+        msg = f"{label}: --crs {crs!r} is not a CRS pyproj knows; give an EPSG code such as EPSG:9210"
+        raise CRSError(msg) from err
+
+
+def _with_areas(gdf: gpd.GeoDataFrame, crs: pyproj.CRS) -> gpd.GeoDataFrame:
+    """Add planar VN-2000 and ellipsoidal areas, measured on the table's own TM-3 zone."""
+    meridian = 105.5 if crs.to_epsg() == 9209 else 105.75
+    measures = measure_features(gdf, meridian=meridian)
+    grid = zcrs.to_vn2000(gdf, meridian=meridian)
+    out = gdf.copy()
+    out["area_ha_vn2000"] = measures["area_ha_vn2000"]
+    out["area_ha_ellipsoidal"] = measures["area_ha_ellipsoidal"]
+    out["perimeter_m_vn2000"] = shapely.length(grid)
+    out["vn2000_meridian"] = meridian
+    return out
+
+
+def summarise(gdf: gpd.GeoDataFrame) -> Iterable[str]:
+    """
+    Describe each imported polygon in one line.
+
+    Parameters
+    ----------
+    gdf
+        The result of `read_marker_table`.
+
+    Returns
+    -------
+    lines
+        ``polygon: n points, area (VN-2000), area (ellipsoid)`` per polygon.
+    """
+    return [
+        f"polygon {r.polygon!r}: {r.n_points} points ({r.points}), "
+        f"{r.area_ha_vn2000:,.4f} ha VN-2000 TM-3, {r.area_ha_ellipsoidal:,.4f} ha on the WGS 84 ellipsoid"
+        for r in gdf.itertuples()
+    ]

@@ -1,0 +1,490 @@
+"""
+Writing layers in the planners' formats: GeoJSON, GeoPackage, Shapefile, KML, GeoParquet, DXF.
+
+Every output is written atomically: to a temporary file beside the target,
+moved over it only when complete. Reprojection to and from VN-2000 uses the
+pinned Decision 05/2007 transformation of `zoneplan.crs`.
+
+What each format keeps (see docs/your-own-data.md):
+
+* GeoJSON (RFC 7946): always WGS 84 lon/lat, counter-clockwise outer rings,
+  coordinates to 12 decimals (about 0.1 µm, so areas survive a round trip), all
+  attributes, UTF-8.
+* GeoPackage: any CRS, all attributes and types, UTF-8; several layers in one file.
+* Shapefile: any CRS (.prj), text in UTF-8 with a ``.cpg``; field names are cut to
+  10 characters by the format (logged), dates keep no time of day.
+* KML: always WGS 84; ``name`` becomes the placemark's label and ``id`` its id;
+  other columns go to ExtendedData (text, whole numbers of 32 bits, decimals,
+  true/false; dates become ISO text).
+* GeoParquet: any CRS, all attributes and types.
+* DXF: geometry in any projected CRS (VN-2000 / TM-3 105°45' by default: CAD
+  drawings are in metres) and one text per feature, the DXF layer name; GDAL's
+  DXF driver holds no other attributes. Polygons are HATCH entities (holes kept),
+  lines LWPOLYLINE. Non-ASCII text is written as AutoCAD ``\\U+XXXX`` escapes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
+
+import numpy as np
+import pandas as pd
+
+import geopandas as gpd
+import pyproj
+
+from zoneplan import crs as zcrs
+from zoneplan._atomic import _keep_mode, atomic_path, check_output_path
+from zoneplan.errors import CRSError, OutputError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+log = logging.getLogger(__name__)
+
+Format: TypeAlias = Literal["geojson", "gpkg", "shp", "kml", "parquet", "dxf"]
+
+#: Output format → file suffixes it is written with (the first is the default).
+SUFFIXES: Final[dict[str, tuple[str, ...]]] = {
+    "geojson": (".geojson", ".json"),
+    "gpkg": (".gpkg",),
+    "shp": (".shp",),
+    "kml": (".kml",),
+    "parquet": (".parquet", ".geoparquet"),
+    "dxf": (".dxf",),
+}
+#: Formats that are always WGS 84 longitude/latitude.
+WGS84_ONLY: Final[frozenset[str]] = frozenset({"geojson", "kml"})
+#: The CRS DXF output gets when none is asked for and the layer is in degrees.
+DXF_DEFAULT_CRS: Final[str] = "EPSG:9210"
+#: Decimals of GeoJSON coordinates (1e-12° ≈ 0.1 µm).
+GEOJSON_DECIMALS: Final[int] = 12
+#: Columns looked for, in order, to name each feature's DXF layer.
+DXF_LAYER_COLUMNS: Final[tuple[str, ...]] = ("layer", "Layer", "category", "zone", "name_vi", "name", "id")
+_SHP_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".shp.xml")
+_DXF_FORBIDDEN = re.compile(r'[<>/\\":;?*|=`]')
+
+
+def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
+    """
+    Decide the output format from `fmt` or the file's suffix, and check they agree.
+
+    Parameters
+    ----------
+    path
+        The output file.
+    fmt
+        One of `SUFFIXES`, or None to take it from the suffix.
+
+    Returns
+    -------
+    fmt
+        The format key.
+
+    Raises
+    ------
+    OutputError
+        If the format is unknown, or the suffix does not match it.
+
+    Examples
+    --------
+    >>> format_for("zone.gpkg"), format_for("out.json", "geojson")
+    ('gpkg', 'geojson')
+    """
+    suffix = Path(path).suffix.lower()
+    known = ", ".join(SUFFIXES)
+    if fmt is None:
+        for key, suffixes in SUFFIXES.items():
+            if suffix in suffixes:
+                return key
+        msg = f"{path}: cannot tell the format from the suffix {suffix or '(none)'!r}; give --format ({known})"
+        raise OutputError(msg)
+    key = fmt.lower().lstrip(".")
+    key = {"json": "geojson", "shapefile": "shp", "geoparquet": "parquet"}.get(key, key)
+    if key not in SUFFIXES:
+        msg = f"{path}: unknown format {fmt!r}; use one of {known}"
+        raise OutputError(msg)
+    if suffix not in SUFFIXES[key]:
+        msg = f"{path}: the suffix {suffix or '(none)'!r} does not match --format {key}; name the file *{SUFFIXES[key][0]}"
+        raise OutputError(msg)
+    return key
+
+
+def write_layer(
+    gdf: gpd.GeoDataFrame,
+    path: str | os.PathLike[str],
+    fmt: str | None = None,
+    crs: str | int | pyproj.CRS | None = None,
+    *,
+    layer_name: str | None = None,
+) -> Path:
+    """
+    Write one layer atomically in a planners' format.
+
+    Parameters
+    ----------
+    gdf
+        The layer, with a CRS.
+    path
+        The output file (``.shp``: the whole set .shp/.shx/.dbf/.prj/.cpg).
+    fmt
+        ``"geojson"``, ``"gpkg"``, ``"shp"``, ``"kml"``, ``"parquet"`` or ``"dxf"``;
+        from the suffix when None.
+    crs
+        Output CRS; the layer's own when None (DXF: EPSG:9210 for a layer in
+        degrees). GeoJSON and KML are always WGS 84.
+    layer_name
+        Layer name inside GeoPackage and KML; the file's stem when None.
+
+    Returns
+    -------
+    path
+        The written file.
+
+    Raises
+    ------
+    OutputError
+        If the format or path is wrong, or the writer fails; nothing is left behind.
+    CRSError
+        If the layer has no CRS, or `crs` cannot be used for the format.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from shapely import box
+    >>> gdf = gpd.GeoDataFrame({"name_vi": ["Đồ Sơn"]}, geometry=[box(606000, 2282000, 607000, 2283000)], crs=9210)
+    >>> out = write_layer(gdf, pathlib.Path(tempfile.mkdtemp()) / "do_son.gpkg")
+    >>> gpd.read_file(out)["name_vi"].tolist()
+    ['Đồ Sơn']
+    """
+    return write_layers({layer_name or Path(path).stem: gdf}, path, fmt, crs)
+
+
+def write_layers(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    path: str | os.PathLike[str],
+    fmt: str | None = None,
+    crs: str | int | pyproj.CRS | None = None,
+) -> Path:
+    """
+    Write several layers to one file atomically.
+
+    A GeoPackage gets one layer per entry; other formats get the layers stacked
+    into one, with their name in a ``layer`` column.
+
+    Parameters
+    ----------
+    layers
+        Layer name → layer.
+    path
+        The output file.
+    fmt
+        The format; from the suffix when None.
+    crs
+        Output CRS, as in `write_layer`.
+
+    Returns
+    -------
+    path
+        The written file.
+
+    Raises
+    ------
+    OutputError
+        If the format or path is wrong, or the writer fails.
+    CRSError
+        If a layer has no CRS, or `crs` cannot be used for the format.
+    """
+    out = check_output_path(path)
+    key = format_for(out, fmt)
+    if not layers:
+        msg = f"{out}: no layers to write; name at least one layer"
+        raise OutputError(msg)
+    target = _target_crs(layers, key, crs, out)
+    prepared = {name: reproject(gdf, target) for name, gdf in layers.items()}
+    if key != "gpkg" and len(prepared) > 1:
+        prepared = {out.stem: _stack(prepared, target)}
+    try:
+        with _quiet_gdal():
+            if key == "shp":
+                _write_shapefile(next(iter(prepared.values())), out)
+            else:
+                with atomic_path(out) as tmp:
+                    _WRITERS[key](prepared, tmp)
+    except (OutputError, CRSError):
+        raise
+    except Exception as err:  # GDAL and pyarrow raise many types; all mean "cannot write"
+        reason = " ".join(str(err).split())[:200]
+        msg = f"{out}: cannot be written as {key} ({reason}); check the layer or choose another format"
+        raise OutputError(msg) from err
+    log.info("wrote %s (%s, %s)", out, key, target.name)
+    return out
+
+
+@contextlib.contextmanager
+def _quiet_gdal() -> Iterator[None]:
+    """Keep pyogrio's per-write INFO lines ("Created n records") out of the command's output."""
+    logger = logging.getLogger("pyogrio")
+    level = logger.level
+    logger.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _target_crs(layers: Mapping[str, gpd.GeoDataFrame], key: str, crs: Any, out: Path) -> pyproj.CRS:
+    """Resolve the output CRS for a format."""
+    for name, gdf in layers.items():
+        zcrs.require_crs(gdf, name)
+    if crs is not None:
+        try:
+            wanted = pyproj.CRS.from_user_input(crs)
+        except pyproj.exceptions.CRSError as err:
+            msg = f"{out}: --crs {crs!r} is not a CRS pyproj knows; give an EPSG code such as EPSG:9210"
+            raise CRSError(msg) from err
+    else:
+        wanted = None
+    if key in WGS84_ONLY:
+        if wanted is not None and wanted.to_epsg() != 4326:
+            msg = f"{out}: {key} is always WGS 84 longitude/latitude, not {wanted.name}; drop --crs or choose gpkg, shp or dxf"
+            raise CRSError(msg)
+        return pyproj.CRS.from_epsg(4326)
+    if wanted is not None:
+        return wanted
+    first = pyproj.CRS.from_user_input(next(iter(layers.values())).crs)
+    same = all(pyproj.CRS.from_user_input(g.crs).equals(first) for g in layers.values())
+    if key == "dxf" and first.is_geographic:
+        log.info("%s: DXF drawings are in metres; writing in %s", out, DXF_DEFAULT_CRS)
+        return pyproj.CRS.from_user_input(DXF_DEFAULT_CRS)
+    return first if same else pyproj.CRS.from_epsg(4326)
+
+
+def reproject(gdf: gpd.GeoDataFrame, crs: str | int | pyproj.CRS) -> gpd.GeoDataFrame:
+    """
+    Reproject a layer, through the pinned VN-2000 transformation when the datum changes.
+
+    Parameters
+    ----------
+    gdf
+        The layer, with a CRS.
+    crs
+        The target CRS.
+
+    Returns
+    -------
+    gdf
+        A copy in `crs`.
+
+    Raises
+    ------
+    CRSError
+        If the layer has no CRS.
+
+    Examples
+    --------
+    >>> from shapely import Point
+    >>> pt = gpd.GeoDataFrame(geometry=[Point(106.770, 20.632)], crs=4326)
+    >>> p = reproject(pt, 9210).geometry.iloc[0]
+    >>> round(p.x, 2), round(p.y, 2)
+    (606105.05, 2282548.31)
+    """
+    source = zcrs.require_crs(gdf)
+    target = pyproj.CRS.from_user_input(crs)
+    if source.equals(target):
+        return gdf.copy()
+    src_vn, dst_vn = zcrs.is_vn2000(source), zcrs.is_vn2000(target)
+    if src_vn == dst_vn:
+        return gdf.to_crs(target)
+    hub = pyproj.CRS.from_epsg(zcrs.TM3_EPSG[105.75])
+    if src_vn:
+        grid = gdf.to_crs(hub) if not source.equals(hub) else gdf
+        geoms = zcrs._apply(grid.geometry.to_numpy(), _tm3_to_wgs84_exact)
+        wgs84 = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=4326), crs=4326)
+        return wgs84 if target.equals(pyproj.CRS.from_epsg(4326)) else wgs84.to_crs(target)
+    wgs84 = gdf.to_crs(4326)
+    geoms = zcrs.to_vn2000(wgs84, meridian=105.75)
+    grid = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=hub), crs=hub)
+    return grid if target.equals(hub) else grid.to_crs(target)
+
+
+def _tm3_to_wgs84_exact(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """
+    Invert the pinned WGS 84 → VN-2000 / TM-3 105°45' transformation exactly.
+
+    The 2D pipeline takes WGS 84 points at height 0 going one way and VN-2000
+    points at height 0 coming back; the two differ by the 21 m separation of
+    the ellipsoids, which moves points by 0.65 mm, unevenly enough to change
+    areas by 1e-9. Two fixed-point steps on the forward transformation make the
+    round trip exact (residual below 1 nm), so areas survive it.
+    """
+    tr = zcrs.wgs84_to_vn2000_transformer(105.75)
+    tx, ty = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    lon, lat = tr.transform(tx, ty, direction="INVERSE")
+    for _ in range(2):
+        fx, fy = tr.transform(lon, lat)
+        tx, ty = tx + (x - fx), ty + (y - fy)
+        lon, lat = tr.transform(tx, ty, direction="INVERSE")
+    return np.asarray(lon), np.asarray(lat)
+
+
+def _stack(layers: Mapping[str, gpd.GeoDataFrame], crs: pyproj.CRS) -> gpd.GeoDataFrame:
+    """Stack layers already in `crs` into one, naming each feature's layer."""
+    frames = []
+    for name, gdf in layers.items():
+        part = gdf.copy()
+        if "layer" not in part.columns:
+            part.insert(0, "layer", name)
+        frames.append(part)
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=crs)
+
+
+# --- the writers ------------------------------------------------------------------------------
+
+
+def _write_geojson(layers: Mapping[str, gpd.GeoDataFrame], tmp: Path) -> None:
+    """RFC 7946: WGS 84, right-hand rule, full attribute set."""
+    import pyogrio
+
+    (name, gdf), = layers.items()
+    pyogrio.write_dataframe(
+        gdf, tmp, driver="GeoJSON", layer=name,
+        layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": str(GEOJSON_DECIMALS)},
+    )
+
+
+def _write_gpkg(layers: Mapping[str, gpd.GeoDataFrame], tmp: Path) -> None:
+    """One GeoPackage layer per entry."""
+    import pyogrio
+
+    for name, gdf in layers.items():
+        pyogrio.write_dataframe(gdf, tmp, driver="GPKG", layer=name)
+
+
+def _write_parquet(layers: Mapping[str, gpd.GeoDataFrame], tmp: Path) -> None:
+    """GeoParquet through geopandas and pyarrow."""
+    try:
+        import pyarrow  # noqa: F401  # only for a clear message when it is missing
+    except ImportError as err:
+        msg = f"{tmp.name}: writing GeoParquet needs pyarrow; install it with pip install pyarrow"
+        raise OutputError(msg) from err
+    (_, gdf), = layers.items()
+    gdf.to_parquet(tmp, index=False)
+
+
+def _write_kml(layers: Mapping[str, gpd.GeoDataFrame], tmp: Path) -> None:
+    """KML through GDAL's LIBKML driver, with types KML's schema can hold."""
+    import pyogrio
+
+    (name, gdf), = layers.items()
+    pyogrio.write_dataframe(_kml_columns(gdf), tmp, driver="LIBKML", layer=name)
+
+
+def _kml_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Make columns KML can type: 32-bit integers, ISO text for dates, text ids."""
+    out = gdf.copy()
+    for col in out.columns:
+        if col == out.geometry.name:
+            continue
+        series = out[col]
+        if col == "id":
+            out[col] = series.map(lambda v: None if pd.isna(v) else str(v))
+        elif pd.api.types.is_integer_dtype(series):
+            small = series.dropna().abs().max() if series.notna().any() else 0
+            out[col] = series.astype("int32") if small < 2**31 and series.notna().all() else series.astype(str)
+        elif pd.api.types.is_datetime64_any_dtype(series) or series.map(_is_date).any():
+            out[col] = series.map(lambda v: None if pd.isna(v) else v.isoformat())
+    return out
+
+
+def _is_date(value: Any) -> bool:
+    """Whether a cell is a date or datetime object."""
+    import datetime
+
+    return isinstance(value, datetime.date)
+
+
+def _write_dxf(layers: Mapping[str, gpd.GeoDataFrame], tmp: Path) -> None:
+    """DXF through GDAL: geometry plus one text per feature as the DXF layer name."""
+    import pyogrio
+
+    (name, gdf), = layers.items()
+    col = next((c for c in DXF_LAYER_COLUMNS if c in gdf.columns), None)
+    names = gdf[col].map(lambda v: name if pd.isna(v) else str(v)) if col else pd.Series(name, index=gdf.index)
+    cleaned = names.map(lambda v: _DXF_FORBIDDEN.sub("_", v)[:255] or "0")
+    if (cleaned != names).any():
+        log.warning("%s: DXF layer names cannot hold <>/\\\":;?*|=` ; those characters became _", tmp.name)
+    frame = gpd.GeoDataFrame({"Layer": cleaned.to_numpy()}, geometry=gdf.geometry.to_numpy(), crs=gdf.crs)
+    pyogrio.write_dataframe(frame, tmp, driver="DXF")
+    text = tmp.read_bytes().decode("utf-8")
+    tmp.write_bytes(_escape_dxf(text).encode("ascii"))
+
+
+def _escape_dxf(text: str) -> str:
+    """Write characters beyond ASCII as AutoCAD's ``\\U+XXXX``, readable in every DXF version."""
+    return "".join(c if ord(c) < 128 else f"\\U+{ord(c):04X}" for c in text)
+
+
+_WRITERS: Final[dict[str, Any]] = {
+    "geojson": _write_geojson,
+    "gpkg": _write_gpkg,
+    "parquet": _write_parquet,
+    "kml": _write_kml,
+    "dxf": _write_dxf,
+}
+
+
+def _write_shapefile(gdf: gpd.GeoDataFrame, out: Path) -> None:
+    """
+    Write a Shapefile set atomically: all parts are written to a temporary folder
+    beside `out`, then moved in (the .shp last); stale parts of an older set are removed.
+    """
+    import pyogrio
+
+    long_names = [str(c) for c in gdf.columns if c != gdf.geometry.name and len(str(c).encode()) > 10]
+    if long_names:
+        log.warning("%s: Shapefile field names hold 10 bytes; GDAL shortens %s", out, long_names)
+    folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        tmp = folder / (out.stem + ".shp")
+        pyogrio.write_dataframe(gdf, tmp, driver="ESRI Shapefile", encoding="UTF-8")
+        tmp.with_suffix(".cpg").write_text("UTF-8", encoding="ascii")
+        parts = sorted(folder.iterdir(), key=lambda p: p.suffix.lower() == ".shp")
+        new = {p.name[len(out.stem):].lower() for p in parts}
+        for part in parts:
+            final = out.parent / (out.stem + part.name[len(out.stem):])
+            _keep_mode(final, str(part))
+            os.replace(part, final)
+        for suffix in _SHP_PARTS:
+            stale = out.parent / (out.stem + suffix)
+            if suffix not in new and stale.exists():
+                with contextlib.suppress(OSError):
+                    stale.unlink()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def gpkg_layer_names(path: str | os.PathLike[str]) -> list[str]:
+    """
+    List the layers of a GeoPackage (or any multi-layer file).
+
+    Parameters
+    ----------
+    path
+        The file.
+
+    Returns
+    -------
+    names
+        Layer names in file order.
+    """
+    import pyogrio
+
+    return [str(n) for n in np.asarray(pyogrio.list_layers(path))[:, 0]]
