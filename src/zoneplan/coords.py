@@ -93,8 +93,6 @@ CANDIDATE_CRS: Final[tuple[tuple[str, str], ...]] = (
     ("EPSG:3405", "VN-2000 / UTM zone 48N"),
     ("EPSG:32648", "WGS 84 / UTM zone 48N"),
     ("EPSG:5899", "VN-2000 / TM-3 107°45' (Quảng Ninh)"),
-    ("EPSG:9211", "VN-2000 / TM-3 106°00'"),
-    ("EPSG:5897", "VN-2000 / TM-3 105°00'"),
 )
 
 #: Plausible VN-2000 / UTM metres in Vietnam: northing and easting ranges.
@@ -492,7 +490,7 @@ def check_magnitudes(points: list[_Point], label: str, *, geographic: bool) -> N
         p = points[0]
         msg = (
             f"{label}: the coordinate columns look swapped: point {p.name} (row {p.row}) has "
-            f"{what[0]} {p.a:,.3f} and {what[1]} {p.b:,.3f}, but a {what[0]} in Hai Phong is "
+            f"{what[0]} {p.a:.3f} and {what[1]} {p.b:.3f}, but a {what[0]} in Hai Phong is "
             f"about {_typical(geographic)[0]} and a {what[1]} about {_typical(geographic)[1]}; "
             "rerun with --swap-xy (Vietnamese tables give X as the northing)"
         )
@@ -501,8 +499,8 @@ def check_magnitudes(points: list[_Point], label: str, *, geographic: bool) -> N
         if not (_inside(p.a, lat_ok) and _inside(p.b, lon_ok)):
             hint = "its two values look swapped" if p in swapped else "check the digits and the decimal separator"
             msg = (
-                f"{label}: row {p.row} (point {p.name}): {what[0]} {p.a:,.3f} and {what[1]} "
-                f"{p.b:,.3f} cannot both be right (expected about {_typical(geographic)[0]} and "
+                f"{label}: row {p.row} (point {p.name}): {what[0]} {p.a:.3f} and {what[1]} "
+                f"{p.b:.3f} cannot both be right (expected about {_typical(geographic)[0]} and "
                 f"{_typical(geographic)[1]}); {hint}"
             )
             raise InputError(msg)
@@ -515,7 +513,7 @@ def _inside(value: float, bounds: tuple[float, float]) -> bool:
 
 def _typical(geographic: bool) -> tuple[str, str]:
     """Typical coordinate values in Hai Phong, for messages."""
-    return ("20.6°", "106.7°") if geographic else ("2,282,000 m", "606,000 m")
+    return ("20.6°", "106.7°") if geographic else ("2282000 m", "606000 m")
 
 
 # --- points → polygons ------------------------------------------------------------------------
