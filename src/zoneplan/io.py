@@ -329,8 +329,20 @@ def _dxf_codepage(p: Path) -> str | None:
 
 
 def _unescape_dxf(value: Any) -> Any:
-    """Decode AutoCAD's ``\\U+XXXX`` escapes in a text value."""
-    if not isinstance(value, str) or "\\U+" not in value:
+    """
+    Decode AutoCAD's ``\\U+XXXX`` escapes in a text value, and repair UTF-8 text
+    that a writer put in a drawing declared as another code page.
+    """
+    if not isinstance(value, str):
+        return value
+    if not value.isascii():
+        for codec in ("latin-1", "cp1252"):
+            try:
+                value = value.encode(codec).decode("utf-8")
+                break
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+    if "\\U+" not in value:
         return value
     return _DXF_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
 
@@ -388,7 +400,7 @@ def _read_shapefile(p: Path, target: str, kwargs: dict[str, Any]) -> gpd.GeoData
     cpg = _shapefile_cpg(p)
     if cpg is not None and cpg.upper() not in _PY_DECODED:
         return gpd.read_file(target, **kwargs)
-    raw = gpd.read_file(target, encoding="latin-1", **kwargs)
+    raw = gpd.read_file(target, encoding="ISO-8859-1", **kwargs)
     if cpg is not None:
         return _recode_text(raw, "cp1258")
     texts = [v for c in raw.columns if c != raw.geometry.name for v in raw[c] if isinstance(v, str)]
