@@ -1,4 +1,4 @@
-"""Known-answer tests of zoneplan.analysis: corridor, distance bands, distances, airport surfaces."""
+"""Known-answer tests of zoneplan.analysis: corridor, bands, distances, airport surfaces."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ import math
 
 import geopandas as gpd
 import numpy as np
+import pyproj
 import pytest
 from shapely import LineString, Point, Polygon
-
-import pyproj
 
 from zoneplan.analysis import (
     ANNEX14_CODE4_PRECISION,
@@ -63,8 +62,9 @@ def road_layer(**props) -> gpd.GeoDataFrame:
 
 
 def test_meridian_arc_helper_against_pyproj():
-    assert meridian_arc_m(20.60, 20.70) == pytest.approx(GEOD.inv(106.7, 20.6, 106.7, 20.7)[2],
-                                                         abs=1e-3)
+    assert meridian_arc_m(20.60, 20.70) == pytest.approx(
+        GEOD.inv(106.7, 20.6, 106.7, 20.7)[2], abs=1e-3
+    )
 
 
 def test_corridor_is_length_times_width():
@@ -87,10 +87,15 @@ def test_corridor_is_length_times_width():
 
 
 def test_corridor_without_width_or_road_is_refused():
-    with pytest.raises(LayerValidationError, match=r"Road ct08 of layer transport has no right_of_way_m.*--width-m"):
+    with pytest.raises(
+        LayerValidationError, match=r"Road ct08 of layer transport has no right_of_way_m.*--width-m"
+    ):
         road_corridor(road_layer())
     bridges = road_layer(right_of_way_m=68.0).assign(category="bridge")
-    with pytest.raises(LayerValidationError, match="Layer transport has no LineString or MultiLineString of category 'road'"):
+    with pytest.raises(
+        LayerValidationError,
+        match="Layer transport has no LineString or MultiLineString of category 'road'",
+    ):
         road_corridor(bridges)
     with pytest.raises(CRSError, match="has no CRS"):
         road_corridor(gpd.GeoDataFrame({"category": ["road"]}, geometry=[ROAD]))
@@ -115,15 +120,30 @@ def test_distance_band_areas_are_stadium_rings():
 def test_functional_areas_per_band():
     # a block 250–750 m east of the road: half in 0–500 m, half in 500–1,000 m
     lat1, lat2 = 20.64, 20.66
-    corners = [offset(106.70, lat1, 90, 250), offset(106.70, lat1, 90, 750),
-               offset(106.70, lat2, 90, 750), offset(106.70, lat2, 90, 250)]
+    corners = [
+        offset(106.70, lat1, 90, 250),
+        offset(106.70, lat1, 90, 750),
+        offset(106.70, lat2, 90, 750),
+        offset(106.70, lat2, 90, 250),
+    ]
     block = Polygon(corners).segmentize(0.001)
-    near = Polygon([offset(106.70, 20.61, 90, 50), offset(106.70, 20.61, 90, 150),
-                    offset(106.70, 20.62, 90, 150), offset(106.70, 20.62, 90, 50)])
+    near = Polygon(
+        [
+            offset(106.70, 20.61, 90, 50),
+            offset(106.70, 20.61, 90, 150),
+            offset(106.70, 20.62, 90, 150),
+            offset(106.70, 20.62, 90, 50),
+        ]
+    )
     func = gpd.GeoDataFrame(
-        {"id": ["ip", "ftz"], "name_vi": ["KCN", "KTM"], "name_en": ["IP", "FTZ"],
-         "category": ["industrial_park", "free_trade_zone"]},
-        geometry=[block, near], crs=4326,
+        {
+            "id": ["ip", "ftz"],
+            "name_vi": ["KCN", "KTM"],
+            "name_en": ["IP", "FTZ"],
+            "category": ["industrial_park", "free_trade_zone"],
+        },
+        geometry=[block, near],
+        crs=4326,
     )
     t = corridor_analysis(road_layer(), func, bands_m=(500, 1000, 2000))
     assert len(t) == 6
@@ -141,10 +161,16 @@ def test_functional_areas_per_band():
 def test_distances_point_to_point_and_to_a_line():
     cat_bi = (106.72306, 20.81694)  # AIP ARP
     locs = gpd.GeoDataFrame(
-        {"key": ["cat_bi", "south", "expressway"], "name_vi": ["", "", ""],
-         "name_en": ["Cat Bi", "South", "Road"]},
-        geometry=[Point(cat_bi), Point(106.72306, 20.63),
-                  LineString([offset(*cat_bi, 90, 3000), offset(*cat_bi, 90, 3000)[:1] + (20.95,)])],
+        {
+            "key": ["cat_bi", "south", "expressway"],
+            "name_vi": ["", "", ""],
+            "name_en": ["Cat Bi", "South", "Road"],
+        },
+        geometry=[
+            Point(cat_bi),
+            Point(106.72306, 20.63),
+            LineString([offset(*cat_bi, 90, 3000), (*offset(*cat_bi, 90, 3000)[:1], 20.95)]),
+        ],
         crs=4326,
     )
     t = distance_table(locs).set_index(["from_key", "to_key"])
@@ -164,14 +190,22 @@ def test_distances_point_to_point_and_to_a_line():
 def catalog_like_layers() -> dict[str, gpd.GeoDataFrame]:
     port = gpd.GeoDataFrame(
         {"id": ["b1", "ch"], "category": ["berth", "channel"]},
-        geometry=[Polygon([(106.76, 20.62), (106.78, 20.62), (106.78, 20.64), (106.76, 20.64)]),
-                  Polygon([(106.80, 20.55), (106.85, 20.55), (106.85, 20.60), (106.80, 20.60)])],
+        geometry=[
+            Polygon([(106.76, 20.62), (106.78, 20.62), (106.78, 20.64), (106.76, 20.64)]),
+            Polygon([(106.80, 20.55), (106.85, 20.55), (106.85, 20.60), (106.80, 20.60)]),
+        ],
         crs=4326,
     )
-    airport = gpd.GeoDataFrame({"id": ["rwy"], "category": ["runway"]},
-                               geometry=[LineString([(106.62, 20.62), (106.62, 20.65)])], crs=4326)
-    context = gpd.GeoDataFrame({"id": ["vvci", "hp"], "category": ["existing_airport", "place"]},
-                               geometry=[Point(106.72306, 20.81694), Point(106.68, 20.86)], crs=4326)
+    airport = gpd.GeoDataFrame(
+        {"id": ["rwy"], "category": ["runway"]},
+        geometry=[LineString([(106.62, 20.62), (106.62, 20.65)])],
+        crs=4326,
+    )
+    context = gpd.GeoDataFrame(
+        {"id": ["vvci", "hp"], "category": ["existing_airport", "place"]},
+        geometry=[Point(106.72306, 20.81694), Point(106.68, 20.86)],
+        crs=4326,
+    )
     return {"port": port, "airport": airport, "transport": road_layer(), "context": context}
 
 
@@ -179,7 +213,8 @@ def test_key_locations_from_catalog_layers():
     locs = key_locations(catalog_like_layers())
     assert list(locs["key"]) == ["port", "airport", "expressway", "cat_bi"]
     port = locs.geometry.iloc[0]
-    assert port.x == pytest.approx(106.77, abs=1e-4) and port.y == pytest.approx(20.63, abs=1e-4)
+    assert port.x == pytest.approx(106.77, abs=1e-4)
+    assert port.y == pytest.approx(20.63, abs=1e-4)
     airport = locs.geometry.iloc[1]
     assert airport.y == pytest.approx(20.635, abs=1e-4)
     assert locs.geometry.iloc[2].geom_type == "LineString"
@@ -196,8 +231,9 @@ RWY_A, RWY_B = (106.62, 20.62), (106.62, 20.65)  # north-south runway, end A sou
 
 @pytest.fixture(scope="module")
 def runway():
-    return gpd.GeoDataFrame({"id": ["rwy"], "category": ["runway"]},
-                            geometry=[LineString([RWY_A, RWY_B])], crs=4326)
+    return gpd.GeoDataFrame(
+        {"id": ["rwy"], "category": ["runway"]}, geometry=[LineString([RWY_A, RWY_B])], crs=4326
+    )
 
 
 @pytest.fixture(scope="module")
@@ -246,7 +282,9 @@ def test_height_limit_at_points(zones):
     _, lat_mid, _ = GEOD.fwd(*RWY_A, 0, meridian_arc_m(RWY_A[1], RWY_B[1]) / 2)
     mid = (RWY_A[0], lat_mid)
     assert height_limit_at(zones, *mid) == 0.0  # in the strip
-    assert height_limit_at(zones, *offset(*mid, 90, 240)) == pytest.approx(10)  # transitional 14.3 m
+    assert height_limit_at(zones, *offset(*mid, 90, 240)) == pytest.approx(
+        10
+    )  # transitional 14.3 m
     assert height_limit_at(zones, *offset(*mid, 90, 3000)) == pytest.approx(45)
     assert height_limit_at(zones, *offset(*mid, 270, 5010)) == pytest.approx(95)  # conical 95.5 m
     # on the approach to end A, 1,050 m out from the inner edge: 2 % → 21 m
@@ -265,10 +303,17 @@ def test_zones_partition_the_surfaces(surfaces, zones):
 def test_functional_area_under_height_limits(zones):
     mid_lat = (RWY_A[1] + RWY_B[1]) / 2
     # a block 1–2 km east of the runway middle: entirely under the 45 m inner horizontal
-    ring = [offset(RWY_A[0], mid_lat - 0.004, 90, 1000), offset(RWY_A[0], mid_lat - 0.004, 90, 2000),
-            offset(RWY_A[0], mid_lat + 0.004, 90, 2000), offset(RWY_A[0], mid_lat + 0.004, 90, 1000)]
-    func = gpd.GeoDataFrame({"id": ["ip"], "name_vi": ["KCN"], "name_en": ["IP"],
-                             "category": ["industrial_park"]}, geometry=[Polygon(ring)], crs=4326)
+    ring = [
+        offset(RWY_A[0], mid_lat - 0.004, 90, 1000),
+        offset(RWY_A[0], mid_lat - 0.004, 90, 2000),
+        offset(RWY_A[0], mid_lat + 0.004, 90, 2000),
+        offset(RWY_A[0], mid_lat + 0.004, 90, 1000),
+    ]
+    func = gpd.GeoDataFrame(
+        {"id": ["ip"], "name_vi": ["KCN"], "name_en": ["IP"], "category": ["industrial_park"]},
+        geometry=[Polygon(ring)],
+        crs=4326,
+    )
     t = area_under_height_limits(zones, func)
     assert list(t["height_limit_m"]) == [45.0]
     assert t["share_pct"].iloc[0] == pytest.approx(100)
@@ -276,7 +321,9 @@ def test_functional_area_under_height_limits(zones):
 
 
 def test_runway_required(runway):
-    with pytest.raises(LayerValidationError, match="no LineString or MultiLineString of category 'runway'"):
+    with pytest.raises(
+        LayerValidationError, match="no LineString or MultiLineString of category 'runway'"
+    ):
         obstacle_limitation_surfaces(runway.assign(category="road"))
     with pytest.raises(ValueError, match="height step 0 must be a positive"):
         obstacle_limitation_surfaces(runway, step_m=0)

@@ -78,7 +78,9 @@ def test_splitting_conserves_area(poly, frac, vertical):
     m = measure(poly, *parts)
     for col in ("area_ha_vn2000", "area_ha_ellipsoidal"):
         whole, pieces = m[col].iloc[0], m[col].iloc[1:].sum()
-        assert pieces == pytest.approx(whole, rel=1e-8)
+        # the cut points sit on lon/lat-straight edges, not on the geodesics between the
+        # vertices: ~1e-4 m off on 200 m edges, a few hundredths of a m² per cut
+        assert pieces == pytest.approx(whole, rel=1e-7)
 
 
 @SETTINGS
@@ -96,8 +98,11 @@ def test_planar_and_ellipsoidal_agree_within_the_tm3_bound(poly):
 
 @SETTINGS
 @given(
-    x=st.floats(560_000, 600_000), y=st.floats(2_278_000, 2_296_000),
-    w=st.floats(10, 5_000), h=st.floats(10, 5_000), r=st.floats(10, 2_000),
+    x=st.floats(560_000, 600_000),
+    y=st.floats(2_278_000, 2_296_000),
+    w=st.floats(10, 5_000),
+    h=st.floats(10, 5_000),
+    r=st.floats(10, 2_000),
 )
 def test_rectangles_and_buffered_points_in_utm(x, y, w, h, r):
     # delivered in WGS 84 / UTM 48N: same answers as the same shapes in lon/lat
@@ -107,7 +112,7 @@ def test_rectangles_and_buffered_points_in_utm(x, y, w, h, r):
     lonlat = utm.to_crs(4326)
     a, b = measure_features(utm), measure_features(lonlat)
     np.testing.assert_allclose(a.to_numpy(), b.to_numpy(), rtol=1e-9)
-    # UTM has k = 0.9996 (1 + x²/2R²), x ≤ 100 km from 105°E here: ellipsoidal = UTM area / k²
+    # UTM has k = 0.9996 (1 + x²/2R²), x ≤ 105 km from 105°E here: ellipsoidal = UTM area / k²
     ratio = a["area_ha_ellipsoidal"] * 1e4 / utm.area
-    assert ratio.between(0.9996**-2 * (1 - 2.5e-4), 0.9996**-2).all()
+    assert ratio.between(0.9996**-2 * (1 - 3e-4), 0.9996**-2).all()
     assert (a["area_ha_ellipsoidal"] > 0).all()

@@ -10,10 +10,9 @@ import math
 import geopandas as gpd
 import numpy as np
 import openpyxl
+import pyproj
 import pytest
 from shapely import LineString, Point, Polygon
-
-import pyproj
 
 from zoneplan.cli import main
 from zoneplan.crs import expected_area_ratio, tm3_area_scale_bounds
@@ -39,17 +38,28 @@ def cell_ha(lon1, lat1, lon2, lat2):
 
 def dense_cell(lon1, lat1, lon2, lat2, n=60):
     lons, lats = np.linspace(lon1, lon2, n), np.linspace(lat1, lat2, n)
-    ring = ([(x, lat1) for x in lons] + [(lon2, y) for y in lats[1:]]
-            + [(x, lat2) for x in lons[::-1][1:]] + [(lon1, y) for y in lats[::-1][1:]])
+    ring = (
+        [(x, lat1) for x in lons]
+        + [(lon2, y) for y in lats[1:]]
+        + [(x, lat2) for x in lons[::-1][1:]]
+        + [(lon1, y) for y in lats[::-1][1:]]
+    )
     return Polygon(ring)
 
 
 def props(fid, category, name_vi, name_en, declared=None, **extra):
     base = {
-        "id": fid, "name_vi": name_vi, "name_en": name_en, "category": category,
-        "status": "planned", "phase": "2026-2030", "declared_area_ha": declared,
-        "source": "synthetic test layer", "source_url": "https://example.org",
-        "accuracy_m": 100, "method": "test",
+        "id": fid,
+        "name_vi": name_vi,
+        "name_en": name_en,
+        "category": category,
+        "status": "planned",
+        "phase": "2026-2030",
+        "declared_area_ha": declared,
+        "source": "synthetic test layer",
+        "source_url": "https://example.org",
+        "accuracy_m": 100,
+        "method": "test",
     }
     base.update(extra)
     return base
@@ -59,36 +69,88 @@ def props(fid, category, name_vi, name_en, declared=None, **extra):
 def catalog(tmp_path, monkeypatch):
     """A small catalog of the six layers, written to tmp_path and pointed at by ZONEPLAN_GEODATA."""
     layers = {
-        "zone": [(props("sez", "economic_zone", "Khu kinh tế ven biển phía Nam Hải Phòng",
-                        "Southern Coastal Economic Zone", 12_000.0),
-                  dense_cell(106.60, 20.60, 106.70, 20.70))],
-        "functional_areas": [
-            (props("ftz", "free_trade_zone", "Khu thương mại tự do", "Free trade zone", 1000.0),
-             dense_cell(106.60, 20.60, 106.63, 20.63)),
-            (props("ip", "industrial_park", "Khu công nghiệp Tiên Lãng", "Tien Lang IP"),
-             dense_cell(106.62, 20.60, 106.65, 20.63)),
+        "zone": [
+            (
+                props(
+                    "sez",
+                    "economic_zone",
+                    "Khu kinh tế ven biển phía Nam Hải Phòng",
+                    "Southern Coastal Economic Zone",
+                    12_000.0,
+                ),
+                dense_cell(106.60, 20.60, 106.70, 20.70),
+            )
         ],
-        "port": [(props("b1", "berth", "Bến 1-2", "Berths 1-2"),
-                  Polygon([(106.764, 20.625), (106.777, 20.625), (106.777, 20.638),
-                           (106.764, 20.638)]))],
-        "airport": [(props("rwy", "runway", "Đường cất hạ cánh", "Runway"),
-                     LineString([(106.62, 20.62), (106.65, 20.63)]))],
-        "transport": [(props("cr", "road", "Đường ven biển", "Coastal road",
-                             width_m=24.7, right_of_way_m=68.0),
-                       LineString([(106.735, 20.745), (106.700, 20.683), (106.66, 20.64)]))],
-        "context": [(props("vvci", "existing_airport", "Sân bay Cát Bi", "Cat Bi airport"),
-                     Point(106.72306, 20.81694))],
+        "functional_areas": [
+            (
+                props("ftz", "free_trade_zone", "Khu thương mại tự do", "Free trade zone", 1000.0),
+                dense_cell(106.60, 20.60, 106.63, 20.63),
+            ),
+            (
+                props("ip", "industrial_park", "Khu công nghiệp Tiên Lãng", "Tien Lang IP"),
+                dense_cell(106.62, 20.60, 106.65, 20.63),
+            ),
+        ],
+        "port": [
+            (
+                props("b1", "berth", "Bến 1-2", "Berths 1-2"),
+                Polygon(
+                    [(106.764, 20.625), (106.777, 20.625), (106.777, 20.638), (106.764, 20.638)]
+                ),
+            )
+        ],
+        "airport": [
+            (
+                props("rwy", "runway", "Đường cất hạ cánh", "Runway"),
+                LineString([(106.62, 20.62), (106.65, 20.63)]),
+            )
+        ],
+        "transport": [
+            (
+                props(
+                    "cr",
+                    "road",
+                    "Đường ven biển",
+                    "Coastal road",
+                    width_m=24.7,
+                    right_of_way_m=68.0,
+                ),
+                LineString([(106.735, 20.745), (106.700, 20.683), (106.66, 20.64)]),
+            )
+        ],
+        "context": [
+            (
+                props("vvci", "existing_airport", "Sân bay Cát Bi", "Cat Bi airport"),
+                Point(106.72306, 20.81694),
+            )
+        ],
     }
-    groups = {"zone": "zone", "functional_areas": "functional", "port": "port",
-              "airport": "airport", "transport": "transport", "context": "context"}
+    groups = {
+        "zone": "zone",
+        "functional_areas": "functional",
+        "port": "port",
+        "airport": "airport",
+        "transport": "transport",
+        "context": "context",
+    }
     entries = []
     for order, (layer_id, feats) in enumerate(layers.items()):
         gdf = gpd.GeoDataFrame([p for p, _ in feats], geometry=[g for _, g in feats], crs=4326)
-        (tmp_path / f"{layer_id}.geojson").write_text(gdf.to_json(drop_id=True, ensure_ascii=False),
-                                                      encoding="utf-8")
-        entries.append({"id": layer_id, "file": f"{layer_id}.geojson", "title_vi": layer_id,
-                        "title_en": layer_id, "group": groups[layer_id], "order": order,
-                        "visible": True, "style": {}})
+        (tmp_path / f"{layer_id}.geojson").write_text(
+            gdf.to_json(drop_id=True, ensure_ascii=False), encoding="utf-8"
+        )
+        entries.append(
+            {
+                "id": layer_id,
+                "file": f"{layer_id}.geojson",
+                "title_vi": layer_id,
+                "title_en": layer_id,
+                "group": groups[layer_id],
+                "order": order,
+                "visible": True,
+                "style": {},
+            }
+        )
     (tmp_path / "catalog.json").write_text(json.dumps({"layers": entries}), encoding="utf-8")
     monkeypatch.setenv("ZONEPLAN_GEODATA", str(tmp_path))
     return tmp_path
@@ -101,8 +163,20 @@ def run_json(capsys, *argv):
 
 def test_areas_json_records_and_known_zone_area(catalog, capsys):
     records = run_json(capsys, "areas", "--format", "json")
-    keys = {"layer", "id", "name_vi", "name_en", "category", "declared_ha", "area_ha_vn2000",
-            "area_ha_ellipsoidal", "diff_ha", "diff_pct", "declared_diff_ha", "declared_diff_pct"}
+    keys = {
+        "layer",
+        "id",
+        "name_vi",
+        "name_en",
+        "category",
+        "declared_ha",
+        "area_ha_vn2000",
+        "area_ha_ellipsoidal",
+        "diff_ha",
+        "diff_pct",
+        "declared_diff_ha",
+        "declared_diff_pct",
+    }
     assert all(keys <= set(r) for r in records)
     zone = next(r for r in records if r["layer"] == "zone")
     assert zone["name_vi"] == "Khu kinh tế ven biển phía Nam Hải Phòng"
@@ -111,38 +185,54 @@ def test_areas_json_records_and_known_zone_area(catalog, capsys):
     ratio = zone["area_ha_vn2000"] / zone["area_ha_ellipsoidal"]
     assert ratio == pytest.approx(expected_area_ratio(106.65, 20.65), abs=1e-6)
     ip = next(r for r in records if r["id"] == "ip")
-    assert ip["declared_ha"] is None and ip["declared_diff_pct"] is None  # NaN → null
+    assert ip["declared_ha"] is None
+    assert ip["declared_diff_pct"] is None
     runway = next(r for r in records if r["id"] == "rwy")
     assert runway["area_ha_vn2000"] is None
     assert runway["length_km_geodesic"] == pytest.approx(
-        GEOD.inv(106.62, 20.62, 106.65, 20.63)[2] / 1000, rel=1e-9)
+        GEOD.inv(106.62, 20.62, 106.65, 20.63)[2] / 1000, rel=1e-9
+    )
 
 
 def test_areas_by_layer_and_category(catalog, capsys):
     by_layer = run_json(capsys, "areas", "--by", "layer", "--format", "json")
-    assert [r["layer"] for r in by_layer] == ["zone", "functional_areas", "port", "airport",
-                                              "transport", "context"]
-    by_cat = {r["category"]: r for r in run_json(capsys, "areas", "--by", "category",
-                                                  "--format", "json")}
+    assert [r["layer"] for r in by_layer] == [
+        "zone",
+        "functional_areas",
+        "port",
+        "airport",
+        "transport",
+        "context",
+    ]
+    by_cat = {
+        r["category"]: r for r in run_json(capsys, "areas", "--by", "category", "--format", "json")
+    }
     assert by_cat["free_trade_zone"]["area_ha_ellipsoidal"] == pytest.approx(
-        cell_ha(106.60, 20.60, 106.63, 20.63), rel=1e-6)
+        cell_ha(106.60, 20.60, 106.63, 20.63), rel=1e-6
+    )
     assert by_cat["free_trade_zone"]["category_vi"] == "Khu thương mại tự do"
 
 
 def test_composition_declared_and_overlaps(catalog, capsys):
-    comp = {r["part"]: r for r in run_json(capsys, "areas", "--by", "composition", "--format", "json")}
+    comp = {
+        r["part"]: r for r in run_json(capsys, "areas", "--by", "composition", "--format", "json")
+    }
     overlap = cell_ha(106.62, 20.60, 106.63, 20.63)
     assert comp["double_counted"]["area_ha_ellipsoidal"] == pytest.approx(overlap, rel=1e-5)
     union = cell_ha(106.60, 20.60, 106.65, 20.63)
     assert comp["unassigned"]["area_ha_ellipsoidal"] == pytest.approx(
-        cell_ha(106.60, 20.60, 106.70, 20.70) - union, rel=1e-6)
-    declared = run_json(capsys, "areas", "--by", "declared", "--tolerance-pct", "1", "--format", "json")
+        cell_ha(106.60, 20.60, 106.70, 20.70) - union, rel=1e-6
+    )
+    declared = run_json(
+        capsys, "areas", "--by", "declared", "--tolerance-pct", "1", "--format", "json"
+    )
     assert [r["id"] for r in declared] == ["sez", "ftz"]
     ftz = declared[1]
     assert ftz["declared_flag"] is True  # ~1,040 ha measured vs 1,000 declared: 4 % > 1 %
     assert ftz["declared_diff_pct"] == pytest.approx(100 * (ftz["area_ha_vn2000"] / 1000 - 1))
     overlaps = run_json(capsys, "areas", "--by", "overlaps", "--format", "json")
-    assert len(overlaps) == 1 and {overlaps[0]["id_a"], overlaps[0]["id_b"]} == {"ftz", "ip"}
+    assert len(overlaps) == 1
+    assert {overlaps[0]["id_a"], overlaps[0]["id_b"]} == {"ftz", "ip"}
 
 
 def test_user_layers_in_vn2000_and_utm_give_the_same_areas(catalog, tmp_path, capsys):
@@ -155,8 +245,16 @@ def test_user_layers_in_vn2000_and_utm_give_the_same_areas(catalog, tmp_path, ca
         assert got[0]["layer"] == name.removesuffix(".gpkg")
         for key in ("area_ha_vn2000", "area_ha_ellipsoidal"):
             assert got[0][key] == pytest.approx(ref[0][key], rel=1e-8)
-    both = run_json(capsys, "areas", "--format", "json", "--layer", str(tmp_path / "zone_utm.gpkg"),
-                    "--layer", str(tmp_path / "zone_utm.gpkg"))
+    both = run_json(
+        capsys,
+        "areas",
+        "--format",
+        "json",
+        "--layer",
+        str(tmp_path / "zone_utm.gpkg"),
+        "--layer",
+        str(tmp_path / "zone_utm.gpkg"),
+    )
     assert [r["layer"] for r in both] == ["zone_utm", "zone_utm#2"]
 
 
@@ -197,29 +295,45 @@ def test_formats_table_csv_md_xlsx(catalog, tmp_path, capsys):
     assert header[:5] == ["layer", "id", "name_vi", "name_en", "category"]
     assert sheet.cell(row=2, column=3).value == "Khu kinh tế ven biển phía Nam Hải Phòng"
     col = header.index("area_ha_ellipsoidal") + 1
-    assert sheet.cell(row=2, column=col).value == pytest.approx(cell_ha(106.60, 20.60, 106.70, 20.70),
-                                                                 rel=1e-6)
+    assert sheet.cell(row=2, column=col).value == pytest.approx(
+        cell_ha(106.60, 20.60, 106.70, 20.70), rel=1e-6
+    )
 
 
 def test_errors_are_one_line(catalog, tmp_path, capsys):
     assert main(["areas", "--format", "xlsx"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("zoneplan: error: the xlsx format") and "--out" in err and err.count("\n") == 1
+    assert err.startswith("zoneplan: error: the xlsx format")
+    assert "--out" in err
+    assert err.count("\n") == 1
 
     assert main(["areas", "--out", str(tmp_path / "missing" / "a.json")]) == 1
     assert "does not exist; create it first" in capsys.readouterr().err
 
     # a shapefile without .prj: refused, naming the file and the fix
-    gpd.GeoDataFrame({"id": ["x"]}, geometry=[dense_cell(106.6, 20.6, 106.61, 20.61)], crs=4326).to_file(
-        tmp_path / "nocrs.shp")
+    gpd.GeoDataFrame(
+        {"id": ["x"]}, geometry=[dense_cell(106.6, 20.6, 106.61, 20.61)], crs=4326
+    ).to_file(tmp_path / "nocrs.shp")
     (tmp_path / "nocrs.prj").unlink()
     assert main(["areas", "--layer", str(tmp_path / "nocrs.shp")]) == 1
     err = capsys.readouterr().err
-    assert "nocrs.shp" in err and "CRS" in err and err.count("\n") == 1
+    assert "nocrs.shp" in err
+    assert "CRS" in err
+    assert err.count("\n") == 1
     # ... and accepted with --crs
-    got = run_json(capsys, "areas", "--format", "json", "--crs", "EPSG:4326",
-                   "--layer", str(tmp_path / "nocrs.shp"))
-    assert got[0]["area_ha_ellipsoidal"] == pytest.approx(cell_ha(106.6, 20.6, 106.61, 20.61), rel=1e-6)
+    got = run_json(
+        capsys,
+        "areas",
+        "--format",
+        "json",
+        "--crs",
+        "EPSG:4326",
+        "--layer",
+        str(tmp_path / "nocrs.shp"),
+    )
+    assert got[0]["area_ha_ellipsoidal"] == pytest.approx(
+        cell_ha(106.6, 20.6, 106.61, 20.61), rel=1e-6
+    )
 
 
 def test_existing_output_kept_when_the_command_fails(catalog, tmp_path, capsys):
@@ -231,7 +345,9 @@ def test_existing_output_kept_when_the_command_fails(catalog, tmp_path, capsys):
 
 
 def test_analyse_corridor(catalog, capsys):
-    rows = run_json(capsys, "analyse", "corridor", "--format", "json", "--bands", "500", "1000", "2000")
+    rows = run_json(
+        capsys, "analyse", "corridor", "--format", "json", "--bands", "500", "1000", "2000"
+    )
     assert {r["band"] for r in rows} == {"0–500 m", "500–1,000 m", "1,000–2,000 m"}
     assert {r["id"] for r in rows} == {"ftz", "ip"}
     for fid in ("ftz", "ip"):
@@ -249,15 +365,19 @@ def test_analyse_distances(catalog, capsys):
     # the runway midpoint (ARP) to Cát Bi, geodesic
     mid_lon, mid_lat = (106.62 + 106.65) / 2, (20.62 + 20.63) / 2
     expected = GEOD.inv(mid_lon, mid_lat, 106.72306, 20.81694)[2] / 1000
-    assert pairs[("airport", "cat_bi")]["distance_km_geodesic"] == pytest.approx(expected, abs=0.001)
+    assert pairs[("airport", "cat_bi")]["distance_km_geodesic"] == pytest.approx(
+        expected, abs=0.001
+    )
 
 
 def test_analyse_airport(catalog, capsys):
     surfaces = run_json(capsys, "analyse", "airport", "--surfaces", "--format", "json")
     assert {"strip", "inner_horizontal", "conical", "approach", "takeoff_climb"} <= {
-        s["surface"] for s in surfaces}
+        s["surface"] for s in surfaces
+    }
     rows = run_json(capsys, "analyse", "airport", "--format", "json", "--step-m", "15")
-    assert rows and all(r["height_limit_m"] >= 0 for r in rows)
+    assert rows
+    assert all(r["height_limit_m"] >= 0 for r in rows)
     # every functional area here lies within 6 km of the runway, so all of it is under a limit
     for fid in ("ftz", "ip"):
         assert sum(r["share_pct"] for r in rows if r["id"] == fid) == pytest.approx(100, abs=1e-6)

@@ -6,11 +6,10 @@ import math
 
 import geopandas as gpd
 import numpy as np
-import pytest
-from shapely import Point, box
-
 import pyproj
+import pytest
 from pyproj.transformer import TransformerGroup
+from shapely import Point, box
 
 from zoneplan.crs import (
     HELMERT_05_2007,
@@ -34,7 +33,9 @@ from zoneplan.errors import CRSError
 GEOD = pyproj.Geod(ellps="WGS84")
 
 # A grid of points over the zone and the wider city (WGS 84 lon/lat).
-LON, LAT = (a.ravel() for a in np.meshgrid(np.linspace(106.3, 107.0, 8), np.linspace(20.5, 21.0, 6)))
+LON, LAT = (
+    a.ravel() for a in np.meshgrid(np.linspace(106.3, 107.0, 8), np.linspace(20.5, 21.0, 6))
+)
 
 
 def dms(text: str) -> float:
@@ -120,9 +121,7 @@ def test_facts_worked_example_nam_do_son():
     assert float(e) == pytest.approx(606_105.05, abs=0.006)
     assert float(n) == pytest.approx(2_282_548.31, abs=0.006)
     # without the datum shift E is ~196 m too large and N ~109 m too small
-    plain = pyproj.Transformer.from_crs(
-        4756, 9210, always_xy=True
-    ).transform(106.770, 20.632)
+    plain = pyproj.Transformer.from_crs(4756, 9210, always_xy=True).transform(106.770, 20.632)
     assert plain[0] - float(e) == pytest.approx(196.13, abs=0.05)
     assert float(n) - plain[1] == pytest.approx(109.23, abs=0.05)
 
@@ -177,11 +176,14 @@ def test_require_crs_and_is_vn2000():
     gdf = gpd.GeoDataFrame(geometry=[Point(0, 0)])
     with pytest.raises(CRSError, match=r"Layer the layer has no CRS.*set_crs\(9210\)"):
         require_crs(gdf)
-    with pytest.raises(CRSError, match="Layer zone.geojson has no CRS"):
+    with pytest.raises(CRSError, match=r"Layer zone\.geojson has no CRS"):
         require_crs(gdf, "zone.geojson")
     assert require_crs(gdf.set_crs(4326)).to_epsg() == 4326
-    assert is_vn2000(9210) and is_vn2000(3405) and is_vn2000(4756)
-    assert not is_vn2000(4326) and not is_vn2000(32648)
+    assert is_vn2000(9210)
+    assert is_vn2000(3405)
+    assert is_vn2000(4756)
+    assert not is_vn2000(4326)
+    assert not is_vn2000(32648)
 
 
 def test_to_vn2000_and_back_for_layers():
@@ -191,13 +193,14 @@ def test_to_vn2000_and_back_for_layers():
     e, n = wgs84_to_vn2000(corners[:, 0], corners[:, 1])
     assert np.allclose(np.array(grid.exterior.coords), np.column_stack([e, n]), atol=1e-6)
     back = to_wgs84(gpd.GeoDataFrame(geometry=[grid], crs=9210))[0]
-    assert np.allclose(np.array(back.exterior.coords), np.array(gdf.geometry[0].exterior.coords),
-                       atol=1e-9)
+    assert np.allclose(
+        np.array(back.exterior.coords), np.array(gdf.geometry[0].exterior.coords), atol=1e-9
+    )
 
 
 def test_point_scale_matches_proj_factors():
     proj = pyproj.Proj(9210)
-    for lon, lat in zip(LON, LAT):
+    for lon, lat in zip(LON, LAT, strict=True):
         k_proj = proj.get_factors(lon, lat).meridional_scale
         assert tm3_point_scale(lon, lat) == pytest.approx(k_proj, abs=1e-9)
 
@@ -225,8 +228,10 @@ def test_area_scale_bounds_contain_proj_areal_scale_over_the_zone():
     bounds = (106.5356, 20.5972, 106.8208, 20.7597)
     low, high = tm3_area_scale_bounds(bounds)
     proj = pyproj.Proj(9210)
-    lon, lat = np.meshgrid(np.linspace(bounds[0], bounds[2], 9), np.linspace(bounds[1], bounds[3], 5))
-    for x, y in zip(lon.ravel(), lat.ravel()):
+    lon, lat = np.meshgrid(
+        np.linspace(bounds[0], bounds[2], 9), np.linspace(bounds[1], bounds[3], 5)
+    )
+    for x, y in zip(lon.ravel(), lat.ravel(), strict=True):
         # PROJ's areal scale at the point's VN-2000 position, times the datum factor
         ratio = proj.get_factors(*wgs84_to_vn2000_geographic(x, y)).areal_scale
         ratio *= datum_area_factor(x, y)
@@ -234,4 +239,5 @@ def test_area_scale_bounds_contain_proj_areal_scale_over_the_zone():
     # the bound is tight: k0² (1 + ...) across 0.8–1.1° from the meridian, minus ~7 ppm datum
     assert high - low < 1.5e-4
     low_30, high_30 = tm3_area_scale_bounds(bounds, meridian=105.5)
-    assert low_30 > low and high_30 > high
+    assert low_30 > low
+    assert high_30 > high

@@ -9,16 +9,16 @@ Results come back in EPSG:4326 and are measured both ways (`zoneplan.areas`).
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 from shapely import ops
-
-import geopandas as gpd
 
 from zoneplan import crs as zcrs
 from zoneplan.areas import GEOD, M_PER_KM, _column, _functional_frame, measure_grid_geometries
@@ -128,9 +128,14 @@ def road_corridor(
         widths.append(w)
     grid = zcrs.to_vn2000(sel, meridian=meridian)
     polys = [
-        shapely.buffer(g, w / 2 * _ground_to_grid(g, meridian), quad_segs=QUAD_SEGS,
-                       cap_style="flat", join_style="round")
-        for g, w in zip(grid, widths)
+        shapely.buffer(
+            g,
+            w / 2 * _ground_to_grid(g, meridian),
+            quad_segs=QUAD_SEGS,
+            cap_style="flat",
+            join_style="round",
+        )
+        for g, w in zip(grid, widths, strict=True)
     ]
     lines = measure_grid_geometries(grid, meridian=meridian)
     areas = measure_grid_geometries(polys, meridian=meridian)
@@ -154,13 +159,18 @@ def _check_bands(bands_m: Sequence[float]) -> list[float]:
     """Return the band limits sorted, refusing empty, non-positive or repeated values."""
     bands = sorted(float(b) for b in bands_m)
     if not bands or bands[0] <= 0 or len(set(bands)) != len(bands):
-        msg = f"distance bands {list(bands_m)!r} must be distinct positive metres, e.g. 500 1000 2000"
+        msg = (
+            f"distance bands {list(bands_m)!r} must be distinct positive metres, e.g. 500 1000 2000"
+        )
         raise ValueError(msg)
     return bands
 
 
 def distance_bands(
-    roads: gpd.GeoDataFrame, *, bands_m: Sequence[float] = (500, 1000, 2000), meridian: float = 105.75
+    roads: gpd.GeoDataFrame,
+    *,
+    bands_m: Sequence[float] = (500, 1000, 2000),
+    meridian: float = 105.75,
 ) -> gpd.GeoDataFrame:
     """
     Build rings of ground distance from the road centrelines.
@@ -201,7 +211,7 @@ def distance_bands(
     measured = measure_grid_geometries(rings, meridian=meridian)
     return gpd.GeoDataFrame(
         {
-            "band": [f"{a:,.0f}–{b:,.0f} m" for a, b in zip(starts, limits)],
+            "band": [f"{a:,.0f}–{b:,.0f} m" for a, b in zip(starts, limits, strict=True)],
             "band_from_m": starts,
             "band_to_m": limits,
             "area_ha_vn2000": measured["area_ha_vn2000"].to_numpy(),
@@ -227,8 +237,16 @@ def _areas_inside(
     whole = measure_grid_geometries(func.geometry.values, meridian=meridian)
     records = []
     for i, (z, f) in enumerate(rows):
-        area_vn = float(np.nan_to_num(measured["area_ha_vn2000"].iloc[i])) if measured is not None else 0.0
-        area_ell = float(np.nan_to_num(measured["area_ha_ellipsoidal"].iloc[i])) if measured is not None else 0.0
+        area_vn = (
+            float(np.nan_to_num(measured["area_ha_vn2000"].iloc[i]))
+            if measured is not None
+            else 0.0
+        )
+        area_ell = (
+            float(np.nan_to_num(measured["area_ha_ellipsoidal"].iloc[i]))
+            if measured is not None
+            else 0.0
+        )
         rec = {k: zones[k].iloc[z] for k in keys}
         rec.update(
             id=_column(func, "id").iloc[f],
@@ -285,8 +303,9 @@ def corridor_analysis(
 # --- distances -------------------------------------------------------------------------
 
 
-def _first(layers: Mapping[str, gpd.GeoDataFrame], layer: str, category: str,
-           kinds: tuple[str, ...]) -> gpd.GeoDataFrame | None:
+def _first(
+    layers: Mapping[str, gpd.GeoDataFrame], layer: str, category: str, kinds: tuple[str, ...]
+) -> gpd.GeoDataFrame | None:
     """Return the features of `category` and `kinds` in `layers[layer]`, or None."""
     gdf = layers.get(layer)
     if gdf is None or "category" not in gdf.columns:
@@ -348,8 +367,11 @@ def key_locations(
         g = zcrs.to_vn2000(cat_bi.iloc[:1], meridian=meridian)[0]
         picks.append(("cat_bi", "Sân bay Cát Bi", "Cat Bi airport", g))
     return gpd.GeoDataFrame(
-        {"key": [p[0] for p in picks], "name_vi": [p[1] for p in picks],
-         "name_en": [p[2] for p in picks]},
+        {
+            "key": [p[0] for p in picks],
+            "name_vi": [p[1] for p in picks],
+            "name_en": [p[2] for p in picks],
+        },
         geometry=_to_lonlat([p[3] for p in picks], meridian),
         crs=4326,
     )
@@ -398,19 +420,19 @@ def distance_table(locations: gpd.GeoDataFrame, *, meridian: float = 105.75) -> 
             a, b = grid[i], grid[j]
             both_points = a.geom_type == "Point" and b.geom_type == "Point"
             pa, pb = (a, b) if both_points else ops.nearest_points(a, b)
-            (lon_a, lat_a), (lon_b, lat_b) = (
-                (g.x, g.y) for g in _to_lonlat([pa, pb], meridian)
-            )
+            (lon_a, lat_a), (lon_b, lat_b) = ((g.x, g.y) for g in _to_lonlat([pa, pb], meridian))
             _, _, dist_m = GEOD.inv(lon_a, lat_a, lon_b, lat_b)
-            rows.append({
-                "from_key": locations["key"].iloc[i],
-                "to_key": locations["key"].iloc[j],
-                "from_name_en": locations["name_en"].iloc[i],
-                "to_name_en": locations["name_en"].iloc[j],
-                "method": "point to point" if both_points else "nearest points",
-                "distance_km_geodesic": dist_m / M_PER_KM,
-                "distance_km_vn2000": shapely.distance(pa, pb) / M_PER_KM,
-            })
+            rows.append(
+                {
+                    "from_key": locations["key"].iloc[i],
+                    "to_key": locations["key"].iloc[j],
+                    "from_name_en": locations["name_en"].iloc[i],
+                    "to_name_en": locations["name_en"].iloc[j],
+                    "method": "point to point" if both_points else "nearest points",
+                    "distance_km_geodesic": dist_m / M_PER_KM,
+                    "distance_km_vn2000": shapely.distance(pa, pb) / M_PER_KM,
+                }
+            )
     cols = ["from_key", "to_key", "from_name_en", "to_name_en", "method"]
     cols += ["distance_km_geodesic", "distance_km_vn2000"]
     return pd.DataFrame.from_records(rows, columns=cols)
@@ -460,7 +482,11 @@ class OLSParameters:
     transitional_slope: float = 0.143
     approach_inner_edge_m: float = 280.0
     approach_divergence: float = 0.15
-    approach_sections: tuple[tuple[float, float], ...] = ((3000.0, 0.02), (3600.0, 0.025), (8400.0, 0.0))
+    approach_sections: tuple[tuple[float, float], ...] = (
+        (3000.0, 0.02),
+        (3600.0, 0.025),
+        (8400.0, 0.0),
+    )
     takeoff_inner_edge_m: float = 180.0
     takeoff_distance_m: float = 60.0
     takeoff_divergence: float = 0.125
@@ -487,7 +513,9 @@ class _Frame:
         """Map a geometry from (u, v) ground metres to the VN-2000 grid."""
 
         def _map(uv: np.ndarray) -> np.ndarray:
-            return self.origin + self.scale * (np.outer(uv[:, 0], self.axis) + np.outer(uv[:, 1], self.normal))
+            return self.origin + self.scale * (
+                np.outer(uv[:, 0], self.axis) + np.outer(uv[:, 1], self.normal)
+            )
 
         return shapely.transform(geom, _map)
 
@@ -504,7 +532,7 @@ def _runway_frame(runway: gpd.GeoDataFrame, meridian: float) -> _Frame:
 
 
 def _heights(h0: float, slope: float, d0: float, d1: float, step_m: float) -> list[float]:
-    """Return the distances in [d0, d1] where a surface rising from h0 at d0 crosses multiples of step_m."""
+    """Return where in [d0, d1] a surface rising from h0 at d0 crosses multiples of step_m."""
     if slope <= 0:
         return []
     h1 = h0 + slope * (d1 - d0)
@@ -512,7 +540,9 @@ def _heights(h0: float, slope: float, d0: float, d1: float, step_m: float) -> li
     return [d0 + (k * step_m - h0) / slope for k in range(first, math.ceil(h1 / step_m - 1e-9))]
 
 
-def _trapezoid(u0: float, sign: float, d_a: float, d_b: float, half_width, kinks: Sequence[float]) -> shapely.Polygon:
+def _trapezoid(
+    u0: float, sign: float, d_a: float, d_b: float, half_width, kinks: Sequence[float]
+) -> shapely.Polygon:
     """Return the surface slice between distances d_a and d_b from an inner edge at u0."""
     ds = [d_a, *[k for k in kinks if d_a < k < d_b], d_b]
     left = [(u0 + sign * d, half_width(d)) for d in ds]
@@ -525,7 +555,7 @@ def _sloped_slices(h0: float, sections: Sequence[tuple[float, float]], step_m: f
     d, h = 0.0, h0
     for length, slope in sections:
         cuts = [d, *_heights(h, slope, d, d + length, step_m), d + length]
-        for d_a, d_b in zip(cuts[:-1], cuts[1:]):
+        for d_a, d_b in itertools.pairwise(cuts):
             yield d_a, d_b, h + slope * (d_a - d), h + slope * (d_b - d), slope
         d, h = d + length, h + slope * length
 
@@ -536,25 +566,51 @@ def _surfaces_local(frame: _Frame, p: OLSParameters, step_m: float) -> list[dict
     u_a, u_b = -p.strip_end_m, frame.length_m + p.strip_end_m
     axis = shapely.LineString([(u_a, 0.0), (u_b, 0.0)])
     hw = p.strip_half_width_m
-    out.append(dict(surface="strip", end="", h_min=0.0, h_max=0.0, slope=0.0,
-                    geom=shapely.box(u_a, -hw, u_b, hw)))
+    out.append(
+        {
+            "surface": "strip",
+            "end": "",
+            "h_min": 0.0,
+            "h_max": 0.0,
+            "slope": 0.0,
+            "geom": shapely.box(u_a, -hw, u_b, hw),
+        }
+    )
     ih_h, ih_r = p.inner_horizontal_height_m, p.inner_horizontal_radius_m
     # transitional along the strip sides, up to the inner horizontal
     width = ih_h / p.transitional_slope
     for d_a, d_b, h_a, h_b, s in _sloped_slices(0.0, [(width, p.transitional_slope)], step_m):
         for side in (1, -1):
             v0, v1 = sorted((side * (hw + d_a), side * (hw + d_b)))
-            out.append(dict(surface="transitional", end="", h_min=h_a, h_max=h_b, slope=s,
-                            geom=shapely.box(u_a, v0, u_b, v1)))
-    out.append(dict(surface="inner_horizontal", end="", h_min=ih_h, h_max=ih_h, slope=0.0,
-                    geom=shapely.buffer(axis, ih_r, quad_segs=QUAD_SEGS)))
+            out.append(
+                {
+                    "surface": "transitional",
+                    "end": "",
+                    "h_min": h_a,
+                    "h_max": h_b,
+                    "slope": s,
+                    "geom": shapely.box(u_a, v0, u_b, v1),
+                }
+            )
+    out.append(
+        {
+            "surface": "inner_horizontal",
+            "end": "",
+            "h_min": ih_h,
+            "h_max": ih_h,
+            "slope": 0.0,
+            "geom": shapely.buffer(axis, ih_r, quad_segs=QUAD_SEGS),
+        }
+    )
     conical_w = p.conical_height_m / p.conical_slope
     for d_a, d_b, h_a, h_b, s in _sloped_slices(ih_h, [(conical_w, p.conical_slope)], step_m):
         ring = shapely.difference(
             shapely.buffer(axis, ih_r + d_b, quad_segs=QUAD_SEGS),
             shapely.buffer(axis, ih_r + d_a, quad_segs=QUAD_SEGS),
         )
-        out.append(dict(surface="conical", end="", h_min=h_a, h_max=h_b, slope=s, geom=ring))
+        out.append(
+            {"surface": "conical", "end": "", "h_min": h_a, "h_max": h_b, "slope": s, "geom": ring}
+        )
     # `end` names the runway end a surface lies beyond: A is the line's first vertex
 
     def ap_hw(d: float) -> float:
@@ -562,19 +618,41 @@ def _surfaces_local(frame: _Frame, p: OLSParameters, step_m: float) -> list[dict
 
     for name, u_edge, sign in (("A", u_a, -1.0), ("B", u_b, 1.0)):
         for d_a, d_b, h_a, h_b, s in _sloped_slices(0.0, p.approach_sections, step_m):
-            out.append(dict(surface="approach", end=name, h_min=h_a, h_max=h_b, slope=s,
-                            geom=_trapezoid(u_edge, sign, d_a, d_b, ap_hw, [])))
+            out.append(
+                {
+                    "surface": "approach",
+                    "end": name,
+                    "h_min": h_a,
+                    "h_max": h_b,
+                    "slope": s,
+                    "geom": _trapezoid(u_edge, sign, d_a, d_b, ap_hw, []),
+                }
+            )
     # take-off climb off each runway end, beyond the end it leaves from
     kink = (p.takeoff_final_width_m - p.takeoff_inner_edge_m) / 2 / p.takeoff_divergence
 
     def to_hw(d: float) -> float:
-        return min(p.takeoff_inner_edge_m / 2 + p.takeoff_divergence * d, p.takeoff_final_width_m / 2)
+        return min(
+            p.takeoff_inner_edge_m / 2 + p.takeoff_divergence * d, p.takeoff_final_width_m / 2
+        )
 
-    for name, u_edge, sign in (("B", frame.length_m + p.takeoff_distance_m, 1.0),
-                               ("A", -p.takeoff_distance_m, -1.0)):
-        for d_a, d_b, h_a, h_b, s in _sloped_slices(0.0, [(p.takeoff_length_m, p.takeoff_slope)], step_m):
-            out.append(dict(surface="takeoff_climb", end=name, h_min=h_a, h_max=h_b, slope=s,
-                            geom=_trapezoid(u_edge, sign, d_a, d_b, to_hw, [kink])))
+    for name, u_edge, sign in (
+        ("B", frame.length_m + p.takeoff_distance_m, 1.0),
+        ("A", -p.takeoff_distance_m, -1.0),
+    ):
+        for d_a, d_b, h_a, h_b, s in _sloped_slices(
+            0.0, [(p.takeoff_length_m, p.takeoff_slope)], step_m
+        ):
+            out.append(
+                {
+                    "surface": "takeoff_climb",
+                    "end": name,
+                    "h_min": h_a,
+                    "h_max": h_b,
+                    "slope": s,
+                    "geom": _trapezoid(u_edge, sign, d_a, d_b, to_hw, [kink]),
+                }
+            )
     return out
 
 
@@ -748,13 +826,17 @@ def area_under_height_limits(
     long = _areas_inside(z, ["height_limit_m", "height_max_m", "surfaces"], functional, meridian)
     long = long[long["area_ha_vn2000"] > 0]
     keys = ["height_limit_m", "id", "name_vi", "name_en", "category"]
-    out = long.groupby(keys, sort=True, dropna=False).agg(
-        height_max_m=("height_max_m", "max"),
-        surfaces=("surfaces", lambda s: ", ".join(dict.fromkeys(s))),
-        area_ha_vn2000=("area_ha_vn2000", "sum"),
-        area_ha_ellipsoidal=("area_ha_ellipsoidal", "sum"),
-        share_pct=("share_pct", "sum"),
-    ).reset_index()
+    out = (
+        long.groupby(keys, sort=True, dropna=False)
+        .agg(
+            height_max_m=("height_max_m", "max"),
+            surfaces=("surfaces", lambda s: ", ".join(dict.fromkeys(s))),
+            area_ha_vn2000=("area_ha_vn2000", "sum"),
+            area_ha_ellipsoidal=("area_ha_ellipsoidal", "sum"),
+            share_pct=("share_pct", "sum"),
+        )
+        .reset_index()
+    )
     cols = ["height_limit_m", "height_max_m", "surfaces", "id", "name_vi", "name_en", "category"]
     cols += ["area_ha_vn2000", "area_ha_ellipsoidal", "share_pct"]
     return out[cols]

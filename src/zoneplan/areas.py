@@ -20,9 +20,8 @@ from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pandas as pd
-import shapely
-
 import pyproj
+import shapely
 
 from zoneplan import crs as zcrs
 from zoneplan.errors import LayerValidationError
@@ -57,7 +56,7 @@ def _ring_area_m2(ring: shapely.LinearRing) -> float:
 
 
 def _polygon_area_m2(poly: shapely.Polygon) -> float:
-    """Return the geodesic area of a lon/lat polygon minus its holes, whatever the ring orientation."""
+    """Return the geodesic area of a lon/lat polygon minus its holes, in any ring orientation."""
     area_m2 = _ring_area_m2(poly.exterior)
     for hole in poly.interiors:
         area_m2 -= _ring_area_m2(hole)
@@ -130,9 +129,7 @@ def geodesic_length_m(geom: shapely.Geometry | None) -> float:
 
 def _types(geoms: np.ndarray) -> np.ndarray:
     """Return the geometry type name of each geometry ('' for None or empty)."""
-    return np.array(
-        ["" if g is None or g.is_empty else g.geom_type for g in geoms], dtype=object
-    )
+    return np.array(["" if g is None or g.is_empty else g.geom_type for g in geoms], dtype=object)
 
 
 def measure_features(gdf: gpd.GeoDataFrame, *, meridian: float = 105.75) -> pd.DataFrame:
@@ -179,10 +176,14 @@ def measure_features(gdf: gpd.GeoDataFrame, *, meridian: float = 105.75) -> pd.D
     linear = np.isin(kinds, _LINEAR)
     area_vn = np.where(polygonal, shapely.area(grid), np.nan)
     # A GeometryCollection without polygons has no area: mirror geodesic_area_m2.
-    area_ell = np.array([geodesic_area_m2(g) if p else np.nan for g, p in zip(lonlat, polygonal)])
+    area_ell = np.array(
+        [geodesic_area_m2(g) if p else np.nan for g, p in zip(lonlat, polygonal, strict=True)]
+    )
     area_vn = np.where(np.isnan(area_ell), np.nan, area_vn)
     len_vn = np.where(linear, shapely.length(grid), np.nan)
-    len_geo = np.array([geodesic_length_m(g) if ln else np.nan for g, ln in zip(lonlat, linear)])
+    len_geo = np.array(
+        [geodesic_length_m(g) if ln else np.nan for g, ln in zip(lonlat, linear, strict=True)]
+    )
     return pd.DataFrame(
         {
             "area_ha_vn2000": area_vn / M2_PER_HA,
@@ -696,5 +697,4 @@ def functional_overlaps(
         geometry=list(geoms),
         crs=zcrs.vn2000_tm3_crs(meridian),
     )
-    out = out.set_geometry(list(zcrs.to_wgs84(out)), crs=4326)
-    return out
+    return out.set_geometry(list(zcrs.to_wgs84(out)), crs=4326)

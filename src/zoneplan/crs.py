@@ -23,9 +23,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Final, TypeAlias
 
 import numpy as np
-import shapely
-
 import pyproj
+import shapely
 
 from zoneplan.errors import CRSError
 
@@ -86,10 +85,7 @@ def check_meridian(meridian: float) -> float:
         if math.isclose(float(meridian), known, abs_tol=1e-9):
             return known
     choices = ", ".join(f"{m} (EPSG:{c})" for m, c in TM3_EPSG.items())
-    msg = (
-        f"VN-2000 TM-3 central meridian {meridian!r} is not supported; "
-        f"use one of {choices}"
-    )
+    msg = f"VN-2000 TM-3 central meridian {meridian!r} is not supported; use one of {choices}"
     raise CRSError(msg)
 
 
@@ -213,7 +209,7 @@ def _vn2000_geographic_shift() -> pyproj.Transformer:
 
 def _geographic_shift_pipeline() -> str:
     """Return the PROJ pipeline VN-2000 lon/lat → WGS 84 lon/lat, degrees in and out."""
-    pipeline = (
+    return (
         "+proj=pipeline "
         "+step +proj=unitconvert +xy_in=deg +xy_out=rad "
         "+step +proj=push +v_3 "
@@ -223,7 +219,6 @@ def _geographic_shift_pipeline() -> str:
         "+step +proj=pop +v_3 "
         "+step +proj=unitconvert +xy_in=rad +xy_out=deg"
     )
-    return pipeline
 
 
 def vn2000_geographic_to_wgs84(

@@ -13,16 +13,14 @@ import json
 import math
 import os
 import sys
-from typing import IO, TYPE_CHECKING, Final, Literal, TypeAlias
+from pathlib import Path
+from typing import IO, Final, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
 
 from zoneplan._atomic import atomic_path, atomic_write, check_output_path
 from zoneplan.errors import OutputError
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 Format: TypeAlias = Literal["table", "csv", "json", "xlsx", "md"]
 
@@ -66,7 +64,7 @@ def format_for_path(path: str | os.PathLike[str] | None, fmt: str | None) -> str
         If `fmt` is unknown, or xlsx is asked for standard output.
     """
     if fmt is None:
-        suffix = os.path.splitext(str(path))[1].lower() if path is not None else ""
+        suffix = Path(path).suffix.lower() if path is not None else ""
         fmt = _SUFFIX_FORMATS.get(suffix, "table")
     if fmt not in FORMATS:
         msg = f"unknown table format {fmt!r}; use one of {', '.join(FORMATS)}"
@@ -109,7 +107,7 @@ def to_records(df: pd.DataFrame) -> list[dict[str, object]]:
     """
     cols = [str(c) for c in df.columns]
     return [
-        {c: _clean(v) for c, v in zip(cols, row)}
+        {c: _clean(v) for c, v in zip(cols, row, strict=True)}
         for row in df.itertuples(index=False, name=None)
     ]
 
@@ -181,12 +179,20 @@ def to_text_table(df: pd.DataFrame, *, decimals: int = 3) -> str:
     """
     shown = _display_frame(df, decimals)
     cols = [str(c) for c in shown.columns]
-    numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
-               for c in df.columns]
-    widths = [max([len(c), *(len(v) for v in shown[col])]) for c, col in zip(cols, shown.columns)]
+    numeric = [
+        pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
+        for c in df.columns
+    ]
+    widths = [
+        max([len(c), *(len(v) for v in shown[col])])
+        for c, col in zip(cols, shown.columns, strict=True)
+    ]
 
     def line(values: list[str]) -> str:
-        cells = [v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)]
+        cells = [
+            v.rjust(w) if num else v.ljust(w)
+            for v, w, num in zip(values, widths, numeric, strict=True)
+        ]
         return "  ".join(cells).rstrip()
 
     lines = [line(cols), "  ".join("-" * w for w in widths)]
@@ -219,16 +225,20 @@ def to_markdown(df: pd.DataFrame, *, decimals: int = 3) -> str:
     <BLANKLINE>
     """
     shown = _display_frame(df, decimals)
-    numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
-               for c in df.columns]
+    numeric = [
+        pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
+        for c in df.columns
+    ]
 
     def esc(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
 
     head = "| " + " | ".join(esc(str(c)) for c in shown.columns) + " |"
     rule = "|" + "|".join("---:" if n else "---" for n in numeric) + "|"
-    rows = ["| " + " | ".join(esc(v) for v in row) + " |"
-            for row in shown.itertuples(index=False, name=None)]
+    rows = [
+        "| " + " | ".join(esc(v) for v in row) + " |"
+        for row in shown.itertuples(index=False, name=None)
+    ]
     return "\n".join([head, rule, *rows]) + "\n"
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-import pandas as pd
-
 import geopandas as gpd
+import pandas as pd
 
 from zoneplan.cli.areas import add_output_arguments, check_output, emit, stack_by_category
 from zoneplan.errors import InputError
@@ -27,7 +26,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "and the ha of each functional area under each height limit (--surfaces: the surfaces)."
         ),
     )
-    parser.add_argument("analysis", choices=["corridor", "distances", "airport"], help="what to analyse")
+    parser.add_argument(
+        "analysis", choices=["corridor", "distances", "airport"], help="what to analyse"
+    )
     parser.add_argument(
         "--bands",
         type=float,
@@ -69,7 +70,10 @@ def _no_geometry(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
 def _layer(layers: dict[str, gpd.GeoDataFrame], layer_id: str, what: str) -> gpd.GeoDataFrame:
     """Return a catalog layer or say which one is missing."""
     if layer_id not in layers:
-        msg = f"the catalog has no {layer_id!r} layer, needed for {what}; restore geodata/catalog.json"
+        msg = (
+            f"the catalog has no {layer_id!r} layer, needed for {what}; "
+            "restore geodata/catalog.json"
+        )
         raise InputError(msg)
     return layers[layer_id]
 
@@ -94,7 +98,9 @@ def build_table(args: argparse.Namespace) -> pd.DataFrame:
         roads = _layer(layers, "transport", "the corridor")
         if args.right_of_way:
             return _no_geometry(analysis.road_corridor(roads, width_m=args.width_m, meridian=m))
-        return analysis.corridor_analysis(roads, _functional(layers), bands_m=args.bands, meridian=m)
+        return analysis.corridor_analysis(
+            roads, _functional(layers), bands_m=args.bands, meridian=m
+        )
     if args.analysis == "distances":
         return analysis.distance_table(analysis.key_locations(layers, meridian=m), meridian=m)
     runway = _layer(layers, "airport", "the airport height limits")

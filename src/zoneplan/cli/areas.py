@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-import pandas as pd
-
 import geopandas as gpd
+import pandas as pd
 
 from zoneplan import crs as zcrs
 from zoneplan.errors import InputError
@@ -25,7 +24,9 @@ def add_output_arguments(parser: argparse.ArgumentParser) -> None:
         choices=["table", "csv", "json", "xlsx", "md"],
         help="output format (default: from the --out suffix, else a terminal table)",
     )
-    parser.add_argument("--out", metavar="PATH", help="write to this file (atomically) instead of the terminal")
+    parser.add_argument(
+        "--out", metavar="PATH", help="write to this file (atomically) instead of the terminal"
+    )
     parser.add_argument(
         "--meridian",
         type=float,
@@ -34,7 +35,9 @@ def add_output_arguments(parser: argparse.ArgumentParser) -> None:
         help="VN-2000 TM-3 central meridian: 105.75 for Hai Phong (EPSG:9210, default), "
         "105.5 for the former Hải Dương part (EPSG:9209)",
     )
-    parser.add_argument("--decimals", type=int, default=3, help="decimals in table and md output (default: 3)")
+    parser.add_argument(
+        "--decimals", type=int, default=3, help="decimals in table and md output (default: 3)"
+    )
     parser.add_argument("--engine", choices=["pyogrio", "fiona"], help="reading engine")
 
 
@@ -52,7 +55,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "lists overlapping functional areas."
         ),
     )
-    parser.add_argument("--by", choices=BY_CHOICES, default="feature", help="table to produce (default: feature)")
+    parser.add_argument(
+        "--by", choices=BY_CHOICES, default="feature", help="table to produce (default: feature)"
+    )
     parser.add_argument(
         "--layer",
         action="append",
@@ -90,7 +95,9 @@ def load_layers(args: argparse.Namespace) -> dict[str, gpd.GeoDataFrame]:
     return layers
 
 
-def stack_by_category(layers: dict[str, gpd.GeoDataFrame], categories: tuple[str, ...]) -> gpd.GeoDataFrame:
+def stack_by_category(
+    layers: dict[str, gpd.GeoDataFrame], categories: tuple[str, ...]
+) -> gpd.GeoDataFrame:
     """Return the features of `categories` from every layer in WGS 84 (pinned transformation)."""
     frames = []
     for layer_id, gdf in layers.items():
@@ -99,14 +106,19 @@ def stack_by_category(layers: dict[str, gpd.GeoDataFrame], categories: tuple[str
             continue
         sel = gdf[gdf["category"].isin(categories)]
         if len(sel):
-            frames.append(gpd.GeoDataFrame(sel.drop(columns=sel.geometry.name),
-                                           geometry=list(zcrs.to_wgs84(sel)), crs=4326))
+            frames.append(
+                gpd.GeoDataFrame(
+                    sel.drop(columns=sel.geometry.name), geometry=list(zcrs.to_wgs84(sel)), crs=4326
+                )
+            )
     if not frames:
         return gpd.GeoDataFrame({"category": []}, geometry=[], crs=4326)
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)
 
 
-def _composition_inputs(layers: dict[str, gpd.GeoDataFrame]) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+def _composition_inputs(
+    layers: dict[str, gpd.GeoDataFrame],
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Return (zone, functional) frames gathered from all layers by category."""
     from zoneplan.schema import FUNCTIONAL_CATEGORIES
 
@@ -130,9 +142,13 @@ def build_table(args: argparse.Namespace) -> pd.DataFrame:
 
     layers = load_layers(args)
     if args.by in ("feature", "layer", "category"):
-        return areas.area_table(layers, by=args.by, meridian=args.meridian, tolerance_pct=args.tolerance_pct)
+        return areas.area_table(
+            layers, by=args.by, meridian=args.meridian, tolerance_pct=args.tolerance_pct
+        )
     if args.by == "declared":
-        return areas.declared_vs_measured(layers, tolerance_pct=args.tolerance_pct, meridian=args.meridian)
+        return areas.declared_vs_measured(
+            layers, tolerance_pct=args.tolerance_pct, meridian=args.meridian
+        )
     zone, functional = _composition_inputs(layers)
     if args.by == "composition":
         return areas.zone_composition(zone, functional, meridian=args.meridian)
@@ -144,7 +160,9 @@ def emit(table: pd.DataFrame, args: argparse.Namespace, sheet_name: str) -> int:
     """Write `table` as asked by --format/--out and report the file unless --quiet."""
     from zoneplan.tables import write_table
 
-    path = write_table(table, args.out, fmt=args.format, decimals=args.decimals, sheet_name=sheet_name)
+    path = write_table(
+        table, args.out, fmt=args.format, decimals=args.decimals, sheet_name=sheet_name
+    )
     if path is not None and not args.quiet:
         print(f"{path}: written, {len(table)} row(s)", file=sys.stderr)  # noqa: T201
     return 0
