@@ -31,6 +31,7 @@ import os
 import re
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 
@@ -454,7 +455,10 @@ def _write_shapefile(gdf: gpd.GeoDataFrame, out: Path) -> None:
     folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         tmp = folder / (out.stem + ".shp")
-        pyogrio.write_dataframe(gdf, tmp, driver="ESRI Shapefile", encoding="UTF-8")
+        with warnings.catch_warnings():
+            # reported above, once, in zoneplan's words
+            warnings.filterwarnings("ignore", "Normalized/laundered field name", RuntimeWarning)
+            pyogrio.write_dataframe(gdf, tmp, driver="ESRI Shapefile", encoding="UTF-8")
         tmp.with_suffix(".cpg").write_text("UTF-8", encoding="ascii")
         parts = sorted(folder.iterdir(), key=lambda p: p.suffix.lower() == ".shp")
         new = {p.name[len(out.stem):].lower() for p in parts}
