@@ -347,3 +347,18 @@ def test_zone_without_polygon_is_refused():
         LayerValidationError, match="Layer zone has no polygon of the economic zone"
     ):
         zone_composition(empty, layers["functional_areas"])
+
+
+def test_invalid_polygon_is_measured_after_make_valid_with_a_warning():
+    from zoneplan.errors import ZoneplanWarning
+
+    # a bow-tie: two triangles touching at (106.705, 20.605)
+    bowtie = Polygon([(106.70, 20.60), (106.71, 20.61), (106.71, 20.60), (106.70, 20.61)])
+    gdf = gpd.GeoDataFrame({"id": ["bad"]}, geometry=[bowtie], crs=4326)
+    gdf.attrs["layer_id"] = "functional_areas"
+    with pytest.warns(ZoneplanWarning, match=r"functional_areas: 1 invalid polygon\(s\) \['bad'\]"):
+        m = measure_features(gdf)
+    # the two triangles are half of the 0.01° cell
+    half = cell_area_m2(106.70, 20.60, 106.71, 20.61) / 2 / 1e4
+    assert m["area_ha_ellipsoidal"].iloc[0] == pytest.approx(half, rel=1e-4)
+    assert m["area_ha_vn2000"].iloc[0] == pytest.approx(half, rel=2e-4)

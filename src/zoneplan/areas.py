@@ -15,6 +15,7 @@ degrees or in Web Mercator.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
@@ -24,7 +25,7 @@ import pyproj
 import shapely
 
 from zoneplan import crs as zcrs
-from zoneplan.errors import LayerValidationError
+from zoneplan.errors import LayerValidationError, ZoneplanWarning
 from zoneplan.schema import CATEGORIES, FUNCTIONAL_CATEGORIES
 
 if TYPE_CHECKING:
@@ -132,6 +133,24 @@ def _types(geoms: np.ndarray) -> np.ndarray:
     return np.array(["" if g is None or g.is_empty else g.geom_type for g in geoms], dtype=object)
 
 
+def _repaired(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return `gdf` with invalid polygons made valid (else their area is wrong), warning once."""
+    geoms = gdf.geometry
+    bad = geoms.notna() & geoms.geom_type.isin(_POLYGONAL) & ~geoms.is_valid
+    if not bad.any():
+        return gdf
+    label = gdf.attrs.get("layer_id") or gdf.attrs.get("source_path") or "the layer"
+    ids = list(gdf.loc[bad, "id"]) if "id" in gdf.columns else list(gdf.index[bad])
+    msg = (
+        f"Layer {label}: {int(bad.sum())} invalid polygon(s) {ids[:5]} measured after "
+        "shapely.make_valid; fix the source (zoneplan validate --repair) to make this explicit"
+    )
+    warnings.warn(msg, ZoneplanWarning, stacklevel=3)
+    fixed = gdf.copy()
+    fixed.loc[bad, fixed.geometry.name] = shapely.make_valid(geoms[bad].to_numpy())
+    return fixed
+
+
 def measure_features(gdf: gpd.GeoDataFrame, *, meridian: float = 105.75) -> pd.DataFrame:
     """
     Measure every feature planar in VN-2000 / TM-3 and on the WGS 84 ellipsoid.
@@ -156,6 +175,12 @@ def measure_features(gdf: gpd.GeoDataFrame, *, meridian: float = 105.75) -> pd.D
     CRSError
         If `gdf` has no CRS or the meridian is not supported.
 
+    Warns
+    -----
+    ZoneplanWarning
+        If a polygon is invalid (self-intersecting, ...): it is measured after
+        ``shapely.make_valid``, since its raw area would be meaningless.
+
     Examples
     --------
     A 0.01° × 0.01° cell in Tiên Lãng:
@@ -169,6 +194,7 @@ def measure_features(gdf: gpd.GeoDataFrame, *, meridian: float = 105.75) -> pd.D
     """
     zcrs.require_crs(gdf)
     zcrs.check_meridian(meridian)
+    gdf = _repaired(gdf)
     lonlat = zcrs.to_wgs84(gdf)
     grid = zcrs.to_vn2000(gdf, meridian=meridian)
     kinds = _types(lonlat)
