@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import pytest
 from shapely.geometry import MultiPolygon, Polygon, box
-
-import pyproj
 
 from zoneplan.cli import main
 from zoneplan.errors import CRSError, OutputError
@@ -30,7 +28,9 @@ def vn_layer() -> gpd.GeoDataFrame:
         [(606000, 2282000), (607000, 2282000), (607000, 2282500), (606000, 2282500)],
         [[(606100, 2282100), (606300, 2282100), (606300, 2282200), (606100, 2282200)]],
     )
-    multi = MultiPolygon([box(608000, 2281000, 608700, 2281400), box(609000, 2281000, 609300, 2281900)])
+    multi = MultiPolygon(
+        [box(608000, 2281000, 608700, 2281400), box(609000, 2281000, 609300, 2281900)]
+    )
     return gpd.GeoDataFrame(
         {
             "id": ["kcn-1", "cang-1", "dt-1"],
@@ -55,9 +55,9 @@ def _same_values(left: pd.Series, right: pd.Series) -> None:
             assert b is None or (isinstance(b, float) and np.isnan(b))
         else:
             assert a == b
-            assert type(a) is type(b) or (isinstance(a, int | float) and not isinstance(a, bool)) == (
-                isinstance(b, int | float) and not isinstance(b, bool)
-            )
+            assert type(a) is type(b) or (
+                isinstance(a, int | float) and not isinstance(a, bool)
+            ) == (isinstance(b, int | float) and not isinstance(b, bool))
 
 
 @pytest.mark.parametrize("fmt", ["geojson", "gpkg", "shp", "kml", "parquet"])
@@ -100,7 +100,9 @@ def test_wgs84_layer_round_trips_through_vn2000_files(tmp_path):
 
 
 def test_vn2000_coordinates_match_the_published_point(tmp_path):
-    pt = gpd.GeoDataFrame({"ten": ["Bến 1-2"]}, geometry=[box(106.7699, 20.6319, 106.7701, 20.6321)], crs=4326)
+    pt = gpd.GeoDataFrame(
+        {"ten": ["Bến 1-2"]}, geometry=[box(106.7699, 20.6319, 106.7701, 20.6321)], crs=4326
+    )
     back = read_layer(write_layer(pt, tmp_path / "ben.gpkg", crs="EPSG:9210"))
     centre = back.geometry.iloc[0].centroid
     assert (centre.x, centre.y) == pytest.approx((606105.05, 2282548.31), abs=0.02)  # FACTS §6
@@ -108,20 +110,27 @@ def test_vn2000_coordinates_match_the_published_point(tmp_path):
 
 @pytest.mark.parametrize("engine", ["pyogrio", "fiona"])
 def test_dxf_keeps_geometry_and_layer_names(tmp_path, vn_layer, engine):
-    out = write_layer(vn_layer.drop(columns=["id"]).rename(columns={"ten": "layer"}), tmp_path / "ban_ve.dxf")
+    out = write_layer(
+        vn_layer.drop(columns=["id"]).rename(columns={"ten": "layer"}), tmp_path / "ban_ve.dxf"
+    )
     assert out.read_bytes().isascii()  # Vietnamese as \U+XXXX escapes, readable by every AutoCAD
     back = read_layer(out, crs="EPSG:9210", engine=engine)
     # a multipolygon becomes one HATCH per part: join the parts by their layer name again
     joined = back.dissolve(by="Layer", sort=False)
     assert joined.index.tolist() == NAMES
-    assert np.abs(joined.geometry.area.to_numpy() / vn_layer.geometry.area.to_numpy() - 1).max() < 1e-12
+    assert (
+        np.abs(joined.geometry.area.to_numpy() / vn_layer.geometry.area.to_numpy() - 1).max()
+        < 1e-12
+    )
     for got, want in zip(joined.geometry, vn_layer.geometry, strict=True):
         assert got.hausdorff_distance(want) < 1e-6
     assert _holes(joined) == [1, 0, 0]
 
 
 def test_dxf_from_degrees_is_drawn_in_vn2000_metres(tmp_path):
-    lonlat = gpd.GeoDataFrame({"name": ["Ô 1"]}, geometry=[box(106.70, 20.60, 106.71, 20.61)], crs=4326)
+    lonlat = gpd.GeoDataFrame(
+        {"name": ["Ô 1"]}, geometry=[box(106.70, 20.60, 106.71, 20.61)], crs=4326
+    )
     back = read_layer(write_layer(lonlat, tmp_path / "o.dxf"), crs="EPSG:9210")
     expected = reproject(lonlat, 9210).geometry.iloc[0]
     assert back.geometry.iloc[0].area == pytest.approx(expected.area, rel=1e-9)
@@ -134,7 +143,11 @@ def test_shapefile_set_has_utf8_cpg_and_replaces_stale_parts(tmp_path, vn_layer)
     write_layer(vn_layer, out)
     assert (tmp_path / "khu.cpg").read_text() == "UTF-8"
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "khu.cpg", "khu.dbf", "khu.prj", "khu.shp", "khu.shx",
+        "khu.cpg",
+        "khu.dbf",
+        "khu.prj",
+        "khu.shp",
+        "khu.shx",
     ]
 
 
@@ -181,7 +194,9 @@ def test_kml_refuses_a_projected_crs(tmp_path, vn_layer):
 
 
 def test_geopackage_with_several_layers(tmp_path, vn_layer):
-    out = write_layers({"cang": vn_layer.iloc[:1], "khu": vn_layer.iloc[1:].to_crs(4326)}, tmp_path / "two.gpkg")
+    out = write_layers(
+        {"cang": vn_layer.iloc[:1], "khu": vn_layer.iloc[1:].to_crs(4326)}, tmp_path / "two.gpkg"
+    )
     assert read_layer(out, layer="cang")["ten"].tolist() == NAMES[:1]
     khu = read_layer(out, layer="khu")
     assert khu.crs.to_epsg() == 4326
@@ -196,9 +211,19 @@ def catalog_dir(tmp_path, monkeypatch, vn_layer):
     folder = tmp_path / "geodata"
     folder.mkdir()
     reproject(vn_layer, 4326).to_file(folder / "functional.geojson", engine="pyogrio")
-    entry = {"id": "functional", "file": "functional.geojson", "title_vi": "Khu chức năng",
-             "title_en": "Functional areas", "group": "functional", "order": 1, "visible": True, "style": {}}
-    (folder / "catalog.json").write_text(json.dumps({"layers": [entry]}, ensure_ascii=False), encoding="utf-8")
+    entry = {
+        "id": "functional",
+        "file": "functional.geojson",
+        "title_vi": "Khu chức năng",
+        "title_en": "Functional areas",
+        "group": "functional",
+        "order": 1,
+        "visible": True,
+        "style": {},
+    }
+    (folder / "catalog.json").write_text(
+        json.dumps({"layers": [entry]}, ensure_ascii=False), encoding="utf-8"
+    )
     monkeypatch.setenv("ZONEPLAN_GEODATA", str(folder))
     return folder
 
@@ -207,12 +232,17 @@ def test_cli_export_catalog_layer_and_file(tmp_path, catalog_dir, vn_layer):
     own = tmp_path / "own.gpkg"
     write_layer(vn_layer, own)
     out = tmp_path / "out.gpkg"
-    assert main(["-q", "export", "functional", str(own), "--crs", "EPSG:9210", "--out", str(out)]) == 0
+    assert (
+        main(["-q", "export", "functional", str(own), "--crs", "EPSG:9210", "--out", str(out)]) == 0
+    )
     for layer in ("functional", "own"):
         back = read_layer(out, layer=layer)
         assert back.crs.to_epsg() == 9210
         assert back["ten"].tolist() == NAMES
-        assert np.abs(back.geometry.area.to_numpy() / vn_layer.geometry.area.to_numpy() - 1).max() < 1e-9
+        assert (
+            np.abs(back.geometry.area.to_numpy() / vn_layer.geometry.area.to_numpy() - 1).max()
+            < 1e-9
+        )
     kml = tmp_path / "out.kml"
     assert main(["-q", "export", "functional", str(own), "--format", "kml", "--out", str(kml)]) == 0
     stacked = read_layer(kml)
@@ -224,9 +254,13 @@ def test_cli_export_errors_are_one_line(tmp_path, catalog_dir, capsys):
     out = tmp_path / "x.gpkg"
     assert main(["export", "nope", "--out", str(out)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["zoneplan: error: nope: neither a file nor a catalog layer; give a file path or one of functional"]
+    assert err == [
+        "zoneplan: error: nope: neither a file nor a catalog layer; give a file path or one of functional"
+    ]
     bare = tmp_path / "bare.dxf"
     bare.write_text("0\nSECTION\n2\nENTITIES\n0\nENDSEC\n0\nEOF\n", encoding="ascii")
-    assert main(["export", "functional", "--out", str(tmp_path / "x.kml"), "--crs", "EPSG:9210"]) == 1
+    assert (
+        main(["export", "functional", "--out", str(tmp_path / "x.kml"), "--crs", "EPSG:9210"]) == 1
+    )
     assert "kml is always WGS 84" in capsys.readouterr().err
-    assert not os.path.exists(out)
+    assert not out.exists()

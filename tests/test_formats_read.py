@@ -25,7 +25,9 @@ def cp1258(text: str) -> bytes:
     for ch in unicodedata.normalize("NFC", text):
         parts = unicodedata.normalize("NFD", ch)
         tones = "".join(c for c in parts if c in TONES)
-        out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES)) + tones)
+        out.append(
+            unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES)) + tones
+        )
     return "".join(out).encode("cp1258")
 
 
@@ -33,8 +35,11 @@ def cp1258(text: str) -> bytes:
 def sample() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {"ten": NAMES, "dien_tich": [120.5, 793.0, None]},
-        geometry=[box(606000, 2282000, 607000, 2282500), box(608000, 2282000, 609000, 2283000),
-                  box(610000, 2282000, 610500, 2282100)],
+        geometry=[
+            box(606000, 2282000, 607000, 2282500),
+            box(608000, 2282000, 609000, 2283000),
+            box(610000, 2282000, 610500, 2282100),
+        ],
         crs=9210,
     )
 
@@ -88,7 +93,9 @@ def test_shapefile_without_prj_suggests_hai_phong_crs(tmp_path, sample):
     path = tmp_path / "noprj.shp"
     sample.to_file(path, engine="pyogrio")
     path.with_suffix(".prj").unlink()
-    with pytest.raises(CRSError, match=r"noprj\.shp: the file has no CRS.*105°45'.*EPSG:9210.*EPSG:9209.*--crs"):
+    with pytest.raises(
+        CRSError, match=r"noprj\.shp: the file has no CRS.*105°45'.*EPSG:9210.*EPSG:9209.*--crs"
+    ):
         read_layer(path)
     gdf = load_user_layer(path, crs="EPSG:9210")
     assert gdf.geometry.area.tolist() == pytest.approx(sample.geometry.area.tolist(), rel=1e-12)
@@ -140,8 +147,26 @@ def test_kmz(tmp_path, engine):
 
 def dxf_text(entities: list[str], codepage: str = "ANSI_1252") -> str:
     """A minimal AutoCAD 2000 DXF with the given entity group codes."""
-    head = ["0", "SECTION", "2", "HEADER", "9", "$ACADVER", "1", "AC1015",
-            "9", "$DWGCODEPAGE", "3", codepage, "0", "ENDSEC", "0", "SECTION", "2", "ENTITIES"]
+    head = [
+        "0",
+        "SECTION",
+        "2",
+        "HEADER",
+        "9",
+        "$ACADVER",
+        "1",
+        "AC1015",
+        "9",
+        "$DWGCODEPAGE",
+        "3",
+        codepage,
+        "0",
+        "ENDSEC",
+        "0",
+        "SECTION",
+        "2",
+        "ENTITIES",
+    ]
     return "\n".join([*head, *entities, "0", "ENDSEC", "0", "EOF"]) + "\n"
 
 

@@ -35,12 +35,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-import numpy as np
-import pandas as pd
-import shapely
-
 import geopandas as gpd
+import numpy as np
 import pyproj
+import shapely
 
 from zoneplan import crs as zcrs
 from zoneplan.areas import measure_features
@@ -57,22 +55,65 @@ CRSLikeT = str | pyproj.CRS
 #: Normalised header text (no diacritics, lower case, no units) → column role.
 HEADERS: Final[dict[str, str]] = {
     **dict.fromkeys(
-        ["ten diem", "ten moc", "so hieu moc", "so hieu diem", "ky hieu moc", "ky hieu diem",
-         "ky hieu", "so hieu", "ten diem moc", "so moc", "moc", "diem", "moc gioi", "diem moc",
-         "point", "point name", "point id", "name", "marker", "marker name", "station", "pt"],
+        [
+            "ten diem",
+            "ten moc",
+            "so hieu moc",
+            "so hieu diem",
+            "ky hieu moc",
+            "ky hieu diem",
+            "ky hieu",
+            "so hieu",
+            "ten diem moc",
+            "so moc",
+            "moc",
+            "diem",
+            "moc gioi",
+            "diem moc",
+            "point",
+            "point name",
+            "point id",
+            "name",
+            "marker",
+            "marker name",
+            "station",
+            "pt",
+        ],
         "name",
     ),
     **dict.fromkeys(["stt", "tt", "so tt", "no", "order", "seq"], "seq"),
-    **dict.fromkeys(["x", "toa do x", "x vn2000", "x vn 2000", "northing", "n", "north"], "northing"),
+    **dict.fromkeys(
+        ["x", "toa do x", "x vn2000", "x vn 2000", "northing", "n", "north"], "northing"
+    ),
     **dict.fromkeys(["y", "toa do y", "y vn2000", "y vn 2000", "easting", "e", "east"], "easting"),
     **dict.fromkeys(["vi do", "b", "lat", "latitude", "vi do b", "b vi do"], "lat"),
     **dict.fromkeys(
         ["kinh do", "l", "lon", "long", "longitude", "lng", "kinh do l", "l kinh do"], "lon"
     ),
     **dict.fromkeys(
-        ["thua", "thua so", "so thua", "thua dat", "khu", "khu so", "khu vuc", "lo", "lo dat",
-         "vung", "khoanh", "khoanh dat", "ma khu", "ma thua", "polygon", "polygon id",
-         "polygon no", "parcel", "part", "zone", "block"],
+        [
+            "thua",
+            "thua so",
+            "so thua",
+            "thua dat",
+            "khu",
+            "khu so",
+            "khu vuc",
+            "lo",
+            "lo dat",
+            "vung",
+            "khoanh",
+            "khoanh dat",
+            "ma khu",
+            "ma thua",
+            "polygon",
+            "polygon id",
+            "polygon no",
+            "parcel",
+            "part",
+            "zone",
+            "block",
+        ],
         "polygon",
     ),
 }
@@ -101,7 +142,9 @@ _EASTING_M = (100_000.0, 900_000.0)
 _SCAN_ROWS = 40
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 #: Degrees, minutes and seconds written with spaces (``20 35 50``), not thousands groups.
-_SPACED_DMS = re.compile(r"^[-+]?\d{1,3}\s+\d{1,2}(?:[.,]\d+)?(?:\s+\d{1,2}(?:[.,]\d+)?)?\s*[NSEWBĐnsewbđ]?$")
+_SPACED_DMS = re.compile(
+    r"^[-+]?\d{1,3}\s+\d{1,2}(?:[.,]\d+)?(?:\s+\d{1,2}(?:[.,]\d+)?)?\s*[NSEWBĐnsewbđ]?$"
+)
 
 
 @dataclass(frozen=True)
@@ -204,7 +247,9 @@ def _read_xlsx(p: Path, sheet: str | None) -> list[list[Any]]:
     try:
         book = openpyxl.load_workbook(p, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many types for damaged files
-        msg = f"{p}: cannot be read as an Excel .xlsx workbook ({err}); save it again as .xlsx or CSV"
+        msg = (
+            f"{p}: cannot be read as an Excel .xlsx workbook ({err}); save it again as .xlsx or CSV"
+        )
         raise InputError(msg) from err
     try:
         if sheet is not None and sheet not in book.sheetnames:
@@ -411,7 +456,9 @@ def table_points(
         raw_a, raw_b = _cell(row, col_a), _cell(row, col_b)
         if _is_empty(raw_a) and _is_empty(raw_b):
             texts = [str(c).strip() for c in row if not _is_empty(c)]
-            if len(texts) == 1 or (texts and poly_col is not None and not _is_empty(_cell(row, poly_col))):
+            if len(texts) == 1 or (
+                texts and poly_col is not None and not _is_empty(_cell(row, poly_col))
+            ):
                 heading = texts[0] if poly_col is None else str(_cell(row, poly_col) or texts[0])
             continue
         name = str(_cell(row, name_col) or "").strip() or f"#{len(points) + 1}"
@@ -485,7 +532,11 @@ def check_magnitudes(points: list[_Point], label: str, *, geographic: bool) -> N
     else:
         lat_ok, lon_ok = _NORTHING_M, _EASTING_M
         what = ("X (the northing)", "Y (the easting)")
-    swapped = [p for p in points if _inside(p.b, lat_ok) and _inside(p.a, lon_ok) and not _inside(p.a, lat_ok)]
+    swapped = [
+        p
+        for p in points
+        if _inside(p.b, lat_ok) and _inside(p.a, lon_ok) and not _inside(p.a, lat_ok)
+    ]
     if swapped and len(swapped) == len(points):
         p = points[0]
         msg = (
@@ -497,7 +548,11 @@ def check_magnitudes(points: list[_Point], label: str, *, geographic: bool) -> N
         raise InputError(msg)
     for p in points:
         if not (_inside(p.a, lat_ok) and _inside(p.b, lon_ok)):
-            hint = "its two values look swapped" if p in swapped else "check the digits and the decimal separator"
+            hint = (
+                "its two values look swapped"
+                if p in swapped
+                else "check the digits and the decimal separator"
+            )
             msg = (
                 f"{label}: row {p.row} (point {p.name}): {what[0]} {p.a:.3f} and {what[1]} "
                 f"{p.b:.3f} cannot both be right (expected about {_typical(geographic)[0]} and "
@@ -519,7 +574,9 @@ def _typical(geographic: bool) -> tuple[str, str]:
 # --- points → polygons ------------------------------------------------------------------------
 
 
-def build_polygons(points: list[_Point], label: str) -> list[tuple[str, list[_Point], shapely.Polygon]]:
+def build_polygons(
+    points: list[_Point], label: str
+) -> list[tuple[str, list[_Point], shapely.Polygon]]:
     """
     Group points by polygon and join each group in row order.
 
@@ -566,7 +623,13 @@ def _dedupe_ring(members: list[_Point], label: str, name: str) -> list[_Point]:
     ring: list[_Point] = []
     for p in members:
         if ring and (p.a, p.b) == (ring[-1].a, ring[-1].b):
-            log.info("%s: polygon %r: point %s (row %d) repeats the previous point; skipped", label, name, p.name, p.row)
+            log.info(
+                "%s: polygon %r: point %s (row %d) repeats the previous point; skipped",
+                label,
+                name,
+                p.name,
+                p.row,
+            )
             continue
         ring.append(p)
     if len(ring) > 1 and (ring[-1].a, ring[-1].b) == (ring[0].a, ring[0].b):
@@ -659,13 +722,23 @@ def check_extent(gdf: gpd.GeoDataFrame, label: str, *, swap_xy: bool = False) ->
 
 
 def _outside_message(
-    gdf: gpd.GeoDataFrame, label: str, crs: pyproj.CRS, lon: np.ndarray, lat: np.ndarray, *, swap_xy: bool
+    gdf: gpd.GeoDataFrame,
+    label: str,
+    crs: pyproj.CRS,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    *,
+    swap_xy: bool,
 ) -> str:
     """Explain points outside Hai Phong and try the usual mistakes."""
     counts = shapely.get_num_coordinates(gdf.geometry.to_numpy())
     first_bad = int(np.argmax(~(np.isfinite(lon) & in_hai_phong(lon, lat))))
     poly = gdf["polygon"].iloc[int(np.searchsorted(np.cumsum(counts), first_bad, side="right"))]
-    at = f"lon {lon[first_bad]:.4f}, lat {lat[first_bad]:.4f}" if np.isfinite(lon[first_bad]) else "off the globe"
+    at = (
+        f"lon {lon[first_bad]:.4f}, lat {lat[first_bad]:.4f}"
+        if np.isfinite(lon[first_bad])
+        else "off the globe"
+    )
     where = f"{label}: polygon {poly!r} falls outside Hai Phong ({at}) with {_crs_label(crs)}"
     coords = shapely.get_coordinates(gdf.geometry.to_numpy())
     fits = [c for c, name in _candidates(crs) if _fits(coords[:, 0], coords[:, 1], c)]
@@ -781,7 +854,11 @@ def read_marker_table(
         check_magnitudes(points, label, geographic=geographic)
     else:
         kind = "degrees" if geographic else "metres"
-        msg = f"{label}: the table is in {kind} but --crs {crs} is {'not ' if geographic else ''}geographic; give a matching --crs (EPSG:9210 for VN-2000 metres, EPSG:4326 for degrees)"
+        msg = (
+            f"{label}: the table is in {kind} but --crs {crs} is "
+            f"{'not ' if geographic else ''}geographic; give a matching --crs "
+            "(EPSG:9210 for VN-2000 metres, EPSG:4326 for degrees)"
+        )
         raise CRSError(msg)
     polygons = build_polygons(points, label)
     gdf = gpd.GeoDataFrame(
@@ -806,7 +883,9 @@ def _table_crs(crs: Any, geographic: bool, label: str) -> pyproj.CRS:
     try:
         return pyproj.CRS.from_user_input(crs)
     except pyproj.exceptions.CRSError as err:
-        msg = f"{label}: --crs {crs!r} is not a CRS pyproj knows; give an EPSG code such as EPSG:9210"
+        msg = (
+            f"{label}: --crs {crs!r} is not a CRS pyproj knows; give an EPSG code such as EPSG:9210"
+        )
         raise CRSError(msg) from err
 
 

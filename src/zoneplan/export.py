@@ -35,10 +35,9 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
-
-import geopandas as gpd
 import pyproj
 
 from zoneplan import crs as zcrs
@@ -68,7 +67,15 @@ DXF_DEFAULT_CRS: Final[str] = "EPSG:9210"
 #: Decimals of GeoJSON coordinates (1e-12° ≈ 0.1 µm).
 GEOJSON_DECIMALS: Final[int] = 12
 #: Columns looked for, in order, to name each feature's DXF layer.
-DXF_LAYER_COLUMNS: Final[tuple[str, ...]] = ("layer", "Layer", "category", "zone", "name_vi", "name", "id")
+DXF_LAYER_COLUMNS: Final[tuple[str, ...]] = (
+    "layer",
+    "Layer",
+    "category",
+    "zone",
+    "name_vi",
+    "name",
+    "id",
+)
 _SHP_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".shp.xml")
 _DXF_FORBIDDEN = re.compile(r'[<>/\\":;?*|=`]')
 
@@ -241,7 +248,9 @@ def _quiet_gdal() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def _target_crs(layers: Mapping[str, gpd.GeoDataFrame], key: str, crs: Any, out: Path) -> pyproj.CRS:
+def _target_crs(
+    layers: Mapping[str, gpd.GeoDataFrame], key: str, crs: Any, out: Path
+) -> pyproj.CRS:
     """Resolve the output CRS for a format."""
     for name, gdf in layers.items():
         zcrs.require_crs(gdf, name)
@@ -354,9 +363,12 @@ def _write_geojson(layers: Mapping[str, gpd.GeoDataFrame], tmp: Path) -> None:
     """RFC 7946: WGS 84, right-hand rule, full attribute set."""
     import pyogrio
 
-    (name, gdf), = layers.items()
+    ((name, gdf),) = layers.items()
     pyogrio.write_dataframe(
-        gdf, tmp, driver="GeoJSON", layer=name,
+        gdf,
+        tmp,
+        driver="GeoJSON",
+        layer=name,
         layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": str(GEOJSON_DECIMALS)},
     )
 
@@ -376,7 +388,7 @@ def _write_parquet(layers: Mapping[str, gpd.GeoDataFrame], tmp: Path) -> None:
     except ImportError as err:
         msg = f"{tmp.name}: writing GeoParquet needs pyarrow; install it with pip install pyarrow"
         raise OutputError(msg) from err
-    (_, gdf), = layers.items()
+    ((_, gdf),) = layers.items()
     gdf.to_parquet(tmp, index=False)
 
 
@@ -384,7 +396,7 @@ def _write_kml(layers: Mapping[str, gpd.GeoDataFrame], tmp: Path) -> None:
     """KML through GDAL's LIBKML driver, with types KML's schema can hold."""
     import pyogrio
 
-    (name, gdf), = layers.items()
+    ((name, gdf),) = layers.items()
     pyogrio.write_dataframe(_kml_columns(gdf), tmp, driver="LIBKML", layer=name)
 
 
@@ -399,7 +411,11 @@ def _kml_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             out[col] = series.map(lambda v: None if pd.isna(v) else str(v))
         elif pd.api.types.is_integer_dtype(series):
             small = series.dropna().abs().max() if series.notna().any() else 0
-            out[col] = series.astype("int32") if small < 2**31 and series.notna().all() else series.astype(str)
+            out[col] = (
+                series.astype("int32")
+                if small < 2**31 and series.notna().all()
+                else series.astype(str)
+            )
         elif pd.api.types.is_datetime64_any_dtype(series) or series.map(_is_date).any():
             out[col] = series.map(lambda v: None if pd.isna(v) else v.isoformat())
     return out
@@ -416,13 +432,21 @@ def _write_dxf(layers: Mapping[str, gpd.GeoDataFrame], tmp: Path) -> None:
     """DXF through GDAL: geometry plus one text per feature as the DXF layer name."""
     import pyogrio
 
-    (name, gdf), = layers.items()
+    ((name, gdf),) = layers.items()
     col = next((c for c in DXF_LAYER_COLUMNS if c in gdf.columns), None)
-    names = gdf[col].map(lambda v: name if pd.isna(v) else str(v)) if col else pd.Series(name, index=gdf.index)
+    names = (
+        gdf[col].map(lambda v: name if pd.isna(v) else str(v))
+        if col
+        else pd.Series(name, index=gdf.index)
+    )
     cleaned = names.map(lambda v: _DXF_FORBIDDEN.sub("_", v)[:255] or "0")
     if (cleaned != names).any():
-        log.warning("%s: DXF layer names cannot hold <>/\\\":;?*|=` ; those characters became _", tmp.name)
-    frame = gpd.GeoDataFrame({"Layer": cleaned.to_numpy()}, geometry=gdf.geometry.to_numpy(), crs=gdf.crs)
+        log.warning(
+            '%s: DXF layer names cannot hold <>/\\":;?*|=` ; those characters became _', tmp.name
+        )
+    frame = gpd.GeoDataFrame(
+        {"Layer": cleaned.to_numpy()}, geometry=gdf.geometry.to_numpy(), crs=gdf.crs
+    )
     pyogrio.write_dataframe(frame, tmp, driver="DXF")
     text = tmp.read_bytes().decode("utf-8")
     tmp.write_bytes(_escape_dxf(text).encode("ascii"))
@@ -449,7 +473,9 @@ def _write_shapefile(gdf: gpd.GeoDataFrame, out: Path) -> None:
     """
     import pyogrio
 
-    long_names = [str(c) for c in gdf.columns if c != gdf.geometry.name and len(str(c).encode()) > 10]
+    long_names = [
+        str(c) for c in gdf.columns if c != gdf.geometry.name and len(str(c).encode()) > 10
+    ]
     if long_names:
         log.warning("%s: Shapefile field names hold 10 bytes; GDAL shortens %s", out, long_names)
     folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
@@ -461,11 +487,11 @@ def _write_shapefile(gdf: gpd.GeoDataFrame, out: Path) -> None:
             pyogrio.write_dataframe(gdf, tmp, driver="ESRI Shapefile", encoding="UTF-8")
         tmp.with_suffix(".cpg").write_text("UTF-8", encoding="ascii")
         parts = sorted(folder.iterdir(), key=lambda p: p.suffix.lower() == ".shp")
-        new = {p.name[len(out.stem):].lower() for p in parts}
+        new = {p.name[len(out.stem) :].lower() for p in parts}
         for part in parts:
-            final = out.parent / (out.stem + part.name[len(out.stem):])
+            final = out.parent / (out.stem + part.name[len(out.stem) :])
             _keep_mode(final, str(part))
-            os.replace(part, final)
+            part.replace(final)
         for suffix in _SHP_PARTS:
             stale = out.parent / (out.stem + suffix)
             if suffix not in new and stale.exists():

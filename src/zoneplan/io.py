@@ -316,8 +316,7 @@ def _read_dxf(p: Path, *, layer: str | int | None, engine: Engine | None) -> gpd
     for col in _text_columns(gdf):
         gdf[col] = gdf[col].map(_unescape_dxf, na_action="ignore")
     geoms = shapely.force_2d(gdf.geometry.to_numpy())
-    gdf = gdf.set_geometry(gpd.GeoSeries([_close_to_polygon(g) for g in geoms], index=gdf.index))
-    return gdf
+    return gdf.set_geometry(gpd.GeoSeries([_close_to_polygon(g) for g in geoms], index=gdf.index))
 
 
 def _dxf_codepage(p: Path) -> str | None:

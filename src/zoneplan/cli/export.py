@@ -31,12 +31,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "the layers stacked with a 'layer' column. GeoJSON and KML are always WGS 84."
         ),
     )
-    parser.add_argument("layers", nargs="+", metavar="LAYER", help="a catalog layer id or a file path")
-    parser.add_argument("--format", choices=list(SUFFIXES), help="output format (default: from --out)")
+    parser.add_argument(
+        "layers", nargs="+", metavar="LAYER", help="a catalog layer id or a file path"
+    )
+    parser.add_argument(
+        "--format", choices=list(SUFFIXES), help="output format (default: from --out)"
+    )
     parser.add_argument("--crs", help="output CRS, e.g. EPSG:9210 (default: the layer's own)")
     parser.add_argument("--out", required=True, help="output file")
-    parser.add_argument("--input-crs", help="CRS of input files that carry none (a .shp without .prj, DXF)")
-    parser.add_argument("--layer", dest="source_layer", help="layer inside multi-layer input files (GeoPackage, KML)")
+    parser.add_argument(
+        "--input-crs", help="CRS of input files that carry none (a .shp without .prj, DXF)"
+    )
+    parser.add_argument(
+        "--layer",
+        dest="source_layer",
+        help="layer inside multi-layer input files (GeoPackage, KML)",
+    )
     parser.set_defaults(func=run)
 
 

@@ -30,7 +30,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="the table's CRS (default EPSG:9210, VN-2000 / TM-3 105°45'; EPSG:9209 for the "
         "former Hải Dương part; EPSG:4326 for degree tables)",
     )
-    parser.add_argument("--out", required=True, help="output file (.geojson, or .gpkg/.shp/.kml/...)")
+    parser.add_argument(
+        "--out", required=True, help="output file (.geojson, or .gpkg/.shp/.kml/...)"
+    )
     parser.add_argument("--format", help="output format (default: from the --out suffix)")
     parser.add_argument("--sheet", help="worksheet of an .xlsx file (default: the first)")
     parser.add_argument("--swap-xy", action="store_true", help="take X as the easting (GIS order)")
