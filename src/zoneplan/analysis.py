@@ -57,7 +57,7 @@ def _select(
     """Return the features of `category` (all features without a category column) of `kinds`."""
     zcrs.require_crs(gdf, _layer_name(gdf, what))
     sel = gdf[gdf["category"] == category] if "category" in gdf.columns else gdf
-    sel = sel[sel.geometry.notna() & ~sel.geometry.is_empty]
+    sel = sel[~shapely.is_missing(sel.geometry.to_numpy()) & ~sel.geometry.is_empty.to_numpy()]
     sel = sel[sel.geometry.geom_type.isin(kinds)]
     if sel.empty:
         msg = (

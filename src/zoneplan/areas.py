@@ -136,7 +136,8 @@ def _types(geoms: np.ndarray) -> np.ndarray:
 def _repaired(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Return `gdf` with invalid polygons made valid (else their area is wrong), warning once."""
     geoms = gdf.geometry
-    bad = geoms.notna() & geoms.geom_type.isin(_POLYGONAL) & ~geoms.is_valid
+    present = ~shapely.is_missing(geoms.to_numpy())
+    bad = present & geoms.geom_type.isin(_POLYGONAL).to_numpy() & ~geoms.is_valid.to_numpy()
     if not bad.any():
         return gdf
     label = gdf.attrs.get("layer_id") or gdf.attrs.get("source_path") or "the layer"
