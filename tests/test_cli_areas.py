@@ -12,6 +12,7 @@ import numpy as np
 import openpyxl
 import pyproj
 import pytest
+import shapely
 from shapely import LineString, Point, Polygon
 
 from zoneplan.cli import main
@@ -394,3 +395,32 @@ def test_write_table_helpers():
     buf = io.StringIO()
     write_table(df, fmt="md", stream=buf)
     assert buf.getvalue().startswith("| name_vi | x | n |")
+
+
+def test_shipped_zone_area_against_an_independent_equal_area_computation(capsys):
+    """Done-when of the areas issue, on the shipped geodata/ (no ZONEPLAN_GEODATA override)."""
+    from shapely.geometry import shape
+
+    from zoneplan.catalog import geodata_dir
+
+    records = run_json(capsys, "areas", "--format", "json")
+    zone = next(r for r in records if r["category"] == "economic_zone")
+    # independent: read the GeoJSON directly, project to an ellipsoidal Lambert azimuthal
+    # equal-area projection centred on the zone, take the planar area
+    data = json.loads((geodata_dir() / "zone.geojson").read_text(encoding="utf-8"))
+    feat = next(f for f in data["features"] if f["properties"]["category"] == "economic_zone")
+    geom = shape(feat["geometry"])
+    c = geom.centroid
+    laea = pyproj.Transformer.from_crs(
+        4326, f"+proj=laea +lat_0={c.y} +lon_0={c.x} +ellps=WGS84", always_xy=True
+    )
+    projected = shapely.transform(
+        geom.segmentize(0.001), lambda xy: np.column_stack(laea.transform(xy[:, 0], xy[:, 1]))
+    )
+    independent_ha = projected.area / 1e4
+    assert zone["area_ha_ellipsoidal"] == pytest.approx(independent_ha, rel=1e-4)
+    # the VN-2000 planar area differs by the expected TM-3 × datum scale factor
+    ratio = zone["area_ha_vn2000"] / zone["area_ha_ellipsoidal"]
+    assert ratio == pytest.approx(expected_area_ratio(c.x, c.y), abs=5e-6)
+    low, high = tm3_area_scale_bounds(geom.bounds)
+    assert low <= ratio <= high
