@@ -17,8 +17,8 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from branca.element import Element, Figure
 from folium.elements import MacroElement
-from folium.template import Template
 
 import folium
 
@@ -43,6 +43,31 @@ DATA_ELEMENT_ID: str = "zoneplan-data"
 ZONE_CENTER: tuple[float, float] = (20.67, 106.68)
 
 
+class RawHTML(Element):  # type: ignore[misc]
+    """
+    A piece of finished HTML that is written out exactly as given.
+
+    branca turns the output of a `MacroElement`'s macros into a new Jinja
+    template and renders it again, so ``{{ ... }}`` inside data would run as
+    template code at build time. Data and inlined assets therefore bypass the
+    template engine through this element.
+
+    Parameters
+    ----------
+    html
+        The markup, already safe to place in the page.
+    """
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self._name = "RawHTML"
+        self.html = html
+
+    def render(self, **kwargs: object) -> str:
+        """Return the markup unchanged."""
+        return self.html
+
+
 class PlanningViewer(MacroElement):  # type: ignore[misc]
     """
     The viewer element: Leaflet and viewer assets, the data block and the start call.
@@ -55,26 +80,25 @@ class PlanningViewer(MacroElement):  # type: ignore[misc]
         Inline Leaflet instead of loading it from its CDN.
     """
 
-    _template = Template(
-        """
-        {% macro header(this, kwargs) %}
-        {{ this.head }}
-        {% endmacro %}
-        {% macro html(this, kwargs) %}
-        <script type="application/json" id="{{ this.data_id }}">{{ this.payload_json }}</script>
-        {% endmacro %}
-        {% macro script(this, kwargs) %}
-        window.zoneplan.init({{ this._parent.get_name() }}, "{{ this.data_id }}");
-        {% endmacro %}
-        """
-    )
-
     def __init__(self, payload_json: str, *, self_contained: bool) -> None:
         super().__init__()
         self._name = "PlanningViewer"
         self.payload_json = payload_json
-        self.data_id = DATA_ELEMENT_ID
-        self.head = assets.head_html(self_contained=self_contained)
+        self.self_contained = self_contained
+
+    def render(self, **kwargs: object) -> None:
+        """Add the assets to the page head, the data to its body and the start call to its script."""
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            msg = "the planning viewer must be added to a map before it is rendered"
+            raise TypeError(msg)
+        name = self.get_name()
+        head = assets.head_html(self_contained=self.self_contained)
+        data = f'<script type="application/json" id="{DATA_ELEMENT_ID}">{self.payload_json}</script>'
+        start = f'window.zoneplan.init({self._parent.get_name()}, "{DATA_ELEMENT_ID}");'
+        figure.header.add_child(RawHTML(head), name=f"{name}_head")
+        figure.html.add_child(RawHTML(data), name=f"{name}_data")
+        figure.script.add_child(RawHTML(start), name=f"{name}_start")
 
 
 def catalog_layers(

@@ -299,8 +299,9 @@
       { sticky: true, direction: "top", className: "zp-tooltip", opacity: 1 });
     layer.on("mouseover", function () {
       var base = self.featureStyle(entry, feature);
+      // no bringToFront here: moving the hovered path in the DOM loses its mouseout in
+      // Chromium, which leaves tooltips open
       layer.setStyle({ weight: base.weight + 2.5, fillOpacity: Math.min(0.85, base.fillOpacity + 0.25) });
-      if (layer.bringToFront) layer.bringToFront();
     });
     layer.on("mouseout", function () { entry.group.resetStyle(layer); });
     layer.on("click", function (ev) {
