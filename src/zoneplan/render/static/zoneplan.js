@@ -181,6 +181,14 @@
     return svg;
   }
 
+  /** "#rrggbb" and an opacity as a CSS rgba() colour. */
+  function withAlpha(hex, alpha) {
+    var m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+    if (!m) return hex;
+    return "rgba(" + parseInt(m[1], 16) + "," + parseInt(m[2], 16) + "," + parseInt(m[3], 16) + "," +
+      Math.min(1, Math.max(0, alpha)) + ")";
+  }
+
   function stopEvents(node) {
     L.DomEvent.disableClickPropagation(node);
     L.DomEvent.disableScrollPropagation(node);
@@ -223,7 +231,12 @@
     L.control.scale({ metric: true, imperial: false, maxWidth: 160 }).addTo(map);
     this.addCoordinates();
     this.updateLegend();
-    if (data.fit) map.fitBounds(data.fit, { padding: [8, 8] });
+    if (data.fit) {
+      // keep the zone clear of the search box (left) and the layer panel and legend (right)
+      var wide = map.getSize().x > 900;
+      map.fitBounds(data.fit, wide ? { paddingTopLeft: [170, 70], paddingBottomRight: [270, 16] }
+        : { padding: [8, 8] });
+    }
   }
 
   Viewer.prototype.fmt = function (value, digits) {
@@ -773,7 +786,8 @@
         li.setAttribute("data-category-index", String(i));
         var sw = el("span", "zp-swatch zp-swatch-" + (cat.kind || "fill"));
         sw.style.borderColor = cat.style.color;
-        sw.style.backgroundColor = cat.kind === "line" ? cat.style.color : cat.style.fill;
+        sw.style.backgroundColor = cat.kind === "line" ? cat.style.color
+          : withAlpha(cat.style.fill, Math.max(cat.style.fill_opacity, 0.12));
         if (cat.style.dash) sw.style.borderStyle = "dashed";
         li.appendChild(sw);
         li.appendChild(el("span", "zp-legend-label", cat.label));
