@@ -181,7 +181,10 @@ def test_functional_areas_use_functional_categories(layers: dict[str, dict[str, 
 
 
 def test_functional_areas_do_not_overlap(layers: dict[str, dict[str, Any]]) -> None:
-    feats = [(f["properties"]["id"], shape(f["geometry"])) for f in layers["functional_areas"]["features"]]
+    feats = [
+        (f["properties"]["id"], shape(f["geometry"]))
+        for f in layers["functional_areas"]["features"]
+    ]
     for (ia, a), (ib, b) in combinations(feats, 2):
         if a.intersects(b):
             overlap = area_ha(a.intersection(b))
@@ -199,7 +202,8 @@ def test_drawn_areas_are_close_to_declared_figures(layers: dict[str, dict[str, A
         if declared is None:
             continue
         ha = area_ha(shape(f["geometry"]))
-        assert abs(ha - declared) / declared <= 0.10, f"{f['properties']['id']}: {ha:.0f} vs {declared}"
+        fid = f["properties"]["id"]
+        assert abs(ha - declared) / declared <= 0.10, f"{fid}: {ha:.0f} vs {declared}"
 
 
 def test_free_trade_zone_site_1_is_about_2923_ha(layers: dict[str, dict[str, Any]]) -> None:
@@ -360,7 +364,8 @@ def test_airport_site_size_and_candidate_area(layers: dict[str, dict[str, Any]])
     assert area_ha(g.difference(cand)) < 0.001 * ha
     p = sites[0]["properties"]
     assert p["status"] == "proposed"
-    assert "no official site" in (p["method"] + " " + p["source"] + " " + p.get("notes", "")).lower()
+    said = " ".join((p["method"], p["source"], p.get("notes", ""))).lower()
+    assert "no official site" in said
 
 
 def test_airport_site_matches_the_functional_area(layers: dict[str, dict[str, Any]]) -> None:
@@ -466,7 +471,8 @@ def test_files_are_rfc7946_feature_collections(fname: str) -> None:
     assert fc["features"]
     for f in fc["features"]:
         assert f["type"] == "Feature"
-        assert "crs" not in f and "crs" not in f["geometry"]
+        assert "crs" not in f
+        assert "crs" not in f["geometry"]
         g = shape(f["geometry"])
         assert g.is_valid, f["properties"]["id"]
         minx, miny, maxx, maxy = g.bounds
@@ -534,15 +540,15 @@ def test_every_feature_has_the_required_properties(
             if value is None:
                 assert spec.nullable, f"{lid}/{fid}: {spec.name} is null"
                 continue
-            assert isinstance(value, spec.kinds) and not isinstance(value, bool), (
-                f"{lid}/{fid}: {spec.name} has type {type(value).__name__}"
-            )
+            kind = type(value).__name__
+            assert isinstance(value, spec.kinds), f"{lid}/{fid}: {spec.name} has type {kind}"
+            assert not isinstance(value, bool), f"{lid}/{fid}: {spec.name} is a boolean"
             if spec.allowed is not None:
                 assert value in spec.allowed, f"{lid}/{fid}: {spec.name}={value!r}"
         assert re.match(r"^https?://\S+$", p["source_url"]), f"{fid}: source_url"
         assert p["accuracy_m"] > 0
-        assert p["source"].strip() and p["method"].strip()
-        assert p["name_vi"].strip() and p["name_en"].strip()
+        for key in ("source", "method", "name_vi", "name_en"):
+            assert p[key].strip(), f"{fid}: empty {key}"
         for key, value in p.items():
             assert value is None or isinstance(value, (str, int, float, bool)), (
                 f"{fid}: property {key} is not a JSON scalar"
@@ -590,9 +596,8 @@ def test_catalog_points_to_existing_files_and_covers_every_layer() -> None:
         assert key in cat
     assert cat["decision"] == "1511/QĐ-TTg"
     entries = cat["layers"]
-    assert [e["id"] for e in entries] == list(LAYER_FILES) or {e["id"] for e in entries} == set(
-        LAYER_FILES
-    )
+    ids = [e["id"] for e in entries]
+    assert sorted(ids) == sorted(LAYER_FILES), ids
     files = {e["file"] for e in entries}
     on_disk = {p.name for p in GEODATA.glob("*.geojson")}
     assert files == on_disk, f"catalog {files} vs files {on_disk}"
@@ -602,7 +607,8 @@ def test_catalog_points_to_existing_files_and_covers_every_layer() -> None:
         assert (GEODATA / e["file"]).is_file()
         assert LAYER_FILES[e["id"]] == e["file"]
         assert e["group"] in schema.GROUPS
-        assert isinstance(e["order"], int) and not isinstance(e["order"], bool)
+        assert isinstance(e["order"], int)
+        assert not isinstance(e["order"], bool)
         assert isinstance(e["visible"], bool)
         style = e["style"]
         assert isinstance(style["weight"], (int, float))

@@ -24,7 +24,7 @@ from typing import Any
 
 import shapely
 from pyproj import Geod, Transformer
-from shapely.geometry import LineString, MultiPolygon, Point, Polygon, mapping, shape
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
@@ -132,7 +132,9 @@ def corridor(coords: list[tuple[float, float]], width_m: float) -> Polygon:
     return to_lonlat(poly, c.x, c.y)
 
 
-def extend_to_length(coords: list[tuple[float, float]], total_km: float) -> list[tuple[float, float]]:
+def extend_to_length(
+    coords: list[tuple[float, float]], total_km: float
+) -> list[tuple[float, float]]:
     """Extend the last segment of a line along its bearing until the line is ``total_km`` long."""
     drawn = length_km(LineString(coords))
     (lon1, lat1), (lon2, lat2) = coords[-2], coords[-1]
@@ -255,7 +257,7 @@ COASTAL_ROAD = [
 
 #: CT.08 link: Hà Nội–Hải Phòng expressway → coastal-road interchange (7.55 km published).
 CT08_LINK = [
-    (106.7085, 20.7925),  # interchange with the Hà Nội–Hải Phòng expressway (Dương Kinh / Kiến Minh)
+    (106.7085, 20.7925),  # Hà Nội–Hải Phòng expressway interchange (Dương Kinh / Kiến Minh)
     (106.7150, 20.7700),
     (106.7230, 20.7480),
     (106.7290, 20.7270),  # diamond interchange on the coastal road (Kiến Hải / Nam Đồ Sơn)
@@ -555,7 +557,8 @@ def zone_layer() -> list[dict[str, Any]]:
                 communes_vi=(
                     "Kiến Thụy: Đoàn Xá, Tân Trào, một phần Đại Hợp, Tú Sơn, Kiến Quốc, Kiến Hưng, "
                     "Ngũ Phúc; An Lão: một phần An Thọ, Chiến Thắng; Tiên Lãng: Vinh Quang, Hùng "
-                    "Thắng, Đông Hưng, Tây Hưng, Nam Hưng, Bắc Hưng, một phần Tiên Thắng, Tiên Minh; "
+                    "Thắng, Đông Hưng, Tây Hưng, Nam Hưng, Bắc Hưng, một phần Tiên Thắng, "
+                    "Tiên Minh; "
                     "Vĩnh Bảo: Trấn Dương, Hòa Bình, Vĩnh Tiến, Cổ Am; Đồ Sơn: một phần Bàng La"
                 ),
                 communes_source_url=URL_COMMUNES,
@@ -862,7 +865,8 @@ def transport_layer() -> list[dict[str, Any]]:
                 length_km_drawn=round(length_km(road), 2),
                 notes=(
                     "lanes: 4 motor lanes of 3.75 m + 2 mixed lanes of 3 m; completion "
-                    "status of the upgraded road not confirmed"
+                    "status of the upgraded road not confirmed; the drawn line is straight "
+                    "between waypoints, so it is shorter than the published 20.7 km"
                 ),
             ),
             road,
@@ -1067,15 +1071,16 @@ def build() -> dict[str, str]:
 
 
 def report() -> None:
+    out = sys.stdout
     z = zone_geometry()
-    print(f"zone: {area_ha(z):,.0f} ha, bounds {z.bounds}")
+    out.write(f"zone: {area_ha(z):,.0f} ha, bounds {z.bounds}\n")
     for fid, g in functional_geometries().items():
-        print(f"  {fid:28s} {area_ha(g):8.0f} ha")
+        out.write(f"  {fid:28s} {area_ha(g):8.0f} ha\n")
     ips = sum(area_ha(g) for k, g in functional_geometries().items() if k.startswith("fa-ip-"))
-    print(f"  industrial parks total {ips:,.0f} ha")
-    print(f"coastal road {length_km(LineString(COASTAL_ROAD)):.2f} km")
-    print(f"CT.08 link {length_km(LineString(CT08_LINK)):.2f} km")
-    print(f"channel {length_km(LineString(channel_centreline())):.2f} km")
+    out.write(f"  industrial parks total {ips:,.0f} ha\n")
+    out.write(f"coastal road {length_km(LineString(COASTAL_ROAD)):.2f} km\n")
+    out.write(f"CT.08 link {length_km(LineString(CT08_LINK)):.2f} km\n")
+    out.write(f"channel {length_km(LineString(channel_centreline())):.2f} km\n")
 
 
 def main(argv: list[str] | None = None) -> int:
