@@ -473,8 +473,8 @@ def area_table(
     --------
     >>> from zoneplan.io import load_catalog_layers
     >>> t = area_table(load_catalog_layers(["zone"]), by="layer")
-    >>> t.loc[0, ["layer", "n_features"]].tolist()
-    ['zone', 1]
+    >>> str(t.loc[0, "layer"]), int(t.loc[0, "n_features"])
+    ('zone', 1)
     """
     if by not in ("feature", "layer", "category"):
         msg = f"cannot tabulate areas by {by!r}; use 'feature', 'layer' or 'category'"

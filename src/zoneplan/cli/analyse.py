@@ -79,8 +79,11 @@ def _layer(layers: dict[str, gpd.GeoDataFrame], layer_id: str, what: str) -> gpd
 
 
 def _functional(layers: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
-    """Return every functional-area polygon of the catalog, in WGS 84."""
+    """Return the functional areas: the catalog layer, else every functional polygon."""
     from zoneplan.schema import FUNCTIONAL_CATEGORIES
+
+    if "functional_areas" in layers:
+        return layers["functional_areas"]
 
     func = stack_by_category(layers, FUNCTIONAL_CATEGORIES)
     func.attrs["layer_id"] = "functional_areas"

@@ -119,8 +119,17 @@ def stack_by_category(
 def _composition_inputs(
     layers: dict[str, gpd.GeoDataFrame],
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Return (zone, functional) frames gathered from all layers by category."""
+    """
+    Return the (zone, functional) frames for the composition.
+
+    The catalog's own ``zone`` and ``functional_areas`` layers when both are there
+    (the airport layer repeats the airport footprint, which would count twice);
+    otherwise the features gathered by category from every given file.
+    """
     from zoneplan.schema import FUNCTIONAL_CATEGORIES
+
+    if "zone" in layers and "functional_areas" in layers:
+        return layers["zone"], layers["functional_areas"]
 
     zone = stack_by_category(layers, ("economic_zone",))
     zone.attrs["layer_id"] = "zone"
