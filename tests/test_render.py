@@ -1,0 +1,343 @@
+"""The planning map's HTML without a browser: escaping, assets, offline mode, atomic output."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import LineString, Point, box
+
+from zoneplan.areas import measure_features
+from zoneplan.cli import main
+from zoneplan.errors import LayerValidationError, OutputError
+from zoneplan.render import MapLayer, build_html, build_map, embed_json, save_map
+from zoneplan.render import assets, map as render_map
+from zoneplan.render.i18n import STRINGS
+from zoneplan.render.payload import json_value
+from zoneplan.render.style import CATEGORY_STYLES
+from zoneplan.schema import CATEGORIES
+
+HOSTILE = (
+    "</script><script>alert(1)</script>",
+    "<!--",
+    "]]>",
+    "\u2028\u2029",
+    "a & b > c < d",
+    "{{ 7*7 }} {% if true %}x{% endif %} {# c #}",
+    "${alert(1)}",
+)
+
+
+def layer(gdf: gpd.GeoDataFrame, title: str = "Demo", group: str = "context") -> MapLayer:
+    return MapLayer("demo", title, title, group, gdf)
+
+
+@pytest.fixture
+def small() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "name_vi": ["Khu công nghiệp", "Đường ven biển", "Đồ Sơn"],
+            "name_en": ["Industrial park", "Coastal road", "Do Son"],
+            "category": ["industrial_park", "road", "place"],
+            "phase": ["to 2025", "2026-2030", "none"],
+            "declared_area_ha": [120.0, None, None],
+        },
+        geometry=[box(106.60, 20.62, 106.61, 20.63), LineString([(106.6, 20.6), (106.7, 20.65)]), Point(106.79, 20.70)],
+        crs=4326,
+    )
+
+
+def data_block(html: str) -> dict:
+    match = re.search(r'<script type="application/json" id="zoneplan-data">(.*?)</script>', html, re.S)
+    assert match
+    return json.loads(match.group(1))
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, and the text of each script element."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+        if self._in_script:
+            self.scripts.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts[-1] += data
+
+
+def parse(html: str) -> Tags:
+    tags = Tags()
+    tags.feed(html)
+    return tags
+
+
+# ---------------------------------------------------------------- embedded JSON
+
+
+@pytest.mark.parametrize("text", [*HOSTILE, "\ud800 lone surrogate"])
+def test_embed_json_escapes_everything_that_could_end_the_script(text):
+    out = embed_json({"k": text, text: [text]})
+    assert not re.search(r"[<>&\u2028\u2029\ud800-\udfff]", out)
+    assert json.loads(out) == {"k": text, text: [text]}
+    out.encode("utf-8")  # no lone surrogate left to break the file
+
+
+def test_embed_json_rejects_nan():
+    with pytest.raises(ValueError, match="JSON compliant"):
+        embed_json({"x": float("nan")})
+
+
+def test_json_value_makes_every_cell_json():
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+
+    assert json_value(np.float64("inf")) is None
+    assert json_value(pd.NaT) is None
+    assert json_value(pd.Timestamp("2025-01-02T03:04")) == "2025-01-02T03:04:00"
+    assert json_value(np.array([1, 2])) == [1, 2]
+    assert json_value({1: np.bool_(True)}) == {"1": True}
+    assert json_value(b"\xff") == "\ufffd"
+    assert json_value(dt.time(1, 2)) == "01:02:00"
+    assert json_value(Point(0, 0)) == "POINT (0 0)"
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_values_reach_the_page_only_as_json_data(small, text):
+    gdf = small.assign(name_en=text, **{text: text})
+    html = build_html(build_map([layer(gdf, title=text)], lang="en"))
+    data = data_block(html)
+    assert data["layers"][0]["title"] == text
+    props = data["layers"][0]["data"]["features"][0]["properties"]
+    assert props["name_en"] == text and props[text] == text
+    tags = parse(html)
+    # the data stayed inside its one element: no extra scripts, no template run on it
+    assert len(tags.scripts) == 5
+    assert "49" not in json.dumps(data["layers"][0]["title"])
+
+
+# ---------------------------------------------------------------- payload contents
+
+
+def test_features_carry_measured_values_from_areas(small):
+    data = data_block(build_html(build_map([layer(small)], lang="vi")))
+    zp = [f["zp"] for f in data["layers"][0]["data"]["features"]]
+    measured = measure_features(small)
+    assert zp[0]["area_ha"] == pytest.approx(measured["area_ha_vn2000"].iloc[0])
+    assert zp[0]["declared_ha"] == 120.0
+    assert zp[1]["length_km"] == pytest.approx(measured["length_km_vn2000"].iloc[1])
+    assert zp[1]["area_ha"] is None and zp[2]["area_ha"] is None
+    assert [z["names"] for z in zp][1] == ["Đường ven biển", "Coastal road"]
+    cats = data["categories"]
+    assert [cats[z["cat"]]["label"] for z in zp] == ["Khu công nghiệp", "Đường ven biển, cao tốc", "Địa danh"]
+    assert [cats[z["cat"]]["kind"] for z in zp] == ["fill", "line", "point"]
+    assert [data["phases"][z["phase"]]["key"] for z in zp] == ["to 2025", "2026-2030", "none"]
+
+
+def test_unknown_categories_and_phases_of_user_layers(small):
+    gdf = small.assign(category=["mine", None, "mine"], phase=["someday", None, "after 2030"])
+    data = data_block(build_html(build_map([layer(gdf, title="My file.gpkg", group="user")], lang="en")))
+    zp = [f["zp"] for f in data["layers"][0]["data"]["features"]]
+    labels = [data["categories"][z["cat"]]["label"] for z in zp]
+    assert labels == ["mine", "My file.gpkg", "mine"]
+    assert [data["phases"][z["phase"]]["key"] for z in zp] == ["none", "none", "after 2030"]
+    assert data["layers"][0]["group"] == "user"
+
+
+def test_projected_input_is_drawn_in_wgs84(small):
+    data = data_block(build_html(build_map([layer(small.to_crs(9210))], lang="en")))
+    x, y = data["layers"][0]["data"]["features"][2]["geometry"]["coordinates"]
+    assert (x, y) == pytest.approx((106.79, 20.70), abs=1e-7)
+    assert data["fit"][0][0] == pytest.approx(20.6, abs=1e-6)
+
+
+def test_basemaps_are_https_with_plain_text_attribution():
+    data = data_block(build_html(build_map([layer(gpd.GeoDataFrame(geometry=[Point(106.7, 20.6)], crs=4326))])))
+    assert [b["key"] for b in data["basemaps"]] == ["osm", "imagery", "light"]
+    for b in data["basemaps"]:
+        assert b["url"].startswith("https://") and "{z}" in b["url"]
+        assert "<" not in b["attribution"] and b["attribution"]
+
+
+# ---------------------------------------------------------------- styles and text
+
+
+def test_every_category_has_a_distinct_style():
+    assert set(CATEGORY_STYLES) == set(CATEGORIES)
+    looks = [(s.color, s.fill, s.dash, s.weight) for s in CATEGORY_STYLES.values()]
+    assert len(set(looks)) == len(looks)
+    for s in CATEGORY_STYLES.values():
+        assert re.fullmatch(r"#[0-9A-F]{6}", s.color) and re.fullmatch(r"#[0-9A-F]{6}", s.fill)
+
+
+def test_both_languages_have_the_same_strings():
+    assert set(STRINGS["vi"]) == set(STRINGS["en"])
+    assert all(v.strip() for lang in STRINGS.values() for v in lang.values())
+
+
+def test_lang_sets_interface_and_html_lang(small):
+    vi = build_html(build_map([layer(small)], lang="vi"))
+    en = build_html(build_map([layer(small)], lang="en"))
+    assert '<html lang="vi">' in vi and '<html lang="en">' in en
+    assert data_block(vi)["t"]["legend"] == "Chú giải" and data_block(en)["t"]["legend"] == "Legend"
+    with pytest.raises(ValueError, match="'fr'"):
+        build_map([layer(small)], lang="fr")
+
+
+def test_two_builds_match_once_ids_are_masked(small):
+    def masked() -> str:
+        return re.sub(r"_[0-9a-f]{32}", "_ID", build_html(build_map([layer(small)], lang="en")))
+
+    assert masked() == masked()
+
+
+# ---------------------------------------------------------------- assets
+
+
+def test_leaflet_files_match_their_pinned_hashes():
+    assert assets.sri_sha256(assets.leaflet_file("leaflet.js")) == assets.LEAFLET_JS_SRI
+    assert assets.sri_sha256(assets.leaflet_file("leaflet.css")) == assets.LEAFLET_CSS_SRI
+    for name, digest in assets.LEAFLET_IMAGE_SHA256.items():
+        assert hashlib.sha256(assets.leaflet_file(f"images/{name}")).hexdigest() == digest
+
+
+def test_a_tampered_leaflet_file_is_refused(monkeypatch):
+    real = assets._package_file
+    monkeypatch.setattr(assets, "_package_file", lambda name: real(name) + b"\n// changed")
+    assets.leaflet_js.cache_clear()
+    try:
+        with pytest.raises(assets.AssetError, match="does not match"):
+            assets.leaflet_js()
+    finally:
+        assets.leaflet_js.cache_clear()
+
+
+def test_cdn_mode_pins_leaflet_with_integrity(small):
+    tags = parse(build_html(build_map([layer(small)])))
+    external = [(t, a) for t, a in tags.tags if a.get("src") or (t == "link" and a.get("href"))]
+    assert [(t, a.get("src") or a.get("href"), a.get("integrity"), a.get("crossorigin")) for t, a in external] == [
+        ("link", assets.LEAFLET_CSS_URL, assets.LEAFLET_CSS_SRI, "anonymous"),
+        ("script", assets.LEAFLET_JS_URL, assets.LEAFLET_JS_SRI, "anonymous"),
+    ]
+
+
+def test_self_contained_has_no_external_script_link_or_css_url(small):
+    html = build_html(build_map([layer(small)], self_contained=True))
+    tags = parse(html)
+    assert not [a for t, a in tags.tags if a.get("src") or t == "link"]
+    assert assets.leaflet_js() in html
+    urls = re.findall(r"url\(([^)]*)\)", "".join(re.findall(r"<style>(.*?)</style>", html, re.S)))
+    assert urls and all(u.startswith('"data:image/png;base64,') or u == "#default#VML" for u in urls)
+    # no jQuery, Bootstrap or icon fonts from folium
+    assert not re.search(r"jquery|bootstrap|font-awesome|awesome-markers", html, re.I)
+
+
+def test_cdn_map_is_small_and_offline_map_carries_leaflet(small):
+    cdn = build_html(build_map([layer(small)]))
+    offline = build_html(build_map([layer(small)], self_contained=True))
+    assert len(cdn) < 80_000
+    assert len(offline) - len(cdn) > len(assets.leaflet_js())
+
+
+def test_viewer_files_ship_inside_the_package():
+    root = Path(render_map.__file__).parent / "static"
+    assert (root / "zoneplan.js").is_file() and (root / "zoneplan.css").is_file()
+    js = re.sub(r"/\*.*?\*/|//[^\n]*", "", assets.viewer_file("zoneplan.js"), flags=re.S)
+    # data is never put in the page as markup or run as code
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "Function("):
+        assert sink not in js, sink
+
+
+# ---------------------------------------------------------------- writing
+
+
+def test_save_map_is_atomic_and_keeps_the_old_file_on_failure(small, tmp_path, monkeypatch):
+    out = tmp_path / "map.html"
+    out.write_text("old map", encoding="utf-8")
+    m = build_map([layer(small)])
+
+    def broken(self, **kwargs):
+        msg = "render failed half way"
+        raise RuntimeError(msg)
+
+    monkeypatch.setattr(render_map.PlanningViewer, "render", broken)
+    with pytest.raises(RuntimeError):
+        save_map(m, out)
+    assert out.read_text(encoding="utf-8") == "old map"
+    assert [p.name for p in tmp_path.iterdir()] == ["map.html"]
+    monkeypatch.undo()
+    save_map(build_map([layer(small)]), out)
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_save_map_refuses_a_missing_folder(small, tmp_path):
+    with pytest.raises(OutputError, match="does not exist"):
+        save_map(build_map([layer(small)]), tmp_path / "nope" / "map.html")
+
+
+# ---------------------------------------------------------------- command line
+
+
+def test_build_writes_the_documented_default_path(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["-q", "build"]) == 0
+    html = (tmp_path / render_map.DEFAULT_OUTPUT).read_text(encoding="utf-8")
+    data = data_block(html)
+    assert data["lang"] == "vi"
+    assert [ly["group"] for ly in data["layers"]][0] == "zone"
+    help_text = subprocess.run(
+        [sys.executable, "-m", "zoneplan", "build", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert f"./{render_map.DEFAULT_OUTPUT}" in help_text
+
+
+def test_build_with_user_layers_and_self_contained(tmp_path, small):
+    mine = tmp_path / "mine.geojson"
+    small.iloc[[0]].to_file(mine, driver="GeoJSON")
+    out = tmp_path / "map.html"
+    assert main(["-q", "build", "--out", str(out), "--lang", "en", "--self-contained", "--layer", str(mine)]) == 0
+    data = data_block(out.read_text(encoding="utf-8"))
+    assert data["layers"][-1]["title"] == "mine.geojson" and data["layers"][-1]["group"] == "user"
+    assert len(data["layers"][-1]["data"]["features"]) == 1
+    assert not [a for t, a in parse(out.read_text(encoding="utf-8")).tags if a.get("src") or t == "link"]
+
+
+def test_a_broken_user_layer_is_refused_and_the_old_map_stays(tmp_path, capsys):
+    bowtie = {"type": "Polygon", "coordinates": [[[106.6, 20.6], [106.7, 20.7], [106.7, 20.6], [106.6, 20.7], [106.6, 20.6]]]}
+    bad = tmp_path / "bad.geojson"
+    bad.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": "x"}, "geometry": bowtie}]}), encoding="utf-8")
+    out = tmp_path / "map.html"
+    out.write_text("old map", encoding="utf-8")
+    assert main(["build", "--out", str(out), "--layer", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("zoneplan: error: ") and "bad.geojson" in err and "Self-intersection" in err
+    assert "Traceback" not in err
+    assert out.read_text(encoding="utf-8") == "old map"
+    with pytest.raises(LayerValidationError):
+        render_map.user_layer(bad)
+
+
+def test_build_refuses_an_unwritable_output_before_working(tmp_path, capsys):
+    assert main(["build", "--out", str(tmp_path / "missing" / "map.html")]) == 1
+    assert "does not exist" in capsys.readouterr().err
