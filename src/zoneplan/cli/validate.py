@@ -21,7 +21,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "2 for usage errors."
         ),
     )
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="layer files (default: the catalog)")
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="layer files (default: the catalog)"
+    )
     parser.add_argument("--crs", help="CRS to assume for files without one, e.g. EPSG:9210")
     parser.add_argument(
         "--schema",
@@ -79,5 +81,7 @@ def _repair(args: argparse.Namespace) -> int:
     for line in repairs:
         print(line)  # noqa: T201
     if not args.quiet:
-        print(f"{out}: written, {len(repairs)} geometr{'y' if len(repairs) == 1 else 'ies'} repaired")  # noqa: T201
+        print(
+            f"{out}: written, {len(repairs)} geometr{'y' if len(repairs) == 1 else 'ies'} repaired"
+        )  # noqa: T201
     return 0
