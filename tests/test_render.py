@@ -17,8 +17,8 @@ from shapely.geometry import LineString, Point, box
 from zoneplan.areas import measure_features
 from zoneplan.cli import main
 from zoneplan.errors import LayerValidationError, OutputError
-from zoneplan.render import MapLayer, build_html, build_map, embed_json, save_map
-from zoneplan.render import assets, map as render_map
+from zoneplan.render import MapLayer, assets, build_html, build_map, embed_json, save_map
+from zoneplan.render import map as render_map
 from zoneplan.render.i18n import STRINGS
 from zoneplan.render.payload import json_value
 from zoneplan.render.style import CATEGORY_STYLES
@@ -49,13 +49,19 @@ def small() -> gpd.GeoDataFrame:
             "phase": ["to 2025", "2026-2030", "none"],
             "declared_area_ha": [120.0, None, None],
         },
-        geometry=[box(106.60, 20.62, 106.61, 20.63), LineString([(106.6, 20.6), (106.7, 20.65)]), Point(106.79, 20.70)],
+        geometry=[
+            box(106.60, 20.62, 106.61, 20.63),
+            LineString([(106.6, 20.6), (106.7, 20.65)]),
+            Point(106.79, 20.70),
+        ],
         crs=4326,
     )
 
 
 def data_block(html: str) -> dict:
-    match = re.search(r'<script type="application/json" id="zoneplan-data">(.*?)</script>', html, re.S)
+    match = re.search(
+        r'<script type="application/json" id="zoneplan-data">(.*?)</script>', html, re.S
+    )
     assert match
     return json.loads(match.group(1))
 
@@ -129,7 +135,8 @@ def test_hostile_values_reach_the_page_only_as_json_data(small, text):
     data = data_block(html)
     assert data["layers"][0]["title"] == text
     props = data["layers"][0]["data"]["features"][0]["properties"]
-    assert props["name_en"] == text and props[text] == text
+    assert props["name_en"] == text
+    assert props[text] == text
     tags = parse(html)
     # the data stayed inside its one element: no extra scripts, no template run on it
     assert len(tags.scripts) == 5
@@ -146,17 +153,24 @@ def test_features_carry_measured_values_from_areas(small):
     assert zp[0]["area_ha"] == pytest.approx(measured["area_ha_vn2000"].iloc[0])
     assert zp[0]["declared_ha"] == 120.0
     assert zp[1]["length_km"] == pytest.approx(measured["length_km_vn2000"].iloc[1])
-    assert zp[1]["area_ha"] is None and zp[2]["area_ha"] is None
+    assert zp[1]["area_ha"] is None
+    assert zp[2]["area_ha"] is None
     assert [z["names"] for z in zp][1] == ["Đường ven biển", "Coastal road"]
     cats = data["categories"]
-    assert [cats[z["cat"]]["label"] for z in zp] == ["Khu công nghiệp", "Đường ven biển, cao tốc", "Địa danh"]
+    assert [cats[z["cat"]]["label"] for z in zp] == [
+        "Khu công nghiệp",
+        "Đường ven biển, cao tốc",
+        "Địa danh",
+    ]
     assert [cats[z["cat"]]["kind"] for z in zp] == ["fill", "line", "point"]
     assert [data["phases"][z["phase"]]["key"] for z in zp] == ["to 2025", "2026-2030", "none"]
 
 
 def test_unknown_categories_and_phases_of_user_layers(small):
     gdf = small.assign(category=["mine", None, "mine"], phase=["someday", None, "after 2030"])
-    data = data_block(build_html(build_map([layer(gdf, title="My file.gpkg", group="user")], lang="en")))
+    data = data_block(
+        build_html(build_map([layer(gdf, title="My file.gpkg", group="user")], lang="en"))
+    )
     zp = [f["zp"] for f in data["layers"][0]["data"]["features"]]
     labels = [data["categories"][z["cat"]]["label"] for z in zp]
     assert labels == ["mine", "My file.gpkg", "mine"]
@@ -172,11 +186,15 @@ def test_projected_input_is_drawn_in_wgs84(small):
 
 
 def test_basemaps_are_https_with_plain_text_attribution():
-    data = data_block(build_html(build_map([layer(gpd.GeoDataFrame(geometry=[Point(106.7, 20.6)], crs=4326))])))
+    data = data_block(
+        build_html(build_map([layer(gpd.GeoDataFrame(geometry=[Point(106.7, 20.6)], crs=4326))]))
+    )
     assert [b["key"] for b in data["basemaps"]] == ["osm", "imagery", "light"]
     for b in data["basemaps"]:
-        assert b["url"].startswith("https://") and "{z}" in b["url"]
-        assert "<" not in b["attribution"] and b["attribution"]
+        assert b["url"].startswith("https://")
+        assert "{z}" in b["url"]
+        assert "<" not in b["attribution"]
+        assert b["attribution"]
 
 
 # ---------------------------------------------------------------- styles and text
@@ -187,7 +205,8 @@ def test_every_category_has_a_distinct_style():
     looks = [(s.color, s.fill, s.dash, s.weight) for s in CATEGORY_STYLES.values()]
     assert len(set(looks)) == len(looks)
     for s in CATEGORY_STYLES.values():
-        assert re.fullmatch(r"#[0-9A-F]{6}", s.color) and re.fullmatch(r"#[0-9A-F]{6}", s.fill)
+        assert re.fullmatch(r"#[0-9A-F]{6}", s.color)
+        assert re.fullmatch(r"#[0-9A-F]{6}", s.fill)
 
 
 def test_both_languages_have_the_same_strings():
@@ -198,8 +217,10 @@ def test_both_languages_have_the_same_strings():
 def test_lang_sets_interface_and_html_lang(small):
     vi = build_html(build_map([layer(small)], lang="vi"))
     en = build_html(build_map([layer(small)], lang="en"))
-    assert '<html lang="vi">' in vi and '<html lang="en">' in en
-    assert data_block(vi)["t"]["legend"] == "Chú giải" and data_block(en)["t"]["legend"] == "Legend"
+    assert '<html lang="vi">' in vi
+    assert '<html lang="en">' in en
+    assert data_block(vi)["t"]["legend"] == "Chú giải"
+    assert data_block(en)["t"]["legend"] == "Legend"
     with pytest.raises(ValueError, match="'fr'"):
         build_map([layer(small)], lang="fr")
 
@@ -235,7 +256,10 @@ def test_a_tampered_leaflet_file_is_refused(monkeypatch):
 def test_cdn_mode_pins_leaflet_with_integrity(small):
     tags = parse(build_html(build_map([layer(small)])))
     external = [(t, a) for t, a in tags.tags if a.get("src") or (t == "link" and a.get("href"))]
-    assert [(t, a.get("src") or a.get("href"), a.get("integrity"), a.get("crossorigin")) for t, a in external] == [
+    assert [
+        (t, a.get("src") or a.get("href"), a.get("integrity"), a.get("crossorigin"))
+        for t, a in external
+    ] == [
         ("link", assets.LEAFLET_CSS_URL, assets.LEAFLET_CSS_SRI, "anonymous"),
         ("script", assets.LEAFLET_JS_URL, assets.LEAFLET_JS_SRI, "anonymous"),
     ]
@@ -247,7 +271,8 @@ def test_self_contained_has_no_external_script_link_or_css_url(small):
     assert not [a for t, a in tags.tags if a.get("src") or t == "link"]
     assert assets.leaflet_js() in html
     urls = re.findall(r"url\(([^)]*)\)", "".join(re.findall(r"<style>(.*?)</style>", html, re.S)))
-    assert urls and all(u.startswith('"data:image/png;base64,') or u == "#default#VML" for u in urls)
+    assert urls
+    assert all(u.startswith('"data:image/png;base64,') or u == "#default#VML" for u in urls)
     # no jQuery, Bootstrap or icon fonts from folium
     assert not re.search(r"jquery|bootstrap|font-awesome|awesome-markers", html, re.I)
 
@@ -261,10 +286,18 @@ def test_cdn_map_is_small_and_offline_map_carries_leaflet(small):
 
 def test_viewer_files_ship_inside_the_package():
     root = Path(render_map.__file__).parent / "static"
-    assert (root / "zoneplan.js").is_file() and (root / "zoneplan.css").is_file()
+    assert (root / "zoneplan.js").is_file()
+    assert (root / "zoneplan.css").is_file()
     js = re.sub(r"/\*.*?\*/|//[^\n]*", "", assets.viewer_file("zoneplan.js"), flags=re.S)
     # data is never put in the page as markup or run as code
-    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "Function("):
+    for sink in (
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "document.write",
+        "eval(",
+        "Function(",
+    ):
         assert sink not in js, sink
 
 
@@ -304,9 +337,12 @@ def test_build_writes_the_documented_default_path(tmp_path, monkeypatch):
     html = (tmp_path / render_map.DEFAULT_OUTPUT).read_text(encoding="utf-8")
     data = data_block(html)
     assert data["lang"] == "vi"
-    assert [ly["group"] for ly in data["layers"]][0] == "zone"
+    assert next(ly["group"] for ly in data["layers"]) == "zone"
     help_text = subprocess.run(
-        [sys.executable, "-m", "zoneplan", "build", "--help"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "zoneplan", "build", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert f"./{render_map.DEFAULT_OUTPUT}" in help_text
 
@@ -315,23 +351,55 @@ def test_build_with_user_layers_and_self_contained(tmp_path, small):
     mine = tmp_path / "mine.geojson"
     small.iloc[[0]].to_file(mine, driver="GeoJSON")
     out = tmp_path / "map.html"
-    assert main(["-q", "build", "--out", str(out), "--lang", "en", "--self-contained", "--layer", str(mine)]) == 0
+    assert (
+        main(
+            [
+                "-q",
+                "build",
+                "--out",
+                str(out),
+                "--lang",
+                "en",
+                "--self-contained",
+                "--layer",
+                str(mine),
+            ]
+        )
+        == 0
+    )
     data = data_block(out.read_text(encoding="utf-8"))
-    assert data["layers"][-1]["title"] == "mine.geojson" and data["layers"][-1]["group"] == "user"
+    assert data["layers"][-1]["title"] == "mine.geojson"
+    assert data["layers"][-1]["group"] == "user"
     assert len(data["layers"][-1]["data"]["features"]) == 1
-    assert not [a for t, a in parse(out.read_text(encoding="utf-8")).tags if a.get("src") or t == "link"]
+    assert not [
+        a for t, a in parse(out.read_text(encoding="utf-8")).tags if a.get("src") or t == "link"
+    ]
 
 
 def test_a_broken_user_layer_is_refused_and_the_old_map_stays(tmp_path, capsys):
-    bowtie = {"type": "Polygon", "coordinates": [[[106.6, 20.6], [106.7, 20.7], [106.7, 20.6], [106.6, 20.7], [106.6, 20.6]]]}
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [
+            [[106.6, 20.6], [106.7, 20.7], [106.7, 20.6], [106.6, 20.7], [106.6, 20.6]]
+        ],
+    }
     bad = tmp_path / "bad.geojson"
-    bad.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"id": "x"}, "geometry": bowtie}]}), encoding="utf-8")
+    bad.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [{"type": "Feature", "properties": {"id": "x"}, "geometry": bowtie}],
+            }
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "map.html"
     out.write_text("old map", encoding="utf-8")
     assert main(["build", "--out", str(out), "--layer", str(bad)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("zoneplan: error: ") and "bad.geojson" in err and "Self-intersection" in err
+    assert err.startswith("zoneplan: error: ")
+    assert "bad.geojson" in err
+    assert "Self-intersection" in err
     assert "Traceback" not in err
     assert out.read_text(encoding="utf-8") == "old map"
     with pytest.raises(LayerValidationError):

@@ -48,7 +48,9 @@ def blank_png(size: int = 256, rgb: tuple[int, int, int] = (236, 239, 242)) -> b
     """A plain light-grey PNG tile, written without any imaging library."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     row = b"\x00" + bytes(rgb) * size
     header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
@@ -101,7 +103,9 @@ class MapPage:
 def browser():
     """One headless Chromium for the whole session."""
     if shutil.which(CHROMIUM) is None:
-        msg = f"Chromium not found at {CHROMIUM} (set ZONEPLAN_CHROMIUM or apt-get install chromium)"
+        msg = (
+            f"Chromium not found at {CHROMIUM} (set ZONEPLAN_CHROMIUM or apt-get install chromium)"
+        )
         if os.environ.get("CI"):
             pytest.fail(msg)
         pytest.skip(msg)
@@ -159,9 +163,11 @@ def open_map(browser):
         context.route("**/*", _router(state, tiles=tiles, block_all=block_all))
         page.on(
             "console",
-            lambda m: state.console_errors.append((m.text, m.location.get("url", "")))
-            if m.type == "error"
-            else None,
+            lambda m: (
+                state.console_errors.append((m.text, m.location.get("url", "")))
+                if m.type == "error"
+                else None
+            ),
         )
         page.on("pageerror", lambda e: state.page_errors.append(f"{e}\n{e.stack}"))
         page.on("dialog", lambda d: (state.dialogs.append(d.message), d.dismiss()))

@@ -60,7 +60,7 @@ def number(text: str, lang: str) -> float:
 
 
 def expected_paths(gdf) -> int:
-    """How many SVG paths Leaflet draws for a layer: one per feature, one per point of a MultiPoint."""
+    """How many SVG paths Leaflet draws: one per feature, one per point of a MultiPoint."""
     total = 0
     for geom in gdf.geometry:
         if geom is None or geom.is_empty:
@@ -70,14 +70,16 @@ def expected_paths(gdf) -> int:
 
 
 def pick_feature(frames, *, kinds: tuple[str, ...], need: str | None = None):
-    """(layer index, feature index, layer id, row) of a feature of the given geometry kinds, top layer first."""
+    """(layer index, feature index, layer id, row) of a feature of the given kinds, top first."""
     ids = list(frames)
     for li in reversed(range(len(ids))):
         gdf = frames[ids[li]]
         for fi, (_, row) in enumerate(gdf.iterrows()):
             if row.geometry is None or row.geometry.geom_type not in kinds:
                 continue
-            if need and not (isinstance(row.get(need), int | float) and row.get(need) == row.get(need)):
+            if need and not (
+                isinstance(row.get(need), int | float) and row.get(need) == row.get(need)
+            ):
                 continue
             return li, fi, ids[li], row
     pytest.fail(f"the catalog has no {kinds} feature{' with ' + need if need else ''}")
@@ -101,10 +103,15 @@ def test_default_map_loads_clean_and_fits_the_zone(open_map, maps, artifacts):
     mp.page.wait_for_load_state("networkidle")
     mp.assert_clean()
     assert sorted(mp.cdn) == sorted(
-        ["https://unpkg.com/leaflet@1.9.4/dist/leaflet.js", "https://unpkg.com/leaflet@1.9.4/dist/leaflet.css"]
+        [
+            "https://unpkg.com/leaflet@1.9.4/dist/leaflet.js",
+            "https://unpkg.com/leaflet@1.9.4/dist/leaflet.css",
+        ]
     )
-    assert mp.js("typeof L.version") == "string" and mp.js("L.version") == "1.9.4"
-    assert mp.tiles and all("tile.openstreetmap.org" in u for u in mp.tiles)
+    assert mp.js("typeof L.version") == "string"
+    assert mp.js("L.version") == "1.9.4"
+    assert mp.tiles
+    assert all("tile.openstreetmap.org" in u for u in mp.tiles)
     # the view holds the zone and the zone fills a good part of it
     fit = mp.js(
         """() => {
@@ -119,7 +126,8 @@ def test_default_map_loads_clean_and_fits_the_zone(open_map, maps, artifacts):
     assert fit["inside"]
     assert fit["w"] > 0.5 * fit["W"] or fit["h"] > 0.5 * fit["H"]
     text = mp.page.inner_text(".zp-title")
-    assert "Khu kinh tế ven biển phía Nam Hải Phòng" in text and "1511/QĐ-TTg" in text
+    assert "Khu kinh tế ven biển phía Nam Hải Phòng" in text
+    assert "1511/QĐ-TTg" in text
     assert "minh họa" in text
     assert re.search(r"\d+ (km|m)", mp.page.inner_text(".leaflet-control-scale-line"))
     mp.page.screenshot(path=str(artifacts / "map-default.png"))
@@ -151,7 +159,10 @@ def test_hiding_a_layer_hides_its_legend_entries(open_map, maps, catalog_frames)
         pytest.fail("no visible layer has a category of its own")
     li = ids.index(lid)
     mp = open_map(maps["default"])
-    items = {c: mp.page.locator(f'.zp-legend-item[data-category-index="{list(CATEGORIES).index(c)}"]') for c in cats[lid]}
+    items = {
+        c: mp.page.locator(f'.zp-legend-item[data-category-index="{list(CATEGORIES).index(c)}"]')
+        for c in cats[lid]
+    }
     assert all(items[c].is_visible() for c in cats[lid])
     mp.page.locator(f'input.zp-layer-toggle[data-layer-index="{li}"]').uncheck()
     assert mp.page.locator(f"path.zp-l{li}").count() == 0
@@ -171,20 +182,32 @@ def test_tooltip_shows_measured_hectares_and_highlights(open_map, maps, catalog_
     li, fi, lid, row = pick_feature(catalog_frames, kinds=("Polygon", "MultiPolygon"))
     measured = measure_features(catalog_frames[lid])["area_ha_vn2000"].iloc[fi]
     mp = open_map(maps["default"])
-    before = float(mp.js("([li, fi]) => window.zoneplan.viewer.layers[li].items[fi].layer.options.weight", [li, fi]))
+    before = float(
+        mp.js(
+            "([li, fi]) => window.zoneplan.viewer.layers[li].items[fi].layer.options.weight",
+            [li, fi],
+        )
+    )
     hover_feature(mp, li, fi)
     tip = mp.page.locator(".leaflet-tooltip .zp-tip-area")
     tip.wait_for(state="visible", timeout=3000)
-    assert number(tip.inner_text(), "vi") == pytest.approx(measured, abs=0.05 if measured >= 100 else 0.005)
+    assert number(tip.inner_text(), "vi") == pytest.approx(
+        measured, abs=0.05 if measured >= 100 else 0.005
+    )
     assert tip.inner_text().endswith(" ha")
     assert mp.page.inner_text(".leaflet-tooltip .zp-tip-name") == row["name_vi"]
-    after = float(mp.js("([li, fi]) => window.zoneplan.viewer.layers[li].items[fi].layer.options.weight", [li, fi]))
+    after = float(
+        mp.js(
+            "([li, fi]) => window.zoneplan.viewer.layers[li].items[fi].layer.options.weight",
+            [li, fi],
+        )
+    )
     assert after > before
     mp.assert_clean()
 
 
 def test_line_tooltip_shows_length(open_map, maps, catalog_frames):
-    li, fi, lid, row = pick_feature(catalog_frames, kinds=("LineString", "MultiLineString"))
+    li, fi, lid, _row = pick_feature(catalog_frames, kinds=("LineString", "MultiLineString"))
     km = measure_features(catalog_frames[lid])["length_km_vn2000"].iloc[fi]
     mp = open_map(maps["en"])
     hover_feature(mp, li, fi)
@@ -195,7 +218,9 @@ def test_line_tooltip_shows_length(open_map, maps, catalog_frames):
 
 
 def test_popup_lists_names_areas_source_and_accuracy(open_map, maps, catalog_frames):
-    li, fi, lid, row = pick_feature(catalog_frames, kinds=("Polygon", "MultiPolygon"), need="declared_area_ha")
+    li, fi, lid, row = pick_feature(
+        catalog_frames, kinds=("Polygon", "MultiPolygon"), need="declared_area_ha"
+    )
     measured = measure_features(catalog_frames[lid])["area_ha_vn2000"].iloc[fi]
     mp = open_map(maps["en"])
     x, y = hover_feature(mp, li, fi)
@@ -234,8 +259,10 @@ def test_coordinate_readout_matches_pyproj(open_map, maps):
         ll = mp.js("([x, y]) => window.zoneplan.viewer.map.containerPointToLatLng([x, y])", [x, y])
         lat_text = mp.page.inner_text(".zp-coord-lat")
         lon_text = mp.page.inner_text(".zp-coord-lon")
-        assert number(lat_text, "en") == pytest.approx(ll["lat"], abs=6e-7) and lat_text.endswith("N")
-        assert number(lon_text, "en") == pytest.approx(ll["lng"], abs=6e-7) and lon_text.endswith("E")
+        assert number(lat_text, "en") == pytest.approx(ll["lat"], abs=6e-7)
+        assert lat_text.endswith("N")
+        assert number(lon_text, "en") == pytest.approx(ll["lng"], abs=6e-7)
+        assert lon_text.endswith("E")
         easting, northing = TO_VN2000.transform(ll["lng"], ll["lat"])
         shown_x = float(mp.page.inner_text(".zp-coord-x"))
         shown_y = float(mp.page.inner_text(".zp-coord-y"))
@@ -302,17 +329,24 @@ def test_phase_filter_hides_features(open_map, maps, catalog_frames):
 
 def test_basemaps_switch_and_opacity_slider(open_map, maps):
     mp = open_map(maps["en"])
-    tiles = "#" + mp.js("window.zoneplan.viewer.map.getContainer().id") + " > .leaflet-pane .leaflet-tile-pane img"
+    tiles = (
+        "#"
+        + mp.js("window.zoneplan.viewer.map.getContainer().id")
+        + " > .leaflet-pane .leaflet-tile-pane img"
+    )
     mp.page.locator('.zp-basemaps input[value="1"]').check()
     mp.page.wait_for_function(
-        "(sel) => [...document.querySelectorAll(sel)].some(i => i.src.includes('arcgisonline'))", arg=tiles
+        "(sel) => [...document.querySelectorAll(sel)].some(i => i.src.includes('arcgisonline'))",
+        arg=tiles,
     )
     mp.page.wait_for_timeout(300)
     srcs = mp.page.eval_on_selector_all(tiles, "els => els.map(e => e.src)")
-    assert srcs and all("arcgisonline" in s for s in srcs)
+    assert srcs
+    assert all("arcgisonline" in s for s in srcs)
     mp.page.locator('.zp-basemaps input[value="2"]').check()
     mp.page.wait_for_function(
-        "(sel) => [...document.querySelectorAll(sel)].some(i => i.src.includes('cartocdn'))", arg=tiles
+        "(sel) => [...document.querySelectorAll(sel)].some(i => i.src.includes('cartocdn'))",
+        arg=tiles,
     )
     mp.page.locator('.zp-basemaps input[value="-1"]').check()
     assert mp.page.locator(tiles).count() == 0
@@ -331,11 +365,14 @@ def test_measure_tool_reports_vn2000_area_and_length(open_map, maps):
     for x, y in corners[:-1]:
         page.mouse.click(x, y)
     page.mouse.dblclick(*corners[-1])
-    lls = mp.js("(pts) => pts.map(p => window.zoneplan.viewer.map.containerPointToLatLng(p))", corners)
+    lls = mp.js(
+        "(pts) => pts.map(p => window.zoneplan.viewer.map.containerPointToLatLng(p))", corners
+    )
     ring = [TO_VN2000.transform(ll["lng"], ll["lat"]) for ll in lls]
     poly = Polygon(ring)
     area_text = page.inner_text(".zp-measure-area-value")
-    assert area_text.startswith("Area:") and area_text.endswith(" ha")
+    assert area_text.startswith("Area:")
+    assert area_text.endswith(" ha")
     assert number(area_text, "en") == pytest.approx(poly.area / 10_000, abs=0.06)
     perimeter = number(page.inner_text(".zp-measure-length-value"), "en")
     assert perimeter == pytest.approx(poly.exterior.length / 1000, abs=0.0006)
@@ -345,11 +382,20 @@ def test_measure_tool_reports_vn2000_area_and_length(open_map, maps):
     page.click(".zp-measure-line")
     page.mouse.click(500, 300)
     page.mouse.dblclick(700, 300)
-    line = LineString([TO_VN2000.transform(ll["lng"], ll["lat"]) for ll in mp.js(
-        "(pts) => pts.map(p => window.zoneplan.viewer.map.containerPointToLatLng(p))", [(500, 300), (700, 300)])])
+    line = LineString(
+        [
+            TO_VN2000.transform(ll["lng"], ll["lat"])
+            for ll in mp.js(
+                "(pts) => pts.map(p => window.zoneplan.viewer.map.containerPointToLatLng(p))",
+                [(500, 300), (700, 300)],
+            )
+        ]
+    )
     text = page.inner_text(".zp-measure-length-value")
     value = number(text, "en")
-    assert value == pytest.approx(line.length / 1000 if text.endswith("km") else line.length, rel=1e-3)
+    assert value == pytest.approx(
+        line.length / 1000 if text.endswith("km") else line.length, rel=1e-3
+    )
     page.click(".zp-measure-clear")
     assert page.inner_text(".zp-measure-result") == ""
     mp.assert_clean()
@@ -365,7 +411,9 @@ def test_fullscreen_minimap_and_english_interface(open_map, maps):
     assert "indicative" in page.inner_text(".zp-title")
     assert page.inner_text(".zp-legend-title") == "Legend"
     assert page.get_attribute("html", "lang") == "en"
-    page.wait_for_function("() => document.querySelectorAll('.zp-minimap .leaflet-tile-pane img').length > 0")
+    page.wait_for_function(
+        "() => document.querySelectorAll('.zp-minimap .leaflet-tile-pane img').length > 0"
+    )
     assert page.locator(".zp-minimap path").count() >= 1  # the zone outline and the view frame
     page.click(".zp-fullscreen-button")
     page.wait_for_function("() => document.fullscreenElement !== null")
@@ -380,9 +428,12 @@ def test_self_contained_map_draws_with_every_request_blocked(open_map, maps, cat
     mp.page.wait_for_timeout(300)
     visible = [e.visible for e in load_catalog().layers]
     drawn = mp.page.locator("path.zp-f").count()
-    assert drawn == sum(expected_paths(g) for g, v in zip(catalog_frames.values(), visible, strict=True) if v)
+    assert drawn == sum(
+        expected_paths(g) for g, v in zip(catalog_frames.values(), visible, strict=True) if v
+    )
     asked = [u for u in mp.requests if not u.startswith(("file://", "data:"))]
-    assert asked and all(re.match(r"^https://[^/]*(openstreetmap|arcgisonline|cartocdn)", u) for u in asked)
+    assert asked
+    assert all(re.match(r"^https://[^/]*(openstreetmap|arcgisonline|cartocdn)", u) for u in asked)
     assert mp.cdn == []
     assert mp.js("L.version") == "1.9.4"
     mp.assert_clean(allow_refused_tiles=True)

@@ -56,7 +56,9 @@ def payload_frame(*, strict_types: bool) -> gpd.GeoDataFrame:
         row["name_en"] = PAYLOADS[-1 - i]
         url = BAD_URLS[i % len(BAD_URLS)]
         if strict_types:
-            row.update(declared_area_ha=12.5, accuracy_m=50, source_url=f"https://example.org/{i}?q={p}")
+            row.update(
+                declared_area_ha=12.5, accuracy_m=50, source_url=f"https://example.org/{i}?q={p}"
+            )
         else:
             row.update(declared_area_ha=p, accuracy_m=p, source_url=url)
         for j, name in enumerate(PAYLOADS):
@@ -77,14 +79,19 @@ def write_geojson(path, gdf: gpd.GeoDataFrame) -> None:
         }
         for row in gdf.to_dict("records")
     ]
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    path.write_text(
+        json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8"
+    )
 
 
 @pytest.fixture(scope="module")
 def payload_maps(tmp_path_factory) -> dict[str, object]:
     folder = tmp_path_factory.mktemp("payloads")
     # 1. the Python API, no validation in between
-    layers = [MapLayer(p, p, PAYLOADS[-1 - i], "context", payload_frame(strict_types=False)) for i, p in enumerate(PAYLOADS[:2])]
+    layers = [
+        MapLayer(p, p, PAYLOADS[-1 - i], "context", payload_frame(strict_types=False))
+        for i, p in enumerate(PAYLOADS[:2])
+    ]
     api = save_map(build_map(layers, lang="en"), folder / "api.html")
     # 2. a catalog whose titles are payloads, plus 3. a user file named like a payload
     geodata = folder / "geodata"
@@ -93,8 +100,16 @@ def payload_maps(tmp_path_factory) -> dict[str, object]:
     catalog = {
         "title": PAYLOADS[0],
         "layers": [
-            {"id": PAYLOADS[1], "file": "evil.geojson", "title_vi": PAYLOADS[2], "title_en": PAYLOADS[4],
-             "group": "functional", "order": 1, "visible": True, "style": {"dash": PAYLOADS[0], "weight": 2}},
+            {
+                "id": PAYLOADS[1],
+                "file": "evil.geojson",
+                "title_vi": PAYLOADS[2],
+                "title_en": PAYLOADS[4],
+                "group": "functional",
+                "order": 1,
+                "visible": True,
+                "style": {"dash": PAYLOADS[0], "weight": 2},
+            },
         ],
     }
     (geodata / "catalog.json").write_text(json.dumps(catalog), encoding="utf-8")
@@ -119,6 +134,12 @@ PIXEL_OF = """([li, fi]) => {
   }
   return null;
 }"""
+ONLY_LAYER = """(li) => { const v = window.zoneplan.viewer;
+  v.layers.forEach((l, i) => v.setLayerOn(i, i === li)); }"""
+FIT_LAYER = """(li) => { const v = window.zoneplan.viewer;
+  v.map.fitBounds(v.layers[li].group.getBounds(), {animate: false, padding: [60, 60]}); }"""
+ALL_LAYERS = """() => { const v = window.zoneplan.viewer;
+  v.layers.forEach((l, i) => v.setLayerOn(i, true)); }"""
 NO_HANDLERS = """() => [...document.querySelectorAll('*')].flatMap(e =>
   [...e.attributes].filter(a => /^on/i.test(a.name)).map(a => e.tagName + ' ' + a.name))"""
 
@@ -129,30 +150,31 @@ def exercise(mp) -> list[str]:
     shown = []
     sizes = mp.js("() => window.zoneplan.viewer.layers.map(l => l.items.length)")
     for li, n in enumerate(sizes):
-        mp.js("(li) => { const v = window.zoneplan.viewer; v.layers.forEach((l, i) => v.setLayerOn(i, i === li)); }", li)
+        mp.js(ONLY_LAYER, li)
         for fi in range(n):
             # a popup pans the map to fit its (long) content: bring the layer back each time
-            mp.js(
-                "(li) => { const v = window.zoneplan.viewer;"
-                " v.map.fitBounds(v.layers[li].group.getBounds(), {animate: false, padding: [60, 60]}); }",
-                li,
-            )
+            mp.js(FIT_LAYER, li)
             xy = mp.js(PIXEL_OF, [li, fi])
             assert xy, (li, fi)
             page.mouse.move(*xy)
             page.wait_for_selector(".leaflet-tooltip", state="visible", timeout=3000)
-            shown += page.eval_on_selector_all(".leaflet-tooltip", "ts => ts.map(t => t.textContent)")
+            shown += page.eval_on_selector_all(
+                ".leaflet-tooltip", "ts => ts.map(t => t.textContent)"
+            )
             page.mouse.click(*xy)
             page.locator(".leaflet-popup-content").wait_for(state="visible", timeout=3000)
             shown.append(page.text_content(".leaflet-popup-content"))
             mp.js("() => window.zoneplan.viewer.map.closePopup()")
             page.wait_for_function("() => !document.querySelector('.leaflet-popup')")  # faded out
             page.mouse.move(5, 790)
-            links = page.eval_on_selector_all(".leaflet-popup-content a", "as => as.map(a => [a.href, a.rel, a.target])")
+            links = page.eval_on_selector_all(
+                ".leaflet-popup-content a", "as => as.map(a => [a.href, a.rel, a.target])"
+            )
             for href, rel, target in links:
                 assert href.startswith(("http://", "https://")), href
-                assert rel == "noopener noreferrer" and target == "_blank"
-    mp.js("() => { const v = window.zoneplan.viewer; v.layers.forEach((l, i) => v.setLayerOn(i, true)); }")
+                assert rel == "noopener noreferrer"
+                assert target == "_blank"
+    mp.js(ALL_LAYERS)
     for query in ("img", "script", "svg", "7*7"):
         page.fill(".zp-search-input", query)
         shown.append(page.text_content(".zp-search-results"))
@@ -168,7 +190,12 @@ def test_payloads_execute_nothing_and_show_literally(open_map, payload_maps, doo
     assert mp.js("typeof window.__xss") == "undefined"
     assert mp.dialogs == []
     assert mp.js(NO_HANDLERS) == []
-    assert mp.page.locator('img[src="x"], svg[onload], .leaflet-container b, script[src]:not([src^="https://unpkg.com/leaflet@1.9.4/"])').count() == 0
+    assert (
+        mp.page.locator(
+            'img[src="x"], svg[onload], .leaflet-container b, script[src]:not([src^="https://unpkg.com/leaflet@1.9.4/"])'
+        ).count()
+        == 0
+    )
     assert not [u for u in mp.requests if u.rstrip("/").endswith("/x")]
     for p in PAYLOADS:
         assert p.split("\u2028")[0] in shown, p

@@ -17,10 +17,9 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import folium
 from branca.element import Element, Figure
 from folium.elements import MacroElement
-
-import folium
 
 from zoneplan._atomic import atomic_write
 from zoneplan.render import assets
@@ -87,14 +86,16 @@ class PlanningViewer(MacroElement):  # type: ignore[misc]
         self.self_contained = self_contained
 
     def render(self, **kwargs: object) -> None:
-        """Add the assets to the page head, the data to its body and the start call to its script."""
+        """Put the assets in the page head, the data in its body, the start call in its script."""
         figure = self.get_root()
         if not isinstance(figure, Figure):
             msg = "the planning viewer must be added to a map before it is rendered"
             raise TypeError(msg)
         name = self.get_name()
         head = assets.head_html(self_contained=self.self_contained)
-        data = f'<script type="application/json" id="{DATA_ELEMENT_ID}">{self.payload_json}</script>'
+        data = (
+            f'<script type="application/json" id="{DATA_ELEMENT_ID}">{self.payload_json}</script>'
+        )
         start = f'window.zoneplan.init({self._parent.get_name()}, "{DATA_ELEMENT_ID}");'
         figure.header.add_child(RawHTML(head), name=f"{name}_head")
         figure.html.add_child(RawHTML(data), name=f"{name}_data")

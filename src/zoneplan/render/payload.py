@@ -18,12 +18,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
-import xyzservices.providers as xyz
-
 import shapely
-import geopandas as gpd
+import xyzservices.providers as xyz
 
 from zoneplan.areas import measure_features
 from zoneplan.render.i18n import BASEMAP_LABELS, Lang, label, strings, vocabulary
