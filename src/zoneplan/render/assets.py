@@ -66,7 +66,7 @@ def sri_sha256(data: bytes) -> str:
     Examples
     --------
     >>> sri_sha256(b"")
-    'sha256-47DEQpj8HBSa+/TGW8/3JjUa+GWGdxuLNuJcnD0H2K8='
+    'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='
     """
     return "sha256-" + base64.b64encode(hashlib.sha256(data).digest()).decode("ascii")
 
