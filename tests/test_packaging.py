@@ -33,6 +33,9 @@ def test_wheel_contains_geodata_and_catalog(wheel):
     for name in shipped:
         assert f"zoneplan/geodata/{name}" in names
     assert "zoneplan/py.typed" in names
+    # the map's own script and style, which --self-contained inlines
+    assert "zoneplan/render/static/zoneplan.js" in names
+    assert "zoneplan/render/static/zoneplan.css" in names
 
 
 def test_installed_wheel_finds_its_own_geodata(wheel, tmp_path):
