@@ -326,23 +326,8 @@ def reproject(gdf: gpd.GeoDataFrame, crs: str | int | pyproj.CRS) -> gpd.GeoData
 
 
 def _tm3_to_wgs84_exact(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """
-    Invert the pinned WGS 84 → VN-2000 / TM-3 105°45' transformation exactly.
-
-    The 2D pipeline takes WGS 84 points at height 0 going one way and VN-2000
-    points at height 0 coming back; the two differ by the 21 m separation of
-    the ellipsoids, which moves points by 0.65 mm, unevenly enough to change
-    areas by 1e-9. Two fixed-point steps on the forward transformation make the
-    round trip exact (residual below 1 nm), so areas survive it.
-    """
-    tr = zcrs.wgs84_to_vn2000_transformer(105.75)
-    tx, ty = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    lon, lat = tr.transform(tx, ty, direction="INVERSE")
-    for _ in range(2):
-        fx, fy = tr.transform(lon, lat)
-        tx, ty = tx + (x - fx), ty + (y - fy)
-        lon, lat = tr.transform(tx, ty, direction="INVERSE")
-    return np.asarray(lon), np.asarray(lat)
+    """Invert the pinned WGS 84 → VN-2000 / TM-3 105°45' transformation exactly."""
+    return zcrs.vn2000_to_wgs84(x, y, meridian=105.75, exact=True)
 
 
 def _stack(layers: Mapping[str, gpd.GeoDataFrame], crs: pyproj.CRS) -> gpd.GeoDataFrame:
