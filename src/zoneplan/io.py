@@ -540,8 +540,8 @@ def load_catalog_layers(
     >>> layers = load_catalog_layers()
     >>> list(layers)[:2]
     ['zone', 'context']
-    >>> layers["zone"].iloc[0]["declared_area_ha"]
-    np.float64(20000.0)
+    >>> float(layers["zone"].iloc[0]["declared_area_ha"])
+    20000.0
     """
     cat = catalog or load_catalog()
     wanted = list(ids) if ids is not None else list(cat.ids)
