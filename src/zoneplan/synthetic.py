@@ -1,0 +1,142 @@
+"""
+Synthetic parcel layers over the zone, for benchmarks and tests of the big-layer path.
+
+The parcels are a jittered quadrilateral mesh laid out in VN-2000 / TM-3
+metres over the zone boundary: neighbours share their corners, so the layer
+tiles the ground without gaps or overlaps, the way a cadastral layer does. The
+same seed always gives the same layer. Nothing here is real: the land-use
+classes and ids are made up.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from zoneplan import crs as zcrs
+
+#: Made-up land-use classes of the synthetic parcels, with their shares.
+LAND_USES: Final[dict[str, float]] = {
+    "residential": 0.30,
+    "agricultural": 0.25,
+    "aquaculture": 0.20,
+    "industrial": 0.15,
+    "public": 0.07,
+    "transport": 0.03,
+}
+
+
+def _zone_polygon(meridian: float) -> shapely.Geometry:
+    """Return the shipped zone boundary in VN-2000 / TM-3 metres."""
+    from zoneplan.io import load_catalog_layers
+
+    zone = load_catalog_layers(ids=["zone"])["zone"]
+    return shapely.union_all(zcrs.to_vn2000(zone, meridian=meridian))
+
+
+def synthetic_parcels(
+    n: int,
+    *,
+    seed: int = 20241211,
+    jitter: float = 0.25,
+    meridian: float = 105.75,
+    crs: str | int = 4326,
+) -> gpd.GeoDataFrame:
+    """
+    Return `n` synthetic parcels covering the zone boundary.
+
+    Parameters
+    ----------
+    n
+        Number of parcels (at least 1).
+    seed
+        Seed of the random generator; equal seeds give equal layers.
+    jitter
+        How far each mesh corner moves, as a fraction of the cell size (below 0.5
+        keeps every quadrilateral simple).
+    meridian
+        VN-2000 TM-3 central meridian of the mesh.
+    crs
+        CRS of the result: 4326 (WGS 84 lon/lat through the pinned transformation)
+        or the VN-2000 TM-3 CRS itself (``"vn2000"``).
+
+    Returns
+    -------
+    parcels
+        Columns ``parcel_id`` (``"P0000001"``...), ``land_use`` (a key of
+        `LAND_USES`), ``name_vi`` (``"Thửa 1"``...), ``declared_area_m2`` (the mesh
+        cell area, rounded to whole square metres, as a register would give it).
+
+    Examples
+    --------
+    >>> p = synthetic_parcels(500)
+    >>> len(p), p.crs.to_epsg(), bool(p.geometry.is_valid.all())
+    (500, 4326, True)
+    """
+    if n < 1:
+        msg = f"n must be at least 1, got {n}"
+        raise ValueError(msg)
+    if not 0 <= jitter < 0.5:
+        msg = f"jitter must be in [0, 0.5), got {jitter}"
+        raise ValueError(msg)
+    zone = _zone_polygon(meridian)
+    xmin, ymin, xmax, ymax = zone.bounds
+    rng = np.random.default_rng(seed)
+    # cell size so that the cells whose centre lies in the zone are a few more than n
+    size = math.sqrt(zone.area / n) * 0.985
+    while True:
+        nx = int(math.ceil((xmax - xmin) / size)) + 1
+        ny = int(math.ceil((ymax - ymin) / size)) + 1
+        cx = xmin + (np.arange(nx) + 0.5) * size
+        cy = ymin + (np.arange(ny) + 0.5) * size
+        gx, gy = np.meshgrid(cx, cy)
+        inside = shapely.contains_xy(zone, gx, gy)
+        if inside.sum() >= n:
+            break
+        size *= 0.98
+    # mesh corners, jittered; corner (j, i) is shared by the four cells around it
+    corners_x = xmin + np.arange(nx + 1)[None, :] * size + np.zeros((ny + 1, 1))
+    corners_y = ymin + np.arange(ny + 1)[:, None] * size + np.zeros((1, nx + 1))
+    corners_x = corners_x + rng.uniform(-jitter, jitter, corners_x.shape) * size
+    corners_y = corners_y + rng.uniform(-jitter, jitter, corners_y.shape) * size
+    rows, cols = np.nonzero(inside)
+    # keep the n cells nearest the zone's centroid in a stable order
+    centre = zone.centroid
+    dist = np.hypot(cx[cols] - centre.x, cy[rows] - centre.y)
+    keep = np.sort(np.argsort(dist, kind="stable")[:n])
+    rows, cols = rows[keep], cols[keep]
+    ring = np.stack(
+        [
+            np.stack([corners_x[rows, cols], corners_y[rows, cols]], axis=-1),
+            np.stack([corners_x[rows, cols + 1], corners_y[rows, cols + 1]], axis=-1),
+            np.stack([corners_x[rows + 1, cols + 1], corners_y[rows + 1, cols + 1]], axis=-1),
+            np.stack([corners_x[rows + 1, cols], corners_y[rows + 1, cols]], axis=-1),
+            np.stack([corners_x[rows, cols], corners_y[rows, cols]], axis=-1),
+        ],
+        axis=1,
+    )
+    geoms = shapely.polygons(ring)
+    uses = np.array(list(LAND_USES))
+    weights = np.array(list(LAND_USES.values()))
+    land_use = uses[rng.choice(len(uses), size=n, p=weights / weights.sum())]
+    numbers = np.arange(1, n + 1)
+    frame = pd.DataFrame(
+        {
+            "parcel_id": [f"P{i:07d}" for i in numbers],
+            "land_use": land_use,
+            "name_vi": [f"Thửa {i}" for i in numbers],
+            "declared_area_m2": np.round(shapely.area(geoms)),
+        }
+    )
+    grid_crs = zcrs.vn2000_tm3_crs(meridian)
+    parcels = gpd.GeoDataFrame(frame, geometry=geoms, crs=grid_crs)
+    if crs == "vn2000":
+        return parcels
+    lonlat = zcrs.to_wgs84(parcels)
+    out = gpd.GeoDataFrame(frame, geometry=lonlat, crs=4326)
+    return out if pd.api.types.is_integer(crs) and int(crs) == 4326 else out.to_crs(crs)
