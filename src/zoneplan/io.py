@@ -7,8 +7,11 @@ failure is an `InputError` or `CRSError` whose message names the file and the fi
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
 import logging
+import math
 import os
 import re
 from pathlib import Path
@@ -22,7 +25,7 @@ from zoneplan.catalog import Catalog, load_catalog
 from zoneplan.errors import CRSError, InputError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     import pyproj
 
@@ -45,6 +48,13 @@ FORMATS: dict[str, str] = {
     ".dxf": "DXF",
     ".fgb": "FlatGeobuf",
 }
+
+#: GeoJSON files larger than this many megabytes are refused before they are parsed
+#: (Python's json needs about ten times the file's size in memory); see `input_limit`.
+DEFAULT_MAX_INPUT_MB = 1024
+_max_input_mb: contextvars.ContextVar[float] = contextvars.ContextVar(
+    "zoneplan_max_input_mb", default=DEFAULT_MAX_INPUT_MB
+)
 
 #: Projected CRSs that Hai Phong data arrives in, most likely first.
 HAI_PHONG_CRS: tuple[tuple[str, str], ...] = (
@@ -159,7 +169,41 @@ def check_input_path(path: str | os.PathLike[str]) -> Path:
     return p
 
 
-def load_json(path: Path) -> Any:
+@contextlib.contextmanager
+def input_limit(max_mb: float | None) -> Iterator[None]:
+    """
+    Set the size limit for GeoJSON input within a block (the ``--max-input-mb`` option).
+
+    Parameters
+    ----------
+    max_mb
+        The largest GeoJSON file to parse, in megabytes (10⁶ bytes); None keeps the
+        current limit (`DEFAULT_MAX_INPUT_MB` unless set).
+
+    Examples
+    --------
+    >>> with input_limit(1):
+    ...     max_input_mb()
+    1
+    >>> max_input_mb()
+    1024
+    """
+    if max_mb is None:
+        yield
+        return
+    token = _max_input_mb.set(max_mb)
+    try:
+        yield
+    finally:
+        _max_input_mb.reset(token)
+
+
+def max_input_mb() -> float:
+    """Return the size limit for GeoJSON input in megabytes (see `input_limit`)."""
+    return _max_input_mb.get()
+
+
+def load_json(path: Path, *, allow_nan: bool = False) -> Any:
     """
     Parse a JSON file strictly, as UTF-8.
 
@@ -167,6 +211,9 @@ def load_json(path: Path) -> Any:
     ----------
     path
         The file.
+    allow_nan
+        Accept the non-standard ``NaN`` and ``Infinity`` tokens (as float values),
+        so that a validator can say which feature holds them.
 
     Returns
     -------
@@ -176,8 +223,10 @@ def load_json(path: Path) -> Any:
     Raises
     ------
     InputError
-        If the bytes are not UTF-8 or the text is not JSON (with line and column).
+        If the file is larger than `max_input_mb`, the bytes are not UTF-8, or the
+        text is not JSON (with line and column).
     """
+    _check_size(path)
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -188,7 +237,16 @@ def load_json(path: Path) -> Any:
         )
         raise InputError(msg) from err
     try:
+        if allow_nan:
+            return json.loads(text)
         return json.loads(text, parse_constant=_reject_constant)
+    except _NotAJSONNumber as err:
+        token, line, col = _first_constant(text) or (str(err), 1, 1)
+        msg = (
+            f"{path}: not valid JSON at line {line} column {col} ({token} is not a JSON number); "
+            "write a number or null there (JSON has no NaN or Infinity)"
+        )
+        raise InputError(msg) from err
     except json.JSONDecodeError as err:
         truncated = not text.rstrip().endswith(("}", "]"))
         hint = "the file ends too early: it looks truncated; copy or export it again" if truncated else ""
@@ -200,12 +258,48 @@ def load_json(path: Path) -> Any:
     except RecursionError as err:
         msg = f"{path}: JSON nested too deeply to be a GeoJSON layer; export the layer again"
         raise InputError(msg) from err
+    except ValueError as err:  # an integer longer than Python converts (4,300 digits)
+        digits = re.search(r"value has (\d+) digits", str(err))
+        what = f"a number with {digits.group(1)} digits" if digits else "a number too long to read"
+        msg = f"{path}: {what}; fix or remove it (no coordinate or value needs so many digits)"
+        raise InputError(msg) from err
+
+
+def _check_size(path: Path) -> None:
+    """Refuse a file larger than the input limit before reading it."""
+    limit = max_input_mb()
+    size_mb = path.stat().st_size / 1e6
+    if size_mb > limit:
+        msg = (
+            f"{path}: {size_mb:,.1f} MB of GeoJSON is more than the {limit:g} MB input limit; "
+            "convert it to GeoPackage or GeoParquet "
+            f"(ogr2ogr -f GPKG {path.stem}.gpkg {path.name}), "
+            f"or raise the limit with --max-input-mb {math.ceil(size_mb)}"
+        )
+        raise InputError(msg)
+
+
+class _NotAJSONNumber(json.JSONDecodeError):
+    """NaN or Infinity, which JSON does not allow."""
 
 
 def _reject_constant(name: str) -> float:
     """Refuse NaN and Infinity, which JSON does not allow."""
-    msg = f"{name} is not a JSON number"
-    raise json.JSONDecodeError(msg, name, 0)
+    raise _NotAJSONNumber(name, name, 0)
+
+
+#: A JSON string, or a NaN/Infinity token outside strings.
+_CONSTANT_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+
+
+def _first_constant(text: str) -> tuple[str, int, int] | None:
+    """Return the first NaN/Infinity token outside a string, with its line and column."""
+    for match in _CONSTANT_OR_STRING.finditer(text):
+        if match.group(1):
+            line = text.count("\n", 0, match.start()) + 1
+            col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            return match.group(1), line, col
+    return None
 
 
 def _read(

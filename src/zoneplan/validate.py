@@ -123,27 +123,35 @@ def validate_file(
     >>> validate_file(geodata_dir() / "zone.geojson", kind="catalog")
     []
     """
+    return _validate(path, kind=kind, crs=crs, engine=engine)[0]
+
+
+def _validate(
+    path: str | os.PathLike[str], *, kind: Kind, crs: CRSLike | None, engine: Engine | None
+) -> tuple[list[Problem], gpd.GeoDataFrame | None]:
+    """Check one layer file; return the problems and the layer as read (None if unreadable)."""
     label = str(path)
     try:
         p = check_input_path(path)
     except InputError as err:
-        return [_file_problem(label, str(err))]
+        return [_file_problem(label, str(err))], None
     problems: list[Problem] = []
-    if FORMATS.get(p.suffix.lower()) == "GeoJSON":
+    raw_checked = FORMATS.get(p.suffix.lower()) == "GeoJSON"
+    if raw_checked:
         try:
-            data = load_json(p)
+            # NaN and Infinity are let through here so that the feature holding them is named
+            data = load_json(p, allow_nan=True)
         except InputError as err:
-            return [_file_problem(label, str(err))]
+            return [_file_problem(label, str(err))], None
         problems += check_geojson(data, label, kind=kind)
         if _fatal(problems):
-            return problems
+            return problems, None
     try:
         gdf = read_layer(p, crs=crs, engine=engine)
     except (InputError, CRSError) as err:
-        return [*problems, _file_problem(label, str(err))]
-    raw_checked = FORMATS.get(p.suffix.lower()) == "GeoJSON"
+        return [*problems, _file_problem(label, str(err))], None
     problems += validate_layer(gdf, label, kind=kind, raw_checked=raw_checked)
-    return _dedupe(problems)
+    return _dedupe(problems), gdf
 
 
 def _file_problem(label: str, text: str) -> Problem:
@@ -193,6 +201,10 @@ def check_geojson(data: Any, label: str, *, kind: Kind = "user") -> list[Problem
     if not isinstance(data, dict) or "type" not in data:
         return [Problem(label, "not GeoJSON: no 'type' member at the top", _GEOJSON_FIX, blocking=True)]
     gtype = data.get("type")
+    collection = gtype == "FeatureCollection"
+    members = {k: v for k, v in data.items() if not (collection and k == "features")}
+    if _nested_too_deeply(members):  # features are measured one by one, to name them
+        return [_nesting_problem(label, None)]
     if gtype == "FeatureCollection":
         features = data.get("features")
         if not isinstance(features, list):
@@ -200,7 +212,7 @@ def check_geojson(data: Any, label: str, *, kind: Kind = "user") -> list[Problem
             return [Problem(label, msg, _GEOJSON_FIX, blocking=True)]
     elif gtype == "Feature":
         features = [data]
-    elif gtype in _GEOMETRY_TYPES or gtype == "GeometryCollection":
+    elif _geometry_type(data) is not None or gtype == "GeometryCollection":
         features = [{"type": "Feature", "properties": {}, "geometry": data}]
     else:
         msg = f"not GeoJSON: unknown type {_short(gtype)}"
@@ -216,6 +228,46 @@ def check_geojson(data: Any, label: str, *, kind: Kind = "user") -> list[Problem
         problems += _check_feature(feature, index, label, kind)
     problems += _duplicate_ids(features, label)
     return [_mark_blocking(p) for p in problems]
+
+
+#: How deep JSON may nest outside coordinates; GeoJSON itself needs fewer than ten levels.
+MAX_NESTING = 32
+
+
+def _geometry_type(value: dict[str, Any]) -> str | None:
+    """The value's ``type`` when it names a GeoJSON geometry type (not a collection)."""
+    gtype = value.get("type")
+    return gtype if isinstance(gtype, str) and gtype in _GEOMETRY_TYPES else None
+
+
+def _nested_too_deeply(value: Any, limit: int = MAX_NESTING) -> bool:
+    """
+    Whether a JSON value nests deeper than `limit` levels, measured without recursion.
+
+    A geometry's coordinates are not walked: `_positions` reads them to their
+    expected depth only.
+    """
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            skip = "coordinates" if _geometry_type(item) else None
+            values = [v for k, v in item.items() if k != skip]
+        elif isinstance(item, list):
+            values = item
+        else:
+            continue
+        stack += [(v, depth + 1) for v in values if isinstance(v, dict | list)]
+    return False
+
+
+def _nesting_problem(label: str, name: str | None) -> Problem:
+    """The problem of a document or feature nested deeper than `MAX_NESTING`."""
+    msg = f"JSON nested more than {MAX_NESTING} levels deep"
+    fix = "flatten the nested values or export the layer again"
+    return Problem(label, msg, fix, name, blocking=True)
 
 
 _BLOCKING_WORDS = ("not GeoJSON", "Feature", "geometry is not", "geometry type", "nested",
@@ -249,6 +301,8 @@ def _check_feature(feature: Any, index: int, label: str, kind: Kind) -> list[Pro
     name = _feature_label(feature, index)
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         return [Problem(label, "is not a GeoJSON Feature", _GEOJSON_FIX, name)]
+    if _nested_too_deeply(feature):
+        return [_nesting_problem(label, name)]
     problems: list[Problem] = []
     props = feature.get("properties")
     if props is not None and not isinstance(props, dict):
@@ -278,7 +332,7 @@ def _check_geometry(geom: Any, label: str, name: str, kind: Kind, depth: int) ->
         for member in members:
             out += _check_geometry(member, label, name, kind, depth + 1)
         return out
-    if gtype not in _GEOMETRY_TYPES:
+    if _geometry_type(geom) is None:
         return [Problem(label, f"unknown geometry type {_short(gtype)}", _GEOJSON_FIX, name)]
     coords = geom.get("coordinates")
     positions = list(_positions(coords, _GEOMETRY_TYPES[gtype]))
@@ -304,7 +358,7 @@ def _positions(coords: Any, depth: int) -> Iterator[tuple[float, ...] | None]:
             and 2 <= len(coords) <= 4
             and all(isinstance(c, int | float) and not isinstance(c, bool) for c in coords)
         ):
-            yield tuple(float(c) for c in coords)
+            yield tuple(_as_float(c) for c in coords)
         else:
             yield None
         return
@@ -315,13 +369,24 @@ def _positions(coords: Any, depth: int) -> Iterator[tuple[float, ...] | None]:
         yield from _positions(item, depth - 1)
 
 
+def _as_float(number: float) -> float:
+    """A JSON number as a float; integers beyond the float range become ±infinity."""
+    try:
+        return float(number)
+    except OverflowError:
+        return math.inf if number > 0 else -math.inf
+
+
 def _check_positions(
     positions: list[tuple[float, ...] | None], label: str, name: str, kind: Kind
 ) -> list[Problem]:
     """Check numbers: finite, inside lon/lat ranges, not swapped, not metres."""
     xy = [p for p in positions if p is not None]
-    if any(not all(math.isfinite(c) for c in p) for p in xy):
-        return [Problem(label, "a coordinate is NaN or infinite", "fix or remove it", name)]
+    bad = next((c for p in xy for c in p if not math.isfinite(c)), None)
+    if bad is not None:
+        msg = f"a coordinate is {_json_token(bad)}, not a finite number"
+        fix = "fix or remove it (GeoJSON has no NaN or Infinity)"
+        return [Problem(label, msg, fix, name, blocking=True)]
     xs = [p[0] for p in xy]
     ys = [p[1] for p in xy]
     problems = []
@@ -356,6 +421,13 @@ def _range_problem(xs: list[float], ys: list[float], label: str, name: str) -> P
         return Problem(label, msg, fix, name)
     msg = f"coordinates outside longitude/latitude ranges ({xs[0]:g}, {ys[0]:g})"
     return Problem(label, msg, "longitude must be within ±180 and latitude within ±90", name)
+
+
+def _json_token(value: float) -> str:
+    """NaN, Infinity or -Infinity, as broken JSON writers spell them."""
+    if math.isnan(value):
+        return "NaN"
+    return "Infinity" if value > 0 else "-Infinity"
 
 
 def _decimals(value: float) -> int:
@@ -433,7 +505,14 @@ def check_properties(props: dict[str, Any], label: str, name: str, *, kind: Kind
         Every problem found.
     """
     problems = []
+    not_finite = {k for k, v in props.items() if isinstance(v, float) and not math.isfinite(v)}
+    for key in sorted(not_finite, key=str):
+        msg = f"property {key!r} is {_json_token(props[key])}, not a finite number"
+        fix = "write a number or null (GeoJSON has no NaN or Infinity)"
+        problems.append(Problem(label, msg, fix, name, blocking=True))
     for spec in REQUIRED_PROPERTIES:
+        if spec.name in not_finite:
+            continue
         if spec.name not in props:
             if kind == "catalog":
                 problems.append(
@@ -464,8 +543,6 @@ def _check_value(
     if not ok_type:
         msg = f"property {spec.name!r} has the wrong type ({type(value).__name__} {_short(value)})"
         return Problem(label, msg, f"make it {spec.describe()}", name)
-    if is_number and not math.isfinite(value):
-        return Problem(label, f"property {spec.name!r} is not finite", "give a real number", name)
     if kind == "catalog" and spec.allowed is not None and value not in spec.allowed:
         msg = f"property {spec.name!r} has a value not allowed ({_short(value)})"
         return Problem(label, msg, f"use {spec.describe()}", name)
@@ -604,16 +681,21 @@ def _geometry_problems(
         elif reason != "Valid Geometry":
             problems.append(Problem(label, f"invalid geometry: {reason}", _FIX_GEOMETRY, name))
     if kind == "user":
-        dims = {
-            shapely.get_dimensions(g) for g, m, e in zip(geoms, missing, empty, strict=True) if not (m or e)
-        }
+        drawn = [
+            (n, int(shapely.get_dimensions(g)))
+            for n, g, m, e in zip(names, geoms, missing, empty, strict=True)
+            if not (m or e)
+        ]
+        dims = {d for _, d in drawn}
         if len(dims) > 1:
             kinds = [("points", "lines", "polygons")[d] for d in sorted(dims)]
+            odd = next(n for n, d in drawn if d != drawn[0][1])  # the first of another kind
             problems.append(
                 Problem(
                     label,
                     f"mixes {' and '.join(kinds)} in one layer",
                     "split it into one file per geometry kind",
+                    odd,
                 )
             )
     return problems
@@ -698,7 +780,7 @@ def load_user_layer(
     LayerValidationError
         With the first error as its one-line message and all problems attached.
     """
-    problems = validate_file(path, kind="user", crs=crs, engine=engine)
+    problems, gdf = _validate(path, kind="user", crs=crs, engine=engine)
     errors = errors_only(problems)
     if repair:
         errors = [p for p in errors if not p.message.startswith("invalid geometry")]
@@ -708,7 +790,7 @@ def load_user_layer(
     for p in problems:
         if p.severity == "warning":
             log.warning("%s", p)
-    gdf = read_layer(path, crs=crs, engine=engine)
+    assert gdf is not None  # a file that could not be read has an error, raised above
     if repair:
         gdf, repairs = repair_layer(gdf, str(path))
         for r in repairs:

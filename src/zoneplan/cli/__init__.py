@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -89,8 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(message)s",
         stream=sys.stderr,
     )
+    from zoneplan.io import input_limit
+
     try:
-        return int(args.func(args))
+        with input_limit(getattr(args, "max_input_mb", None)):
+            return int(args.func(args))
     except ZoneplanError as err:
         _error(str(err))
         return EXIT_PROBLEMS
@@ -105,6 +109,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             "(run again with ZONEPLAN_DEBUG=1 for details and report it)"
         )
         return EXIT_INTERNAL
+
+
+def add_input_limit_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--max-input-mb``, the largest GeoJSON file to parse (`zoneplan.io.input_limit`)."""
+    from zoneplan.io import DEFAULT_MAX_INPUT_MB
+
+    parser.add_argument(
+        "--max-input-mb",
+        type=_megabytes,
+        metavar="MB",
+        help="refuse GeoJSON files larger than this many megabytes "
+        f"(default: {DEFAULT_MAX_INPUT_MB}); convert bigger ones to GeoPackage or GeoParquet",
+    )
+
+
+def _megabytes(text: str) -> float:
+    """Parse a positive number of megabytes for ``--max-input-mb``."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not value > 0 or math.isinf(value):
+        msg = f"{text!r} is not a positive number of megabytes, e.g. --max-input-mb 2048"
+        raise argparse.ArgumentTypeError(msg)
+    return value
 
 
 def _error(message: str) -> None:

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from zoneplan.cli import add_input_limit_argument
 from zoneplan.validate import errors_only, validate_catalog, validate_file
 
 HELP = "check the shipped layers, or the given files, and report every problem"
@@ -39,6 +40,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "difference; needs --out (the source file is never modified)",
     )
     parser.add_argument("--out", help="with --repair: where to write the repaired layer (GeoJSON)")
+    add_input_limit_argument(parser)
     parser.set_defaults(func=run)
 
 
