@@ -29,19 +29,34 @@ def check_output_path(path: str | os.PathLike[str]) -> Path:
     Raises
     ------
     OutputError
-        If the path is a folder, its folder is missing, or the folder is not writable.
+        If the path is a folder or a device, its folder is missing or a file, or
+        nothing can be written in the folder.
     """
     out = Path(path)
     if out.is_dir():
         msg = f"{out}: is a folder; give a file name, for example {out / 'map.html'}"
         raise OutputError(msg)
+    if out.exists() and not out.is_file():
+        # replacing it would put a regular file where a device or a pipe was
+        msg = f"{out}: is not a regular file (a device or a pipe); choose another --out"
+        raise OutputError(msg)
     folder = out.parent if str(out.parent) else Path()
+    if folder.exists() and not folder.is_dir():
+        msg = f"{out}: {folder} is a file, not a folder; choose another --out"
+        raise OutputError(msg)
     if not folder.is_dir():
         msg = f"{out}: the folder {folder} does not exist; create it first or choose another --out"
         raise OutputError(msg)
     if not os.access(folder, os.W_OK | os.X_OK):
         msg = f"{out}: the folder {folder} is not writable; choose another --out"
         raise OutputError(msg)
+    # os.access says yes to root everywhere; a real file tells (read-only mounts, /proc)
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".probe", dir=folder)
+    except OSError as err:
+        raise _cannot_write(out, err) from err
+    os.close(fd)
+    Path(probe).unlink()
     return out
 
 

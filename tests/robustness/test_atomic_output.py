@@ -45,21 +45,47 @@ def test_new_file_gets_ordinary_permissions(tmp_path):
     assert out.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
+def _fifo(folder: Path) -> Path:
+    os.mkfifo(folder / "pipe.html")
+    return folder / "pipe.html"
+
+
+def _under_a_file(folder: Path) -> Path:
+    (folder / "notes.txt").write_text("not a folder", encoding="utf-8")
+    return folder / "notes.txt" / "map.html"
+
+
 @pytest.mark.parametrize(
     ("make", "pattern"),
     [
         (lambda t: t, "is a folder; give a file name"),
         (lambda t: t / "missing" / "map.html", "the folder .* does not exist"),
+        # os.replace would swap a device or pipe for a regular file (think --out /dev/null as root)
+        (_fifo, r"pipe\.html: is not a regular file \(a device or a pipe\); choose another --out"),
+        (_under_a_file, r"notes\.txt is a file, not a folder; choose another --out"),
     ],
 )
 def test_bad_output_paths(tmp_path, make, pattern):
+    out = make(tmp_path)
+    before = sorted((p.name, p.stat().st_mode) for p in tmp_path.iterdir())
     with pytest.raises(OutputError, match=pattern):
-        check_output_path(make(tmp_path))
+        check_output_path(out)
+    with pytest.raises(OutputError, match=pattern):
+        atomic_write(out, "x")
+    assert sorted((p.name, p.stat().st_mode) for p in tmp_path.iterdir()) == before
+
+
+def test_check_output_path_leaves_no_probe(tmp_path):
+    assert check_output_path(tmp_path / "map.html") == tmp_path / "map.html"
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_unwritable_folder():
     # /proc refuses new files even for root, unlike a chmod'ed folder
     out = Path("/proc/zoneplan-test-map.html")
-    with pytest.raises(OutputError, match=r"^/proc/zoneplan-test-map\.html: .*choose another --out"):
+    pattern = r"^/proc/zoneplan-test-map\.html: cannot write in /proc .*choose another --out"
+    with pytest.raises(OutputError, match=pattern):
+        check_output_path(out)  # refused before any work, although os.access says yes to root
+    with pytest.raises(OutputError, match=pattern):
         atomic_write(out, "x")
     assert not out.exists()
