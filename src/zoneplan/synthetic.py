@@ -90,8 +90,8 @@ def synthetic_parcels(
     # cell size so that the cells whose centre lies in the zone are a few more than n
     size = math.sqrt(zone.area / n) * 0.985
     while True:
-        nx = int(math.ceil((xmax - xmin) / size)) + 1
-        ny = int(math.ceil((ymax - ymin) / size)) + 1
+        nx = math.ceil((xmax - xmin) / size) + 1
+        ny = math.ceil((ymax - ymin) / size) + 1
         cx = xmin + (np.arange(nx) + 0.5) * size
         cy = ymin + (np.arange(ny) + 0.5) * size
         gx, gy = np.meshgrid(cx, cy)

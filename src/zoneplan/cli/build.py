@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 
+from zoneplan.render.biglayer import BIG_LAYER_FEATURES, BIG_LAYER_VERTICES
 from zoneplan.render.map import DEFAULT_OUTPUT
 
 HELP = "write the interactive planning map (HTML) of every layer"
@@ -52,6 +53,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "Each file is validated first and refused with the reason when broken",
     )
     parser.add_argument("--crs", help="CRS to assume for --layer files without one, e.g. EPSG:9210")
+    parser.add_argument(
+        "--big-layer-threshold",
+        type=int,
+        default=BIG_LAYER_FEATURES,
+        metavar="N",
+        help=f"draw --layer files with more than N features (default: {BIG_LAYER_FEATURES:,}) "
+        f"or more than {BIG_LAYER_VERTICES:,} vertices with the big-layer renderer "
+        "(compressed, drawn on canvas tiles); 0 draws every --layer file that way",
+    )
     parser.add_argument("--engine", choices=["pyogrio", "fiona"], help="reading engine")
     parser.set_defaults(func=run)
 
@@ -59,11 +69,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Build the map and write it; return 0 on success."""
     from zoneplan._atomic import check_output_path
+    from zoneplan.errors import InputError
     from zoneplan.render.map import build_map, catalog_layers, save_map, user_layer
 
     out = check_output_path(args.out)  # fail before the slow part
     # the user's files first: a broken one is refused before the catalog is read
-    own = [user_layer(path, crs=args.crs, engine=args.engine) for path in args.layer]
+    if args.big_layer_threshold < 0:
+        msg = f"--big-layer-threshold must be 0 or more, got {args.big_layer_threshold}"
+        raise InputError(msg)
+    own = [
+        user_layer(
+            path, crs=args.crs, engine=args.engine, big_layer_features=args.big_layer_threshold
+        )
+        for path in args.layer
+    ]
     layers = catalog_layers(engine=args.engine) + own
     m = build_map(layers, lang=args.lang, self_contained=args.self_contained)
     path = save_map(m, out)

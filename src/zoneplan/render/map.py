@@ -23,6 +23,7 @@ from folium.elements import MacroElement
 
 from zoneplan._atomic import atomic_write
 from zoneplan.render import assets
+from zoneplan.render.biglayer import BIG_LAYER_FEATURES, BigLayerBlock, check_viewer_size, is_big
 from zoneplan.render.i18n import Lang, check_lang, strings
 from zoneplan.render.payload import USER_GROUP, MapLayer, embed_json, map_payload
 
@@ -77,13 +78,22 @@ class PlanningViewer(MacroElement):  # type: ignore[misc]
         The map data, already escaped by `embed_json`.
     self_contained
         Inline Leaflet instead of loading it from its CDN.
+    blocks
+        ``(element id, block)`` of each big layer.
     """
 
-    def __init__(self, payload_json: str, *, self_contained: bool) -> None:
+    def __init__(
+        self,
+        payload_json: str,
+        *,
+        self_contained: bool,
+        blocks: Sequence[tuple[str, BigLayerBlock]] = (),
+    ) -> None:
         super().__init__()
         self._name = "PlanningViewer"
         self.payload_json = payload_json
         self.self_contained = self_contained
+        self.blocks = list(blocks)
 
     def render(self, **kwargs: object) -> None:
         """Put the assets in the page head, the data in its body, the start call in its script."""
@@ -95,6 +105,11 @@ class PlanningViewer(MacroElement):  # type: ignore[misc]
         head = assets.head_html(self_contained=self.self_contained)
         data = (
             f'<script type="application/json" id="{DATA_ELEMENT_ID}">{self.payload_json}</script>'
+        )
+        # base64 text ([A-Za-z0-9+/=]) cannot end the element; ids are ours
+        data += "".join(
+            f'\n<script type="application/octet-stream" id="{element_id}">{block.base64()}</script>'
+            for element_id, block in self.blocks
         )
         start = f'window.zoneplan.init({self._parent.get_name()}, "{DATA_ELEMENT_ID}");'
         figure.header.add_child(RawHTML(head), name=f"{name}_head")
@@ -155,6 +170,8 @@ def user_layer(
     *,
     crs: CRSLike | None = None,
     engine: Engine | None = None,
+    big_layer_features: int = BIG_LAYER_FEATURES,
+    repair: bool = False,
 ) -> MapLayer:
     """
     Read and validate one of the user's own files for the map.
@@ -167,6 +184,12 @@ def user_layer(
         CRS to assume when the file carries none.
     engine
         ``"pyogrio"`` or ``"fiona"``.
+    big_layer_features
+        Above this many features (or `zoneplan.render.biglayer.BIG_LAYER_VERTICES`
+        vertices) the layer is drawn by the big-layer renderer.
+    repair
+        Make invalid polygons valid with ``shapely.make_valid`` instead of
+        refusing the file; each repair is reported (`zoneplan.validate.load_user_layer`).
 
     Returns
     -------
@@ -178,13 +201,15 @@ def user_layer(
     LayerValidationError
         If the file has errors; the message names the first and how to fix it.
     InputError
-        If the file cannot be read.
+        If the file cannot be read, or has more features than a browser can hold.
     """
     from zoneplan.validate import load_user_layer
 
-    gdf = load_user_layer(path, crs=crs, engine=engine)
+    gdf = load_user_layer(path, crs=crs, engine=engine, repair=repair)
     name = Path(path).name
-    return MapLayer(id=name, title_vi=name, title_en=name, group=USER_GROUP, gdf=gdf)
+    check_viewer_size(gdf, name)
+    big = is_big(gdf, max_features=big_layer_features)
+    return MapLayer(id=name, title_vi=name, title_en=name, group=USER_GROUP, gdf=gdf, big=big)
 
 
 def build_map(
@@ -232,7 +257,8 @@ def build_map(
     """
     lang = check_lang(lang)
     layer_list = list(layers)
-    payload = map_payload(layer_list, lang)
+    blocks: list[tuple[str, BigLayerBlock]] = []
+    payload = map_payload(layer_list, lang, blocks)
     m = folium.Map(
         location=list(ZONE_CENTER),
         zoom_start=11,
@@ -249,7 +275,8 @@ def build_map(
     root = m.get_root()
     root.title = escape(strings(lang)["html_title"])
     root.lang = lang
-    m.add_child(PlanningViewer(embed_json(payload), self_contained=self_contained))
+    viewer = PlanningViewer(embed_json(payload), self_contained=self_contained, blocks=blocks)
+    m.add_child(viewer)
     return m
 
 

@@ -24,13 +24,17 @@ import pandas as pd
 import shapely
 import xyzservices.providers as xyz
 
+from zoneplan import crs as zcrs
 from zoneplan.areas import measure_features
+from zoneplan.render.biglayer import BigLayerBlock, encode_big_layer
 from zoneplan.render.i18n import BASEMAP_LABELS, Lang, label, strings, vocabulary
 from zoneplan.render.style import CATEGORY_STYLES, DEFAULT_STYLE, layer_style
 from zoneplan.schema import CATEGORIES, GROUPS, PHASES, REQUIRED_NAMES
 
 #: Group of the user's own layers in the layer control.
 USER_GROUP: Final = "user"
+#: Prefix of the ids of the script elements holding big-layer blocks.
+BIG_ELEMENT_PREFIX: Final = "zoneplan-big-"
 #: Decimal places kept in embedded coordinates (about 1 cm).
 COORD_DECIMALS: Final = 7
 #: Property names tried, in order, for a feature's name when it has no name_vi/name_en.
@@ -61,6 +65,9 @@ class MapLayer:
         Whether the layer is on when the map opens.
     style
         Catalog style overrides (``weight``, ``fill_opacity``, ``dash``).
+    big
+        Draw the layer with the big-layer renderer (`zoneplan.render.biglayer`):
+        compressed typed arrays on canvas tiles instead of GeoJSON and SVG.
     """
 
     id: str
@@ -70,6 +77,7 @@ class MapLayer:
     gdf: gpd.GeoDataFrame
     visible: bool = True
     style: dict[str, Any] = field(default_factory=dict)
+    big: bool = False
 
     def title(self, lang: Lang) -> str:
         """Return the title in ``"vi"`` or ``"en"``."""
@@ -156,10 +164,14 @@ def _name(props: dict[str, Any], key: str) -> str:
     return ""
 
 
+def _lonlat(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """Return the geometries in WGS 84 lon/lat (VN-2000 through the pinned transformation)."""
+    return zcrs.to_wgs84(gdf) if gdf.crs else np.asarray(gdf.geometry.values, dtype=object)
+
+
 def _geometries(gdf: gpd.GeoDataFrame) -> np.ndarray:
     """Return the geometries in EPSG:4326, 2D, rounded to `COORD_DECIMALS`."""
-    geoms = gdf.geometry.to_crs(4326).values if gdf.crs else gdf.geometry.values
-    flat = shapely.force_2d(np.asarray(geoms, dtype=object))
+    flat = shapely.force_2d(_lonlat(gdf))
     return shapely.transform(flat, lambda xy: np.round(xy, COORD_DECIMALS))
 
 
@@ -192,6 +204,10 @@ class _Registry:
 
     def category(self, value: Any, layer_title: str, geom_type: str) -> int:
         """Return the index of a feature's category, adding unknown ones."""
+        return self.category_count(value, layer_title, geom_type, 1)
+
+    def category_count(self, value: Any, layer_title: str, geom_type: str, count: int) -> int:
+        """Return the index of the category of `count` features of one geometry type."""
         if isinstance(value, str) and value in CATEGORIES:
             key = ("schema", value)
         elif value is None or (isinstance(value, str) and not value.strip()):
@@ -201,7 +217,7 @@ class _Registry:
         index = self.categories.get(key)
         if index is None:
             index = self._add(key, key[1], DEFAULT_STYLE.to_dict())
-        self.kinds[index][_kind(geom_type)] += 1
+        self.kinds[index][_kind(geom_type)] += count
         return index
 
     def phase(self, value: Any) -> int:
@@ -325,11 +341,7 @@ def fit_bounds(layers: list[MapLayer]) -> list[list[float]] | None:
         ``[[south, west], [north, east]]`` in degrees, or None without features.
     """
     zone = [ly for ly in layers if ly.group == "zone"] or layers
-    boxes = [
-        ly.gdf.geometry.to_crs(4326).total_bounds if ly.gdf.crs else ly.gdf.total_bounds
-        for ly in zone
-        if len(ly.gdf)
-    ]
+    boxes = [shapely.total_bounds(_lonlat(ly.gdf)) for ly in zone if len(ly.gdf)]
     boxes = [b for b in boxes if np.all(np.isfinite(b))]
     if not boxes:
         return None
@@ -339,7 +351,33 @@ def fit_bounds(layers: list[MapLayer]) -> list[list[float]] | None:
     return [[float(south), float(west)], [float(north), float(east)]]
 
 
-def map_payload(layers: list[MapLayer], lang: Lang) -> dict[str, Any]:
+def big_layer_row(
+    layer: MapLayer, registry: _Registry, element_id: str
+) -> tuple[dict, BigLayerBlock]:
+    """
+    Pack a layer for the big-layer renderer.
+
+    Parameters
+    ----------
+    layer
+        The layer.
+    registry
+        Category and phase indexes shared by all layers of the map.
+    element_id
+        id of the script element that will hold the block.
+
+    Returns
+    -------
+    header, block
+        The block's header (``element`` names the script element) and the block.
+    """
+    block = encode_big_layer(layer, registry, _geometries(layer.gdf), measure_features(layer.gdf))
+    return {**block.header, "element": element_id}, block
+
+
+def map_payload(
+    layers: list[MapLayer], lang: Lang, blocks: list[tuple[str, BigLayerBlock]] | None = None
+) -> dict[str, Any]:
     """
     Build the whole data block of the map.
 
@@ -349,6 +387,10 @@ def map_payload(layers: list[MapLayer], lang: Lang) -> dict[str, Any]:
         The layers in draw order (lowest first).
     lang
         ``"vi"`` or ``"en"``.
+    blocks
+        Receives ``(element id, block)`` for each big layer; the page must carry
+        each block in a ``<script type="application/octet-stream">`` element of
+        that id. Required when a layer is big.
 
     Returns
     -------
@@ -356,16 +398,24 @@ def map_payload(layers: list[MapLayer], lang: Lang) -> dict[str, Any]:
         The document the viewer's ``zoneplan.init`` reads.
     """
     registry = _Registry(lang)
-    layer_rows = [
-        {
+    layer_rows = []
+    for index, layer in enumerate(layers):
+        row: dict[str, Any] = {
             "title": layer.title(lang),
             "group": layer.group,
             "visible": bool(layer.visible),
             "style": layer_style(layer.style),
-            "data": feature_collection(layer, registry),
         }
-        for layer in layers
-    ]
+        if layer.big:
+            if blocks is None:
+                msg = "map_payload needs a blocks list for big layers"
+                raise ValueError(msg)
+            element_id = f"{BIG_ELEMENT_PREFIX}{index}"
+            row["big"], block = big_layer_row(layer, registry, element_id)
+            blocks.append((element_id, block))
+        else:
+            row["data"] = feature_collection(layer, registry)
+        layer_rows.append(row)
     groups = [{"key": k, "label": label(GROUPS, k, lang)} for k in GROUPS]
     groups.append({"key": USER_GROUP, "label": strings(lang)["user_group"]})
     labels = vocabulary(lang)

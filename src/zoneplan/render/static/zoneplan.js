@@ -200,11 +200,319 @@
   }
 
   /* ------------------------------------------------------------------ */
+  /* Big layers: the compressed typed-array blocks of biglayer.py        */
+  /* ------------------------------------------------------------------ */
+
+  var ARRAYS = { u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, i32: Int32Array, f64: Float64Array };
+  var RING_POLYGON = 0, RING_LINE = 1, RING_POINT = 2;
+  // polygons smaller than this (pixels) are filled by rasterPolygon, larger ones by canvas paths
+  var RASTER_PX = 48;
+  var MAX_LAT = 85.0511287798;
+
+  function base64Bytes(text) {
+    if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(text);
+    var bin = atob(text);
+    var out = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+
+  function gunzip(bytes) {
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).arrayBuffer();
+  }
+
+  /** One typed array (or JSON document) of a block, its byte planes put back together. */
+  function readPart(buffer, desc) {
+    if (desc.type === "json") {
+      return JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, desc.offset, desc.bytes)));
+    }
+    var Type = ARRAYS[desc.type];
+    var size = Type.BYTES_PER_ELEMENT;
+    var n = desc.length;
+    if (!desc.shuffle || size === 1) return new Type(buffer, desc.offset, n);
+    var src = new Uint8Array(buffer, desc.offset, n * size);
+    var bytes = new Uint8Array(n * size);
+    for (var p = 0; p < size; p++) {
+      var base = p * n;
+      for (var i = 0, j = p; i < n; i++, j += size) bytes[j] = src[base + i];
+    }
+    return new Type(bytes.buffer);
+  }
+
+  /** Zig-zag deltas back to absolute int32 values. */
+  function undelta(u) {
+    var out = new Int32Array(u.length);
+    var acc = 0;
+    for (var i = 0; i < u.length; i++) {
+      var v = u[i];
+      acc = (acc + ((v >>> 1) ^ -(v & 1))) | 0;
+      out[i] = acc;
+    }
+    return out;
+  }
+
+  /** Counts to start offsets (length + 1). */
+  function offsets(counts) {
+    var out = new Uint32Array(counts.length + 1);
+    for (var i = 0; i < counts.length; i++) out[i + 1] = out[i] + counts[i];
+    return out;
+  }
+
+  function mercX(lon) { return lon / 360 + 0.5; }
+  function mercY(lat) {
+    var s = Math.sin(Math.max(-MAX_LAT, Math.min(MAX_LAT, lat)) * D2R);
+    return 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+  }
+  function unmercLon(x) { return (x - 0.5) * 360; }
+  function unmercLat(y) { return (2 * Math.atan(Math.exp((0.5 - y) * 2 * Math.PI)) - Math.PI / 2) * R2D; }
+
+  /**
+   * Decode one big layer: vertices in Web Mercator world units (0..1, as Leaflet
+   * projects them), feature boxes, a grid index and the attribute columns.
+   */
+  function decodeBig(spec) {
+    var node = document.getElementById(spec.element);
+    return gunzip(base64Bytes(node.textContent.trim())).then(function (buffer) {
+      var parts = spec.parts;
+      function part(name) { return readPart(buffer, parts[name]); }
+      var n = spec.n;
+      var featRing = offsets(part("rings"));
+      var ringStart = offsets(part("verts"));
+      var ringKind = part("kinds");
+      var xq = undelta(part("x")), yq = undelta(part("y"));
+      var nv = xq.length, q = spec.quantum;
+      var mx = new Float64Array(nv), my = new Float64Array(nv);
+      for (var i = 0; i < nv; i++) {
+        mx[i] = mercX(xq[i] * q);
+        my[i] = mercY(yq[i] * q);
+      }
+      var bbox = new Float64Array(4 * n);
+      var kind = new Uint8Array(n);
+      var gx0 = Infinity, gy0 = Infinity, gx1 = -Infinity, gy1 = -Infinity;
+      for (var f = 0; f < n; f++) {
+        var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+        kind[f] = featRing[f + 1] > featRing[f] ? ringKind[featRing[f]] : RING_POINT;
+        for (var r = featRing[f]; r < featRing[f + 1]; r++) {
+          for (var v = ringStart[r]; v < ringStart[r + 1]; v++) {
+            var x = mx[v], y = my[v];
+            if (x < x0) x0 = x;
+            if (x > x1) x1 = x;
+            if (y < y0) y0 = y;
+            if (y > y1) y1 = y;
+          }
+        }
+        bbox[4 * f] = x0; bbox[4 * f + 1] = y0; bbox[4 * f + 2] = x1; bbox[4 * f + 3] = y1;
+        if (x0 < gx0) gx0 = x0;
+        if (y0 < gy0) gy0 = y0;
+        if (x1 > gx1) gx1 = x1;
+        if (y1 > gy1) gy1 = y1;
+      }
+      var big = {
+        n: n, featRing: featRing, ringStart: ringStart, ringKind: ringKind, mx: mx, my: my,
+        bbox: bbox, kind: kind, cat: part("cat"), phase: part("phase"),
+        area: part("area_ha"), length: part("length_km"),
+        declared: spec.zp.declared_ha ? part(spec.zp.declared_ha) : null,
+        names: spec.zp.names.map(function (pair) { return { codes: part(pair[0]), values: part(pair[1]) }; }),
+        columns: spec.columns.map(function (col) {
+          return col.kind === "num" ? { name: col.name, num: part(col.part) }
+            : { name: col.name, codes: part(col.part), values: part(col.values) };
+        }),
+        stamp: new Uint32Array(n), query: 0
+      };
+      buildGrid(big, gx0, gy0, gx1, gy1);
+      return big;
+    });
+  }
+
+  /** A uniform grid over the layer, each cell listing the features whose box meets it. */
+  function buildGrid(big, x0, y0, x1, y1) {
+    var n = big.n;
+    var side = Math.max(1, Math.min(1024, Math.ceil(Math.sqrt(n / 4))));
+    var w = Math.max((x1 - x0) / side, 1e-12), h = Math.max((y1 - y0) / side, 1e-12);
+    var count = new Uint32Array(side * side + 1);
+    var large = [];
+    var bb = big.bbox;
+    function range(f) {
+      var ix0 = Math.max(0, Math.min(side - 1, Math.floor((bb[4 * f] - x0) / w)));
+      var iy0 = Math.max(0, Math.min(side - 1, Math.floor((bb[4 * f + 1] - y0) / h)));
+      var ix1 = Math.max(0, Math.min(side - 1, Math.floor((bb[4 * f + 2] - x0) / w)));
+      var iy1 = Math.max(0, Math.min(side - 1, Math.floor((bb[4 * f + 3] - y0) / h)));
+      return [ix0, iy0, ix1, iy1];
+    }
+    var f, c, ix, iy, rg;
+    for (f = 0; f < n; f++) {
+      if (!(bb[4 * f] <= bb[4 * f + 2])) continue; // no vertices
+      rg = range(f);
+      if ((rg[2] - rg[0] + 1) * (rg[3] - rg[1] + 1) > 64) { large.push(f); continue; }
+      for (iy = rg[1]; iy <= rg[3]; iy++) for (ix = rg[0]; ix <= rg[2]; ix++) count[iy * side + ix + 1]++;
+    }
+    for (c = 0; c < side * side; c++) count[c + 1] += count[c];
+    var items = new Uint32Array(count[side * side]);
+    var fill = count.slice(0, side * side);
+    var isLarge = new Uint8Array(n);
+    large.forEach(function (g) { isLarge[g] = 1; });
+    for (f = 0; f < n; f++) {
+      if (isLarge[f] || !(bb[4 * f] <= bb[4 * f + 2])) continue;
+      rg = range(f);
+      for (iy = rg[1]; iy <= rg[3]; iy++) for (ix = rg[0]; ix <= rg[2]; ix++) items[fill[iy * side + ix]++] = f;
+    }
+    big.grid = { x0: x0, y0: y0, w: w, h: h, side: side, start: count, items: items, large: large };
+  }
+
+  /** Call fn once for each feature whose grid cells meet the box (world units). */
+  function queryBig(big, x0, y0, x1, y1, fn) {
+    var g = big.grid;
+    var stamp = big.stamp;
+    var qid = big.query = (big.query + 1) >>> 0 || 1;
+    var ix0 = Math.max(0, Math.floor((x0 - g.x0) / g.w)), ix1 = Math.min(g.side - 1, Math.floor((x1 - g.x0) / g.w));
+    var iy0 = Math.max(0, Math.floor((y0 - g.y0) / g.h)), iy1 = Math.min(g.side - 1, Math.floor((y1 - g.y0) / g.h));
+    for (var iy = iy0; iy <= iy1; iy++) {
+      for (var ix = ix0; ix <= ix1; ix++) {
+        var c = iy * g.side + ix;
+        for (var k = g.start[c]; k < g.start[c + 1]; k++) {
+          var f = g.items[k];
+          if (stamp[f] !== qid) { stamp[f] = qid; fn(f); }
+        }
+      }
+    }
+    for (var j = 0; j < g.large.length; j++) fn(g.large[j]);
+  }
+
+  function segmentDistance2(px, py, ax, ay, bx, by) {
+    var dx = bx - ax, dy = by - ay;
+    var len2 = dx * dx + dy * dy;
+    var t = len2 > 0 ? Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / len2)) : 0;
+    var qx = ax + t * dx - px, qy = ay + t * dy - py;
+    return qx * qx + qy * qy;
+  }
+
+  /** Whether feature f is under the point (world units), within tol for lines and points. */
+  function hitBig(big, f, x, y, tol) {
+    var bb = big.bbox;
+    if (x < bb[4 * f] - tol || x > bb[4 * f + 2] + tol || y < bb[4 * f + 1] - tol || y > bb[4 * f + 3] + tol) {
+      return false;
+    }
+    var mx = big.mx, my = big.my, inside = false, tol2 = tol * tol;
+    for (var r = big.featRing[f]; r < big.featRing[f + 1]; r++) {
+      var a = big.ringStart[r], b = big.ringStart[r + 1], kind = big.ringKind[r], v, j;
+      if (kind === RING_POINT) {
+        if ((mx[a] - x) * (mx[a] - x) + (my[a] - y) * (my[a] - y) <= tol2) return true;
+      } else if (kind === RING_LINE) {
+        for (v = a + 1; v < b; v++) {
+          if (segmentDistance2(x, y, mx[v - 1], my[v - 1], mx[v], my[v]) <= tol2) return true;
+        }
+      } else {
+        for (v = a, j = b - 1; v < b; j = v++) {
+          var yi = my[v], yj = my[j];
+          if ((yi > y) !== (yj > y) && x < (mx[j] - mx[v]) * (y - yi) / (yj - yi) + mx[v]) inside = !inside;
+        }
+      }
+    }
+    return inside;
+  }
+
+  function bigValue(column, f) {
+    if (column.num) return Number.isNaN(column.num[f]) ? null : column.num[f];
+    return column.values[column.codes[f]];
+  }
+
+  function finite(value) { return Number.isNaN(value) ? null : value; }
+
+  var scratchX = new Float64Array(1024), scratchY = new Float64Array(1024), crossings = new Float64Array(256);
+  var scratchStarts = new Int32Array(64);
+
+  /** Draw one pixel line from (x0, y0) to (x1, y1), clipped to the tile. */
+  function rasterLine(pixels, W, H, x0, y0, x1, y1, color) {
+    x0 = Math.floor(x0); y0 = Math.floor(y0); x1 = Math.floor(x1); y1 = Math.floor(y1);
+    var dx = Math.abs(x1 - x0), dy = -Math.abs(y1 - y0);
+    var sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1, err = dx + dy;
+    for (var guard = 0; guard < 4096; guard++) {
+      if (x0 >= 0 && y0 >= 0 && x0 < W && y0 < H) pixels[y0 * W + x0] = color;
+      if (x0 === x1 && y0 === y1) return;
+      var e2 = 2 * err;
+      if (e2 >= dy) { err += dy; x0 += sx; }
+      if (e2 <= dx) { err += dx; y0 += sy; }
+    }
+  }
+
+  /**
+   * Fill the polygon rings of feature f into a tile's pixels (pixel centres inside,
+   * even-odd), with its outline when `edge` is not 0. Much faster than canvas paths
+   * for the many small features of a big layer, which need no anti-aliasing.
+   */
+  function rasterPolygon(big, f, s, ox, oy, W, H, pixels, fill, edge) {
+    var mx = big.mx, my = big.my, r, v, a, b, k = 0;
+    var r0 = big.featRing[f], r1 = big.featRing[f + 1];
+    var total = big.ringStart[r1] - big.ringStart[r0];
+    if (total + r1 - r0 > scratchX.length) {
+      scratchX = new Float64Array(2 * (total + r1 - r0));
+      scratchY = new Float64Array(2 * (total + r1 - r0));
+    }
+    if (2 * (r1 - r0) > scratchStarts.length) scratchStarts = new Int32Array(4 * (r1 - r0));
+    var starts = scratchStarts, ns = 0;
+    for (r = r0; r < r1; r++) {
+      if (big.ringKind[r] !== RING_POLYGON) continue;
+      a = big.ringStart[r]; b = big.ringStart[r + 1];
+      starts[ns++] = k;
+      for (v = a; v < b; v++, k++) { scratchX[k] = mx[v] * s - ox; scratchY[k] = my[v] * s - oy; }
+      starts[ns++] = k;
+    }
+    var bb = big.bbox, i = 4 * f;
+    var yTop = Math.max(0, Math.floor(bb[i + 1] * s - oy)), yBottom = Math.min(H - 1, Math.ceil(bb[i + 3] * s - oy));
+    for (var row = yTop; row <= yBottom; row++) {
+      var yc = row + 0.5, n = 0;
+      for (var q = 0; q < ns; q += 2) {
+        for (var p = starts[q], j = starts[q + 1] - 1; p < starts[q + 1]; j = p++) {
+          var yi = scratchY[p], yj = scratchY[j];
+          if ((yi > yc) !== (yj > yc) && n < crossings.length) {
+            crossings[n++] = scratchX[p] + (yc - yi) * (scratchX[j] - scratchX[p]) / (yj - yi);
+          }
+        }
+      }
+      if (n < 2) continue;
+      for (var u = 1; u < n; u++) { // insertion sort: n is 2 for most rows
+        var t = crossings[u], w = u - 1;
+        while (w >= 0 && crossings[w] > t) { crossings[w + 1] = crossings[w]; w--; }
+        crossings[w + 1] = t;
+      }
+      var base = row * W;
+      for (var c = 0; c + 1 < n; c += 2) {
+        var from = Math.max(0, Math.ceil(crossings[c] - 0.5)), to = Math.min(W - 1, Math.floor(crossings[c + 1] - 0.5));
+        for (var x = from; x <= to; x++) pixels[base + x] = fill;
+      }
+    }
+    if (!edge) return;
+    for (q = 0; q < ns; q += 2) {
+      for (p = starts[q], j = starts[q + 1] - 1; p < starts[q + 1]; j = p++) {
+        rasterLine(pixels, W, H, scratchX[j], scratchY[j], scratchX[p], scratchY[p], edge);
+      }
+    }
+  }
+
+  var BigLayer = L.GridLayer.extend({
+    initialize: function (viewer, entry, options) {
+      L.GridLayer.prototype.initialize.call(this, options);
+      this.viewer = viewer;
+      this.entry = entry;
+    },
+    createTile: function (coords) {
+      var tile = L.DomUtil.create("canvas", "zp-big-tile");
+      var size = this.getTileSize();
+      tile.width = size.x;
+      tile.height = size.y;
+      this.viewer.drawBigTile(this.entry, tile, coords, size);
+      return tile;
+    }
+  });
+
+  /* ------------------------------------------------------------------ */
   /* Viewer                                                              */
   /* ------------------------------------------------------------------ */
 
-  function Viewer(map, data) {
+  function Viewer(map, data, decoded) {
     this.map = map;
+    this.decoded = decoded || [];
     this.data = data;
     this.t = data.t;
     this.locale = data.locale;
@@ -220,6 +528,7 @@
       categories: new Map(Object.entries(data.labels.categories))
     };
     this.drawLayers();
+    this.setupBigEvents();
     this.addBasemapLayer(data.basemaps.length ? 0 : -1);
     this.addTitle();
     this.addFullscreen();
@@ -269,7 +578,16 @@
       var pane = self.map.createPane(paneName);
       pane.style.zIndex = String(410 + index);
       self.panes.push(pane);
-      var entry = { index: index, spec: spec, items: [], group: null, on: !!spec.visible };
+      var entry = { index: index, spec: spec, items: [], group: null, on: !!spec.visible, big: null };
+      if (spec.big) {
+        entry.big = self.decoded[index];
+        entry.group = new BigLayer(self, entry, {
+          pane: paneName, tileSize: 256, updateWhenZooming: false, keepBuffer: 1, maxZoom: 30
+        });
+        self.layers.push(entry);
+        if (entry.on) entry.group.addTo(self.map);
+        return;
+      }
       var group = L.geoJSON(spec.data, {
         pane: paneName,
         style: function (feature) { return self.featureStyle(entry, feature); },
@@ -317,6 +635,7 @@
       layer.setStyle({ weight: base.weight + 2.5, fillOpacity: Math.min(0.85, base.fillOpacity + 0.25) });
     });
     layer.on("mouseout", function () { entry.group.resetStyle(layer); });
+    layer.on("tooltipopen", function () { self.vectorTip = layer; });
     layer.on("click", function (ev) {
       if (self.measureState.mode) return;
       self.openPopup(item, ev.latlng);
@@ -441,6 +760,10 @@
   };
 
   Viewer.prototype.itemCenter = function (item) {
+    if (item.big !== undefined) {
+      var bb = item.entry.big.bbox, i = 4 * item.big;
+      return L.latLng(unmercLat((bb[i + 1] + bb[i + 3]) / 2), unmercLon((bb[i] + bb[i + 2]) / 2));
+    }
     var l = item.layer;
     if (l.getLatLng) return l.getLatLng();
     if (l.getCenter) {
@@ -467,8 +790,253 @@
         if (!show && item.shown) entry.group.removeLayer(item.layer);
         item.shown = show;
       });
+      if (entry.big) entry.group.redraw();
     });
+    if (this.bigShape) this.hoverBig(null);
     this.updateLegend();
+  };
+
+  /* ---------------- big layers ---------------- */
+
+  /** RGBA bytes (regex match of #rrggbb, alpha 0-255) as a little-endian Uint32 pixel. */
+  function rgba(m, alpha) {
+    return ((alpha << 24) | (parseInt(m[3], 16) << 16) | (parseInt(m[2], 16) << 8) | parseInt(m[1], 16)) >>> 0;
+  }
+
+  /** The colours and widths of one category on a big layer's canvas. */
+  Viewer.prototype.bigStyle = function (entry, cat) {
+    var cache = entry.styles || (entry.styles = []);
+    var st = cache[cat];
+    if (st) return st;
+    var s = this.featureStyle(entry, { zp: { cat: cat, phase: 0 } });
+    var m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(s.fillColor) || [0, "a0", "a0", "a0"];
+    var alpha = Math.round(255 * Math.min(1, s.fillOpacity + 0.25));
+    st = {
+      fill: withAlpha(s.fillColor, s.fillOpacity), color: s.color, weight: s.weight,
+      dash: s.dashArray ? String(s.dashArray).split(/[\s,]+/).map(Number).filter(isFinite) : [],
+      // one sub-pixel feature as one pixel: RGBA bytes of a little-endian Uint32
+      pixel: rgba(m, alpha),
+      pixelFill: rgba(m, Math.round(255 * Math.min(1, s.fillOpacity))),
+      pixelEdge: rgba(/^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(s.color) || [0, "55", "55", "55"], 255)
+    };
+    cache[cat] = st;
+    return st;
+  };
+
+  /** Draw the features of a big layer that meet one canvas tile. */
+  Viewer.prototype.drawBigTile = function (entry, canvas, coords, size) {
+    var big = entry.big, self = this;
+    var W = size.x, H = size.y;
+    var s = W * Math.pow(2, coords.z);
+    var ox = coords.x * W, oy = coords.y * H;
+    var pad = 8 / s;
+    var bx0 = ox / s, by0 = oy / s, bx1 = (ox + W) / s, by1 = (oy + H) / s;
+    var ctx = canvas.getContext("2d");
+    var buckets = new Map();
+    var img = null, pixels = null;
+    var bb = big.bbox, phaseOn = this.phaseOn;
+    queryBig(big, bx0 - pad, by0 - pad, bx1 + pad, by1 + pad, function (f) {
+      if (!phaseOn[big.phase[f]]) return;
+      var i = 4 * f;
+      if (bb[i] > bx1 + pad || bb[i + 2] < bx0 - pad || bb[i + 1] > by1 + pad || bb[i + 3] < by0 - pad) return;
+      var w = (bb[i + 2] - bb[i]) * s, h = (bb[i + 3] - bb[i + 1]) * s;
+      if (big.kind[f] !== RING_POINT && w < 1.5 && h < 1.5) {
+        var px = Math.floor((bb[i] + bb[i + 2]) * 0.5 * s - ox), py = Math.floor((bb[i + 1] + bb[i + 3]) * 0.5 * s - oy);
+        if (px < 0 || py < 0 || px >= W || py >= H) return;
+        if (!img) { img = ctx.createImageData(W, H); pixels = new Uint32Array(img.data.buffer); }
+        pixels[py * W + px] = self.bigStyle(entry, big.cat[f]).pixel;
+        return;
+      }
+      if (big.kind[f] === RING_POLYGON && w < RASTER_PX && h < RASTER_PX) {
+        if (!img) { img = ctx.createImageData(W, H); pixels = new Uint32Array(img.data.buffer); }
+        var st = self.bigStyle(entry, big.cat[f]);
+        rasterPolygon(big, f, s, ox, oy, W, H, pixels, st.pixelFill, w >= 8 || h >= 8 ? st.pixelEdge : 0);
+        return;
+      }
+      var list = buckets.get(big.cat[f]);
+      if (!list) { list = []; buckets.set(big.cat[f], list); }
+      list.push(f);
+    });
+    if (img) ctx.putImageData(img, 0, 0);
+    var mx = big.mx, my = big.my;
+    buckets.forEach(function (ids, cat) {
+      var st = self.bigStyle(entry, cat);
+      var fills = new Path2D(), strokes = new Path2D(), points = new Path2D();
+      var anyFill = false, anyStroke = false, anyPoint = false;
+      ids.forEach(function (f) {
+        var i = 4 * f;
+        var edged = Math.max((bb[i + 2] - bb[i]) * s, (bb[i + 3] - bb[i + 1]) * s) >= 8;
+        for (var r = big.featRing[f]; r < big.featRing[f + 1]; r++) {
+          var a = big.ringStart[r], b = big.ringStart[r + 1], kind = big.ringKind[r];
+          if (b <= a) continue;
+          if (kind === RING_POINT) {
+            var x = mx[a] * s - ox, y = my[a] * s - oy;
+            points.moveTo(x + 5, y);
+            points.arc(x, y, 5, 0, 2 * Math.PI);
+            anyPoint = true;
+            continue;
+          }
+          var path = kind === RING_POLYGON ? fills : strokes;
+          path.moveTo(mx[a] * s - ox, my[a] * s - oy);
+          for (var v = a + 1; v < b; v++) path.lineTo(mx[v] * s - ox, my[v] * s - oy);
+          if (kind === RING_POLYGON) {
+            // fills close their subpaths themselves; Path2D.closePath costs time in
+            // proportion to the path's length in Chromium, so strokes return by lineTo
+            anyFill = true;
+            if (edged) {
+              strokes.moveTo(mx[a] * s - ox, my[a] * s - oy);
+              for (v = a + 1; v < b; v++) strokes.lineTo(mx[v] * s - ox, my[v] * s - oy);
+              strokes.lineTo(mx[a] * s - ox, my[a] * s - oy);
+              anyStroke = true;
+            }
+          } else {
+            anyStroke = true;
+          }
+        }
+      });
+      ctx.setLineDash(st.dash);
+      if (anyFill) { ctx.fillStyle = st.fill; ctx.fill(fills, "evenodd"); }
+      if (anyStroke) {
+        ctx.strokeStyle = st.color;
+        ctx.lineWidth = st.weight;
+        ctx.stroke(strokes);
+      }
+      if (anyPoint) {
+        ctx.setLineDash([]);
+        ctx.fillStyle = st.fill;
+        ctx.fill(points);
+        ctx.strokeStyle = st.color;
+        ctx.lineWidth = 1.5;
+        ctx.stroke(points);
+      }
+    });
+  };
+
+  /** The popup/tooltip record of feature f of a big layer, built on demand. */
+  Viewer.prototype.bigItem = function (entry, f) {
+    var big = entry.big;
+    var zp = {
+      cat: big.cat[f], phase: big.phase[f],
+      names: big.names.map(function (nm) { return nm.values[nm.codes[f]]; }),
+      area_ha: finite(big.area[f]), length_km: finite(big.length[f]),
+      declared_ha: big.declared ? finite(big.declared[f]) : null
+    };
+    var props = Object.fromEntries(big.columns.map(function (col) { return [col.name, bigValue(col, f)]; }));
+    return { feature: { zp: zp, properties: props }, entry: entry, big: f, shown: true };
+  };
+
+  /** Feature f of a big layer as Leaflet lat/lng rings (with its ring kinds). */
+  Viewer.prototype.bigLatLngs = function (entry, f) {
+    var big = entry.big, out = [];
+    for (var r = big.featRing[f]; r < big.featRing[f + 1]; r++) {
+      var ring = [];
+      for (var v = big.ringStart[r]; v < big.ringStart[r + 1]; v++) {
+        ring.push(L.latLng(unmercLat(big.my[v]), unmercLon(big.mx[v])));
+      }
+      out.push({ kind: big.ringKind[r], latlngs: ring });
+    }
+    return out;
+  };
+
+  /** The topmost big-layer feature under a point, or null. */
+  Viewer.prototype.bigHit = function (latlng) {
+    var x = mercX(L.Util.wrapNum(latlng.lng, [-180, 180], true)), y = mercY(latlng.lat);
+    var tol = 5 / (256 * Math.pow(2, this.map.getZoom()));
+    for (var k = this.layers.length - 1; k >= 0; k--) {
+      var entry = this.layers[k];
+      if (!entry.big || !entry.on) continue;
+      var big = entry.big, phaseOn = this.phaseOn, best = -1;
+      queryBig(big, x - tol, y - tol, x + tol, y + tol, function (f) {
+        if (f > best && phaseOn[big.phase[f]] && hitBig(big, f, x, y, tol)) best = f;
+      });
+      if (best >= 0) return { entry: entry, f: best };
+    }
+    return null;
+  };
+
+  Viewer.prototype.setupBigEvents = function () {
+    if (!this.layers.some(function (e) { return e.big; })) return;
+    var self = this;
+    var pane = this.map.createPane("zp-pane-highlight");
+    pane.style.zIndex = "635";
+    pane.style.pointerEvents = "none";
+    this.bigHover = null;
+    this.bigTip = L.tooltip({ direction: "top", className: "zp-tooltip", opacity: 1, offset: [0, -8] });
+    this.map.on("mousemove", function (ev) { self.hoverBig(ev.latlng); });
+    this.map.on("mouseout", function () { self.hoverBig(null); });
+    this.map.on("click", function (ev) {
+      if (self.measureState.mode) return;
+      var hit = self.bigHit(ev.latlng);
+      if (hit) self.openPopup(self.bigItem(hit.entry, hit.f), ev.latlng);
+    });
+  };
+
+  Viewer.prototype.hoverBig = function (latlng) {
+    var hit = latlng ? this.bigHit(latlng) : null;
+    var same = hit && this.bigHover && hit.entry === this.bigHover.entry && hit.f === this.bigHover.f;
+    if (!same) {
+      if (this.bigShape) { this.map.removeLayer(this.bigShape); this.bigShape = null; }
+      this.bigHover = hit;
+      if (!hit) { this.map.closeTooltip(this.bigTip); return; }
+      var item = this.bigItem(hit.entry, hit.f);
+      var st = this.featureStyle(hit.entry, item.feature);
+      var opts = { pane: "zp-pane-highlight", interactive: false, color: st.color, fillColor: st.fillColor,
+        weight: st.weight + 2.5, fillOpacity: Math.min(0.85, st.fillOpacity + 0.25) };
+      var rings = this.bigLatLngs(hit.entry, hit.f);
+      var shapes = rings.map(function (ring) {
+        if (ring.kind === RING_POINT) return L.circleMarker(ring.latlngs[0], L.extend({ radius: 7 }, opts));
+        return ring.kind === RING_LINE ? L.polyline(ring.latlngs, opts) : null;
+      }).filter(Boolean);
+      var polys = rings.filter(function (ring) { return ring.kind === RING_POLYGON; })
+        .map(function (ring) { return ring.latlngs; });
+      if (polys.length) shapes.push(L.polygon(polys, L.extend({ fillRule: "evenodd" }, opts)));
+      this.bigShape = L.featureGroup(shapes).addTo(this.map);
+      this.bigTip.setContent(this.tooltipContent(item));
+      if (this.vectorTip) { this.vectorTip.closeTooltip(); this.vectorTip = null; }
+    }
+    if (hit) {
+      this.bigTip.setLatLng(latlng);
+      if (!this.map.hasLayer(this.bigTip)) this.map.openTooltip(this.bigTip);
+    }
+  };
+
+  /** Resolve once every visible big layer has drawn all its tiles, then painted. */
+  Viewer.prototype.whenDrawn = function () {
+    var map = this.map;
+    var pending = this.layers.filter(function (e) {
+      return e.big && map.hasLayer(e.group) && e.group.isLoading();
+    });
+    return Promise.all(pending.map(function (e) {
+      return new Promise(function (resolve) { e.group.once("load", resolve); });
+    })).then(function () {
+      return new Promise(function (resolve) {
+        var done = false;
+        function finish() { if (!done) { done = true; resolve(); } }
+        // the last tile is marked loaded in an animation frame; the next one follows its paint
+        requestAnimationFrame(finish);
+        setTimeout(finish, 200);
+      });
+    });
+  };
+
+  /** Search the names of a big layer; push up to `room` items. */
+  Viewer.prototype.searchBig = function (entry, q, found, room) {
+    var big = entry.big;
+    if (!big.folded) {
+      big.folded = big.names.map(function (nm) { return nm.values.map(function (v) { return fold(v); }); });
+    }
+    var hits = big.names.map(function (nm, k) {
+      var flags = new Uint8Array(nm.values.length), any = false;
+      big.folded[k].forEach(function (text, i) { if (text.indexOf(q) !== -1) { flags[i] = 1; any = true; } });
+      return any ? flags : null;
+    });
+    if (!hits[0] && !hits[1]) return;
+    for (var f = 0; f < big.n && room > 0; f++) {
+      if ((hits[0] && hits[0][big.names[0].codes[f]]) || (hits[1] && hits[1][big.names[1].codes[f]])) {
+        found.push(this.bigItem(entry, f));
+        room--;
+      }
+    }
   };
 
   /* ---------------- basemaps ---------------- */
@@ -547,6 +1115,7 @@
         found = [];
         if (!q) return;
         self.layers.forEach(function (entry) {
+          if (entry.big) { self.searchBig(entry, q, found, 12 - found.length); return; }
           entry.items.forEach(function (item) {
             if (found.length < 12 && item.key.indexOf(q) !== -1) found.push(item);
           });
@@ -580,7 +1149,11 @@
       if (this.phaseBoxes) this.phaseBoxes[phase].checked = true;
     }
     var l = item.layer;
-    if (l.getBounds) this.map.fitBounds(l.getBounds(), { maxZoom: 16, padding: [40, 40] });
+    if (item.big !== undefined) {
+      var bb = item.entry.big.bbox, i = 4 * item.big;
+      var box = L.latLngBounds([unmercLat(bb[i + 3]), unmercLon(bb[i])], [unmercLat(bb[i + 1]), unmercLon(bb[i + 2])]);
+      this.map.fitBounds(box, { maxZoom: 18, padding: [40, 40] });
+    } else if (l.getBounds) this.map.fitBounds(l.getBounds(), { maxZoom: 16, padding: [40, 40] });
     else this.map.setView(l.getLatLng(), Math.max(this.map.getZoom(), 15));
     this.openPopup(item);
   };
@@ -803,9 +1376,14 @@
   /** Show the legend entries of the categories that are drawn now. */
   Viewer.prototype.updateLegend = function () {
     if (!this.legendItems) return;
+    var self = this;
     var shown = new Set();
     this.layers.forEach(function (entry) {
       if (!entry.on) return;
+      if (entry.big) {
+        entry.spec.big.cat_phase.forEach(function (cp) { if (self.phaseOn[cp[1]]) shown.add(cp[0]); });
+        return;
+      }
       entry.items.forEach(function (item) { if (item.shown) shown.add(item.feature.zp.cat); });
     });
     this.legendItems.forEach(function (li, i) { li.hidden = !shown.has(i); });
@@ -885,12 +1463,34 @@
 
   /* ------------------------------------------------------------------ */
 
+  /**
+   * Start the viewer: decode the big layers, draw everything, then mark the body
+   * with data-zoneplan-ready (or data-zoneplan-error). Returns a Promise of the viewer.
+   */
   function init(map, dataId) {
+    var timings = window.zoneplan.timings = { start: performance.now() };
     var data = JSON.parse(document.getElementById(dataId).textContent);
-    var viewer = new Viewer(map, data);
-    window.zoneplan.viewer = viewer;
-    document.body.setAttribute("data-zoneplan-ready", "1");
-    return viewer;
+    timings.parsed = performance.now();
+    var ready = Promise.all(data.layers.map(function (spec) {
+      return spec.big ? decodeBig(spec.big) : null;
+    })).then(function (decoded) {
+      timings.decoded = performance.now();
+      var viewer = new Viewer(map, data, decoded);
+      timings.viewer = performance.now();
+      window.zoneplan.viewer = viewer;
+      return viewer.whenDrawn().then(function () {
+        timings.drawn = performance.now();
+        document.body.setAttribute("data-zoneplan-ready", "1");
+        return viewer;
+      });
+    });
+    ready.catch(function (err) {
+      document.body.setAttribute("data-zoneplan-error", String(err && err.message || err));
+      var box = el("div", "zp-box zp-error", String(err && err.message || err));
+      map.getContainer().appendChild(box);
+    });
+    window.zoneplan.ready = ready;
+    return ready;
   }
 
   window.zoneplan = {

@@ -1,0 +1,422 @@
+"""
+The big-layer path of the map: parcel-scale layers as one compressed binary block.
+
+A layer of 10^5–10^6 features cannot travel as GeoJSON and be drawn as one SVG
+path per feature: the page grows to tens of megabytes and the browser freezes
+(geopandas' ``explore()`` takes 17 s to first paint at 10^5 polygons). A layer
+above `BIG_LAYER_FEATURES` features (or `BIG_LAYER_VERTICES` vertices) is
+therefore packed into typed arrays instead:
+
+* coordinates quantised to 1e-7° (about 1 cm, the same rounding as the GeoJSON
+  path), delta-coded along the vertex stream, zig-zag mapped and split into byte
+  planes so that gzip finds the long runs of zero high bytes;
+* ring and feature offsets as counts, in the narrowest unsigned type;
+* every attribute column either as float64 (numbers) or dictionary-coded
+  (anything else, the dictionary as JSON text);
+* the measured ``area_ha``/``length_km`` as float64, exactly the values of the
+  GeoJSON path, and the category and phase of each feature as small codes.
+
+The whole block is gzip-compressed and base64-encoded into its own ``<script
+type="application/octet-stream">`` element; the viewer decodes it with the
+browser's ``DecompressionStream``, indexes the features in a grid and draws
+them on canvas tiles, so only what is in view is drawn, sub-pixel features as
+single pixels. Base64 text cannot end a script element and the dictionaries are
+read with ``JSON.parse``, so data never becomes code.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from zoneplan.errors import InputError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from zoneplan.render.payload import MapLayer, _Registry
+
+#: User layers with more features than this take the big-layer path.
+BIG_LAYER_FEATURES: Final[int] = 10_000
+#: ...or with more vertices than this.
+BIG_LAYER_VERTICES: Final[int] = 500_000
+#: A layer with more features than this is refused: the browser would run out of memory.
+MAX_VIEWER_FEATURES: Final[int] = 5_000_000
+#: ...or with more vertices than this.
+MAX_VIEWER_VERTICES: Final[int] = 60_000_000
+#: Coordinate quantum of the binary block, in degrees (the GeoJSON path rounds to 7 decimals).
+QUANTUM_DEG: Final[float] = 1e-7
+#: Ring kinds in the binary block.
+RING_POLYGON, RING_LINE, RING_POINT = 0, 1, 2
+
+_GZIP_LEVEL: Final = 6
+
+
+@dataclass(frozen=True)
+class BigLayerBlock:
+    """
+    One layer packed for the big-layer renderer.
+
+    Parameters
+    ----------
+    header
+        What the viewer needs to read `data`: counts, part offsets and types, the
+        columns, bounds and the category/phase pairs present. JSON-ready.
+    data
+        The gzip-compressed binary block.
+    """
+
+    header: dict[str, Any]
+    data: bytes
+
+    def base64(self) -> str:
+        """Return the block as base64 text for a script element."""
+        return base64.b64encode(self.data).decode("ascii")
+
+
+def vertex_count(geoms: np.ndarray) -> int:
+    """Return the total number of coordinates of `geoms` (missing geometries count 0)."""
+    return int(shapely.get_num_coordinates(geoms).sum())
+
+
+def is_big(gdf: gpd.GeoDataFrame, *, max_features: int = BIG_LAYER_FEATURES) -> bool:
+    """
+    Tell whether a layer takes the big-layer path.
+
+    Parameters
+    ----------
+    gdf
+        The layer.
+    max_features
+        Feature count above which a layer is big (`BIG_LAYER_FEATURES` by
+        default); a layer with more than `BIG_LAYER_VERTICES` vertices is big too.
+
+    Returns
+    -------
+    big
+        True for the big-layer path.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> small = gpd.GeoDataFrame(geometry=[box(0, 0, 1, 1)] * 3, crs=4326)
+    >>> is_big(small), is_big(small, max_features=2)
+    (False, True)
+    """
+    if len(gdf) > max_features:
+        return True
+    return vertex_count(np.asarray(gdf.geometry.values)) > BIG_LAYER_VERTICES
+
+
+def check_viewer_size(gdf: gpd.GeoDataFrame, name: str) -> None:
+    """
+    Refuse a layer too big for a browser, with advice.
+
+    Parameters
+    ----------
+    gdf
+        The layer.
+    name
+        The layer's file name, for the message.
+
+    Raises
+    ------
+    InputError
+        If the layer has more than `MAX_VIEWER_FEATURES` features or
+        `MAX_VIEWER_VERTICES` vertices.
+    """
+    n = len(gdf)
+    nv = vertex_count(np.asarray(gdf.geometry.values))
+    if n > MAX_VIEWER_FEATURES or nv > MAX_VIEWER_VERTICES:
+        msg = (
+            f"{name}: {n:,} features with {nv:,} vertices is more than a browser can hold "
+            f"(at most {MAX_VIEWER_FEATURES:,} features and {MAX_VIEWER_VERTICES:,} vertices); "
+            "clip it to the area you need or simplify it (e.g. ogr2ogr -clipsrc / -simplify), "
+            "and use `zoneplan areas --layer` for tables of the whole layer"
+        )
+        raise InputError(msg)
+
+
+class _Packer:
+    """Collects the parts of a block, 8-byte aligned, with their descriptions."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+        self.parts: dict[str, dict[str, Any]] = {}
+        self.size = 0
+
+    def add(
+        self, name: str, array: np.ndarray, *, shuffle: bool = False, zigzag: bool = False
+    ) -> str:
+        """Add a typed array (little-endian); return its name."""
+        kinds = {"u1": "u8", "u2": "u16", "u4": "u32", "i4": "i32", "f8": "f64"}
+        arr = np.ascontiguousarray(array)
+        kind = kinds[f"{arr.dtype.kind}{arr.dtype.itemsize}"]
+        raw = arr.astype(arr.dtype.newbyteorder("<"), copy=False)
+        if shuffle and arr.dtype.itemsize > 1:
+            data = raw.view(np.uint8).reshape(-1, arr.dtype.itemsize).T.tobytes()
+        else:
+            data = raw.tobytes()
+        self._append(
+            name,
+            {
+                "type": kind,
+                "length": int(arr.size),
+                "shuffle": bool(shuffle),
+                "zigzag": bool(zigzag),
+            },
+            data,
+        )
+        return name
+
+    def add_json(self, name: str, value: Any) -> str:
+        """Add a JSON document (UTF-8); return its name."""
+        data = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        self._append(name, {"type": "json"}, data.encode("utf-8"))
+        return name
+
+    def _append(self, name: str, desc: dict[str, Any], data: bytes) -> None:
+        pad = (-self.size) % 8
+        if pad:
+            self.chunks.append(b"\0" * pad)
+            self.size += pad
+        self.parts[name] = {**desc, "offset": self.size, "bytes": len(data)}
+        self.chunks.append(data)
+        self.size += len(data)
+
+    def compressed(self) -> bytes:
+        return gzip.compress(b"".join(self.chunks), compresslevel=_GZIP_LEVEL, mtime=0)
+
+
+def _narrow(counts: np.ndarray) -> np.ndarray:
+    """Return non-negative integers in the narrowest unsigned type that holds them."""
+    top = int(counts.max()) if counts.size else 0
+    for dtype in (np.uint8, np.uint16, np.uint32):
+        if top <= np.iinfo(dtype).max:
+            return counts.astype(dtype)
+    msg = f"count {top} does not fit 32 bits"
+    raise InputError(msg)
+
+
+def _zigzag_delta(values: np.ndarray) -> np.ndarray:
+    """Delta-code int32 values along the array and map them to unsigned (zig-zag)."""
+    v = values.astype(np.int64)
+    delta = np.diff(v, prepend=0)
+    return ((delta << 1) ^ (delta >> 63)).astype(np.uint32)
+
+
+def _flatten(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """
+    Split geometries into rings.
+
+    Returns ring counts per geometry, vertex counts per ring, ring kinds, and the
+    vertex coordinates (polygon rings without their closing vertex).
+    """
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    # GeometryCollections may hold multi-part members: split until only simple parts remain
+    while True:
+        multi = np.isin(shapely.get_type_id(parts), (4, 5, 6, 7))
+        if not multi.any():
+            break
+        sub, sub_owner = shapely.get_parts(parts[multi], return_index=True)
+        owners = np.concatenate([owner[~multi], owner[multi][sub_owner]])
+        merged = np.concatenate([parts[~multi], sub])
+        order = np.argsort(owners, kind="stable")
+        parts, owner = merged[order], owners[order]
+    keep = ~shapely.is_empty(parts)
+    parts, owner = parts[keep], owner[keep]
+    types = shapely.get_type_id(parts)
+    is_poly = types == 3
+    # rings of each part, in part order: polygons give exterior + holes, others themselves
+    poly_rings, poly_owner = shapely.get_rings(parts[is_poly], return_index=True)
+    poly_part = np.flatnonzero(is_poly)[poly_owner]
+    other_part = np.flatnonzero(~is_poly)
+    ring_part = np.concatenate([poly_part, other_part])
+    ring_geom = np.concatenate([poly_rings, parts[~is_poly]])
+    order = np.argsort(ring_part, kind="stable")
+    ring_part, ring_geom = ring_part[order], ring_geom[order]
+    part_type = types[ring_part]
+    kinds = np.where(part_type == 3, RING_POLYGON, np.where(part_type == 0, RING_POINT, RING_LINE))
+    coords, vidx = shapely.get_coordinates(ring_geom, return_index=True)
+    per_ring = np.bincount(vidx, minlength=len(ring_geom))
+    closing = kinds == RING_POLYGON
+    if closing.any():
+        last = np.cumsum(per_ring) - 1
+        drop = np.zeros(len(coords), dtype=bool)
+        drop[last[closing & (per_ring > 1)]] = True
+        coords = coords[~drop]
+        per_ring = per_ring - (closing & (per_ring > 1))
+    rings_per_geom = np.bincount(owner[ring_part], minlength=len(geoms))
+    return rings_per_geom, per_ring, kinds.astype(np.uint8), coords
+
+
+def _dictionary(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Dictionary-code JSON-ready values: codes and the distinct values in first-seen order."""
+    keys = [json.dumps(v, sort_keys=True, ensure_ascii=False, allow_nan=False) for v in values]
+    codes, uniques = pd.factorize(pd.Series(keys, dtype=object), sort=False)
+    return codes.astype(np.int64), [json.loads(k) for k in uniques]
+
+
+def _numeric(col: pd.Series) -> bool:
+    """Tell whether a column travels as float64 without changing any value."""
+    if pd.api.types.is_bool_dtype(col) or not pd.api.types.is_numeric_dtype(col):
+        return False
+    if pd.api.types.is_integer_dtype(col):
+        values = col.dropna().to_numpy(dtype=np.int64) if len(col.dropna()) else np.array([0])
+        return bool(np.all(np.abs(values) <= 2**53))
+    return True
+
+
+def _as_float(col: pd.Series) -> np.ndarray:
+    """Return a numeric column as float64 with NaN for missing and non-finite values."""
+    arr = pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan).copy()
+    arr[~np.isfinite(arr)] = np.nan
+    return arr
+
+
+def _names(frame: pd.DataFrame, key: str) -> list[str]:
+    """Return each feature's name like payload._name, column by column."""
+    from zoneplan.render.payload import NAME_FALLBACKS
+
+    out = pd.Series([""] * len(frame), index=frame.index, dtype=object)
+    todo = pd.Series(True, index=frame.index)
+    for candidate in (key, *NAME_FALLBACKS):
+        if candidate not in frame.columns or not todo.any():
+            continue
+        col = frame[candidate]
+        text = col.map(
+            lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+        )
+        text = text.where(col.notna(), "")
+        ok = todo & (text.str.strip() != "")
+        out[ok] = text[ok]
+        todo &= ~ok
+    return out.tolist()
+
+
+def encode_big_layer(
+    layer: MapLayer, registry: _Registry, geoms: np.ndarray, measured: pd.DataFrame
+) -> BigLayerBlock:
+    """
+    Pack one layer for the big-layer renderer.
+
+    Parameters
+    ----------
+    layer
+        The layer.
+    registry
+        Category and phase indexes shared by the map's layers.
+    geoms
+        The layer's geometries in WGS 84, 2D (as the GeoJSON path draws them).
+    measured
+        `zoneplan.areas.measure_features` of the layer.
+
+    Returns
+    -------
+    block
+        The header and the compressed block. Features without geometry are left
+        out, as on the GeoJSON path.
+    """
+    from zoneplan.render.payload import json_value
+
+    gdf = layer.gdf
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    geoms = geoms[present]
+    frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).iloc[np.flatnonzero(present)]
+    measured = measured.iloc[np.flatnonzero(present)]
+    n = len(geoms)
+    rings_per_geom, per_ring, kinds, coords = _flatten(geoms)
+    q = np.round(coords / QUANTUM_DEG)
+    if q.size and np.abs(q).max() >= 2**31:
+        msg = f"{layer.id}: coordinates outside ±214° cannot be drawn"
+        raise InputError(msg)
+    q = q.astype(np.int32)
+    pk = _Packer()
+    pk.add("rings", _narrow(rings_per_geom), shuffle=True)
+    pk.add("verts", _narrow(per_ring), shuffle=True)
+    pk.add("kinds", kinds)
+    pk.add("x", _zigzag_delta(q[:, 0]), shuffle=True, zigzag=True)
+    pk.add("y", _zigzag_delta(q[:, 1]), shuffle=True, zigzag=True)
+    columns = []
+    for i, name in enumerate(frame.columns):
+        col = frame[name]
+        if _numeric(col):
+            part = pk.add(f"c{i}", _as_float(col), shuffle=True)
+            columns.append({"name": str(name), "kind": "num", "part": part})
+        else:
+            codes, uniques = _dictionary([json_value(v) for v in col.tolist()])
+            pk.add(f"c{i}", _narrow(codes), shuffle=True)
+            pk.add_json(f"c{i}v", uniques)
+            columns.append({"name": str(name), "kind": "dict", "part": f"c{i}", "values": f"c{i}v"})
+    # category and phase of each feature: one registry call per distinct value
+    title = layer.title(registry.lang)
+    geom_types = shapely.get_type_id(geoms)
+    type_names = {
+        0: "Point",
+        1: "LineString",
+        2: "LinearRing",
+        3: "Polygon",
+        4: "MultiPoint",
+        5: "MultiLineString",
+        6: "MultiPolygon",
+        7: "GeometryCollection",
+    }
+    cat_values = frame["category"].tolist() if "category" in frame.columns else [None] * n
+    cat_keys = [json.dumps(json_value(v), sort_keys=True) for v in cat_values]
+    pair = pd.DataFrame({"cat": cat_keys, "type": geom_types})
+    cat_codes = np.empty(n, dtype=np.int64)
+    for (key, type_id), idx in pair.groupby(["cat", "type"], sort=False).indices.items():
+        cat_codes[idx] = registry.category_count(
+            json.loads(key), title, type_names[int(type_id)], len(idx)
+        )
+    phase_values = frame["phase"].tolist() if "phase" in frame.columns else [None] * n
+    phase_codes = np.array([registry.phase(v) for v in phase_values], dtype=np.int64)
+    pk.add("cat", _narrow(cat_codes), shuffle=True)
+    pk.add("phase", _narrow(phase_codes))
+    names_vi, names_en = _names(frame, "name_vi"), _names(frame, "name_en")
+    codes, uniques = _dictionary(names_vi)
+    pk.add("name0", _narrow(codes), shuffle=True)
+    pk.add_json("name0v", uniques)
+    if names_en == names_vi:
+        name_parts = [["name0", "name0v"], ["name0", "name0v"]]
+    else:
+        codes, uniques = _dictionary(names_en)
+        pk.add("name1", _narrow(codes), shuffle=True)
+        pk.add_json("name1v", uniques)
+        name_parts = [["name0", "name0v"], ["name1", "name1v"]]
+    areas = measured["area_ha_vn2000"].to_numpy(dtype=np.float64)
+    lengths = measured["length_km_vn2000"].to_numpy(dtype=np.float64)
+    pk.add("area_ha", np.where(np.isfinite(areas), areas, np.nan), shuffle=True)
+    pk.add("length_km", np.where(np.isfinite(lengths), lengths, np.nan), shuffle=True)
+    declared = None
+    if "declared_area_ha" in frame.columns and _numeric(frame["declared_area_ha"]):
+        declared = next(c["part"] for c in columns if c["name"] == "declared_area_ha")
+    cat_phase = sorted({(int(c), int(p)) for c, p in zip(cat_codes, phase_codes, strict=True)})
+    bounds = [float(v) for v in shapely.total_bounds(geoms)] if n else [0.0, 0.0, 0.0, 0.0]
+    header = {
+        "n": n,
+        "rings": len(per_ring),
+        "vertices": len(coords),
+        "quantum": QUANTUM_DEG,
+        "parts": pk.parts,
+        "columns": columns,
+        "zp": {
+            "cat": "cat",
+            "phase": "phase",
+            "names": name_parts,
+            "area_ha": "area_ha",
+            "length_km": "length_km",
+            "declared_ha": declared,
+        },
+        "cat_phase": [list(cp) for cp in cat_phase],
+        "bounds": bounds,
+    }
+    return BigLayerBlock(header=header, data=pk.compressed())

@@ -1,0 +1,263 @@
+"""
+The big-layer path keeps the same features, attributes and areas as the GeoJSON path.
+
+Each block is decoded here by a decoder written from the format description in
+`zoneplan.render.biglayer` (not by the viewer), then compared feature by
+feature with what `payload.feature_collection` gives the same layer.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import gzip
+import json
+import math
+import re
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon
+
+from zoneplan import crs as zcrs
+from zoneplan.errors import InputError
+from zoneplan.render import biglayer
+from zoneplan.render.map import build_html, build_map, user_layer
+from zoneplan.render.payload import MapLayer, _Registry, big_layer_row, feature_collection
+from zoneplan.synthetic import synthetic_parcels
+
+DTYPES = {"u8": "<u1", "u16": "<u2", "u32": "<u4", "i32": "<i4", "f64": "<f8"}
+
+
+def decode(header: dict, data: bytes) -> dict:
+    """Decode a block into per-feature records like feature_collection's features."""
+    raw = gzip.decompress(data)
+
+    def part(name: str):
+        desc = header["parts"][name]
+        chunk = raw[desc["offset"] : desc["offset"] + desc["bytes"]]
+        if desc["type"] == "json":
+            return json.loads(chunk.decode("utf-8"))
+        dtype = np.dtype(DTYPES[desc["type"]])
+        if desc["shuffle"] and dtype.itemsize > 1:
+            planes = np.frombuffer(chunk, np.uint8).reshape(dtype.itemsize, desc["length"])
+            chunk = planes.T.tobytes()
+        arr = np.frombuffer(chunk, dtype)
+        assert arr.size == desc["length"]
+        if desc["zigzag"]:
+            u = arr.astype(np.int64)
+            arr = np.cumsum((u >> 1) ^ -(u & 1))
+        return arr
+
+    rings = np.concatenate([[0], np.cumsum(part("rings"))]).astype(np.int64)
+    verts = np.concatenate([[0], np.cumsum(part("verts"))]).astype(np.int64)
+    kinds = part("kinds")
+    x, y = part("x"), part("y")
+    columns = []
+    for col in header["columns"]:
+        if col["kind"] == "num":
+            columns.append((col["name"], part(col["part"]), None))
+        else:
+            columns.append((col["name"], part(col["part"]), part(col["values"])))
+    names = [(part(c), part(v)) for c, v in header["zp"]["names"]]
+    cat, phase = part("cat"), part("phase")
+    area, length = part("area_ha"), part("length_km")
+    declared = part(header["zp"]["declared_ha"]) if header["zp"]["declared_ha"] else None
+
+    def num(v: float) -> float | None:
+        return None if math.isnan(v) else float(v)
+
+    features = []
+    for f in range(header["n"]):
+        feature_rings = []
+        for r in range(rings[f], rings[f + 1]):
+            coords = np.stack([x[verts[r] : verts[r + 1]], y[verts[r] : verts[r + 1]]], axis=1)
+            feature_rings.append((int(kinds[r]), coords))
+        props = {}
+        for name, values, dictionary in columns:
+            props[name] = num(values[f]) if dictionary is None else dictionary[values[f]]
+        features.append(
+            {
+                "rings": feature_rings,
+                "properties": props,
+                "zp": {
+                    "cat": int(cat[f]),
+                    "phase": int(phase[f]),
+                    "names": [dictionary[codes[f]] for codes, dictionary in names],
+                    "area_ha": num(area[f]),
+                    "length_km": num(length[f]),
+                    "declared_ha": num(declared[f]) if declared is not None else None,
+                },
+            }
+        )
+    return {"features": features}
+
+
+def geojson_rings(geometry: dict) -> list[tuple[int, np.ndarray]]:
+    """The rings of a GeoJSON geometry in block order, quantised like the block."""
+    kind = geometry["type"]
+    if kind == "GeometryCollection":
+        return [r for g in geometry["geometries"] for r in geojson_rings(g)]
+    coords = geometry["coordinates"]
+
+    def q(points) -> np.ndarray:
+        return np.round(np.asarray(points, dtype=float).reshape(-1, 2) / 1e-7).astype(np.int64)
+
+    if kind == "Point":
+        return [(2, q([coords]))]
+    if kind == "MultiPoint":
+        return [(2, q([c])) for c in coords]
+    if kind == "LineString":
+        return [(1, q(coords))]
+    if kind == "MultiLineString":
+        return [(1, q(c)) for c in coords]
+    if kind == "Polygon":
+        return [(0, q(ring[:-1])) for ring in coords]
+    if kind == "MultiPolygon":
+        return [(0, q(ring[:-1])) for poly in coords for ring in poly]
+    raise AssertionError(kind)
+
+
+def numbers_equal(a, b) -> bool:
+    """Equal JSON values, where an integer and the same float count as equal."""
+    if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool):
+        return float(a) == float(b)
+    return a == b
+
+
+def compare_paths(layer: MapLayer) -> int:
+    """Build both paths of one layer and assert they agree; return the feature count."""
+    small = feature_collection(layer, _Registry("en"))["features"]
+    registry = _Registry("en")
+    header, block = big_layer_row(layer, registry, "zoneplan-big-0")
+    big = decode(header, block.data)["features"]
+    assert len(big) == len(small) == header["n"]
+    for s, b in zip(small, big, strict=True):
+        expected = geojson_rings(s["geometry"])
+        assert [k for k, _ in b["rings"]] == [k for k, _ in expected]
+        for (_, got), (_, want) in zip(b["rings"], expected, strict=True):
+            np.testing.assert_array_equal(got, want)
+        assert b["properties"].keys() == s["properties"].keys()
+        for key, value in s["properties"].items():
+            assert numbers_equal(b["properties"][key], value), key
+        for key in ("cat", "phase", "names"):
+            assert b["zp"][key] == s["zp"][key], key
+        for key in ("area_ha", "length_km", "declared_ha"):
+            assert numbers_equal(b["zp"][key], s["zp"][key]) or b["zp"][key] == s["zp"][key], key
+    return len(big)
+
+
+def test_synthetic_parcels_same_on_both_paths():
+    parcels = synthetic_parcels(3000, seed=7)
+    parcels.loc[5, "land_use"] = None
+    parcels["phase"] = np.where(np.arange(len(parcels)) % 3 == 0, "2026-2030", "to 2025")
+    parcels["category"] = np.where(np.arange(len(parcels)) % 2 == 0, "industrial_park", "x</b>")
+    layer = MapLayer("parcels.gpkg", "p", "p", "user", parcels, big=True)
+    assert compare_paths(layer) == 3000
+
+
+def test_mixed_geometries_and_awkward_values_same_on_both_paths():
+    hole = Polygon(
+        [(106.60, 20.60), (106.62, 20.60), (106.62, 20.62), (106.60, 20.62)],
+        [[(106.605, 20.605), (106.61, 20.605), (106.61, 20.61), (106.605, 20.61)]],
+    )
+    multi = MultiPolygon(
+        [shapely.box(106.7, 20.7, 106.71, 20.71), shapely.box(106.72, 20.7, 106.73, 20.71)]
+    )
+    geoms = [
+        hole,
+        multi,
+        LineString([(106.6, 20.6), (106.7, 20.65), (106.8, 20.6)]),
+        Point(106.65, 20.65),
+        shapely.MultiPoint([(106.66, 20.66), (106.67, 20.67)]),
+        shapely.GeometryCollection([Point(106.5, 20.5), shapely.box(106.5, 20.5, 106.51, 20.51)]),
+        None,
+        Polygon(),
+    ]
+    gdf = gpd.GeoDataFrame(
+        {
+            "name_vi": [
+                "Khu Đông",
+                None,
+                "",
+                "Điểm </script><script>alert(1)</script>",
+                "a",
+                "b",
+                "c",
+                "d",
+            ],
+            "name": ["x", "fallback", "line", "p", "m", "gc", "none", "empty"],
+            "count": [1, 2, 3, 4, 5, 6, 7, 8],
+            "big_int": [2**60, 1, 2, 3, 4, 5, 6, 7],
+            "ratio": [0.5, float("nan"), float("inf"), 1.25, 2.0, 3.0, 4.0, 5.0],
+            "flag": [True, False, True, False, True, False, True, False],
+            "when": [dt.date(2025, 1, 2)] * 8,
+            "nested": [{"a": [1, 2]}, None, {"__proto__": 1}, [1], "s", 1.5, None, None],
+            "declared_area_ha": [400.0, None, None, None, None, None, None, None],
+            "phase": ["after 2030", "none", None, "bogus", "to 2025", "2026-2030", None, None],
+        },
+        geometry=geoms,
+        crs=4326,
+    )
+    layer = MapLayer("mixed.geojson", "m", "m", "user", gdf, big=True)
+    assert compare_paths(layer) == 6  # the missing and the empty geometry are left out
+
+
+def test_vn2000_layer_uses_the_pinned_transformation():
+    """A VN-2000 layer is placed on the map through the Decision 05/2007 Helmert step."""
+    parcels = synthetic_parcels(200, seed=3, crs="vn2000")
+    layer = MapLayer("vn.gpkg", "v", "v", "user", parcels, big=True)
+    header, block = big_layer_row(layer, _Registry("en"), "zoneplan-big-0")
+    got = decode(header, block.data)["features"][0]["rings"][0][1] * 1e-7
+    want = shapely.get_coordinates(zcrs.to_wgs84(parcels.iloc[:1]))[:-1]
+    assert np.abs(got - want).max() < 6e-8  # the 1e-7° quantum, rounded
+    assert compare_paths(layer) == 200
+
+
+def test_block_is_much_smaller_than_geojson():
+    parcels = synthetic_parcels(20_000, seed=1)
+    small = feature_collection(MapLayer("a", "a", "a", "user", parcels), _Registry("en"))
+    geojson_bytes = len(json.dumps(small, separators=(",", ":")))
+    _, block = big_layer_row(
+        MapLayer("a", "a", "a", "user", parcels, big=True), _Registry("en"), "e"
+    )
+    assert len(block.base64()) < geojson_bytes / 4
+
+
+def test_page_carries_the_block_as_base64_only():
+    parcels = synthetic_parcels(300, seed=2)
+    parcels["note"] = "</script><script>window.pwned=1</script>"
+    layer = MapLayer("p.gpkg", "p", "p", "user", parcels, big=True)
+    html = build_html(build_map([layer], lang="en"))
+    blocks = re.findall(
+        r'<script type="application/octet-stream" id="(zoneplan-big-\d+)">([^<]*)</script>', html
+    )
+    assert [b[0] for b in blocks] == ["zoneplan-big-0"]
+    assert re.fullmatch(r"[A-Za-z0-9+/=]+", blocks[0][1])
+    assert "window.pwned" not in html  # the value is inside the compressed block only
+    assert gzip.decompress(base64.b64decode(blocks[0][1]))
+
+
+def test_is_big_and_thresholds():
+    parcels = synthetic_parcels(50, seed=1)
+    assert not biglayer.is_big(parcels)
+    assert biglayer.is_big(parcels, max_features=49)
+    assert not biglayer.is_big(parcels, max_features=50)
+
+
+def test_user_layer_takes_big_path_above_threshold(tmp_path):
+    path = tmp_path / "parcels.gpkg"
+    synthetic_parcels(120, seed=4).to_file(path)
+    assert not user_layer(path).big
+    assert user_layer(path, big_layer_features=100).big
+
+
+def test_too_big_for_a_browser_is_refused_with_advice(monkeypatch):
+    parcels = synthetic_parcels(60, seed=1)
+    monkeypatch.setattr(biglayer, "MAX_VIEWER_FEATURES", 50)
+    with pytest.raises(InputError, match=r"parcels\.gpkg: 60 features .*clip it .*zoneplan areas"):
+        biglayer.check_viewer_size(parcels, "parcels.gpkg")
+    monkeypatch.setattr(biglayer, "MAX_VIEWER_FEATURES", 60)
+    biglayer.check_viewer_size(parcels, "parcels.gpkg")
