@@ -422,6 +422,7 @@ def feature_areas(
     *,
     meridian: float = 105.75,
     tolerance_pct: float = 5.0,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """
     Measure every feature of one or more layers, with the declared-area check.
@@ -436,6 +437,8 @@ def feature_areas(
     tolerance_pct
         A declared area is flagged when the VN-2000 measured area differs from it
         by more than this many percent.
+    progress
+        Show a progress bar per layer on standard error (off by default).
 
     Returns
     -------
@@ -472,7 +475,7 @@ def feature_areas(
     frames = []
     for layer_id, gdf in _as_layers(layers).items():
         zcrs.require_crs(gdf, layer_id)
-        m = measure_features(gdf, meridian=meridian)
+        m = measure_features(gdf, meridian=meridian, progress=progress)
         part = pd.DataFrame(
             {
                 "layer": layer_id,
@@ -595,6 +598,7 @@ def area_table(
     by: str = "feature",
     meridian: float = 105.75,
     tolerance_pct: float = 5.0,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """
     Return the areas of `layers` per feature, per layer or per category.
@@ -609,6 +613,8 @@ def area_table(
         Central meridian of the VN-2000 TM-3 zone.
     tolerance_pct
         Tolerance of the declared-area flag, in percent.
+    progress
+        Show a progress bar per layer on standard error (off by default).
 
     Returns
     -------
@@ -632,7 +638,9 @@ def area_table(
     if by not in ("feature", "layer", "category"):
         msg = f"cannot tabulate areas by {by!r}; use 'feature', 'layer' or 'category'"
         raise ValueError(msg)
-    features = feature_areas(layers, meridian=meridian, tolerance_pct=tolerance_pct)
+    features = feature_areas(
+        layers, meridian=meridian, tolerance_pct=tolerance_pct, progress=progress
+    )
     return features if by == "feature" else summarize_areas(features, by=by)
 
 

@@ -17,6 +17,7 @@ by piece (the tests compare them).
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Final
 
 import numpy as np
@@ -315,3 +316,139 @@ def functional_pieces(
     if geometry:
         return gpd.GeoDataFrame(out, geometry=list(cols["geometry"]), crs=4326)
     return out
+
+
+def _partition_pieces(
+    part: gpd.GeoDataFrame, func: gpd.GeoDataFrame, meridian: float, crs: object
+) -> pd.DataFrame:
+    """`functional_pieces` of one dask partition, on one thread (dask runs the partitions)."""
+    if part.crs is None and crs is not None:
+        part = part.set_crs(crs)
+    return functional_pieces(part, func, meridian=meridian, workers=1)
+
+
+def functional_pieces_dask(
+    source: object,
+    functional: gpd.GeoDataFrame | None = None,
+    *,
+    meridian: float = 105.75,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    crs: object = None,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """
+    Run `functional_pieces` partition by partition with dask-geopandas.
+
+    For parcel sets too big for one machine's memory: every partition of a
+    (partitioned) GeoParquet dataset is read and cut by a dask worker, on a
+    cluster at `scheduler` or on a local cluster of `workers` processes. The
+    result is the same as `functional_pieces` on the whole layer (tested).
+
+    Parameters
+    ----------
+    source
+        A GeoParquet file, a folder of GeoParquet files (a partitioned dataset),
+        or a dask-geopandas GeoDataFrame.
+    functional
+        The functional areas; the shipped layer when None.
+    meridian
+        Central meridian of the VN-2000 TM-3 zone.
+    scheduler
+        Address of a running dask scheduler (``tcp://host:8786``); a local
+        cluster is started and stopped when None.
+    workers
+        Worker processes of the local cluster (the cores this process may use when None).
+    crs
+        CRS to assume when the dataset carries none.
+    progress
+        Show a progress bar of partitions on standard error (off by default).
+
+    Returns
+    -------
+    pieces
+        The `functional_pieces` table of all partitions, in partition order;
+        ``parcel_index`` is the index as read from the dataset.
+
+    Raises
+    ------
+    InputError
+        If dask-geopandas or distributed is missing, or the source cannot be read.
+    CRSError
+        If the dataset has no CRS and `crs` is not given.
+    """
+    from zoneplan.errors import CRSError, InputError
+    from zoneplan.progress import default_workers, progress_bar
+
+    try:
+        import dask_geopandas
+        import distributed
+    except ImportError as err:
+        msg = (
+            f"--engine dask needs dask-geopandas and distributed ({err}); "
+            "install them with: pip install 'zoneplan[dask]'"
+        )
+        raise InputError(msg) from err
+    if isinstance(source, dask_geopandas.GeoDataFrame):
+        ddf = source
+    else:
+        from pathlib import Path
+
+        if not Path(str(source)).exists():
+            msg = f"{source}: no such file or folder; check the path and the spelling"
+            raise InputError(msg)
+        try:
+            ddf = dask_geopandas.read_parquet(str(source))
+        except Exception as err:  # pyarrow and fsspec raise many types
+            reason = " ".join(str(err).split())[:200]
+            msg = (
+                f"{source}: cannot be read as GeoParquet with dask-geopandas ({reason}); "
+                "give a GeoParquet file or a folder of them"
+            )
+            raise InputError(msg) from err
+    if ddf.crs is None and crs is None:
+        msg = (
+            f"{source}: the GeoParquet dataset has no CRS; give it with --crs "
+            "(e.g. EPSG:9210 for VN-2000 / TM-3 105-45)"
+        )
+        raise CRSError(msg)
+    zcrs.check_meridian(meridian)
+    func = functional_frame(functional, meridian=meridian)
+    meta = _partition_pieces(ddf._meta.set_crs(ddf.crs or crs), func, meridian, crs)
+    pieces = ddf.map_partitions(_partition_pieces, func, meridian, crs, meta=meta)
+    parts = pieces.to_delayed()
+    # the cluster's own INFO lines (scheduler, nanny, worker start and stop) are noise here
+    quiet = [logging.getLogger(name) for name in ("distributed", "bokeh", "tornado")]
+    levels = [log.level for log in quiet]
+    for log in quiet:
+        log.setLevel(logging.ERROR)
+    cluster = None
+    try:
+        if scheduler:
+            client = distributed.Client(scheduler, set_as_default=False)
+        else:
+            cluster = distributed.LocalCluster(
+                n_workers=workers or default_workers(),
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+            client = distributed.Client(cluster, set_as_default=False)
+        try:
+            with client.as_current():
+                futures = client.compute(parts)
+                with progress_bar(
+                    len(futures), "partitions", enabled=progress, unit="partition"
+                ) as bar:
+                    for _ in distributed.as_completed(futures):
+                        bar.update(1)
+                frames = client.gather(futures)
+        finally:
+            client.close()
+    finally:
+        if cluster is not None:
+            cluster.close()
+        for log, level in zip(quiet, levels, strict=True):
+            log.setLevel(level)
+    return pd.concat(frames, ignore_index=True) if frames else meta
