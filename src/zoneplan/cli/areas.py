@@ -9,6 +9,7 @@ import geopandas as gpd
 import pandas as pd
 
 from zoneplan import crs as zcrs
+from zoneplan.cli import add_input_limit_argument
 from zoneplan.errors import InputError
 
 HELP = "areas in ha (VN-2000 TM-3 planar and WGS 84 ellipsoidal) and lengths in km"
@@ -66,6 +67,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--crs", help="CRS to assume for --layer files without one, e.g. EPSG:9210")
     parser.add_argument(
+        "--repair",
+        action="store_true",
+        help="measure invalid --layer geometries after fixing them with make_valid, reporting "
+        "each change with its area difference (the files are not modified)",
+    )
+    add_input_limit_argument(parser)
+    parser.add_argument(
         "--tolerance-pct",
         type=float,
         default=5.0,
@@ -76,15 +84,26 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def load_layers(args: argparse.Namespace) -> dict[str, gpd.GeoDataFrame]:
-    """Load the --layer files (keyed by file stem, made unique) or the shipped catalog layers."""
-    from zoneplan.io import load_catalog_layers, read_layer
+    """
+    Load the --layer files (keyed by file stem, made unique) or the shipped catalog layers.
+
+    Each file is validated first, as ``build --layer`` does: a broken one is refused
+    with the reason, and with --repair invalid geometries are fixed and reported.
+    """
+    from zoneplan.io import load_catalog_layers
+    from zoneplan.validate import load_user_layer
 
     paths = getattr(args, "layer", None)
     if not paths:
         return load_catalog_layers(engine=args.engine)
     layers: dict[str, gpd.GeoDataFrame] = {}
     for path in paths:
-        gdf = read_layer(path, engine=args.engine, crs=getattr(args, "crs", None))
+        gdf = load_user_layer(
+            path,
+            engine=args.engine,
+            crs=getattr(args, "crs", None),
+            repair=getattr(args, "repair", False),
+        )
         key = str(gdf.attrs.get("layer_id", path))
         n = 2
         while key in layers:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 
+from zoneplan.cli import add_input_limit_argument
 from zoneplan.render.biglayer import BIG_LAYER_FEATURES, BIG_LAYER_VERTICES
 from zoneplan.render.map import DEFAULT_OUTPUT
 
@@ -54,6 +55,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--crs", help="CRS to assume for --layer files without one, e.g. EPSG:9210")
     parser.add_argument(
+        "--repair",
+        action="store_true",
+        help="draw invalid --layer geometries after fixing them with make_valid, reporting "
+        "each change with its area difference (the files are not modified)",
+    )
+    add_input_limit_argument(parser)
+    parser.add_argument(
         "--big-layer-threshold",
         type=int,
         default=BIG_LAYER_FEATURES,
@@ -79,7 +87,11 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(msg)
     own = [
         user_layer(
-            path, crs=args.crs, engine=args.engine, big_layer_features=args.big_layer_threshold
+            path,
+            crs=args.crs,
+            engine=args.engine,
+            big_layer_features=args.big_layer_threshold,
+            repair=args.repair,
         )
         for path in args.layer
     ]
