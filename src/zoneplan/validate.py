@@ -508,7 +508,7 @@ def check_properties(props: dict[str, Any], label: str, name: str, *, kind: Kind
     not_finite = {k for k, v in props.items() if isinstance(v, float) and not math.isfinite(v)}
     for key in sorted(not_finite, key=str):
         msg = f"property {key!r} is {_json_token(props[key])}, not a finite number"
-        fix = "write a number or null (GeoJSON has no NaN or Infinity)"
+        fix = "write a number, or null where it is unknown (NaN and Infinity are not numbers)"
         problems.append(Problem(label, msg, fix, name, blocking=True))
     for spec in REQUIRED_PROPERTIES:
         if spec.name in not_finite:
@@ -637,6 +637,9 @@ def _crs_problems(gdf: gpd.GeoDataFrame, label: str) -> list[Problem]:
         return []
     x0, y0, x1, y1 = geoms.total_bounds
     if gdf.crs.is_geographic:
+        if x0 >= -90 and x1 <= 90 and y0 >= -180 and y1 <= 180 and (y0 < -90 or y1 > 90):
+            msg = f"longitude and latitude look swapped (x {x0:g} to {x1:g}, y {y0:g} to {y1:g})"
+            return [Problem(label, msg, "swap the x and y columns (x is the longitude)")]
         if x0 < -180 or x1 > 180 or y0 < -90 or y1 > 90:
             guess = suggest_crs(gpd.GeoDataFrame(geometry=geoms))
             fix = "the coordinates are not degrees: set the CRS they are in"
@@ -657,6 +660,11 @@ def _crs_problems(gdf: gpd.GeoDataFrame, label: str) -> list[Problem]:
         if by0 <= lx0 <= by1 and bx0 <= ly0 <= bx1:
             msg = f"the layer lies at lon {lx0:.2f}, lat {ly0:.2f}: x and y look swapped"
             return [Problem(label, msg, "swap the x and y columns (x is the longitude or easting)")]
+        guess = suggest_crs(gpd.GeoDataFrame(geometry=geoms))
+        if guess is not None and "swapped" in guess:
+            msg = f"x and y look swapped: x reaches {x1:.0f}, a VN-2000 northing"
+            fix = "swap the x and y columns (VN-2000 tables put the northing X first)"
+            return [Problem(label, msg, fix)]
         msg = f"the layer lies outside Vietnam (lon {lx0:.2f}–{lx1:.2f}, lat {ly0:.2f}–{ly1:.2f})"
         return [Problem(label, msg, "check its CRS (VN-2000 data needs EPSG:9210 or 9209)", severity="warning")]
     return []

@@ -154,6 +154,20 @@ def _number_text(number: str) -> Callable[[Path], Path]:
     return make
 
 
+def _geopackage(name: str, bounds: tuple[float, float, float, float], epsg: int):
+    """A GeoPackage of one square feature 'p1' with the given bounds, declared in `epsg`."""
+
+    def make(folder: Path) -> Path:
+        import geopandas as gpd
+        from shapely.geometry import box
+
+        path = folder / f"{name}.gpkg"
+        gpd.GeoDataFrame({"id": ["p1"]}, geometry=[box(*bounds)], crs=epsg).to_file(path)
+        return path
+
+    return make
+
+
 def _missing(folder: Path) -> Path:
     return folder / "no_such_layer.geojson"
 
@@ -285,6 +299,24 @@ CASES: tuple[Case, ...] = (
         feature="'p1'",
     ),
     Case(
+        "metres_as_lonlat_gpkg",
+        (
+            "the CRS is WGS 84 (degrees) but coordinates reach 607105, 2283548",
+            "set the CRS they are in (it looks like VN-2000 / TM-3 105°45' (Hai Phong), EPSG:9210",
+        ),
+        make=_geopackage("metres", (606105, 2282548, 607105, 2283548), 4326),
+    ),
+    Case(
+        "swapped_latlon_gpkg",
+        ("longitude and latitude look swapped (x 20.65 to 20.66", "swap the x and y columns"),
+        make=_geopackage("swapped", (20.65, 106.70, 20.66, 106.71), 4326),
+    ),
+    Case(
+        "swapped_xy_vn2000_gpkg",
+        ("x and y look swapped: x reaches 2283548", "swap the x and y columns"),
+        make=_geopackage("swapped_vn2000", (2282548, 606105, 2283548, 607105), 9210),
+    ),
+    Case(
         "out_of_range",
         ("outside longitude/latitude ranges (306.7, 20.65)", "longitude must be within ±180"),
         "out_of_range.geojson",
@@ -309,7 +341,10 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "infinity",
-        ("property 'declared_area_ha' is Infinity, not a finite number", "write a number or null"),
+        (
+            "property 'declared_area_ha' is Infinity, not a finite number",
+            "write a number, or null where it is unknown",
+        ),
         "infinity_property.geojson",
         feature="'p1'",
     ),

@@ -139,5 +139,5 @@ def test_nan_in_a_float_property_is_reported(tmp_path, value, token):
     problems = validate_file(path)
     assert [str(p) for p in problems] == [
         f"{path}: feature 'a': property 'declared_area_ha' is {token}, not a finite number; "
-        "write a number or null (GeoJSON has no NaN or Infinity)"
+        "write a number, or null where it is unknown (NaN and Infinity are not numbers)"
     ]
