@@ -140,14 +140,21 @@ _RING_AREA_PERIMETER = getattr(GEOD, "_polygon_area_perimeter", GEOD.polygon_are
 
 def _ring_areas_m2(x: np.ndarray, y: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """Return the absolute geodesic area of consecutive lon/lat rings of `sizes` vertices."""
+    out = np.zeros(len(sizes))
     if len(sizes) == 0:
-        return np.zeros(0)
-    x = np.ascontiguousarray(x, dtype=float)
-    y = np.ascontiguousarray(y, dtype=float)
-    cuts = np.cumsum(sizes)[:-1]
+        return out
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     func = _RING_AREA_PERIMETER
-    signed = (func(a, b)[0] for a, b in zip(np.split(x, cuts), np.split(y, cuts), strict=True))
-    return np.abs(np.fromiter(signed, dtype=float, count=len(sizes)))
+    # rings of one size at a time, as the rows of a contiguous 2-D array: iterating
+    # over rows costs far less than slicing the flat arrays ring by ring
+    for size in np.unique(sizes):
+        rings = np.flatnonzero(sizes == size)
+        take = starts[rings][:, None] + np.arange(size)[None, :]
+        xs = np.ascontiguousarray(x[take], dtype=float)
+        ys = np.ascontiguousarray(y[take], dtype=float)
+        signed = (func(a, b)[0] for a, b in zip(xs, ys, strict=True))
+        out[rings] = np.fromiter(signed, dtype=float, count=len(rings))
+    return np.abs(out)
 
 
 def _rank_within(group: np.ndarray, n_groups: int) -> np.ndarray:
@@ -349,7 +356,10 @@ def measure_chunk(
         transforms them), and the `measure_features` table.
     """
     lonlat = zcrs.to_wgs84(gdf)
-    grid = zcrs.to_vn2000(gdf, meridian=meridian)
+    if zcrs.is_vn2000(zcrs.require_crs(gdf)):
+        grid = zcrs.to_vn2000(gdf, meridian=meridian)
+    else:  # what to_vn2000 does, without taking the layer to WGS 84 a second time
+        grid = zcrs._apply(lonlat, zcrs.wgs84_to_vn2000_transformer(meridian).transform)
     type_id = shapely.get_type_id(lonlat)
     present = ~shapely.is_empty(lonlat) & (type_id >= 0)
     kinds = (_POLYGON_ID, _MULTIPOLYGON_ID, _COLLECTION_ID)

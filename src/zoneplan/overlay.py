@@ -150,11 +150,12 @@ def _cut_chunk(
     # the part in no area: what is left after taking away each area in turn
     rest_of = np.flatnonzero(touched & ~contained)
     rest = grid[rest_of].copy()
-    starts = np.searchsorted(p_idx, rest_of, side="left")
-    ends = np.searchsorted(p_idx, rest_of, side="right")
-    for k in range(len(rest_of)):
-        for f in f_idx[starts[k] : ends[k]]:
-            rest[k] = shapely.difference(rest[k], fgeoms[f])
+    pairs = np.isin(p_idx, rest_of)  # p_idx is sorted, so k is too
+    k, f_of = np.searchsorted(rest_of, p_idx[pairs]), f_idx[pairs]
+    rank = zareas._rank_within(k, len(rest_of))
+    for j in range(int(rank.max(initial=-1)) + 1):  # the areas in their order, as a reduce
+        step = rank == j
+        rest[k[step]] = shapely.difference(rest[k[step]], fgeoms[f_of[step]])
     rest = _polygonal(rest)
     free = np.flatnonzero(polygonal & ~touched)  # in no area at all: one whole piece
 
