@@ -15,10 +15,17 @@ from zoneplan.errors import InputError
 HELP = "areas in ha (VN-2000 TM-3 planar and WGS 84 ellipsoidal) and lengths in km"
 
 #: What ``--by`` can tabulate.
-BY_CHOICES = ("feature", "layer", "category", "composition", "declared", "overlaps")
+BY_CHOICES = ("feature", "layer", "category", "composition", "declared", "overlaps", "functional")
+
+#: Reading engines of ``areas``: the two of GeoPandas, and dask for --by functional.
+AREAS_ENGINES = ("pyogrio", "fiona", "dask")
 
 
-def add_output_arguments(parser: argparse.ArgumentParser) -> None:
+def add_output_arguments(
+    parser: argparse.ArgumentParser,
+    engines: tuple[str, ...] = ("pyogrio", "fiona"),
+    engine_help: str = "reading engine",
+) -> None:
     """Add the options shared by ``areas`` and ``analyse``: format, output, meridian, engine."""
     parser.add_argument(
         "--format",
@@ -39,7 +46,7 @@ def add_output_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--decimals", type=int, default=3, help="decimals in table and md output (default: 3)"
     )
-    parser.add_argument("--engine", choices=["pyogrio", "fiona"], help="reading engine")
+    parser.add_argument("--engine", choices=list(engines), help=engine_help)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -53,7 +60,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "TM-3, Decision 05/2007/QĐ-BTNMT transformation); ellipsoidal areas are the "
             "reference. --by composition breaks the zone down by functional category, "
             "--by declared compares declared_area_ha with the measured area, --by overlaps "
-            "lists overlapping functional areas."
+            "lists overlapping functional areas. --by functional cuts every polygon of the "
+            "--layer files (your parcels) by the functional areas: one row per piece, with "
+            "the parcel's own columns, the functional area's id and category ('unassigned' for "
+            "the part in none), both areas of the piece and of the whole parcel; --engine dask "
+            "does it partition by partition on a GeoParquet dataset too big for memory."
         ),
     )
     parser.add_argument(
@@ -79,7 +90,38 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=5.0,
         help="flag declared areas that differ from the measured one by more than this (default: 5)",
     )
-    add_output_arguments(parser)
+    parser.add_argument(
+        "--functional",
+        metavar="PATH",
+        help="--by functional: cut by the functional areas of this file instead of the "
+        "shipped functional_areas layer",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="--engine dask: address of a running dask scheduler, e.g. tcp://10.0.0.5:8786 "
+        "(default: a local cluster)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="worker processes of the local dask cluster, or threads of the in-memory "
+        "engine (default: the cores this process may use)",
+    )
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bars of the long steps on standard error (default: on when standard "
+        "error is a terminal)",
+    )
+    add_output_arguments(
+        parser,
+        engines=AREAS_ENGINES,
+        engine_help="reading engine; dask (with --by functional) reads a GeoParquet file or "
+        "a folder of them with dask-geopandas and cuts it partition by partition",
+    )
     parser.set_defaults(func=run)
 
 
@@ -164,14 +206,74 @@ def _composition_inputs(
     return zone, functional
 
 
+def show_progress(args: argparse.Namespace) -> bool:
+    """Tell whether to draw progress bars: as --progress/--no-progress say, else on a terminal."""
+    if args.progress is not None:
+        return bool(args.progress)
+    return not args.quiet and sys.stderr.isatty()
+
+
+def _functional_layer(args: argparse.Namespace) -> gpd.GeoDataFrame | None:
+    """Return the --functional file's layer, or None for the shipped functional areas."""
+    if not args.functional:
+        return None
+    from zoneplan.io import read_layer
+
+    return read_layer(args.functional, engine=None if args.engine == "dask" else args.engine)
+
+
+def functional_table(args: argparse.Namespace) -> pd.DataFrame:
+    """The --by functional table: the --layer polygons cut by the functional areas."""
+    from zoneplan.overlay import functional_pieces, functional_pieces_dask
+
+    if not args.layer:
+        msg = (
+            "--by functional cuts your parcels by the functional areas: give the parcel "
+            "file with --layer, e.g. zoneplan areas --by functional --layer parcels.gpkg"
+        )
+        raise InputError(msg)
+    functional = _functional_layer(args)
+    progress = show_progress(args)
+    if args.engine == "dask":
+        if len(args.layer) != 1:
+            msg = "--engine dask reads one GeoParquet file or folder: give --layer once"
+            raise InputError(msg)
+        return functional_pieces_dask(
+            args.layer[0],
+            functional,
+            meridian=args.meridian,
+            scheduler=args.scheduler,
+            workers=args.workers,
+            crs=args.crs,
+            progress=progress,
+        )
+    tables = []
+    for layer_id, gdf in load_layers(args).items():
+        pieces = functional_pieces(
+            gdf, functional, meridian=args.meridian, progress=progress, workers=args.workers
+        )
+        pieces.insert(0, "layer", layer_id)
+        tables.append(pieces)
+    return pd.concat(tables, ignore_index=True)
+
+
 def build_table(args: argparse.Namespace) -> pd.DataFrame:
     """Compute the table that ``--by`` asks for."""
     from zoneplan import areas
 
+    if args.by == "functional":
+        return functional_table(args)
+    if args.engine == "dask":
+        msg = f"--engine dask runs --by functional only; drop it for --by {args.by}"
+        raise InputError(msg)
     layers = load_layers(args)
     if args.by in ("feature", "layer", "category"):
         return areas.area_table(
-            layers, by=args.by, meridian=args.meridian, tolerance_pct=args.tolerance_pct
+            layers,
+            by=args.by,
+            meridian=args.meridian,
+            tolerance_pct=args.tolerance_pct,
+            progress=show_progress(args),
         )
     if args.by == "declared":
         return areas.declared_vs_measured(
@@ -210,6 +312,9 @@ def run(args: argparse.Namespace) -> int:
     """Compute the area table and write it; 0 on success."""
     if not args.tolerance_pct >= 0:
         msg = f"--tolerance-pct {args.tolerance_pct} must be 0 or more, e.g. --tolerance-pct 5"
+        raise InputError(msg)
+    if args.workers is not None and args.workers < 1:
+        msg = f"--workers {args.workers} must be 1 or more, e.g. --workers 2"
         raise InputError(msg)
     check_output(args)
     table = build_table(args)
