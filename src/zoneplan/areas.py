@@ -150,6 +150,14 @@ def _ring_areas_m2(x: np.ndarray, y: np.ndarray, sizes: np.ndarray) -> np.ndarra
     for size in np.unique(sizes):
         rings = np.flatnonzero(sizes == size)
         take = starts[rings][:, None] + np.arange(size)[None, :]
+        if (
+            size > 1
+            and (x[take[:, 0]] == x[take[:, -1]]).all()
+            and (y[take[:, 0]] == y[take[:, -1]]).all()
+        ):
+            # closed rings: Geod closes the polygon itself, and the repeated vertex only
+            # adds a zero-length edge whose area term is 0, so leaving it out changes no bit
+            take = take[:, :-1]
         xs = np.ascontiguousarray(x[take], dtype=float)
         ys = np.ascontiguousarray(y[take], dtype=float)
         signed = (func(a, b)[0] for a, b in zip(xs, ys, strict=True))
