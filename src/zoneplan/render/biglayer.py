@@ -258,6 +258,30 @@ def _flatten(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     return rings_per_geom, per_ring, kinds.astype(np.uint8), coords
 
 
+def _text_like(col: pd.Series) -> bool:
+    """Tell whether a column holds only text and missing values (checked in C, not per value)."""
+    return pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty")
+
+
+def _column_codes(col: pd.Series) -> tuple[np.ndarray, list[Any]]:
+    """
+    Dictionary-code a column: codes and the distinct JSON values in first-seen order.
+
+    Text columns are factorised directly; anything else goes value by value
+    through `payload.json_value`, so both paths give what the GeoJSON path gives.
+    """
+    from zoneplan.render.payload import json_value
+
+    if _text_like(col):
+        codes, uniques = pd.factorize(col, use_na_sentinel=True)
+        values: list[Any] = np.asarray(uniques, dtype=object).tolist()
+        if (codes < 0).any():
+            codes = np.where(codes < 0, len(values), codes)
+            values.append(None)
+        return np.asarray(codes, dtype=np.int64), values
+    return _dictionary([json_value(v) for v in col.tolist()])
+
+
 def _dictionary(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
     """Dictionary-code JSON-ready values: codes and the distinct values in first-seen order."""
     keys = [json.dumps(v, sort_keys=True, ensure_ascii=False, allow_nan=False) for v in values]
@@ -282,7 +306,7 @@ def _as_float(col: pd.Series) -> np.ndarray:
     return arr
 
 
-def _names(frame: pd.DataFrame, key: str) -> list[str]:
+def _names(frame: pd.DataFrame, key: str) -> pd.Series:
     """Return each feature's name like payload._name, column by column."""
     from zoneplan.render.payload import NAME_FALLBACKS
 
@@ -292,14 +316,15 @@ def _names(frame: pd.DataFrame, key: str) -> list[str]:
         if candidate not in frame.columns or not todo.any():
             continue
         col = frame[candidate]
-        text = col.map(
-            lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
-        )
-        text = text.where(col.notna(), "")
+        if _text_like(col) or pd.api.types.is_numeric_dtype(col):
+            text = col.astype(str).where(col.notna(), "")
+        else:  # dates, lists, mixed values: str() each, like payload._name
+            text = pd.Series([str(v) for v in col.tolist()], index=col.index, dtype=object)
+            text = text.where(col.notna(), "")
         ok = todo & (text.str.strip() != "")
         out[ok] = text[ok]
         todo &= ~ok
-    return out.tolist()
+    return out
 
 
 def encode_big_layer(
@@ -325,7 +350,6 @@ def encode_big_layer(
         The header and the compressed block. Features without geometry are left
         out, as on the GeoJSON path.
     """
-    from zoneplan.render.payload import json_value
 
     gdf = layer.gdf
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
@@ -352,7 +376,7 @@ def encode_big_layer(
             part = pk.add(f"c{i}", _as_float(col), shuffle=True)
             columns.append({"name": str(name), "kind": "num", "part": part})
         else:
-            codes, uniques = _dictionary([json_value(v) for v in col.tolist()])
+            codes, uniques = _column_codes(col)
             pk.add(f"c{i}", _narrow(codes), shuffle=True)
             pk.add_json(f"c{i}v", uniques)
             columns.append({"name": str(name), "kind": "dict", "part": f"c{i}", "values": f"c{i}v"})
@@ -369,26 +393,32 @@ def encode_big_layer(
         6: "MultiPolygon",
         7: "GeometryCollection",
     }
-    cat_values = frame["category"].tolist() if "category" in frame.columns else [None] * n
-    cat_keys = [json.dumps(json_value(v), sort_keys=True) for v in cat_values]
-    pair = pd.DataFrame({"cat": cat_keys, "type": geom_types})
+    if "category" in frame.columns:
+        value_codes, cat_uniques = _column_codes(frame["category"])
+    else:
+        value_codes, cat_uniques = np.zeros(n, dtype=np.int64), [None]
+    pair = pd.DataFrame({"cat": value_codes, "type": geom_types})
     cat_codes = np.empty(n, dtype=np.int64)
-    for (key, type_id), idx in pair.groupby(["cat", "type"], sort=False).indices.items():
+    for (code, type_id), idx in pair.groupby(["cat", "type"], sort=False).indices.items():
         cat_codes[idx] = registry.category_count(
-            json.loads(key), title, type_names[int(type_id)], len(idx)
+            cat_uniques[int(code)], title, type_names[int(type_id)], len(idx)
         )
-    phase_values = frame["phase"].tolist() if "phase" in frame.columns else [None] * n
-    phase_codes = np.array([registry.phase(v) for v in phase_values], dtype=np.int64)
+    if "phase" in frame.columns:
+        value_codes, phase_uniques = _column_codes(frame["phase"])
+        lookup = np.array([registry.phase(v) for v in phase_uniques], dtype=np.int64)
+        phase_codes = lookup[value_codes]
+    else:
+        phase_codes = np.full(n, registry.phase(None), dtype=np.int64)
     pk.add("cat", _narrow(cat_codes), shuffle=True)
     pk.add("phase", _narrow(phase_codes))
     names_vi, names_en = _names(frame, "name_vi"), _names(frame, "name_en")
-    codes, uniques = _dictionary(names_vi)
+    codes, uniques = _column_codes(names_vi)
     pk.add("name0", _narrow(codes), shuffle=True)
     pk.add_json("name0v", uniques)
-    if names_en == names_vi:
+    if names_en.equals(names_vi):
         name_parts = [["name0", "name0v"], ["name0", "name0v"]]
     else:
-        codes, uniques = _dictionary(names_en)
+        codes, uniques = _column_codes(names_en)
         pk.add("name1", _narrow(codes), shuffle=True)
         pk.add_json("name1v", uniques)
         name_parts = [["name0", "name0v"], ["name1", "name1v"]]
@@ -399,7 +429,8 @@ def encode_big_layer(
     declared = None
     if "declared_area_ha" in frame.columns and _numeric(frame["declared_area_ha"]):
         declared = next(c["part"] for c in columns if c["name"] == "declared_area_ha")
-    cat_phase = sorted({(int(c), int(p)) for c, p in zip(cat_codes, phase_codes, strict=True)})
+    pairs = np.unique(cat_codes * 256 + phase_codes)
+    cat_phase = [(int(v) // 256, int(v) % 256) for v in pairs]
     bounds = [float(v) for v in shapely.total_bounds(geoms)] if n else [0.0, 0.0, 0.0, 0.0]
     header = {
         "n": n,
