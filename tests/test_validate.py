@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 import pytest
-from shapely.geometry import box
+from shapely.geometry import Point, box
 
 from conftest import collection, feature, square
 from zoneplan.errors import LayerValidationError
@@ -287,3 +289,31 @@ def test_cli_repair_writes_out_and_keeps_source(write_json, tmp_path):
     same = subprocess.run([sys.executable, "-m", "zoneplan", "validate", "--repair", str(src), "--out", str(src)], capture_output=True, text=True, check=False)
     assert same.returncode == 1 and "never modified" in same.stderr
     assert src.read_bytes() == before
+
+
+def test_column_checks_find_what_the_row_checks_find():
+    """The column-wise property check of user layers equals the row-by-row one, in order."""
+    from zoneplan.validate import _column_property_problems, _names, _row_property_problems
+
+    n = 40
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame(
+        {
+            "id": [f"p{i}" if i % 9 else i for i in range(n)],
+            "name_vi": ["Thửa", None, 3, True] * (n // 4),
+            "category": ["industrial_park", "no-such", None, "port_logistics"] * (n // 4),
+            "declared_area_ha": np.where(rng.random(n) < 0.2, np.inf, rng.random(n)),
+            "accuracy_m": ["5", 5, None, float("-inf")] * (n // 4),
+            "source_url": ["https://a.vn", "ftp://x", "", None, 7] * (n // 5),
+            "flag": [True, False] * (n // 2),
+            "other": [float("inf"), 1.5, "x", None] * (n // 4),
+            "count": np.arange(n),
+        }
+    )
+    gdf = gpd.GeoDataFrame(frame, geometry=[Point(106.6, 20.6)] * n, crs=4326)
+    names = _names(gdf)
+    rows = _row_property_problems(frame, "f.gpkg", names, "user")
+    columns = _column_property_problems(frame, "f.gpkg", names)
+    assert len(rows) > 40
+    assert [str(p) for p in columns] == [str(p) for p in rows]
+    assert [p.blocking for p in columns] == [p.blocking for p in rows]

@@ -18,8 +18,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 import shapely
 
 from zoneplan.catalog import Catalog, load_catalog
@@ -595,9 +596,11 @@ def validate_layer(
     problems = _crs_problems(gdf, label)
     problems += _geometry_problems(gdf, label, names, kind, raw_checked=raw_checked)
     if not raw_checked:
-        for name, (_, row) in zip(names, gdf.drop(columns=gdf.geometry.name).iterrows(), strict=True):
-            props = {k: (None if _isna(v) else _py(v)) for k, v in row.items()}
-            problems += check_properties(props, label, name, kind=kind)
+        frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+        if kind == "user":
+            problems += _column_property_problems(frame, label, names)
+        else:
+            problems += _row_property_problems(frame, label, names, kind)
         if "id" in gdf.columns:
             ids = [i for i in gdf["id"].tolist() if not _isna(i)]
             problems += [
@@ -606,6 +609,75 @@ def validate_layer(
                 if n > 1
             ]
     return problems
+
+
+def _row_property_problems(
+    frame: pd.DataFrame, label: str, names: list[str], kind: Kind
+) -> list[Problem]:
+    """`check_properties` on every row, in row order."""
+    problems = []
+    for name, row in zip(names, frame.to_dict("records"), strict=True):
+        props = {k: (None if _isna(v) else _py(v)) for k, v in row.items()}
+        problems += check_properties(props, label, name, kind=kind)
+    return problems
+
+
+def _column_property_problems(frame: pd.DataFrame, label: str, names: list[str]) -> list[Problem]:
+    """
+    The problems `_row_property_problems` finds in a user layer, column by column.
+
+    Columns whose dtype already proves every value right are skipped without
+    looking at the values, which keeps a million-feature layer to seconds; the
+    rest go value by value through the same checks. The problems come out in the
+    same order as from the row-by-row check.
+    """
+    found: list[tuple[int, tuple[int, str], Problem]] = []
+    specs = {spec.name: (i, spec) for i, spec in enumerate(REQUIRED_PROPERTIES)}
+    for key in frame.columns:
+        col = frame[key]
+        numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
+        text = pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty")
+        # non-finite floats (NaN is a missing value in these formats)
+        if pd.api.types.is_float_dtype(col):
+            bad = np.flatnonzero(np.isinf(col.to_numpy(dtype=float, na_value=np.nan)))
+        elif text or numeric or pd.api.types.is_bool_dtype(col):
+            bad = np.array([], dtype=int)
+        else:
+            flags = [isinstance(v, float) and math.isinf(v) for v in col.tolist()]
+            bad = np.flatnonzero(flags)
+        for row in bad:
+            value = _py(col.iloc[row])
+            msg = f"property {key!r} is {_json_token(value)}, not a finite number"
+            fix = "write a number, or null where it is unknown (NaN and Infinity are not numbers)"
+            found.append((row, (0, str(key)), Problem(label, msg, fix, names[row], blocking=True)))
+        skip = set(bad.tolist())
+        if key in specs:
+            order, spec = specs[key]
+            proven = (numeric and float in spec.kinds) or (text and str in spec.kinds)
+            if not proven:
+                for row, raw in enumerate(col.tolist()):
+                    if row in skip:
+                        continue
+                    value = None if _isna(raw) else _py(raw)
+                    problem = _check_value(spec, value, label, names[row], "user")
+                    if problem is not None:
+                        found.append((row, (1, f"{order:03d}"), problem))
+        if key == "source_url" and text:
+            urls = col.astype(object)
+            starts = urls.str.startswith(("http://", "https://"))
+            bad_url = urls.notna() & (urls.str.len() > 0) & ~starts.fillna(True)
+            rows = np.flatnonzero(bad_url.to_numpy())
+            for row in rows:
+                msg = f"source_url {_short(urls.iloc[row])} is not an http(s) link"
+                found.append((row, (2, ""), Problem(label, msg, "give an http(s) URL", names[row])))
+        elif key == "source_url":
+            for row, raw in enumerate(col.tolist()):
+                if isinstance(raw, str) and raw and not raw.startswith(("http://", "https://")):
+                    msg = f"source_url {_short(raw)} is not an http(s) link"
+                    problem = Problem(label, msg, "give an http(s) URL", names[row])
+                    found.append((row, (2, ""), problem))
+    found.sort(key=lambda item: (item[0], item[1]))
+    return [problem for _, _, problem in found]
 
 
 def _isna(value: Any) -> bool:
@@ -689,15 +761,12 @@ def _geometry_problems(
         elif reason != "Valid Geometry":
             problems.append(Problem(label, f"invalid geometry: {reason}", _FIX_GEOMETRY, name))
     if kind == "user":
-        drawn = [
-            (n, int(shapely.get_dimensions(g)))
-            for n, g, m, e in zip(names, geoms, missing, empty, strict=True)
-            if not (m or e)
-        ]
-        dims = {d for _, d in drawn}
+        shown = np.flatnonzero(~(missing | empty))
+        dimensions = shapely.get_dimensions(geoms[shown])
+        dims = set(np.unique(dimensions).tolist())
         if len(dims) > 1:
             kinds = [("points", "lines", "polygons")[d] for d in sorted(dims)]
-            odd = next(n for n, d in drawn if d != drawn[0][1])  # the first of another kind
+            odd = names[shown[np.flatnonzero(dimensions != dimensions[0])[0]]]  # first of another kind
             problems.append(
                 Problem(
                     label,
