@@ -261,3 +261,21 @@ def test_too_big_for_a_browser_is_refused_with_advice(monkeypatch):
         biglayer.check_viewer_size(parcels, "parcels.gpkg")
     monkeypatch.setattr(biglayer, "MAX_VIEWER_FEATURES", 60)
     biglayer.check_viewer_size(parcels, "parcels.gpkg")
+
+
+def test_progress_bars_in_the_cli_only(tmp_path, capsys):
+    from zoneplan.cli import main
+
+    path = tmp_path / "parcels.gpkg"
+    synthetic_parcels(150, seed=4).to_file(path)
+    args = ["build", "--layer", str(path), "--big-layer-threshold", "100"]
+    assert main([*args, "--out", str(tmp_path / "a.html"), "--progress"]) == 0
+    err = capsys.readouterr().err
+    assert "measuring" in err
+    assert "packing parcels.gpkg" in err
+    assert "100%" in err
+    assert main([*args, "--out", str(tmp_path / "b.html"), "--no-progress"]) == 0
+    assert "packing" not in capsys.readouterr().err
+    layer = user_layer(path, big_layer_features=100)
+    build_html(build_map([layer]))  # the API is silent unless asked
+    assert capsys.readouterr().err == ""

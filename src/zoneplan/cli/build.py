@@ -71,12 +71,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "(compressed, drawn on canvas tiles); 0 draws every --layer file that way",
     )
     parser.add_argument("--engine", choices=["pyogrio", "fiona"], help="reading engine")
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bars of the long steps (measuring and packing big layers) on standard "
+        "error (default: on when standard error is a terminal)",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Build the map and write it; return 0 on success."""
     from zoneplan._atomic import check_output_path
+    from zoneplan.cli.areas import show_progress
     from zoneplan.errors import InputError
     from zoneplan.render.map import build_map, catalog_layers, save_map, user_layer
 
@@ -96,7 +104,9 @@ def run(args: argparse.Namespace) -> int:
         for path in args.layer
     ]
     layers = catalog_layers(engine=args.engine) + own
-    m = build_map(layers, lang=args.lang, self_contained=args.self_contained)
+    m = build_map(
+        layers, lang=args.lang, self_contained=args.self_contained, progress=show_progress(args)
+    )
     path = save_map(m, out)
     if not args.quiet:
         kind = "self-contained " if args.self_contained else ""

@@ -37,6 +37,7 @@ import pandas as pd
 import shapely
 
 from zoneplan.errors import InputError
+from zoneplan.progress import Bar, progress_bar
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -328,7 +329,12 @@ def _names(frame: pd.DataFrame, key: str) -> pd.Series:
 
 
 def encode_big_layer(
-    layer: MapLayer, registry: _Registry, geoms: np.ndarray, measured: pd.DataFrame
+    layer: MapLayer,
+    registry: _Registry,
+    geoms: np.ndarray,
+    measured: pd.DataFrame,
+    *,
+    progress: bool = False,
 ) -> BigLayerBlock:
     """
     Pack one layer for the big-layer renderer.
@@ -343,6 +349,8 @@ def encode_big_layer(
         The layer's geometries in WGS 84, 2D (as the GeoJSON path draws them).
     measured
         `zoneplan.areas.measure_features` of the layer.
+    progress
+        Show a progress bar of the packing steps on standard error.
 
     Returns
     -------
@@ -351,6 +359,17 @@ def encode_big_layer(
         out, as on the GeoJSON path.
     """
 
+    gdf = layer.gdf
+    # geometry (the geometry column), each attribute column, categories and names, compression
+    steps = len(gdf.columns) + 2
+    with progress_bar(steps, f"packing {layer.id}", enabled=progress, unit="step") as bar:
+        return _encode(layer, registry, geoms, measured, bar)
+
+
+def _encode(
+    layer: MapLayer, registry: _Registry, geoms: np.ndarray, measured: pd.DataFrame, bar: Bar
+) -> BigLayerBlock:
+    """`encode_big_layer`, advancing `bar` after each step."""
     gdf = layer.gdf
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     geoms = geoms[present]
@@ -369,6 +388,7 @@ def encode_big_layer(
     pk.add("kinds", kinds)
     pk.add("x", _zigzag_delta(q[:, 0]), shuffle=True, zigzag=True)
     pk.add("y", _zigzag_delta(q[:, 1]), shuffle=True, zigzag=True)
+    bar.update(1)
     columns = []
     for i, name in enumerate(frame.columns):
         col = frame[name]
@@ -380,6 +400,7 @@ def encode_big_layer(
             pk.add(f"c{i}", _narrow(codes), shuffle=True)
             pk.add_json(f"c{i}v", uniques)
             columns.append({"name": str(name), "kind": "dict", "part": f"c{i}", "values": f"c{i}v"})
+        bar.update(1)
     # category and phase of each feature: one registry call per distinct value
     title = layer.title(registry.lang)
     geom_types = shapely.get_type_id(geoms)
@@ -424,6 +445,7 @@ def encode_big_layer(
         name_parts = [["name0", "name0v"], ["name1", "name1v"]]
     areas = measured["area_ha_vn2000"].to_numpy(dtype=np.float64)
     lengths = measured["length_km_vn2000"].to_numpy(dtype=np.float64)
+    bar.update(1)
     pk.add("area_ha", np.where(np.isfinite(areas), areas, np.nan), shuffle=True)
     pk.add("length_km", np.where(np.isfinite(lengths), lengths, np.nan), shuffle=True)
     declared = None
@@ -450,4 +472,6 @@ def encode_big_layer(
         "cat_phase": [list(cp) for cp in cat_phase],
         "bounds": bounds,
     }
-    return BigLayerBlock(header=header, data=pk.compressed())
+    data = pk.compressed()
+    bar.update(1)
+    return BigLayerBlock(header=header, data=data)

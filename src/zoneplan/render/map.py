@@ -217,6 +217,7 @@ def build_map(
     *,
     lang: Lang = "vi",
     self_contained: bool = False,
+    progress: bool = False,
 ) -> folium.Map:
     """
     Build the planning map.
@@ -231,6 +232,8 @@ def build_map(
     self_contained
         Inline every JavaScript and CSS file so the page works with no network
         (only basemap tiles need one).
+    progress
+        Show progress bars on standard error while big layers are measured and packed.
 
     Returns
     -------
@@ -258,7 +261,7 @@ def build_map(
     lang = check_lang(lang)
     layer_list = list(layers)
     blocks: list[tuple[str, BigLayerBlock]] = []
-    payload = map_payload(layer_list, lang, blocks)
+    payload = map_payload(layer_list, lang, blocks, progress=progress)
     m = folium.Map(
         location=list(ZONE_CENTER),
         zoom_start=11,

@@ -352,7 +352,7 @@ def fit_bounds(layers: list[MapLayer]) -> list[list[float]] | None:
 
 
 def big_layer_row(
-    layer: MapLayer, registry: _Registry, element_id: str
+    layer: MapLayer, registry: _Registry, element_id: str, *, progress: bool = False
 ) -> tuple[dict, BigLayerBlock]:
     """
     Pack a layer for the big-layer renderer.
@@ -365,18 +365,25 @@ def big_layer_row(
         Category and phase indexes shared by all layers of the map.
     element_id
         id of the script element that will hold the block.
+    progress
+        Show progress bars of measuring and packing on standard error.
 
     Returns
     -------
     header, block
         The block's header (``element`` names the script element) and the block.
     """
-    block = encode_big_layer(layer, registry, _geometries(layer.gdf), measure_features(layer.gdf))
+    measured = measure_features(layer.gdf, progress=progress)
+    block = encode_big_layer(layer, registry, _geometries(layer.gdf), measured, progress=progress)
     return {**block.header, "element": element_id}, block
 
 
 def map_payload(
-    layers: list[MapLayer], lang: Lang, blocks: list[tuple[str, BigLayerBlock]] | None = None
+    layers: list[MapLayer],
+    lang: Lang,
+    blocks: list[tuple[str, BigLayerBlock]] | None = None,
+    *,
+    progress: bool = False,
 ) -> dict[str, Any]:
     """
     Build the whole data block of the map.
@@ -391,6 +398,8 @@ def map_payload(
         Receives ``(element id, block)`` for each big layer; the page must carry
         each block in a ``<script type="application/octet-stream">`` element of
         that id. Required when a layer is big.
+    progress
+        Show progress bars while big layers are measured and packed.
 
     Returns
     -------
@@ -411,7 +420,7 @@ def map_payload(
                 msg = "map_payload needs a blocks list for big layers"
                 raise ValueError(msg)
             element_id = f"{BIG_ELEMENT_PREFIX}{index}"
-            row["big"], block = big_layer_row(layer, registry, element_id)
+            row["big"], block = big_layer_row(layer, registry, element_id, progress=progress)
             blocks.append((element_id, block))
         else:
             row["data"] = feature_collection(layer, registry)
