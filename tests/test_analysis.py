@@ -327,3 +327,14 @@ def test_runway_required(runway):
         obstacle_limitation_surfaces(runway.assign(category="road"))
     with pytest.raises(ValueError, match="height step 0 must be a positive"):
         obstacle_limitation_surfaces(runway, step_m=0)
+
+
+def test_height_limit_zones_are_valid_polygons_in_lonlat(zones):
+    """The lon/lat zones can be used directly (overlays, maps) without make_valid."""
+    from zoneplan.io import load_catalog_layers
+
+    shipped = height_limit_zones(obstacle_limitation_surfaces(load_catalog_layers()["airport"]))
+    for frame in (zones, shipped):
+        assert frame.geometry.is_valid.all()
+        assert set(frame.geometry.geom_type) <= {"Polygon", "MultiPolygon"}
+        assert not frame.geometry.is_empty.any()

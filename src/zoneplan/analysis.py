@@ -21,7 +21,14 @@ import shapely
 from shapely import ops
 
 from zoneplan import crs as zcrs
-from zoneplan.areas import GEOD, M_PER_KM, _column, _functional_frame, measure_grid_geometries
+from zoneplan.areas import (
+    GEOD,
+    M_PER_KM,
+    _column,
+    _functional_frame,
+    _polygons_only,
+    measure_grid_geometries,
+)
 from zoneplan.errors import LayerValidationError
 
 if TYPE_CHECKING:
@@ -773,9 +780,26 @@ def height_limit_zones(surfaces: gpd.GeoDataFrame, *, meridian: float = 105.75) 
             "area_ha_vn2000": measured["area_ha_vn2000"].to_numpy(),
             "area_ha_ellipsoidal": measured["area_ha_ellipsoidal"].to_numpy(),
         },
-        geometry=_to_lonlat(pieces, meridian),
+        geometry=_valid_polygons(_to_lonlat(pieces, meridian)),
         crs=4326,
     )
+
+
+def _valid_polygons(geoms: list) -> list:
+    """
+    Make lon/lat polygons valid again after the datum shift.
+
+    Differences of overlapping surfaces leave slivers and near-touching rings a
+    fraction of a millimetre wide; moving their vertices to lon/lat can fold them
+    into self-intersections or rings of too few points. Those are repaired with
+    ``make_valid``, keeping only the polygonal part (areas are measured on the grid
+    before this step and do not change).
+    """
+    out = list(geoms)
+    for i, geom in enumerate(out):
+        if not geom.is_valid:
+            out[i] = _polygons_only(shapely.make_valid(geom))
+    return out
 
 
 def height_limit_at(zones: gpd.GeoDataFrame, lon: float, lat: float) -> float:
