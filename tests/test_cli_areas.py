@@ -10,6 +10,7 @@ import math
 import geopandas as gpd
 import numpy as np
 import openpyxl
+import pandas as pd
 import pyproj
 import pytest
 import shapely
@@ -299,6 +300,24 @@ def test_formats_table_csv_md_xlsx(catalog, tmp_path, capsys):
     assert sheet.cell(row=2, column=col).value == pytest.approx(
         cell_ha(106.60, 20.60, 106.70, 20.70), rel=1e-6
     )
+
+
+def test_parquet_output_and_unknown_suffix(catalog, tmp_path, capsys):
+    ref = run_json(capsys, "areas", "--format", "json")
+    out = tmp_path / "areas.parquet"
+    assert main(["-q", "areas", "--out", str(out)]) == 0
+    table = pd.read_parquet(out)
+    assert table["name_vi"].tolist() == [r["name_vi"] for r in ref]
+    areas = [None if math.isnan(v) else v for v in table["area_ha_vn2000"]]  # lines have none
+    assert areas == [r["area_ha_vn2000"] for r in ref]
+    assert main(["areas", "--format", "parquet"]) == 1
+    assert "binary file" in capsys.readouterr().err
+    wrong = tmp_path / "areas.gpkg"
+    assert main(["areas", "--out", str(wrong)]) == 1
+    err = capsys.readouterr().err
+    assert ".gpkg names no table format" in err
+    assert err.count("\n") == 1
+    assert not wrong.exists()
 
 
 def test_errors_are_one_line(catalog, tmp_path, capsys):

@@ -22,7 +22,7 @@ import pandas as pd
 from zoneplan._atomic import atomic_path, atomic_write, check_output_path
 from zoneplan.errors import OutputError
 
-Format: TypeAlias = Literal["table", "csv", "json", "xlsx", "md"]
+Format: TypeAlias = Literal["table", "csv", "json", "xlsx", "md", "parquet"]
 
 #: The formats `write_table` knows, with their usual file suffix.
 FORMATS: Final[dict[str, str]] = {
@@ -31,7 +31,11 @@ FORMATS: Final[dict[str, str]] = {
     "json": ".json",
     "xlsx": ".xlsx",
     "md": ".md",
+    "parquet": ".parquet",
 }
+
+#: Formats that are binary files: they need --out.
+_BINARY: Final[tuple[str, ...]] = ("xlsx", "parquet")
 
 _SUFFIX_FORMATS: Final[dict[str, str]] = {
     ".txt": "table",
@@ -39,12 +43,16 @@ _SUFFIX_FORMATS: Final[dict[str, str]] = {
     ".json": "json",
     ".xlsx": "xlsx",
     ".md": "md",
+    ".parquet": "parquet",
 }
 
 
 def format_for_path(path: str | os.PathLike[str] | None, fmt: str | None) -> str:
     """
     Choose the output format: `fmt` if given, else from the suffix of `path`, else ``table``.
+
+    A file whose suffix names no format needs an explicit `fmt`, so that
+    ``--out pieces.gpkg`` is refused instead of written as a text table.
 
     Parameters
     ----------
@@ -61,16 +69,34 @@ def format_for_path(path: str | os.PathLike[str] | None, fmt: str | None) -> str
     Raises
     ------
     OutputError
-        If `fmt` is unknown, or xlsx is asked for standard output.
+        If `fmt` is unknown, the suffix of `path` names no format, or a binary
+        format (xlsx, parquet) is asked for standard output.
+
+    Examples
+    --------
+    >>> format_for_path("pieces.parquet", None), format_for_path(None, None)
+    ('parquet', 'table')
     """
     if fmt is None:
-        suffix = Path(path).suffix.lower() if path is not None else ""
-        fmt = _SUFFIX_FORMATS.get(suffix, "table")
+        if path is None:
+            fmt = "table"
+        else:
+            suffix = Path(path).suffix.lower()
+            if suffix not in _SUFFIX_FORMATS:
+                known = ", ".join(_SUFFIX_FORMATS)
+                msg = (
+                    f"{path}: {suffix or 'no suffix'} names no table format; "
+                    f"end the name in {known}, or give --format"
+                )
+                raise OutputError(msg)
+            fmt = _SUFFIX_FORMATS[suffix]
     if fmt not in FORMATS:
         msg = f"unknown table format {fmt!r}; use one of {', '.join(FORMATS)}"
         raise OutputError(msg)
-    if fmt == "xlsx" and path is None:
-        msg = "the xlsx format is a binary file and cannot go to the terminal; add --out FILE.xlsx"
+    if fmt in _BINARY and path is None:
+        msg = (
+            f"the {fmt} format is a binary file and cannot go to the terminal; add --out FILE.{fmt}"
+        )
         raise OutputError(msg)
     return fmt
 
@@ -261,6 +287,13 @@ def to_csv(df: pd.DataFrame) -> str:
     return buf.getvalue()
 
 
+def _plain_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Drop any geometry column (tables carry areas, not shapes) and return a plain DataFrame."""
+    frame = pd.DataFrame(df)
+    geometry = [c for c in frame.columns if str(frame[c].dtype) == "geometry"]
+    return frame.drop(columns=geometry)
+
+
 def _write_xlsx(df: pd.DataFrame, path: Path, sheet_name: str) -> None:
     """Write `df` to an Excel workbook at `path` with openpyxl."""
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
@@ -291,7 +324,7 @@ def write_table(
     path
         Output file; None writes to `stream` (standard output by default).
     fmt
-        ``table``, ``csv``, ``json``, ``xlsx`` or ``md``; from the suffix of `path`
+        ``table``, ``csv``, ``json``, ``xlsx``, ``md`` or ``parquet``; from the suffix of `path`
         when None (``table`` for standard output).
     decimals
         Decimal places of floats in ``table`` and ``md`` (csv, json and xlsx keep
@@ -318,11 +351,14 @@ def write_table(
     port,12.5
     """
     fmt = format_for_path(path, fmt)
-    if fmt == "xlsx" and path is not None:  # format_for_path refuses xlsx without a path
+    if fmt in _BINARY and path is not None:  # format_for_path refuses them without a path
         out = check_output_path(path)
         try:
-            with atomic_path(out, suffix=".xlsx") as tmp:
-                _write_xlsx(df, tmp, sheet_name)
+            with atomic_path(out, suffix=FORMATS[fmt]) as tmp:
+                if fmt == "xlsx":
+                    _write_xlsx(df, tmp, sheet_name)
+                else:
+                    _plain_frame(df).to_parquet(tmp, index=False)
         except OSError as err:
             msg = f"{out}: cannot be written ({err.strerror or err}); choose another --out"
             raise OutputError(msg) from err

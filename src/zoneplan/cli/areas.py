@@ -29,7 +29,7 @@ def add_output_arguments(
     """Add the options shared by ``areas`` and ``analyse``: format, output, meridian, engine."""
     parser.add_argument(
         "--format",
-        choices=["table", "csv", "json", "xlsx", "md"],
+        choices=["table", "csv", "json", "xlsx", "md", "parquet"],
         help="output format (default: from the --out suffix, else a terminal table)",
     )
     parser.add_argument(
