@@ -2,7 +2,7 @@
 The big-layer path in real headless Chromium, against the GeoJSON path of the same layer.
 
 One parcel layer is built twice with the real CLI: as GeoJSON/SVG (the default
-below 10,000 features) and through the big-layer renderer
+below 5,000 features) and through the big-layer renderer
 (``--big-layer-threshold 0``). Hovering and clicking the same spot must show
 the same tooltip and popup on both maps; drawn geometry, search, the phase
 filter, the legend and escaping are checked on the big one.

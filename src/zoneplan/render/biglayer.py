@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from zoneplan.render.payload import MapLayer, _Registry
 
 #: User layers with more features than this take the big-layer path.
-BIG_LAYER_FEATURES: Final[int] = 10_000
+BIG_LAYER_FEATURES: Final[int] = 5_000
 #: ...or with more vertices than this.
 BIG_LAYER_VERTICES: Final[int] = 500_000
 #: A layer with more features than this is refused: the browser would run out of memory.

@@ -270,6 +270,8 @@ def build_map(
         prefer_canvas=False,
         width="100%",
         height="100%",
+        # tiles appear as soon as they are drawn: a 200 ms fade costs frames on every pan and zoom
+        fade_animation=False,
     )
     # Leaflet is loaded by the viewer element (pinned, with integrity, or inlined);
     # folium's jQuery, Bootstrap and icon fonts are not needed.
