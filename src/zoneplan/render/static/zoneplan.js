@@ -543,8 +543,9 @@
     if (data.fit) {
       // keep the zone clear of the search box (left) and the layer panel and legend (right)
       var wide = map.getSize().x > 900;
-      map.fitBounds(data.fit, wide ? { paddingTopLeft: [170, 70], paddingBottomRight: [270, 16] }
-        : { padding: [8, 8] });
+      // at once, not animated: the first tiles are then drawn for the view the map opens on
+      map.fitBounds(data.fit, wide ? { paddingTopLeft: [170, 70], paddingBottomRight: [270, 16], animate: false }
+        : { padding: [8, 8], animate: false });
     }
   }
 
@@ -823,40 +824,76 @@
     return st;
   };
 
+  /** One pixel colour per category of a big layer, as a Uint32Array indexed by category. */
+  Viewer.prototype.bigPixels = function (entry, key) {
+    var cache = entry.pixelCache || (entry.pixelCache = {});
+    if (!cache[key]) {
+      var out = new Uint32Array(this.categories.length);
+      for (var c = 0; c < out.length; c++) out[c] = this.bigStyle(entry, c)[key];
+      cache[key] = out;
+    }
+    return cache[key];
+  };
+
   /** Draw the features of a big layer that meet one canvas tile. */
   Viewer.prototype.drawBigTile = function (entry, canvas, coords, size) {
     var big = entry.big, self = this;
     var W = size.x, H = size.y;
-    var s = W * Math.pow(2, coords.z);
+    var s = this.map.options.crs.scale(coords.z); // world units to pixels (256 * 2^z)
     var ox = coords.x * W, oy = coords.y * H;
     var pad = 8 / s;
     var bx0 = ox / s, by0 = oy / s, bx1 = (ox + W) / s, by1 = (oy + H) / s;
     var ctx = canvas.getContext("2d");
     var buckets = new Map();
     var img = null, pixels = null;
-    var bb = big.bbox, phaseOn = this.phaseOn;
-    queryBig(big, bx0 - pad, by0 - pad, bx1 + pad, by1 + pad, function (f) {
-      if (!phaseOn[big.phase[f]]) return;
-      var i = 4 * f;
-      if (bb[i] > bx1 + pad || bb[i + 2] < bx0 - pad || bb[i + 1] > by1 + pad || bb[i + 3] < by0 - pad) return;
-      var w = (bb[i + 2] - bb[i]) * s, h = (bb[i + 3] - bb[i + 1]) * s;
-      if (big.kind[f] !== RING_POINT && w < 1.5 && h < 1.5) {
-        var px = Math.floor((bb[i] + bb[i + 2]) * 0.5 * s - ox), py = Math.floor((bb[i + 1] + bb[i + 3]) * 0.5 * s - oy);
-        if (px < 0 || py < 0 || px >= W || py >= H) return;
-        if (!img) { img = ctx.createImageData(W, H); pixels = new Uint32Array(img.data.buffer); }
-        pixels[py * W + px] = self.bigStyle(entry, big.cat[f]).pixel;
-        return;
+    var bb = big.bbox, phaseOn = this.phaseOn, kinds = big.kind, cats = big.cat, phases = big.phase;
+    var g = big.grid, stamp = big.stamp, qid = big.query = (big.query + 1) >>> 0 || 1;
+    var dots = this.bigPixels(entry, "pixel"), fills = this.bigPixels(entry, "pixelFill");
+    var qx0 = bx0 - pad, qy0 = by0 - pad, qx1 = bx1 + pad, qy1 = by1 + pad;
+    var ix0 = Math.max(0, Math.floor((qx0 - g.x0) / g.w)), ix1 = Math.min(g.side - 1, Math.floor((qx1 - g.x0) / g.w));
+    var iy0 = Math.max(0, Math.floor((qy0 - g.y0) / g.h)), iy1 = Math.min(g.side - 1, Math.floor((qy1 - g.y0) / g.h));
+    var nLarge = g.large.length;
+    // the grid cells the tile meets (inlined queryBig: this loop runs for every feature in view)
+    for (var cy = iy0; cy <= iy1 + (nLarge ? 1 : 0); cy++) {
+      for (var cx = ix0; cx <= ix1; cx++) {
+        var c = cy * g.side + cx, k0, k1, list0 = g.items;
+        if (cy > iy1) { // one extra pass over the features too large for the grid
+          if (cx > ix0) break;
+          list0 = g.large; k0 = 0; k1 = nLarge;
+        } else { k0 = g.start[c]; k1 = g.start[c + 1]; }
+        for (var k = k0; k < k1; k++) {
+          var f = list0[k];
+          if (stamp[f] === qid) continue;
+          stamp[f] = qid;
+          if (!phaseOn[phases[f]]) continue;
+          var i = 4 * f;
+          var fx0 = bb[i], fy0 = bb[i + 1], fx1 = bb[i + 2], fy1 = bb[i + 3];
+          if (fx0 > qx1 || fx1 < qx0 || fy0 > qy1 || fy1 < qy0) continue;
+          var w = (fx1 - fx0) * s, h = (fy1 - fy0) * s, kind = kinds[f];
+          if (kind === RING_POINT || w >= RASTER_PX || h >= RASTER_PX || (kind !== RING_POLYGON && (w >= 1.5 || h >= 1.5))) {
+            var list = buckets.get(cats[f]);
+            if (!list) { list = []; buckets.set(cats[f], list); }
+            list.push(f);
+            continue;
+          }
+          if (!img) { img = ctx.createImageData(W, H); pixels = new Uint32Array(img.data.buffer); }
+          if (w < 1.5 && h < 1.5) { // below a pixel or two: one pixel
+            var px = Math.floor((fx0 + fx1) * 0.5 * s - ox), py = Math.floor((fy0 + fy1) * 0.5 * s - oy);
+            if (px >= 0 && py >= 0 && px < W && py < H) pixels[py * W + px] = dots[cats[f]];
+          } else if (w < 4 && h < 4) { // a few pixels across: its box is all that shows
+            var fill = fills[cats[f]];
+            var xa = Math.max(0, Math.round(fx0 * s - ox)), xb = Math.min(W, Math.round(fx1 * s - ox));
+            var ya = Math.max(0, Math.round(fy0 * s - oy)), yb = Math.min(H, Math.round(fy1 * s - oy));
+            for (var yy = ya; yy < yb; yy++) {
+              for (var xx = yy * W + xa, xe = yy * W + xb; xx < xe; xx++) pixels[xx] = fill;
+            }
+          } else {
+            var st = this.bigStyle(entry, cats[f]);
+            rasterPolygon(big, f, s, ox, oy, W, H, pixels, st.pixelFill, w >= 8 || h >= 8 ? st.pixelEdge : 0);
+          }
+        }
       }
-      if (big.kind[f] === RING_POLYGON && w < RASTER_PX && h < RASTER_PX) {
-        if (!img) { img = ctx.createImageData(W, H); pixels = new Uint32Array(img.data.buffer); }
-        var st = self.bigStyle(entry, big.cat[f]);
-        rasterPolygon(big, f, s, ox, oy, W, H, pixels, st.pixelFill, w >= 8 || h >= 8 ? st.pixelEdge : 0);
-        return;
-      }
-      var list = buckets.get(big.cat[f]);
-      if (!list) { list = []; buckets.set(big.cat[f], list); }
-      list.push(f);
-    });
+    }
     if (img) ctx.putImageData(img, 0, 0);
     var mx = big.mx, my = big.my;
     buckets.forEach(function (ids, cat) {
