@@ -213,3 +213,23 @@ def test_payload_layer_titles_and_categories_are_text(open_map, payload_maps):
     assert set(PAYLOADS) <= set(legend)
     assert mp.js("typeof window.__xss") == "undefined"
     mp.assert_clean()
+
+
+def test_policy_blocks_markup_that_would_run(open_map, maps):
+    """Defence in depth: even markup put into the page by script cannot run inline code."""
+    mp = open_map(maps["offline"], block_all=True)
+    ran = mp.js(
+        """() => new Promise(resolve => {
+          const seen = [];
+          document.addEventListener('securitypolicyviolation', e => seen.push(e.effectiveDirective));
+          const box = document.createElement('div');
+          box.innerHTML = '<img src="data:," onerror="window.__csp_ran = 1">'
+            + '<a id="zp-js" href="javascript:window.__csp_ran = 2">x</a>';
+          document.body.appendChild(box);
+          document.getElementById('zp-js').click();
+          setTimeout(() => resolve({ran: window.__csp_ran || 0, seen}), 300);
+        })"""
+    )
+    assert ran["ran"] == 0
+    assert ran["seen"]
+    assert set(ran["seen"]) <= {"script-src-attr", "script-src-elem", "script-src"}
