@@ -422,7 +422,7 @@ def test_policy_allows_exactly_the_pages_own_scripts(small, self_contained):
     meta = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html)
     assert meta
     assert html.index(meta.group(0)) < html.index("<script")  # before anything it governs
-    policy = dict((part.split(" ", 1) + [""])[:2] for part in unescape(meta.group(1)).split("; "))
+    policy = dict([*part.split(" ", 1), ""][:2] for part in unescape(meta.group(1)).split("; "))
     assert policy["default-src"] == "'none'"
     sources = policy["script-src"].split()
     assert "'unsafe-inline'" not in sources

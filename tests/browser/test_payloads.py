@@ -221,7 +221,8 @@ def test_policy_blocks_markup_that_would_run(open_map, maps):
     ran = mp.js(
         """() => new Promise(resolve => {
           const seen = [];
-          document.addEventListener('securitypolicyviolation', e => seen.push(e.effectiveDirective));
+          document.addEventListener('securitypolicyviolation',
+            e => seen.push(e.effectiveDirective));
           const box = document.createElement('div');
           box.innerHTML = '<img src="data:," onerror="window.__csp_ran = 1">'
             + '<a id="zp-js" href="javascript:window.__csp_ran = 2">x</a>';
