@@ -17,6 +17,7 @@ from typing import Any
 import geopandas as gpd
 import nbformat
 import openpyxl
+import pandas as pd
 import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
@@ -25,7 +26,12 @@ from zoneplan.export import gpkg_layer_names
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
-NAMES = ("01_zone_areas.ipynb", "02_corridor_and_airport.ipynb", "03_your_own_data.ipynb")
+NAMES = (
+    "01_zone_areas.ipynb",
+    "02_corridor_and_airport.ipynb",
+    "03_your_own_data.ipynb",
+    "04_parcels.ipynb",
+)
 #: The issue asks for each notebook to run in under a minute.
 TIME_LIMIT_S = 60.0
 #: A committed notebook stays small enough to review in git.
@@ -116,7 +122,7 @@ def _maps(nb) -> list[str]:
 # --- the committed notebooks --------------------------------------------------------------
 
 
-def test_the_three_notebooks_are_there():
+def test_the_notebooks_are_there():
     assert sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")) == sorted(NAMES)
 
 
@@ -196,6 +202,19 @@ def test_produces_its_tables_charts_and_map(executed):
         )
         assert _tables_with(nb, "height_limit_m", "category", "area_ha_vn2000", "share_pct")
         assert _images(nb) >= 3  # bands; distances; height limits
+    elif name.startswith("04"):
+        assert _tables_with(
+            nb,
+            "parcel_id",
+            "land_use",
+            "area_ha_vn2000",
+            "area_ha_ellipsoidal",
+            "declared_diff_pct",
+        )
+        assert _tables_with(nb, "functional_category", "land_use", "area_ha_vn2000", "share_pct")
+        assert _images(nb) >= 1
+        assert "big-layer renderer: True" in _text(nb)
+        assert "zoneplan-big-" in _maps(nb)[0]
     else:
         assert _tables_with(nb, "layer", "id", "area_ha_vn2000", "area_ha_ellipsoidal")
         assert _tables_with(nb, "my_id", "area_id", "category", "area_ha_vn2000", "share_pct")
@@ -204,6 +223,24 @@ def test_produces_its_tables_charts_and_map(executed):
         assert "no problems" in _text(nb)
         assert "lo_dat" in _maps(nb)[0]
         assert "Khu A" in _maps(nb)[0]
+
+
+def test_parcels_notebook_writes_tables_that_agree(run):
+    work = run("04_parcels.ipynb")["workdir"] / "parcel_results"
+    parcels = gpd.read_parquet(work / "parcels.parquet")
+    pieces = pd.read_parquet(work / "pieces.parquet")
+    areas = pd.read_csv(work / "parcel_areas.csv", encoding="utf-8-sig")
+    assert len(parcels) == len(areas) == 20_000
+    assert set(pieces["parcel_id"]) == set(parcels["parcel_id"])
+    # the pieces of each parcel add up to the parcel (functional areas barely overlap)
+    summed = pieces.groupby("parcel_id")["area_ha_vn2000"].sum()
+    whole = areas.set_index("parcel_id")["area_ha_vn2000"]
+    assert (summed.reindex(whole.index) - whole).abs().max() < 1e-3
+    summary = openpyxl.load_workbook(work / "land_use_by_functional_area.xlsx").active
+    header = [c.value for c in summary[1]]
+    assert header == ["functional_category", "land_use", "area_ha_vn2000", "share_pct"]
+    html = (work / "parcels_map.html").read_text(encoding="utf-8")
+    assert 'id="zoneplan-big-' in html
 
 
 def test_your_own_data_writes_excel_geopackage_and_kml(run):
