@@ -220,3 +220,20 @@ def test_self_contained_big_map_opens_with_every_request_blocked(open_map, two_m
         and "cartocdn" not in u
     ]
     mp.assert_clean(allow_refused_tiles=True)
+
+
+def test_zooming_back_reuses_the_drawn_tiles(open_map, two_maps, parcels):
+    mp = open_map(two_maps["big"])
+    kept = mp.js(
+        """async () => {
+          const v = window.zoneplan.viewer, m = v.map, c = m.getCenter(), z = m.getZoom();
+          const before = new Set(document.querySelectorAll('canvas.zp-big-tile'));
+          m.setView(c, z + 1, {animate: false}); await v.whenDrawn();
+          m.setView(c, z, {animate: false}); await v.whenDrawn();
+          const after = [...document.querySelectorAll('canvas.zp-big-tile')];
+          return [before.size, after.filter(t => before.has(t)).length];
+        }"""
+    )
+    assert kept[0] > 0
+    assert kept[1] >= kept[0] * 0.9  # the tiles of the first view came back from the cache
+    mp.assert_clean(allow_refused_tiles=True)

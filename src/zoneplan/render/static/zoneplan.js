@@ -490,19 +490,58 @@
     }
   }
 
+  // tiles kept after they leave the view (a 256 px tile holds 256 kB): zooming back is instant
+  var TILE_CACHE = 160;
+
   var BigLayer = L.GridLayer.extend({
     initialize: function (viewer, entry, options) {
       L.GridLayer.prototype.initialize.call(this, options);
       this.viewer = viewer;
       this.entry = entry;
+      this.cache = new Map(); // tile key -> drawn canvas, oldest first
+      this.pool = []; // canvases to draw again
+      this.on("tileunload", function (ev) {
+        if (this.stale) { this.pool.push(ev.tile); return; }
+        var key = this._tileCoordsToKey(ev.coords);
+        this.cache.delete(key);
+        this.cache.set(key, ev.tile);
+        if (this.cache.size > TILE_CACHE) {
+          var oldest = this.cache.keys().next().value;
+          this.pool.push(this.cache.get(oldest));
+          this.cache.delete(oldest);
+        }
+      }, this);
     },
     createTile: function (coords) {
-      var tile = L.DomUtil.create("canvas", "zp-big-tile");
+      var key = this._tileCoordsToKey(coords);
+      var tile = this.cache.get(key);
+      if (tile) {
+        this.cache.delete(key);
+        return tile;
+      }
       var size = this.getTileSize();
-      tile.width = size.x;
-      tile.height = size.y;
+      tile = this.pool.pop();
+      if (tile && tile.width === size.x && tile.height === size.y) {
+        tile.getContext("2d").clearRect(0, 0, size.x, size.y);
+      } else {
+        tile = L.DomUtil.create("canvas", "zp-big-tile");
+        tile.width = size.x;
+        tile.height = size.y;
+      }
       this.viewer.drawBigTile(this.entry, tile, coords, size);
       return tile;
+    },
+    /** Draw every tile again (after the phase filter changed): the kept tiles are stale. */
+    redraw: function () {
+      var pool = this.pool;
+      this.cache.forEach(function (tile) { pool.push(tile); });
+      this.cache.clear();
+      this.stale = true; // the tiles in view are unloaded now: pool them, do not keep them
+      try {
+        return L.GridLayer.prototype.redraw.call(this);
+      } finally {
+        this.stale = false;
+      }
     }
   });
 
