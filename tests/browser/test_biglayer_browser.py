@@ -15,6 +15,7 @@ import pytest
 import shapely
 from pyproj import Geod
 
+from zoneplan.catalog import load_catalog
 from zoneplan.cli import main
 from zoneplan.schema import PHASES
 from zoneplan.synthetic import synthetic_parcels
@@ -38,7 +39,7 @@ CENTRE_ON = """([lat, lon]) => {
 BIG_ENTRY = "window.zoneplan.viewer.layers.find(e => e.big)"
 # alpha of the big layer's canvas pixel under a page point (0 when nothing is drawn there)
 CANVAS_ALPHA = """([x, y]) => {
-  for (const c of document.querySelectorAll('canvas.zp-big-tile')) {
+  for (const c of document.querySelectorAll('canvas.zp-big-canvas')) {
     const r = c.getBoundingClientRect();
     if (x >= r.left && x < r.right && y >= r.top && y < r.bottom) {
       const px = [Math.floor(x - r.left), Math.floor(y - r.top)];
@@ -104,10 +105,16 @@ def test_big_map_draws_on_canvas_not_svg(open_map, two_maps, parcels):
     mp = open_map(two_maps["big"])
     mp.assert_clean(allow_refused_tiles=True)
     assert mp.js(f"{BIG_ENTRY}.big.n") == len(parcels)
-    assert mp.js("document.querySelectorAll('canvas.zp-big-tile').length") > 0
+    # one canvas for the whole view, not one per tile
+    assert mp.js("document.querySelectorAll('canvas.zp-big-canvas').length") == 1
     small = open_map(two_maps["small"])
+    vectors = "() => { let n = 0; window.zoneplan.viewer.map.eachLayer(l => { if (l instanceof L.Path) n++; }); return n; }"
+    assert small.js(vectors) - mp.js(vectors) == len(parcels)
     svg_paths = "document.querySelectorAll('path.leaflet-interactive').length"
-    assert small.js(svg_paths) - mp.js(svg_paths) == len(parcels)
+    assert small.js(svg_paths) == small.js(vectors)  # below the threshold: SVG, as ever
+    # beside a big layer the catalog layers share one canvas: no SVG to rasterise per zoom
+    assert mp.js(svg_paths) == 0
+    assert mp.js("document.querySelectorAll('.leaflet-zp-pane-0-pane canvas').length") == 1
 
 
 def test_same_tooltip_and_popup_as_the_geojson_path(open_map, two_maps, parcels):
@@ -224,16 +231,104 @@ def test_self_contained_big_map_opens_with_every_request_blocked(open_map, two_m
 
 def test_zooming_back_reuses_the_drawn_tiles(open_map, two_maps, parcels):
     mp = open_map(two_maps["big"])
-    kept = mp.js(
+    result = mp.js(
         """async () => {
           const v = window.zoneplan.viewer, m = v.map, c = m.getCenter(), z = m.getZoom();
-          const before = new Set(document.querySelectorAll('canvas.zp-big-tile'));
+          const layer = v.layers.find(e => e.big).group;
+          const canvas = document.querySelector('canvas.zp-big-canvas');
+          const pixels = () => Array.from(canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data);
+          const before = pixels(), drawn0 = layer.stats.drawn;
           m.setView(c, z + 1, {animate: false}); await v.whenDrawn();
+          const drawn1 = layer.stats.drawn, reused1 = layer.stats.reused;
           m.setView(c, z, {animate: false}); await v.whenDrawn();
-          const after = [...document.querySelectorAll('canvas.zp-big-tile')];
-          return [before.size, after.filter(t => before.has(t)).length];
+          const after = pixels();
+          return {
+            zoomedIn: drawn1 - drawn0, drawnBack: layer.stats.drawn - drawn1,
+            reusedBack: layer.stats.reused - reused1, same: before.every((b, i) => b === after[i]),
+            painted: before.some((b, i) => i % 4 === 3 && b > 0)
+          };
         }"""
     )
-    assert kept[0] > 0
-    assert kept[1] >= kept[0] * 0.9  # the tiles of the first view came back from the cache
+    assert result["zoomedIn"] > 0
+    assert result["drawnBack"] == 0  # every tile of the first view came back from the cache
+    assert result["reusedBack"] > 0
+    assert result["painted"] and result["same"]  # and gives the very same picture
+    mp.assert_clean(allow_refused_tiles=True)
+
+
+def test_panning_draws_only_the_new_tiles(open_map, two_maps, parcels):
+    mp = open_map(two_maps["big"])
+    result = mp.js(
+        """async () => {
+          const v = window.zoneplan.viewer, m = v.map;
+          const layer = v.layers.find(e => e.big).group;
+          m.setZoom(m.getZoom() + 2, {animate: false}); await v.whenDrawn();
+          const drawn0 = layer.stats.drawn, reused0 = layer.stats.reused;
+          m.panBy([300, 0], {animate: false}); await v.whenDrawn();
+          return [drawn0, layer.stats.drawn - drawn0, layer.stats.reused - reused0];
+        }"""
+    )
+    first, drawn, reused = result
+    assert 0 < drawn < first / 2  # a column or two of 256 px tiles
+    assert reused > drawn
+    mp.assert_clean(allow_refused_tiles=True)
+
+
+# RGBA of the catalog canvas (shared by the catalog layers on a big map) at a page point
+CATALOG_RGBA = """([x, y]) => {
+  const c = document.querySelector('.leaflet-zp-pane-0-pane canvas');
+  const r = c.getBoundingClientRect();
+  return Array.from(c.getContext('2d').getImageData(Math.floor(x - r.left), Math.floor(y - r.top), 1, 1).data);
+}"""
+
+
+def catalog_index(layer_id: str) -> int:
+    """Index of a catalog layer on the map (the catalog layers come first)."""
+    return [e.id for e in load_catalog().layers].index(layer_id)
+
+
+def test_catalog_layers_keep_their_order_on_the_shared_canvas(open_map, two_maps):
+    mp = open_map(two_maps["big"])
+    mp.js(f"() => {{ window.zoneplan.viewer.setLayerOn({mp.js(f'{BIG_ENTRY}.index')}, false); }}")
+    # a point where a functional area lies over the zone
+    x, y = mp.js(
+        """() => {
+          const v = window.zoneplan.viewer, m = v.map, r = m.getContainer().getBoundingClientRect();
+          const area = v.layers[%d].items[0].layer;
+          const p = m.latLngToContainerPoint(area.getCenter());
+          return [r.left + p.x, r.top + p.y];
+        }"""
+        % catalog_index("functional_areas")
+    )
+    zone = catalog_index("zone")
+    before = mp.js(CATALOG_RGBA, [x, y])
+    assert before[3] > 0
+    mp.js(f"() => {{ window.zoneplan.viewer.setLayerOn({zone}, false); }}")
+    mp.js("() => window.zoneplan.viewer.whenDrawn()")
+    without_zone = mp.js(CATALOG_RGBA, [x, y])
+    mp.js(f"() => {{ window.zoneplan.viewer.setLayerOn({zone}, true); }}")
+    mp.js("() => window.zoneplan.viewer.setPhaseOn(0, false)")
+    mp.js("() => window.zoneplan.viewer.setPhaseOn(0, true)")
+    mp.js("() => window.zoneplan.viewer.whenDrawn()")
+    assert without_zone != before  # the zone shows through the functional area
+    assert mp.js(CATALOG_RGBA, [x, y]) == before  # shown again: below it, as before
+    mp.assert_clean(allow_refused_tiles=True)
+
+
+def test_catalog_tooltip_on_the_shared_canvas(open_map, two_maps):
+    mp = open_map(two_maps["big"])
+    mp.js(f"() => {{ window.zoneplan.viewer.setLayerOn({mp.js(f'{BIG_ENTRY}.index')}, false); }}")
+    name, x, y = mp.js(
+        """() => {
+          const v = window.zoneplan.viewer, m = v.map, r = m.getContainer().getBoundingClientRect();
+          const item = v.layers[%d].items[0];
+          const p = m.latLngToContainerPoint(item.layer.getCenter());
+          return [v.names(item)[0], r.left + p.x, r.top + p.y];
+        }"""
+        % catalog_index("functional_areas")
+    )
+    mp.page.mouse.move(x - 2, y - 2)
+    mp.page.mouse.move(x, y)
+    mp.page.wait_for_selector(".leaflet-tooltip.zp-tooltip", timeout=3000)
+    assert name in mp.js("document.querySelector('.leaflet-tooltip.zp-tooltip').textContent")
     mp.assert_clean(allow_refused_tiles=True)

@@ -490,58 +490,143 @@
     }
   }
 
-  // tiles kept after they leave the view (a 256 px tile holds 256 kB): zooming back is instant
-  var TILE_CACHE = 160;
+  // pixels of tiles kept after they leave the view (a 256 px tile holds 256 kB): zooming
+  // back and panning over drawn ground only copy them
+  var TILE = 256, TILE_CACHE = 160;
 
-  var BigLayer = L.GridLayer.extend({
+  /**
+   * A big layer: one canvas the size of the view, composed from 256 px tiles of pixels
+   * drawn by the JavaScript rasteriser (kept for reuse), with the features too large to
+   * rasterise drawn over them as canvas paths. One canvas instead of a canvas per tile
+   * spares the browser a composited layer and a canvas resource per tile on every redraw.
+   * Built on L.Renderer, which places the canvas and scales it in zoom animations.
+   */
+  var BigLayer = L.Renderer.extend({
+    options: { padding: 0 },
+
     initialize: function (viewer, entry, options) {
-      L.GridLayer.prototype.initialize.call(this, options);
+      L.Renderer.prototype.initialize.call(this, options);
       this.viewer = viewer;
       this.entry = entry;
-      this.cache = new Map(); // tile key -> drawn canvas, oldest first
-      this.pool = []; // canvases to draw again
-      this.on("tileunload", function (ev) {
-        if (this.stale) { this.pool.push(ev.tile); return; }
-        var key = this._tileCoordsToKey(ev.coords);
-        this.cache.delete(key);
-        this.cache.set(key, ev.tile);
-        if (this.cache.size > TILE_CACHE) {
-          var oldest = this.cache.keys().next().value;
-          this.pool.push(this.cache.get(oldest));
-          this.cache.delete(oldest);
+      this.cache = new Map(); // "z:x:y" -> {pixels: Uint32Array | null, paths: feature ids}, oldest first
+      this.version = 0; // bumped when every tile must be drawn again (the phase filter)
+      this.stats = { drawn: 0, reused: 0, frames: 0 };
+      this.drawnKey = null;
+      this.pending = 0; // animation frame of an update due while panning
+    },
+
+    _initContainer: function () {
+      var canvas = this._container = L.DomUtil.create("canvas", "zp-big-canvas");
+      canvas.style.pointerEvents = "none"; // hovering is hit-tested on the data, below it too
+      this._ctx = canvas.getContext("2d");
+    },
+
+    /** Keep the canvas and the drawn tiles while the layer is hidden. */
+    _destroyContainer: function () {
+      L.DomUtil.remove(this._container);
+      this.drawnKey = null;
+      if (this.pending) { cancelAnimationFrame(this.pending); this.pending = 0; }
+    },
+
+    getEvents: function () {
+      var events = L.Renderer.prototype.getEvents.call(this);
+      events.move = this._onMove;
+      return events;
+    },
+
+    /** While panning, draw as soon as the view leaves the drawn canvas (once a frame). */
+    _onMove: function () {
+      if (this.pending || this._map._animatingZoom || !this._bounds) return;
+      var size = this._map.getSize();
+      var view = L.bounds(this._map.containerPointToLayerPoint([0, 0]), this._map.containerPointToLayerPoint(size));
+      if (this._bounds.contains(view)) return;
+      var self = this;
+      this.pending = requestAnimationFrame(function () {
+        self.pending = 0;
+        if (self._map) self._update();
+      });
+    },
+
+    _update: function () {
+      if (this._map._animatingZoom && this._bounds) return;
+      L.Renderer.prototype._update.call(this); // this._bounds: the view (and padding) in layer pixels
+      var b = this._bounds, size = b.getSize(), canvas = this._container;
+      var origin = this._map.getPixelOrigin(), zoom = this._map.getZoom();
+      var ax = b.min.x + origin.x, ay = b.min.y + origin.y;
+      L.DomUtil.setPosition(canvas, b.min);
+      var key = [zoom, ax, ay, size.x, size.y, this.version].join(":");
+      if (key === this.drawnKey) return;
+      if (canvas.width !== size.x || canvas.height !== size.y) {
+        canvas.width = size.x;
+        canvas.height = size.y;
+        canvas.style.width = size.x + "px";
+        canvas.style.height = size.y + "px";
+        this.frame = null;
+      }
+      this.drawFrame(zoom, ax, ay, size.x, size.y);
+      this.drawnKey = key;
+    },
+
+    /** Compose the tiles under the canvas (absolute pixel ax, ay at zoom z), then the paths. */
+    drawFrame: function (z, ax, ay, W, H) {
+      var viewer = this.viewer, entry = this.entry, big = entry.big;
+      if (!this.frame) {
+        this.frame = this._ctx.createImageData(Math.max(1, W), Math.max(1, H));
+        this.frame32 = new Uint32Array(this.frame.data.buffer);
+      }
+      var frame = this.frame32;
+      frame.fill(0);
+      var tx0 = Math.floor(ax / TILE), tx1 = Math.floor((ax + W - 1) / TILE);
+      var ty0 = Math.floor(ay / TILE), ty1 = Math.floor((ay + H - 1) / TILE);
+      var max = Math.pow(2, z) - 1;
+      var tiles = [];
+      for (var ty = Math.max(0, ty0); ty <= Math.min(max, ty1); ty++) {
+        for (var tx = tx0; tx <= tx1; tx++) {
+          var key = z + ":" + tx + ":" + ty;
+          var tile = this.cache.get(key);
+          if (tile) {
+            this.cache.delete(key);
+            this.stats.reused++;
+          } else {
+            tile = viewer.rasterBigTile(entry, tx, ty, z);
+            this.stats.drawn++;
+          }
+          this.cache.set(key, tile); // most recent last
+          tiles.push([tx, ty, tile]);
         }
-      }, this);
-    },
-    createTile: function (coords) {
-      var key = this._tileCoordsToKey(coords);
-      var tile = this.cache.get(key);
-      if (tile) {
-        this.cache.delete(key);
-        return tile;
       }
-      var size = this.getTileSize();
-      tile = this.pool.pop();
-      if (tile && tile.width === size.x && tile.height === size.y) {
-        tile.getContext("2d").clearRect(0, 0, size.x, size.y);
-      } else {
-        tile = L.DomUtil.create("canvas", "zp-big-tile");
-        tile.width = size.x;
-        tile.height = size.y;
+      while (this.cache.size > Math.max(TILE_CACHE, 2 * tiles.length)) {
+        this.cache.delete(this.cache.keys().next().value);
       }
-      this.viewer.drawBigTile(this.entry, tile, coords, size);
-      return tile;
+      // the tiles' features too large to rasterise, each once
+      var paths = [], qid = big.query = (big.query + 1) >>> 0 || 1, seen = big.stamp;
+      tiles.forEach(function (t) {
+        var list = t[2].paths;
+        for (var k = 0; k < list.length; k++) {
+          if (seen[list[k]] !== qid) { seen[list[k]] = qid; paths.push(list[k]); }
+        }
+      });
+      tiles.forEach(function (t) {
+        var pixels = t[2].pixels;
+        if (!pixels) return;
+        var x0 = Math.max(ax, t[0] * TILE), x1 = Math.min(ax + W, t[0] * TILE + TILE);
+        var y0 = Math.max(ay, t[1] * TILE), y1 = Math.min(ay + H, t[1] * TILE + TILE);
+        for (var y = y0; y < y1; y++) {
+          var src = (y - t[1] * TILE) * TILE + (x0 - t[0] * TILE);
+          frame.set(pixels.subarray(src, src + x1 - x0), (y - ay) * W + (x0 - ax));
+        }
+      });
+      this._ctx.putImageData(this.frame, 0, 0);
+      viewer.drawBigPaths(entry, this._ctx, paths, viewer.map.options.crs.scale(z), ax, ay);
+      this.stats.frames++;
     },
-    /** Draw every tile again (after the phase filter changed): the kept tiles are stale. */
+
+    /** Draw every tile again (after the phase filter changed). */
     redraw: function () {
-      var pool = this.pool;
-      this.cache.forEach(function (tile) { pool.push(tile); });
       this.cache.clear();
-      this.stale = true; // the tiles in view are unloaded now: pool them, do not keep them
-      try {
-        return L.GridLayer.prototype.redraw.call(this);
-      } finally {
-        this.stale = false;
-      }
+      this.version++;
+      if (this._map) this._update();
+      return this;
     }
   });
 
@@ -613,6 +698,11 @@
 
   Viewer.prototype.drawLayers = function () {
     var self = this;
+    // With a big layer on the map, the vector layers between big layers share one canvas
+    // (in the pane of the first of them) instead of an SVG per layer: the browser then
+    // rasterises no SVG on every zoom, which costs more than drawing these few features.
+    var anyBig = this.data.layers.some(function (spec) { return spec.big; });
+    var run = null;
     this.data.layers.forEach(function (spec, index) {
       var paneName = "zp-pane-" + index;
       var pane = self.map.createPane(paneName);
@@ -620,19 +710,23 @@
       self.panes.push(pane);
       var entry = { index: index, spec: spec, items: [], group: null, on: !!spec.visible, big: null };
       if (spec.big) {
+        run = null;
         entry.big = self.decoded[index];
-        entry.group = new BigLayer(self, entry, {
-          pane: paneName, tileSize: 256, updateWhenZooming: false, keepBuffer: 1, maxZoom: 30
-        });
+        entry.group = new BigLayer(self, entry, { pane: paneName });
         self.layers.push(entry);
         if (entry.on) entry.group.addTo(self.map);
         return;
+      }
+      if (anyBig) {
+        if (!run) run = { renderer: L.canvas({ pane: paneName }), entries: [] };
+        run.entries.push(entry);
+        entry.run = run;
       }
       var group = L.geoJSON(spec.data, {
         pane: paneName,
         style: function (feature) { return self.featureStyle(entry, feature); },
         pointToLayer: function (feature, latlng) {
-          return L.circleMarker(latlng, { radius: 6, pane: paneName });
+          return L.circleMarker(latlng, { radius: 6, pane: paneName, renderer: entry.run ? entry.run.renderer : undefined });
         },
         onEachFeature: function (feature, layer) { self.bindFeature(entry, feature, layer); }
       });
@@ -649,7 +743,7 @@
     var cat = this.categories[zp.cat].style;
     var over = entry.spec.style || {};
     var dash = Object.prototype.hasOwnProperty.call(over, "dash") ? over.dash : cat.dash;
-    return {
+    var style = {
       pane: "zp-pane-" + entry.index,
       color: cat.color,
       fillColor: cat.fill,
@@ -659,6 +753,18 @@
       dashArray: dash || null,
       className: "zp-f zp-l" + entry.index + " zp-c" + zp.cat + " zp-p" + zp.phase
     };
+    if (entry.run) style.renderer = entry.run.renderer;
+    return style;
+  };
+
+  /**
+   * Layers sharing a canvas are drawn in the order they were added to it: after one is
+   * shown again, or features come back, put them back in the order of the layer list.
+   */
+  Viewer.prototype.restack = function (entry) {
+    if (!entry.run) return;
+    var map = this.map;
+    entry.run.entries.forEach(function (e) { if (map.hasLayer(e.group)) e.group.bringToFront(); });
   };
 
   Viewer.prototype.bindFeature = function (entry, feature, layer) {
@@ -816,6 +922,7 @@
     var entry = this.layers[index];
     entry.on = on;
     if (on) entry.group.addTo(this.map); else this.map.removeLayer(entry.group);
+    if (on) this.restack(entry);
     if (this.layerBoxes) this.layerBoxes[index].checked = on;
     this.updateLegend();
   };
@@ -831,6 +938,7 @@
         item.shown = show;
       });
       if (entry.big) entry.group.redraw();
+      else if (entry.run && entry.run.entries[0] === entry) self.restack(entry);
     });
     if (this.bigShape) this.hoverBig(null);
     this.updateLegend();
@@ -874,17 +982,20 @@
     return cache[key];
   };
 
-  /** Draw the features of a big layer that meet one canvas tile. */
-  Viewer.prototype.drawBigTile = function (entry, canvas, coords, size) {
-    var big = entry.big, self = this;
-    var W = size.x, H = size.y;
-    var s = this.map.options.crs.scale(coords.z); // world units to pixels (256 * 2^z)
-    var ox = coords.x * W, oy = coords.y * H;
+  /**
+   * Rasterise the features of a big layer that meet tile (tx, ty) at zoom z: the small
+   * ones into 256 x 256 RGBA pixels (null when none), the ones to draw as canvas paths
+   * listed in `paths`.
+   */
+  Viewer.prototype.rasterBigTile = function (entry, tx, ty, z) {
+    var big = entry.big;
+    var W = TILE, H = TILE;
+    var s = this.map.options.crs.scale(z); // world units to pixels (256 * 2^z)
+    var ox = tx * W, oy = ty * H;
     var pad = 8 / s;
     var bx0 = ox / s, by0 = oy / s, bx1 = (ox + W) / s, by1 = (oy + H) / s;
-    var ctx = canvas.getContext("2d");
-    var buckets = new Map();
-    var img = null, pixels = null;
+    var paths = [];
+    var pixels = null;
     var bb = big.bbox, phaseOn = this.phaseOn, kinds = big.kind, cats = big.cat, phases = big.phase;
     var g = big.grid, stamp = big.stamp, qid = big.query = (big.query + 1) >>> 0 || 1;
     var dots = this.bigPixels(entry, "pixel"), fills = this.bigPixels(entry, "pixelFill");
@@ -910,12 +1021,10 @@
           if (fx0 > qx1 || fx1 < qx0 || fy0 > qy1 || fy1 < qy0) continue;
           var w = (fx1 - fx0) * s, h = (fy1 - fy0) * s, kind = kinds[f];
           if (kind === RING_POINT || w >= RASTER_PX || h >= RASTER_PX || (kind !== RING_POLYGON && (w >= 1.5 || h >= 1.5))) {
-            var list = buckets.get(cats[f]);
-            if (!list) { list = []; buckets.set(cats[f], list); }
-            list.push(f);
+            paths.push(f);
             continue;
           }
-          if (!img) { img = ctx.createImageData(W, H); pixels = new Uint32Array(img.data.buffer); }
+          if (!pixels) pixels = new Uint32Array(W * H);
           if (w < 1.5 && h < 1.5) { // below a pixel or two: one pixel
             var px = Math.floor((fx0 + fx1) * 0.5 * s - ox), py = Math.floor((fy0 + fy1) * 0.5 * s - oy);
             if (px >= 0 && py >= 0 && px < W && py < H) pixels[py * W + px] = dots[cats[f]];
@@ -933,7 +1042,21 @@
         }
       }
     }
-    if (img) ctx.putImageData(img, 0, 0);
+    return { pixels: pixels, paths: paths };
+  };
+
+  /**
+   * Draw features of a big layer as canvas paths, by category, on a canvas whose top left
+   * corner is the absolute pixel (ox, oy) at scale s.
+   */
+  Viewer.prototype.drawBigPaths = function (entry, ctx, ids, s, ox, oy) {
+    var big = entry.big, self = this, bb = big.bbox, cats = big.cat;
+    var buckets = new Map();
+    ids.forEach(function (f) {
+      var list = buckets.get(cats[f]);
+      if (!list) { list = []; buckets.set(cats[f], list); }
+      list.push(f);
+    });
     var mx = big.mx, my = big.my;
     buckets.forEach(function (ids, cat) {
       var st = self.bigStyle(entry, cat);
@@ -1076,22 +1199,15 @@
     }
   };
 
-  /** Resolve once every visible big layer has drawn all its tiles, then painted. */
+  /**
+   * Resolve once the view as it is now has been painted. Big layers draw when the view
+   * changes (while panning, in the next animation frame); the frame after the next one
+   * starts once that drawing has been painted.
+   */
   Viewer.prototype.whenDrawn = function () {
-    var map = this.map;
-    var pending = this.layers.filter(function (e) {
-      return e.big && map.hasLayer(e.group) && e.group.isLoading();
-    });
-    return Promise.all(pending.map(function (e) {
-      return new Promise(function (resolve) { e.group.once("load", resolve); });
-    })).then(function () {
-      return new Promise(function (resolve) {
-        var done = false;
-        function finish() { if (!done) { done = true; resolve(); } }
-        // the last tile is marked loaded in an animation frame; the next one follows its paint
-        requestAnimationFrame(finish);
-        setTimeout(finish, 200);
-      });
+    if (document.hidden) return Promise.resolve(); // no frames in a hidden tab
+    return new Promise(function (resolve) {
+      requestAnimationFrame(function () { requestAnimationFrame(function () { resolve(); }); });
     });
   };
 
