@@ -108,7 +108,10 @@ def test_big_map_draws_on_canvas_not_svg(open_map, two_maps, parcels):
     # one canvas for the whole view, not one per tile
     assert mp.js("document.querySelectorAll('canvas.zp-big-canvas').length") == 1
     small = open_map(two_maps["small"])
-    vectors = "() => { let n = 0; window.zoneplan.viewer.map.eachLayer(l => { if (l instanceof L.Path) n++; }); return n; }"
+    vectors = (
+        "() => { let n = 0; window.zoneplan.viewer.map.eachLayer(l => {"
+        " if (l instanceof L.Path) n++; }); return n; }"
+    )
     assert small.js(vectors) - mp.js(vectors) == len(parcels)
     svg_paths = "document.querySelectorAll('path.leaflet-interactive').length"
     assert small.js(svg_paths) == small.js(vectors)  # below the threshold: SVG, as ever
@@ -236,7 +239,8 @@ def test_zooming_back_reuses_the_drawn_tiles(open_map, two_maps, parcels):
           const v = window.zoneplan.viewer, m = v.map, c = m.getCenter(), z = m.getZoom();
           const layer = v.layers.find(e => e.big).group;
           const canvas = document.querySelector('canvas.zp-big-canvas');
-          const pixels = () => Array.from(canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data);
+          const pixels = () => Array.from(
+            canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data);
           const before = pixels(), drawn0 = layer.stats.drawn;
           m.setView(c, z + 1, {animate: false}); await v.whenDrawn();
           const drawn1 = layer.stats.drawn, reused1 = layer.stats.reused;
@@ -252,7 +256,8 @@ def test_zooming_back_reuses_the_drawn_tiles(open_map, two_maps, parcels):
     assert result["zoomedIn"] > 0
     assert result["drawnBack"] == 0  # every tile of the first view came back from the cache
     assert result["reusedBack"] > 0
-    assert result["painted"] and result["same"]  # and gives the very same picture
+    assert result["painted"]
+    assert result["same"]  # and gives the very same picture
     mp.assert_clean(allow_refused_tiles=True)
 
 
@@ -278,7 +283,8 @@ def test_panning_draws_only_the_new_tiles(open_map, two_maps, parcels):
 CATALOG_RGBA = """([x, y]) => {
   const c = document.querySelector('.leaflet-zp-pane-0-pane canvas');
   const r = c.getBoundingClientRect();
-  return Array.from(c.getContext('2d').getImageData(Math.floor(x - r.left), Math.floor(y - r.top), 1, 1).data);
+  const px = [Math.floor(x - r.left), Math.floor(y - r.top)];
+  return Array.from(c.getContext('2d').getImageData(px[0], px[1], 1, 1).data);
 }"""
 
 
@@ -292,13 +298,13 @@ def test_catalog_layers_keep_their_order_on_the_shared_canvas(open_map, two_maps
     mp.js(f"() => {{ window.zoneplan.viewer.setLayerOn({mp.js(f'{BIG_ENTRY}.index')}, false); }}")
     # a point where a functional area lies over the zone
     x, y = mp.js(
-        """() => {
+        """(li) => {
           const v = window.zoneplan.viewer, m = v.map, r = m.getContainer().getBoundingClientRect();
-          const area = v.layers[%d].items[0].layer;
+          const area = v.layers[li].items[0].layer;
           const p = m.latLngToContainerPoint(area.getCenter());
           return [r.left + p.x, r.top + p.y];
-        }"""
-        % catalog_index("functional_areas")
+        }""",
+        catalog_index("functional_areas"),
     )
     zone = catalog_index("zone")
     before = mp.js(CATALOG_RGBA, [x, y])
@@ -319,16 +325,35 @@ def test_catalog_tooltip_on_the_shared_canvas(open_map, two_maps):
     mp = open_map(two_maps["big"])
     mp.js(f"() => {{ window.zoneplan.viewer.setLayerOn({mp.js(f'{BIG_ENTRY}.index')}, false); }}")
     name, x, y = mp.js(
-        """() => {
+        """(li) => {
           const v = window.zoneplan.viewer, m = v.map, r = m.getContainer().getBoundingClientRect();
-          const item = v.layers[%d].items[0];
+          const item = v.layers[li].items[0];
           const p = m.latLngToContainerPoint(item.layer.getCenter());
           return [v.names(item)[0], r.left + p.x, r.top + p.y];
-        }"""
-        % catalog_index("functional_areas")
+        }""",
+        catalog_index("functional_areas"),
     )
     mp.page.mouse.move(x - 2, y - 2)
     mp.page.mouse.move(x, y)
     mp.page.wait_for_selector(".leaflet-tooltip.zp-tooltip", timeout=3000)
     assert name in mp.js("document.querySelector('.leaflet-tooltip.zp-tooltip').textContent")
+    mp.assert_clean(allow_refused_tiles=True)
+
+
+def test_rasteriser_warm_up_leaves_no_tiles_behind(open_map, two_maps, parcels):
+    mp = open_map(two_maps["big"])
+    result = mp.js(
+        """async () => {
+          const v = window.zoneplan.viewer, layer = v.layers.find(e => e.big).group;
+          const canvas = document.querySelector('canvas.zp-big-canvas');
+          const picture = () => canvas.toDataURL();
+          const before = [layer.cache.size, layer.stats.drawn, picture()];
+          v.warmBigRaster();
+          await v.whenDrawn();
+          return [before, [layer.cache.size, layer.stats.drawn, picture()]];
+        }"""
+    )
+    before, after = result
+    assert before[0] > 0
+    assert after == before  # nothing cached, counted or drawn: the next zoom does its own work
     mp.assert_clean(allow_refused_tiles=True)

@@ -404,6 +404,28 @@ def test_measure_tool_reports_vn2000_area_and_length(open_map, maps):
 # ---------------------------------------------------------------- other controls
 
 
+def test_minimap_follows_the_map_after_it_is_drawn(open_map, maps):
+    mp = open_map(maps["default"])
+    state = """() => { const v = window.zoneplan.viewer, m = v.map, mini = v.minimap;
+      const frame = []; mini.eachLayer(l => { if (l instanceof L.Rectangle) frame.push(l); });
+      return { centre: [m.getCenter().lat, m.getCenter().lng], zoom: m.getZoom(),
+        miniCentre: [mini.getCenter().lat, mini.getCenter().lng], miniZoom: mini.getZoom(),
+        bounds: m.getBounds().toBBoxString(), frame: frame[0].getBounds().toBBoxString() }; }"""
+    for view in ([20.70, 106.62, 13], [20.66, 106.70, 15], [20.72, 106.58, 11]):
+        mp.js("([lat, lon, z]) => { window.zoneplan.viewer.map.setView([lat, lon], z); }", view)
+        # it follows when the page is idle, after the map's own frame
+        mp.page.wait_for_function(
+            """([lat, lon]) => Math.abs(window.zoneplan.viewer.minimap.getCenter().lat - lat) < 1e-6
+              && Math.abs(window.zoneplan.viewer.minimap.getCenter().lng - lon) < 1e-6""",
+            arg=view[:2],
+            timeout=3000,
+        )
+        now = mp.js(state)
+        assert now["miniZoom"] == now["zoom"] - 4
+        assert now["frame"] == now["bounds"]  # the view frame outlines the map's view
+    mp.assert_clean()
+
+
 def test_fullscreen_minimap_and_english_interface(open_map, maps):
     mp = open_map(maps["en"])
     page = mp.page
