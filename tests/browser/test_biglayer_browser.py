@@ -357,3 +357,31 @@ def test_rasteriser_warm_up_leaves_no_tiles_behind(open_map, two_maps, parcels):
     assert before[0] > 0
     assert after == before  # nothing cached, counted or drawn: the next zoom does its own work
     mp.assert_clean(allow_refused_tiles=True)
+
+
+def test_dragging_draws_the_ground_it_uncovers_before_the_drag_ends(open_map, two_maps, parcels):
+    mp = open_map(two_maps["big"])
+    page = mp.page
+    box = page.locator(".folium-map").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    frames = f"{BIG_ENTRY}.group.stats.frames"
+    before = mp.js(frames)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for k in range(1, 11):
+        page.mouse.move(x - 30 * k, y - 12 * k)
+        page.wait_for_timeout(20)
+    mp.js("() => window.zoneplan.viewer.whenDrawn()")
+    during = mp.js(frames)
+    # the canvas now covers the whole view again, while the button is still down
+    covered = mp.js(
+        """() => {
+          const c = document.querySelector('canvas.zp-big-canvas').getBoundingClientRect();
+          const r = window.zoneplan.viewer.map.getContainer().getBoundingClientRect();
+          return c.left <= r.left && c.top <= r.top && c.right >= r.right && c.bottom >= r.bottom;
+        }"""
+    )
+    page.mouse.up()
+    assert during > before
+    assert covered
+    mp.assert_clean(allow_refused_tiles=True)
