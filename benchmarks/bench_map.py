@@ -7,8 +7,9 @@ Markdown report (``docs/benchmark-map.md`` by default). Rerun it with::
     .venv/bin/python benchmarks/bench_map.py
     .venv/bin/python benchmarks/bench_map.py --sizes 10000 --keep   # a quick look
 
-``explore()`` needs ``mapclassify`` (``pip install mapclassify``), and the page
-needs Debian's Chromium (``/usr/bin/chromium`` or ``--chromium``).
+``explore()`` needs ``mapclassify`` (``pip install -e '.[bench]'`` installs it with
+Playwright), and the page needs Debian's Chromium (``/usr/bin/chromium`` or
+``--chromium``).
 
 Method, the same for both tools
 -------------------------------
