@@ -1210,7 +1210,7 @@ def write_report(
         "the path each size took is in the details, under geometry). explore() is "
         "`gpd.read_file(FILE).explore()` with its defaults, saved with `m.save()`. Ratios are "
         "zoneplan / explore(): below 1 is in zoneplan's favour. explore() needs `mapclassify` "
-        "(`pip install mapclassify`); the run's versions are above.",
+        "(the `bench` extra installs it); the run's versions are above.",
         "",
         "## Summary: zoneplan / explore() ratios",
         "",
