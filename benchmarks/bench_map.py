@@ -37,7 +37,7 @@ Page
     in the report.
 First paint with all features drawn (ms since navigation start)
     zoneplan: the page sets ``body[data-zoneplan-ready]`` once the big layer is
-    decoded and every tile in view is drawn and a frame followed;
+    decoded, every tile in view is drawn and two animation frames followed;
     ``window.zoneplan.timings.drawn`` is that moment (``timings.decoded`` is
     reported too). explore: Leaflet's SVG renderer adds every path while the
     page's script runs, before the load event; a script injected before the
@@ -1228,7 +1228,8 @@ def write_report(
         "- **Build**: each tool in its own process, wall clock from start to exit, reading "
         "the GeoPackage included.",
         "- **First paint**: ms since navigation start. zoneplan: `window.zoneplan.timings.drawn`, "
-        "set when every big-layer tile in view was drawn and a frame followed (the page then "
+        "set when every big-layer tile in view was drawn and two animation frames followed "
+        "(the page then "
         "marks `body[data-zoneplan-ready]`). explore(): Leaflet's SVG renderer adds every path "
         "while the page's script runs; a script injected before the page schedules an "
         "animation frame at the load event and a second one from it, and the second "
