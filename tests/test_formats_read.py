@@ -1,7 +1,12 @@
-"""Reading the planners' formats: KML/KMZ, DXF, GeoParquet, GeoPackage layers, legacy .dbf text."""
+"""
+Reading the planners' formats: KML/KMZ, DXF, GeoParquet, GeoPackage layers, legacy .dbf
+text; and each claimed format through `zoneplan build --layer` to the map.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 import unicodedata
 import zipfile
 
@@ -9,6 +14,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Polygon, box
 
+from zoneplan.cli import main
 from zoneplan.errors import CRSError
 from zoneplan.io import read_layer
 from zoneplan.validate import load_user_layer
@@ -20,7 +26,7 @@ SQUARE = [(606000, 2282500), (607000, 2282500), (607000, 2282000), (606000, 2282
 
 
 def cp1258(text: str) -> bytes:
-    """Encode as Windows-1258 independently of GDAL: base letters precomposed, tone marks combining."""
+    """Windows-1258 bytes made without GDAL: base letters precomposed, tone marks combining."""
     out = []
     for ch in unicodedata.normalize("NFC", text):
         parts = unicodedata.normalize("NFD", ch)
@@ -237,3 +243,86 @@ def test_polygon_with_hole_from_geojson_survives(tmp_path):
     gdf.to_file(path, engine="pyogrio")
     back = read_layer(path)
     assert back.geometry.iloc[0].equals(gdf.geometry.iloc[0])
+
+
+# --- every format the map claims, through `zoneplan build --layer` ----------------------------
+
+
+def _write_format(fmt: str, sample: gpd.GeoDataFrame, folder) -> tuple[object, list[str]]:
+    """Write the sample (or, for KML/KMZ/DXF, their own shapes) as `fmt`; extra CLI args."""
+    if fmt == "GeoJSON":
+        path = folder / "khu.geojson"
+        sample.to_crs(4326).to_file(path, driver="GeoJSON")
+    elif fmt == "GeoPackage":
+        path = folder / "khu.gpkg"
+        sample.to_file(path, driver="GPKG")
+    elif fmt == "Shapefile":
+        path = folder / "khu.shp"
+        sample.to_file(path, engine="pyogrio")
+    elif fmt == "zipped Shapefile":
+        sample.to_file(folder / "khu.shp", engine="pyogrio")
+        path = folder / "khu.zip"
+        with zipfile.ZipFile(path, "w") as zf:
+            for part in folder.glob("khu.*"):
+                if part != path:
+                    zf.write(part, part.name)
+    elif fmt == "GeoParquet":
+        path = folder / "khu.parquet"
+        sample.to_parquet(path)
+    elif fmt == "KML":
+        path = folder / "khu.kml"
+        path.write_text(KML, encoding="utf-8")
+    elif fmt == "KMZ":
+        path = folder / "khu.kmz"
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr("doc.kml", KML.encode("utf-8"))
+    else:  # DXF: no CRS in the file
+        path = folder / "khu.dxf"
+        path.write_text(dxf_text(lwpolyline(NAMES[0], SQUARE)), encoding="utf-8")
+        return path, ["--crs", "EPSG:9210"]
+    return path, []
+
+
+KML_FRAME = gpd.GeoDataFrame(
+    {"name": ["Cảng Nam Đồ Sơn", "Khu thương mại tự do"]},
+    geometry=[box(106.7635, 20.6141, 106.8307, 20.6487), box(106.62, 20.62, 106.71, 20.68)],
+    crs=4326,
+)
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    [
+        "GeoJSON",
+        "GeoPackage",
+        "Shapefile",
+        "zipped Shapefile",
+        "GeoParquet",
+        "KML",
+        "KMZ",
+        "DXF",
+    ],
+)
+def test_every_claimed_format_reaches_the_map(tmp_path, sample, fmt):
+    path, extra = _write_format(fmt, sample, tmp_path)
+    out = tmp_path / "map.html"
+    assert main(["-q", "build", "--layer", str(path), *extra, "--out", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    data = json.loads(
+        re.search(
+            r'<script type="application/json" id="zoneplan-data">(.*?)</script>', html, re.S
+        ).group(1)
+    )
+    features = data["layers"][-1]["data"]["features"]
+    if fmt in {"KML", "KMZ"}:
+        expected = KML_FRAME
+        names = expected["name"].tolist()
+    elif fmt == "DXF":
+        expected = gpd.GeoDataFrame(geometry=[Polygon(SQUARE)], crs=9210)
+        names = [NAMES[0]]
+    else:
+        expected, names = sample, NAMES
+    assert [f["zp"]["names"][0] for f in features] == names
+    # areas in hectares on the VN-2000 plane, against geopandas' own reprojection
+    planar_ha = (expected.to_crs(9210).area / 10_000).tolist()
+    assert [f["zp"]["area_ha"] for f in features] == pytest.approx(planar_ha, rel=1e-5)

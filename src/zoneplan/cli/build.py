@@ -50,7 +50,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="append",
         default=[],
         metavar="PATH",
-        help="add your own layer (GeoJSON, GeoPackage, Shapefile, KML); repeat for more. "
+        help="add your own layer (GeoJSON, GeoPackage, Shapefile, KML/KMZ, DXF, GeoParquet); "
+        "repeat for more. "
         "Each file is validated first and refused with the reason when broken",
     )
     parser.add_argument("--crs", help="CRS to assume for --layer files without one, e.g. EPSG:9210")

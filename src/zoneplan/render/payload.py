@@ -37,8 +37,18 @@ USER_GROUP: Final = "user"
 BIG_ELEMENT_PREFIX: Final = "zoneplan-big-"
 #: Decimal places kept in embedded coordinates (about 1 cm).
 COORD_DECIMALS: Final = 7
-#: Property names tried, in order, for a feature's name when it has no name_vi/name_en.
-NAME_FALLBACKS: Final[tuple[str, ...]] = ("name", "Name", "NAME", "ten", "Ten", "TEN", "id")
+#: Property names tried, in order, for a feature's name when it has no name_vi/name_en
+#: ("Layer" last: a DXF drawing names its shapes by their CAD layer).
+NAME_FALLBACKS: Final[tuple[str, ...]] = (
+    "name",
+    "Name",
+    "NAME",
+    "ten",
+    "Ten",
+    "TEN",
+    "id",
+    "Layer",
+)
 
 _JSON_ESCAPES: Final = str.maketrans(
     {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
