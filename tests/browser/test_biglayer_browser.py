@@ -385,3 +385,38 @@ def test_dragging_draws_the_ground_it_uncovers_before_the_drag_ends(open_map, tw
     assert during > before
     assert covered
     mp.assert_clean(allow_refused_tiles=True)
+
+
+def test_wheel_zoom_with_animation_ends_on_a_full_drawn_canvas(open_map, two_maps, parcels):
+    mp = open_map(two_maps["big"])
+    f = 777
+    lat, lon = inside_point(parcels.geometry.iloc[f])
+    x, y = mp.js(CENTRE_ON, [lat, lon])
+    mp.js("() => { window.zoneplan.viewer.map.setZoom(15, {animate: false}); }")
+    mp.js("() => window.zoneplan.viewer.whenDrawn()")
+    zoomed = mp.js("() => window.zoneplan.viewer.map.getZoom()")
+    mp.page.mouse.move(x, y)
+    mp.page.mouse.wheel(0, -300)  # zoom in around the parcel, animated
+    mp.page.wait_for_function(
+        "(z) => { const m = window.zoneplan.viewer.map;"
+        " return m.getZoom() > z && !m._animatingZoom; }",
+        arg=zoomed,
+        timeout=5000,
+    )
+    mp.js("() => window.zoneplan.viewer.whenDrawn()")
+    state = mp.js(
+        """([lat, lon]) => {
+          const v = window.zoneplan.viewer, m = v.map;
+          const c = document.querySelector('canvas.zp-big-canvas');
+          const cr = c.getBoundingClientRect(), r = m.getContainer().getBoundingClientRect();
+          const p = m.latLngToContainerPoint([lat, lon]);
+          return { covered: cr.left <= r.left && cr.top <= r.top && cr.right >= r.right
+                     && cr.bottom >= r.bottom,
+                   width: cr.width, canvasWidth: c.width, point: [r.left + p.x, r.top + p.y] };
+        }""",
+        [lat, lon],
+    )
+    assert state["covered"]
+    assert state["width"] == state["canvasWidth"]  # no zoom-animation scale left on it
+    assert mp.js(CANVAS_ALPHA, state["point"]) > 0  # the parcel is drawn where it is
+    mp.assert_clean(allow_refused_tiles=True)
