@@ -155,8 +155,11 @@ def open_map(browser):
         tiles: str = "blank",
         block_all: bool = False,
         viewport: dict[str, int] | None = None,
+        scale: float = 1,
     ) -> MapPage:
-        context = browser.new_context(viewport=viewport or VIEWPORT, service_workers="block")
+        context = browser.new_context(
+            viewport=viewport or VIEWPORT, device_scale_factor=scale, service_workers="block"
+        )
         contexts.append(context)
         page = context.new_page()
         state = MapPage(page)

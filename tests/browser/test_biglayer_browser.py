@@ -42,7 +42,8 @@ CANVAS_ALPHA = """([x, y]) => {
   for (const c of document.querySelectorAll('canvas.zp-big-canvas')) {
     const r = c.getBoundingClientRect();
     if (x >= r.left && x < r.right && y >= r.top && y < r.bottom) {
-      const px = [Math.floor(x - r.left), Math.floor(y - r.top)];
+      const k = c.width / r.width; // device pixels per CSS pixel
+      const px = [Math.floor((x - r.left) * k), Math.floor((y - r.top) * k)];
       return c.getContext('2d').getImageData(px[0], px[1], 1, 1).data[3];
     }
   }
@@ -420,3 +421,37 @@ def test_wheel_zoom_with_animation_ends_on_a_full_drawn_canvas(open_map, two_map
     assert state["width"] == state["canvasWidth"]  # no zoom-animation scale left on it
     assert mp.js(CANVAS_ALPHA, state["point"]) > 0  # the parcel is drawn where it is
     mp.assert_clean(allow_refused_tiles=True)
+
+
+def test_high_density_screens_get_a_canvas_of_device_pixels(open_map, two_maps, parcels):
+    pictures = {}
+    for scale in (1, 2):
+        mp = open_map(two_maps["big"], scale=scale)
+        f = 1234
+        lat, lon = inside_point(parcels.geometry.iloc[f])
+        x, y = mp.js(CENTRE_ON, [lat, lon])
+        size = mp.js(
+            """() => { const c = document.querySelector('canvas.zp-big-canvas');
+              return [c.width, c.height, c.getBoundingClientRect().width,
+                      c.getBoundingClientRect().height]; }"""
+        )
+        assert size[0] == scale * size[2]
+        assert size[1] == scale * size[3]
+        assert mp.js(CANVAS_ALPHA, [x, y]) > 0  # the parcel drawn where it is on the page
+        # the same picture, sampled at the same CSS pixels of a 60 x 60 box around it
+        pictures[scale] = mp.js(
+            """([x, y]) => {
+              const c = document.querySelector('canvas.zp-big-canvas');
+              const r = c.getBoundingClientRect(), k = c.width / r.width, out = [];
+              const d = c.getContext('2d');
+              for (let dy = -30; dy < 30; dy += 3) for (let dx = -30; dx < 30; dx += 3) {
+                out.push(d.getImageData(Math.floor((x - r.left + dx + 0.5) * k),
+                  Math.floor((y - r.top + dy + 0.5) * k), 1, 1).data[3] > 0 ? 1 : 0);
+              }
+              return out;
+            }""",
+            [x, y],
+        )
+        mp.assert_clean(allow_refused_tiles=True)
+    same = sum(a == b for a, b in zip(pictures[1], pictures[2], strict=True))
+    assert same >= 0.95 * len(pictures[1])

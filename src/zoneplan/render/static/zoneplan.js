@@ -422,13 +422,22 @@
   var scratchX = new Float64Array(1024), scratchY = new Float64Array(1024), crossings = new Float64Array(256);
   var scratchStarts = new Int32Array(64);
 
-  /** Draw one pixel line from (x0, y0) to (x1, y1), clipped to the tile. */
-  function rasterLine(pixels, W, H, x0, y0, x1, y1, color) {
+  /**
+   * Draw a line from (x0, y0) to (x1, y1), clipped to the tile, one pixel wide, or `thick`
+   * pixels (a square pen) on high-density screens.
+   */
+  function rasterLine(pixels, W, H, x0, y0, x1, y1, color, thick) {
     x0 = Math.floor(x0); y0 = Math.floor(y0); x1 = Math.floor(x1); y1 = Math.floor(y1);
     var dx = Math.abs(x1 - x0), dy = -Math.abs(y1 - y0);
     var sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1, err = dx + dy;
     for (var guard = 0; guard < 4096; guard++) {
-      if (x0 >= 0 && y0 >= 0 && x0 < W && y0 < H) pixels[y0 * W + x0] = color;
+      if (thick > 1) {
+        for (var ty = y0; ty < y0 + thick; ty++) {
+          for (var tx = x0; tx < x0 + thick; tx++) {
+            if (tx >= 0 && ty >= 0 && tx < W && ty < H) pixels[ty * W + tx] = color;
+          }
+        }
+      } else if (x0 >= 0 && y0 >= 0 && x0 < W && y0 < H) pixels[y0 * W + x0] = color;
       if (x0 === x1 && y0 === y1) return;
       var e2 = 2 * err;
       if (e2 >= dy) { err += dy; x0 += sx; }
@@ -441,7 +450,7 @@
    * even-odd), with its outline when `edge` is not 0. Much faster than canvas paths
    * for the many small features of a big layer, which need no anti-aliasing.
    */
-  function rasterPolygon(big, f, s, ox, oy, W, H, pixels, fill, edge) {
+  function rasterPolygon(big, f, s, ox, oy, W, H, pixels, fill, edge, thick) {
     var mx = big.mx, my = big.my, r, v, a, b, k = 0;
     var r0 = big.featRing[f], r1 = big.featRing[f + 1];
     var total = big.ringStart[r1] - big.ringStart[r0];
@@ -485,7 +494,7 @@
     if (!edge) return;
     for (q = 0; q < ns; q += 2) {
       for (p = starts[q], j = starts[q + 1] - 1; p < starts[q + 1]; j = p++) {
-        rasterLine(pixels, W, H, scratchX[j], scratchY[j], scratchX[p], scratchY[p], edge);
+        rasterLine(pixels, W, H, scratchX[j], scratchY[j], scratchX[p], scratchY[p], edge, thick);
       }
     }
   }
@@ -554,21 +563,26 @@
       var origin = this._map.getPixelOrigin(), zoom = this._map.getZoom();
       var ax = b.min.x + origin.x, ay = b.min.y + origin.y;
       L.DomUtil.setPosition(canvas, b.min);
-      var key = [zoom, ax, ay, size.x, size.y, this.version].join(":");
+      // device pixels per CSS pixel: 2 on high-density screens (as Leaflet's own canvas)
+      var r = L.Browser.retina ? 2 : 1;
+      var key = [zoom, ax, ay, size.x, size.y, r, this.version].join(":");
       if (key === this.drawnKey) return;
-      if (canvas.width !== size.x || canvas.height !== size.y) {
-        canvas.width = size.x;
-        canvas.height = size.y;
+      if (canvas.width !== size.x * r || canvas.height !== size.y * r) {
+        canvas.width = size.x * r;
+        canvas.height = size.y * r;
         canvas.style.width = size.x + "px";
         canvas.style.height = size.y + "px";
         this.frame = null;
       }
-      this.drawFrame(zoom, ax, ay, size.x, size.y);
+      this.drawFrame(zoom, ax * r, ay * r, size.x * r, size.y * r, r);
       this.drawnKey = key;
     },
 
-    /** Compose the tiles under the canvas (absolute pixel ax, ay at zoom z), then the paths. */
-    drawFrame: function (z, ax, ay, W, H) {
+    /**
+     * Compose the tiles under the canvas, then draw the paths. (ax, ay) is the canvas's top
+     * left corner and W x H its size, in device pixels at zoom z; r device pixels per CSS one.
+     */
+    drawFrame: function (z, ax, ay, W, H, r) {
       var viewer = this.viewer, entry = this.entry, big = entry.big;
       if (!this.frame) {
         this.frame = this._ctx.createImageData(Math.max(1, W), Math.max(1, H));
@@ -576,19 +590,20 @@
       }
       var frame = this.frame32;
       frame.fill(0);
-      var tx0 = Math.floor(ax / TILE), tx1 = Math.floor((ax + W - 1) / TILE);
-      var ty0 = Math.floor(ay / TILE), ty1 = Math.floor((ay + H - 1) / TILE);
+      var T = TILE * r; // a tile's side in device pixels
+      var tx0 = Math.floor(ax / T), tx1 = Math.floor((ax + W - 1) / T);
+      var ty0 = Math.floor(ay / T), ty1 = Math.floor((ay + H - 1) / T);
       var max = Math.pow(2, z) - 1;
       var tiles = [];
       for (var ty = Math.max(0, ty0); ty <= Math.min(max, ty1); ty++) {
         for (var tx = tx0; tx <= tx1; tx++) {
-          var key = z + ":" + tx + ":" + ty;
+          var key = z + ":" + tx + ":" + ty + ":" + r;
           var tile = this.cache.get(key);
           if (tile) {
             this.cache.delete(key);
             this.stats.reused++;
           } else {
-            tile = viewer.rasterBigTile(entry, tx, ty, z);
+            tile = viewer.rasterBigTile(entry, tx, ty, z, r);
             this.stats.drawn++;
           }
           this.cache.set(key, tile); // most recent last
@@ -609,15 +624,18 @@
       tiles.forEach(function (t) {
         var pixels = t[2].pixels;
         if (!pixels) return;
-        var x0 = Math.max(ax, t[0] * TILE), x1 = Math.min(ax + W, t[0] * TILE + TILE);
-        var y0 = Math.max(ay, t[1] * TILE), y1 = Math.min(ay + H, t[1] * TILE + TILE);
+        var x0 = Math.max(ax, t[0] * T), x1 = Math.min(ax + W, t[0] * T + T);
+        var y0 = Math.max(ay, t[1] * T), y1 = Math.min(ay + H, t[1] * T + T);
         for (var y = y0; y < y1; y++) {
-          var src = (y - t[1] * TILE) * TILE + (x0 - t[0] * TILE);
+          var src = (y - t[1] * T) * T + (x0 - t[0] * T);
           frame.set(pixels.subarray(src, src + x1 - x0), (y - ay) * W + (x0 - ax));
         }
       });
       this._ctx.putImageData(this.frame, 0, 0);
-      viewer.drawBigPaths(entry, this._ctx, paths, viewer.map.options.crs.scale(z), ax, ay);
+      // paths in CSS pixels, scaled to the device: line widths and dots keep their size
+      this._ctx.setTransform(r, 0, 0, r, 0, 0);
+      viewer.drawBigPaths(entry, this._ctx, paths, viewer.map.options.crs.scale(z), ax / r, ay / r);
+      this._ctx.setTransform(1, 0, 0, 1, 0, 0);
       this.stats.frames++;
     },
 
@@ -984,15 +1002,17 @@
 
   /**
    * Rasterise the features of a big layer that meet tile (tx, ty) at zoom z: the small
-   * ones into 256 x 256 RGBA pixels (null when none), the ones to draw as canvas paths
-   * listed in `paths`.
+   * ones into RGBA pixels, 256 x 256 times r x r for r device pixels per CSS pixel (null
+   * when none), the ones to draw as canvas paths listed in `paths`.
    */
-  Viewer.prototype.rasterBigTile = function (entry, tx, ty, z) {
+  Viewer.prototype.rasterBigTile = function (entry, tx, ty, z, r) {
     var big = entry.big;
-    var W = TILE, H = TILE;
-    var s = this.map.options.crs.scale(z); // world units to pixels (256 * 2^z)
+    r = r || 1;
+    var W = TILE * r, H = TILE * r;
+    var s = this.map.options.crs.scale(z) * r; // world units to device pixels (256 * 2^z * r)
+    var css = s / r; // world units to CSS pixels: the size thresholds below are in those
     var ox = tx * W, oy = ty * H;
-    var pad = 8 / s;
+    var pad = 8 * r / s; // 8 CSS pixels: strokes and dots of the paths reach that far
     var bx0 = ox / s, by0 = oy / s, bx1 = (ox + W) / s, by1 = (oy + H) / s;
     var paths = [];
     var pixels = null;
@@ -1019,15 +1039,23 @@
           var i = 4 * f;
           var fx0 = bb[i], fy0 = bb[i + 1], fx1 = bb[i + 2], fy1 = bb[i + 3];
           if (fx0 > qx1 || fx1 < qx0 || fy0 > qy1 || fy1 < qy0) continue;
-          var w = (fx1 - fx0) * s, h = (fy1 - fy0) * s, kind = kinds[f];
+          var w = (fx1 - fx0) * css, h = (fy1 - fy0) * css, kind = kinds[f]; // CSS pixels
           if (kind === RING_POINT || w >= RASTER_PX || h >= RASTER_PX || (kind !== RING_POLYGON && (w >= 1.5 || h >= 1.5))) {
             paths.push(f);
             continue;
           }
           if (!pixels) pixels = new Uint32Array(W * H);
           if (w < 1.5 && h < 1.5) { // below a pixel or two: one pixel
-            var px = Math.floor((fx0 + fx1) * 0.5 * s - ox), py = Math.floor((fy0 + fy1) * 0.5 * s - oy);
-            if (px >= 0 && py >= 0 && px < W && py < H) pixels[py * W + px] = dots[cats[f]];
+            var px = Math.floor((fx0 + fx1) * 0.5 * css) * r - ox, py = Math.floor((fy0 + fy1) * 0.5 * css) * r - oy;
+            if (r === 1) {
+              if (px >= 0 && py >= 0 && px < W && py < H) pixels[py * W + px] = dots[cats[f]];
+            } else { // one CSS pixel: r x r device pixels
+              for (var dy = 0; dy < r; dy++) {
+                for (var dx = 0; dx < r; dx++) {
+                  if (px + dx >= 0 && py + dy >= 0 && px + dx < W && py + dy < H) pixels[(py + dy) * W + px + dx] = dots[cats[f]];
+                }
+              }
+            }
           } else if (w < 4 && h < 4) { // a few pixels across: its box is all that shows
             var fill = fills[cats[f]];
             var xa = Math.max(0, Math.round(fx0 * s - ox)), xb = Math.min(W, Math.round(fx1 * s - ox));
@@ -1037,7 +1065,7 @@
             }
           } else {
             var st = this.bigStyle(entry, cats[f]);
-            rasterPolygon(big, f, s, ox, oy, W, H, pixels, st.pixelFill, w >= 8 || h >= 8 ? st.pixelEdge : 0);
+            rasterPolygon(big, f, s, ox, oy, W, H, pixels, st.pixelFill, w >= 8 || h >= 8 ? st.pixelEdge : 0, r);
           }
         }
       }
