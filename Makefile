@@ -4,6 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 MAP ?= zoneplan-map.html
 PYTEST_ARGS ?=
+LINT_PATHS := src benchmarks tests tools
 
 .PHONY: map test notebook lint clean
 
@@ -24,6 +25,10 @@ $(VENV)/.installed-notebook: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[test,notebook]'
 	touch $@
 
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed-base
+
 map: $(VENV)/.installed-base
 	$(VENV)/bin/zoneplan build --out $(MAP)
 
@@ -32,6 +37,10 @@ test: $(VENV)/.installed-test
 
 notebook: $(VENV)/.installed-notebook
 	$(VENV)/bin/jupyter lab notebooks/
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check $(LINT_PATHS)
+	$(VENV)/bin/ruff format --check $(LINT_PATHS)
 
 clean:
 	rm -rf $(VENV) build dist test-artifacts .pytest_cache $(MAP)

@@ -14,7 +14,11 @@ from zoneplan.cli import main
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     """Run ``python -m zoneplan`` as a user would."""
     return subprocess.run(
-        [sys.executable, "-m", "zoneplan", *args], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-m", "zoneplan", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -26,7 +30,12 @@ def test_catalog_is_clean_exit_0():
 
 
 def test_problems_exit_1_with_one_line_each(write_json):
-    bowtie = {"type": "Polygon", "coordinates": [[[106.6, 20.6], [106.7, 20.7], [106.7, 20.6], [106.6, 20.7], [106.6, 20.6]]]}
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [
+            [[106.6, 20.6], [106.7, 20.7], [106.7, 20.6], [106.6, 20.7], [106.6, 20.6]]
+        ],
+    }
     bad = write_json("bad.geojson", collection(feature(bowtie, id="a"), feature(None, id="b")))
     good = write_json("good.geojson", collection(feature(square(), id="c")))
     result = run_cli("validate", str(good), str(bad))
@@ -35,7 +44,8 @@ def test_problems_exit_1_with_one_line_each(write_json):
     assert len(lines) == 2
     assert all(line.startswith(f"{bad}: feature ") for line in lines)
     assert "Traceback" not in result.stderr + result.stdout
-    assert "1 error" not in result.stdout and "2 error(s), 0 warning(s)" in result.stdout
+    assert "1 error" not in result.stdout
+    assert "2 error(s), 0 warning(s)" in result.stdout
 
 
 @pytest.mark.parametrize("content", [b"", b"\x00\x01\x02", b'{"type": "Feature', b"\xff" * 10])
@@ -74,11 +84,14 @@ def test_crs_flag_for_a_shapefile_without_prj(tmp_path):
     import geopandas as gpd
     from shapely.geometry import box
 
-    gdf = gpd.GeoDataFrame({"id": ["a"]}, geometry=[box(606000, 2282000, 607000, 2283000)], crs=9210)
+    gdf = gpd.GeoDataFrame(
+        {"id": ["a"]}, geometry=[box(606000, 2282000, 607000, 2283000)], crs=9210
+    )
     path = tmp_path / "noprj.shp"
     gdf.to_file(path, engine="pyogrio")
     path.with_suffix(".prj").unlink()
     refused = run_cli("validate", str(path))
     assert refused.returncode == 1
-    assert "has no CRS" in refused.stderr and "EPSG:9210" in refused.stderr
+    assert "has no CRS" in refused.stderr
+    assert "EPSG:9210" in refused.stderr
     assert run_cli("validate", "--crs", "EPSG:9210", str(path)).returncode == 0

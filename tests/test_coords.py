@@ -295,7 +295,10 @@ def test_crossing_boundary_names_the_points(tmp_path):
     rows = [RECT[0], RECT[2], RECT[1], RECT[3]]  # M3 and M2 in the wrong order: a bow tie
     with pytest.raises(
         InputError,
-        match=r"polygon '1' \(rows 2–5\) is not a valid polygon \(self-intersection near points .*order",
+        match=(
+            r"polygon '1' \(rows 2–5\) is not a valid polygon "
+            r"\(self-intersection near points .*order"
+        ),
     ):
         read_marker_table(csv_table(tmp_path, rows))
 

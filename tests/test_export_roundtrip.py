@@ -23,7 +23,10 @@ ATTRS = ["id", "name", "ten", "dien_tich", "so_lo", "co_dat"]
 
 @pytest.fixture
 def vn_layer() -> gpd.GeoDataFrame:
-    """Three features in VN-2000 / TM-3 105°45': a polygon with a hole, a multipolygon, a plain one."""
+    """
+    Three features in VN-2000 / TM-3 105°45': a polygon with a hole, a multipolygon, a plain
+    one.
+    """
     holed = Polygon(
         [(606000, 2282000), (607000, 2282000), (607000, 2282500), (606000, 2282500)],
         [[(606100, 2282100), (606300, 2282100), (606300, 2282200), (606100, 2282200)]],
@@ -255,7 +258,8 @@ def test_cli_export_errors_are_one_line(tmp_path, catalog_dir, capsys):
     assert main(["export", "nope", "--out", str(out)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [
-        "zoneplan: error: nope: neither a file nor a catalog layer; give a file path or one of functional"
+        "zoneplan: error: nope: neither a file nor a catalog layer; "
+        "give a file path or one of functional"
     ]
     bare = tmp_path / "bare.dxf"
     bare.write_text("0\nSECTION\n2\nENTITIES\n0\nENDSEC\n0\nEOF\n", encoding="ascii")

@@ -231,8 +231,14 @@ def test_free_trade_zone_lies_south_of_the_van_uc_and_west_of_the_port(
 def test_industrial_parks_total_about_4000_ha(layers: dict[str, dict[str, Any]]) -> None:
     ips = _by_category(layers["functional_areas"], "industrial_park")
     names = " ".join(f["properties"]["name_vi"] for f in ips)
-    for expected in ("Tân Trào", "Ngũ Phúc", "Tiên Lãng 1", "Tiên Lãng 2", "sân bay Tiên Lãng",
-                     "Trấn Dương"):
+    for expected in (
+        "Tân Trào",
+        "Ngũ Phúc",
+        "Tiên Lãng 1",
+        "Tiên Lãng 2",
+        "sân bay Tiên Lãng",
+        "Trấn Dương",
+    ):
         assert expected in names
     # only the total is published: no individual figure may be invented
     assert all(f["properties"]["declared_area_ha"] is None for f in ips)
@@ -262,9 +268,11 @@ def test_port_logistics_area_is_at_the_van_uc_mouth(layers: dict[str, dict[str, 
     feats = _by_category(layers["functional_areas"], "port_logistics")
     assert len(feats) == 1
     g = shape(feats[0]["geometry"])
-    nearest = g.exterior.interpolate(g.exterior.project(Point(VAN_UC_MOUTH))) if not g.contains(
-        Point(VAN_UC_MOUTH)
-    ) else Point(VAN_UC_MOUTH)
+    nearest = (
+        g.exterior.interpolate(g.exterior.project(Point(VAN_UC_MOUTH)))
+        if not g.contains(Point(VAN_UC_MOUTH))
+        else Point(VAN_UC_MOUTH)
+    )
     assert dist_m(VAN_UC_MOUTH, (nearest.x, nearest.y)) <= 2000
     assert dist_m(VAN_UC_MOUTH, (g.centroid.x, g.centroid.y)) <= 6000
     minx, miny, maxx, maxy = g.bounds
@@ -411,8 +419,10 @@ def test_coastal_road_length(layers: dict[str, dict[str, Any]]) -> None:
 
 def test_coastal_road_crosses_both_rivers_at_its_bridges(layers: dict[str, dict[str, Any]]) -> None:
     road = shape(_by_id(layers, "tr-coastal-road")["geometry"])
-    for bridge_id, river_id in (("tr-bridge-van-uc", "ctx-river-van-uc"),
-                                ("tr-bridge-thai-binh", "ctx-river-thai-binh")):
+    for bridge_id, river_id in (
+        ("tr-bridge-van-uc", "ctx-river-van-uc"),
+        ("tr-bridge-thai-binh", "ctx-river-thai-binh"),
+    ):
         b = shape(_by_id(layers, bridge_id)["geometry"])
         river = shape(_by_id(layers, river_id)["geometry"])
         assert _by_id(layers, bridge_id)["properties"]["category"] == "bridge"

@@ -30,7 +30,9 @@ def sample() -> gpd.GeoDataFrame:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize(("suffix", "driver"), [(".geojson", "GeoJSON"), (".gpkg", "GPKG"), (".shp", None)])
+@pytest.mark.parametrize(
+    ("suffix", "driver"), [(".geojson", "GeoJSON"), (".gpkg", "GPKG"), (".shp", None)]
+)
 def test_read_layer_round_trip(tmp_path, sample, engine, suffix, driver):
     path = tmp_path / f"sample{suffix}"
     sample.to_file(path, driver=driver, engine="pyogrio")
@@ -82,7 +84,10 @@ def test_shapefile_without_prj_is_refused_with_a_suggestion(tmp_path, sample):
         (b"", r"the file is empty"),
         (b'{"type": "FeatureCollection", "features": [', r"not valid JSON at line 1 .*truncated"),
         (b"\xff\xfe\x00garbage", r"not UTF-8 text \(byte 0xff at offset 0\)"),
-        (b'{"type": "Feature", "geometry": {"type": "Point", "coordinates": [NaN, 1]}}', r"not valid JSON"),
+        (
+            b'{"type": "Feature", "geometry": {"type": "Point", "coordinates": [NaN, 1]}}',
+            r"not valid JSON",
+        ),
     ],
 )
 def test_read_layer_errors_name_the_file(tmp_path, content, pattern):
@@ -146,7 +151,10 @@ def test_vietnamese_text_survives_both_engines(tmp_path):
     names = ["Đồ Sơn", "Tiên Lãng", "Vĩnh Bảo", "Kiến Thụy", "Hòa Bình"]
     gdf = gpd.GeoDataFrame(
         {"name_vi": names},
-        geometry=[Polygon([(106 + i / 10, 20.6), (106.05 + i / 10, 20.6), (106 + i / 10, 20.65)]) for i in range(5)],
+        geometry=[
+            Polygon([(106 + i / 10, 20.6), (106.05 + i / 10, 20.6), (106 + i / 10, 20.65)])
+            for i in range(5)
+        ],
         crs=4326,
     )
     path = tmp_path / "names.gpkg"

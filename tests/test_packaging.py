@@ -17,7 +17,18 @@ from conftest import REPO
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(REPO)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(REPO),
+        ],
         check=True,
         capture_output=True,
         timeout=300,
@@ -44,9 +55,21 @@ def test_installed_wheel_finds_its_own_geodata(wheel, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(target)}
     env.pop("ZONEPLAN_GEODATA", None)
     code = "import zoneplan.catalog as c; print(c.geodata_dir())"
-    found = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True, cwd=tmp_path)
+    found = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    )
     assert Path(found.stdout.strip()) == target / "zoneplan" / "geodata"
     check = subprocess.run(
-        [sys.executable, "-m", "zoneplan", "validate"], env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120
+        [sys.executable, "-m", "zoneplan", "validate"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
     )
     assert check.returncode == 0, check.stderr

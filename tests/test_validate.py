@@ -61,12 +61,22 @@ def test_good_catalog_fixture_is_clean(write_json):
     ("props", "expected"),
     [
         ({"name_en": None}, "property 'name_en' is null; give it text"),
-        ({"category": "casino"}, "property 'category' has a value not allowed ('casino'); use one of"),
+        (
+            {"category": "casino"},
+            "property 'category' has a value not allowed ('casino'); use one of",
+        ),
         ({"status": "done"}, "property 'status' has a value not allowed ('done')"),
         ({"phase": "2031"}, "property 'phase' has a value not allowed ('2031')"),
-        ({"declared_area_ha": "120 ha"}, "property 'declared_area_ha' has the wrong type (str '120 ha'); make it a number or null"),
+        (
+            {"declared_area_ha": "120 ha"},
+            "property 'declared_area_ha' has the wrong type (str '120 ha'); "
+            "make it a number or null",
+        ),
         ({"accuracy_m": True}, "property 'accuracy_m' has the wrong type (bool True)"),
-        ({"source_url": "javascript:alert(1)"}, "source_url 'javascript:alert(1)' is not an http(s) link"),
+        (
+            {"source_url": "javascript:alert(1)"},
+            "source_url 'javascript:alert(1)' is not an http(s) link",
+        ),
         ({"method": "   "}, "property 'method' is empty"),
     ],
 )
@@ -90,7 +100,9 @@ def test_every_missing_property_is_reported_at_once(write_json):
 def test_duplicate_ids(write_json):
     path = write_json(
         "d.geojson",
-        collection(feature(square(), **good_props("same")), feature(square(106.8), **good_props("same"))),
+        collection(
+            feature(square(), **good_props("same")), feature(square(106.8), **good_props("same"))
+        ),
     )
     problems = validate_file(path, kind="catalog")
     assert [p.message for p in problems] == ["id 'same' is used by 2 features"]
@@ -101,7 +113,9 @@ def test_ring_orientation_catalog_only(write_json):
     cw["coordinates"][0].reverse()
     path = write_json("cw.geojson", collection(feature(cw, **good_props())))
     problems = validate_file(path, kind="catalog")
-    assert [p.message for p in problems] == ["exterior ring is not counter-clockwise (RFC 7946 right-hand rule)"]
+    assert [p.message for p in problems] == [
+        "exterior ring is not counter-clockwise (RFC 7946 right-hand rule)"
+    ]
     assert "reverse the ring" in problems[0].fix
     assert validate_file(path, kind="user") == []
 
@@ -114,16 +128,26 @@ def test_too_many_decimals_in_catalog(write_json):
     assert [p.message for p in problems] == ["coordinates with more than 7 decimals"]
 
 
-BOWTIE = {"type": "Polygon", "coordinates": [[[106.6, 20.6], [106.7, 20.7], [106.7, 20.6], [106.6, 20.7], [106.6, 20.6]]]}
+BOWTIE = {
+    "type": "Polygon",
+    "coordinates": [[[106.6, 20.6], [106.7, 20.7], [106.7, 20.6], [106.6, 20.7], [106.6, 20.6]]],
+}
 SELF_TOUCH = {
     "type": "Polygon",
-    "coordinates": [[[106.6, 20.6], [106.8, 20.6], [106.8, 20.8], [106.7, 20.6], [106.6, 20.8], [106.6, 20.6]]],
+    "coordinates": [
+        [[106.6, 20.6], [106.8, 20.6], [106.8, 20.8], [106.7, 20.6], [106.6, 20.8], [106.6, 20.6]]
+    ],
 }
-UNCLOSED = {"type": "Polygon", "coordinates": [[[106.6, 20.6], [106.7, 20.6], [106.7, 20.7], [106.6, 20.7]]]}
+UNCLOSED = {
+    "type": "Polygon",
+    "coordinates": [[[106.6, 20.6], [106.7, 20.6], [106.7, 20.7], [106.6, 20.7]]],
+}
 TOO_FEW = {"type": "Polygon", "coordinates": [[[106.6, 20.6], [106.7, 20.6], [106.6, 20.6]]]}
 SPIKE = {
     "type": "Polygon",
-    "coordinates": [[[106.6, 20.6], [106.7, 20.6], [106.8, 20.6], [106.7, 20.6], [106.7, 20.7], [106.6, 20.6]]],
+    "coordinates": [
+        [[106.6, 20.6], [106.7, 20.6], [106.8, 20.6], [106.7, 20.6], [106.7, 20.7], [106.6, 20.6]]
+    ],
 }
 
 
@@ -133,12 +157,19 @@ SPIKE = {
         (BOWTIE, "invalid geometry: Self-intersection"),
         (SELF_TOUCH, "invalid geometry: Ring Self-intersection"),
         (SPIKE, "invalid geometry:"),
-        (UNCLOSED, "exterior ring is not closed (first and last positions differ); repeat the first position"),
+        (
+            UNCLOSED,
+            "exterior ring is not closed (first and last positions differ); "
+            "repeat the first position",
+        ),
         (TOO_FEW, "exterior ring has 3 positions; a ring needs at least 4"),
         (None, "has no geometry (null); draw its geometry or remove the feature"),
         ({"type": "Polygon", "coordinates": []}, "empty Polygon (no coordinates)"),
         ({"type": "Hexagon", "coordinates": []}, "unknown geometry type 'Hexagon'"),
-        ({"type": "Point", "coordinates": ["106", "20"]}, "Point coordinates are not nested as GeoJSON requires"),
+        (
+            {"type": "Point", "coordinates": ["106", "20"]},
+            "Point coordinates are not nested as GeoJSON requires",
+        ),
     ],
 )
 def test_geometry_problems(write_json, geometry, expected):
@@ -152,20 +183,27 @@ def test_geometry_problems(write_json, geometry, expected):
 @pytest.mark.parametrize(
     ("coords", "expected"),
     [
-        ([606105.05, 2282548.31], "coordinates look like projected metres (606105, 2282548) in a lon/lat file"),
+        (
+            [606105.05, 2282548.31],
+            "coordinates look like projected metres (606105, 2282548) in a lon/lat file",
+        ),
         ([20.632, 106.770], "longitude and latitude look swapped (first position 20.632, 106.77)"),
         ([106.77, 95.0], "coordinates outside longitude/latitude ranges (106.77, 95)"),
     ],
 )
 def test_crs_sanity_in_geojson(write_json, coords, expected):
-    path = write_json("c.geojson", collection(feature({"type": "Point", "coordinates": coords}, id="p")))
+    path = write_json(
+        "c.geojson", collection(feature({"type": "Point", "coordinates": coords}, id="p"))
+    )
     problems = validate_file(path)
-    assert [str(p) for p in problems][0].startswith(f"{path}: feature 'p': {expected}")
+    assert str(problems[0]).startswith(f"{path}: feature 'p': {expected}")
     assert len(problems) == 1, messages(problems)
 
 
 def test_metres_in_a_lonlat_geopackage(tmp_path):
-    gdf = gpd.GeoDataFrame({"id": ["a"]}, geometry=[box(606000, 2282000, 607000, 2283000)], crs=4326)
+    gdf = gpd.GeoDataFrame(
+        {"id": ["a"]}, geometry=[box(606000, 2282000, 607000, 2283000)], crs=4326
+    )
     path = tmp_path / "m.gpkg"
     gdf.to_file(path, engine="pyogrio")
     problems = validate_file(path)
@@ -188,7 +226,9 @@ def test_layer_outside_vietnam_is_a_warning():
 
 
 def test_shapefile_without_prj(tmp_path):
-    gdf = gpd.GeoDataFrame({"id": ["a"]}, geometry=[box(606000, 2282000, 607000, 2283000)], crs=9210)
+    gdf = gpd.GeoDataFrame(
+        {"id": ["a"]}, geometry=[box(606000, 2282000, 607000, 2283000)], crs=9210
+    )
     path = tmp_path / "noprj.shp"
     gdf.to_file(path, engine="pyogrio")
     path.with_suffix(".prj").unlink()
@@ -232,21 +272,32 @@ def test_every_problem_is_reported_at_once(write_json):
     )
     problems = validate_file(path, kind="catalog")
     text = messages(problems)
-    for fragment in ["feature 'a': invalid geometry", "feature 'b': property 'phase'", "feature 'c': has no geometry", "property 'category' is null", "id 'c' is used by 2 features"]:
+    for fragment in [
+        "feature 'a': invalid geometry",
+        "feature 'b': property 'phase'",
+        "feature 'c': has no geometry",
+        "property 'category' is null",
+        "id 'c' is used by 2 features",
+    ]:
         assert fragment in text
     assert all(str(p).count("\n") == 0 for p in problems)
 
 
 def test_mixed_geometry_kinds_in_a_user_layer(write_json):
     point = {"type": "Point", "coordinates": [106.7, 20.65]}
-    path = write_json("mixed.geojson", collection(feature(square(), id="a"), feature(point, id="b")))
+    path = write_json(
+        "mixed.geojson", collection(feature(square(), id="a"), feature(point, id="b"))
+    )
     problems = validate_file(path)
     assert [p.message for p in problems] == ["mixes points and polygons in one layer"]
 
 
 def test_load_user_layer_raises_with_all_problems(write_json):
     path = write_json("two.geojson", collection(feature(BOWTIE, id="a"), feature(None, id="b")))
-    with pytest.raises(LayerValidationError, match=r"two\.geojson: feature '[ab]'.*\(and 1 more: run zoneplan validate") as info:
+    with pytest.raises(
+        LayerValidationError,
+        match=r"two\.geojson: feature '[ab]'.*\(and 1 more: run zoneplan validate",
+    ) as info:
         load_user_layer(path)
     assert sorted(p.feature for p in info.value.problems) == ["'a'", "'b'"]
     ok = write_json("ok.geojson", collection(feature(square(), id="a")))
@@ -269,8 +320,12 @@ def test_repair_reports_each_change_with_its_area(write_json):
     expected = measure_features(gdf)["area_ha_ellipsoidal"].iloc[0]
     assert f"{expected:.4f} ha after" in line
     # the valid square is untouched
-    assert gdf.geometry.iloc[1].equals(load_user_layer(write_json("s.geojson", collection(feature(square(), id="ok")))).geometry.iloc[0])
-    fixed, repairs = repair_layer(gdf)
+    assert gdf.geometry.iloc[1].equals(
+        load_user_layer(
+            write_json("s.geojson", collection(feature(square(), id="ok")))
+        ).geometry.iloc[0]
+    )
+    _fixed, repairs = repair_layer(gdf)
     assert repairs == []
 
 
@@ -281,13 +336,24 @@ def test_cli_repair_writes_out_and_keeps_source(write_json, tmp_path):
     src = write_json("r.geojson", collection(feature(BOWTIE, id="a")))
     before = src.read_bytes()
     out = tmp_path / "fixed.geojson"
-    result = subprocess.run([sys.executable, "-m", "zoneplan", "validate", "--repair", str(src), "--out", str(out)], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "zoneplan", "validate", "--repair", str(src), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "repaired (Self-intersection" in result.stdout
     assert src.read_bytes() == before
     assert validate_file(out) == []
-    same = subprocess.run([sys.executable, "-m", "zoneplan", "validate", "--repair", str(src), "--out", str(src)], capture_output=True, text=True, check=False)
-    assert same.returncode == 1 and "never modified" in same.stderr
+    same = subprocess.run(
+        [sys.executable, "-m", "zoneplan", "validate", "--repair", str(src), "--out", str(src)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert same.returncode == 1
+    assert "never modified" in same.stderr
     assert src.read_bytes() == before
 
 

@@ -61,7 +61,9 @@ def check_output_path(path: str | os.PathLike[str]) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[str]] | Iterator[IO[bytes]]:
+def atomic_open(
+    path: str | os.PathLike[str], mode: str = "w"
+) -> Iterator[IO[str]] | Iterator[IO[bytes]]:
     """
     Open a temporary file beside `path` and move it over `path` only on success.
 
@@ -93,10 +95,10 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[st
             with os.fdopen(fd, mode, encoding="utf-8", newline="") as fh:
                 yield fh
         _keep_mode(out, tmp)
-        os.replace(tmp, out)
+        Path(tmp).replace(out)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
+            Path(tmp).unlink()
         raise
 
 
@@ -151,7 +153,7 @@ def atomic_path(path: str | os.PathLike[str], suffix: str = "") -> Iterator[Path
     try:
         yield tmp
         _keep_mode(out, str(tmp))
-        os.replace(tmp, out)
+        tmp.replace(out)
     finally:
         import shutil
 
@@ -167,8 +169,8 @@ def _cannot_write(out: Path, err: OSError) -> OutputError:
 def _keep_mode(out: Path, tmp: str) -> None:
     """Give the new file the permissions an ordinary new file would get (mkstemp uses 0600)."""
     if out.exists():
-        os.chmod(tmp, out.stat().st_mode & 0o777)
+        Path(tmp).chmod(out.stat().st_mode & 0o777)
     else:
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        Path(tmp).chmod(0o666 & ~umask)

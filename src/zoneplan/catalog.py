@@ -48,7 +48,10 @@ def geodata_dir() -> Path:
         if (folder / CATALOG_FILE).is_file():
             return folder
     tried = ", ".join(str(c) for c in candidates)
-    msg = f"no geodata/{CATALOG_FILE} found (looked in {tried}); reinstall zoneplan or set ZONEPLAN_GEODATA"
+    msg = (
+        f"no geodata/{CATALOG_FILE} found (looked in {tried}); "
+        "reinstall zoneplan or set ZONEPLAN_GEODATA"
+    )
     raise InputError(msg)
 
 

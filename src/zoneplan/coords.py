@@ -217,7 +217,10 @@ def read_table_rows(path: str | os.PathLike[str], *, sheet: str | None = None) -
         return _read_xlsx(p, sheet)
     if suffix in {".csv", ".txt", ".tsv"}:
         return _read_csv(p)
-    msg = f"{p}: {suffix or 'no suffix'} is not a coordinate table zoneplan reads; save it as .csv or .xlsx"
+    msg = (
+        f"{p}: {suffix or 'no suffix'} is not a coordinate table zoneplan reads; "
+        "save it as .csv or .xlsx"
+    )
     raise InputError(msg)
 
 
@@ -473,12 +476,18 @@ def table_points(
             )
             raise InputError(msg) from err
         if a is None or b is None:
-            msg = f"{label}: row {offset} (point {name}): a coordinate is missing; fill it in or delete the row"
+            msg = (
+                f"{label}: row {offset} (point {name}): a coordinate is missing; "
+                "fill it in or delete the row"
+            )
             raise InputError(msg)
         polygon = str(_cell(row, poly_col) or "").strip() if poly_col is not None else ""
         points.append(_Point(name, offset, polygon or heading, a, b))
     if not points:
-        msg = f"{label}: the table has headers but no coordinate rows; add the marker rows under the header"
+        msg = (
+            f"{label}: the table has headers but no coordinate rows; "
+            "add the marker rows under the header"
+        )
         raise InputError(msg)
     return points, geographic
 
@@ -609,7 +618,10 @@ def build_polygons(
         ring = _dedupe_ring(members, label, name)
         where = f"{label}: polygon {name!r} (rows {members[0].row}–{members[-1].row})"
         if len(ring) < 3:
-            msg = f"{where} has {len(ring)} distinct point(s); a polygon needs at least 3; add the missing markers"
+            msg = (
+                f"{where} has {len(ring)} distinct point(s); a polygon needs at least 3; "
+                "add the missing markers"
+            )
             raise InputError(msg)
         polygon = shapely.Polygon([(p.b, p.a) for p in ring])
         if not polygon.is_valid:
@@ -747,7 +759,10 @@ def _outside_message(
         return f"{where}; the X and Y columns look swapped: rerun {flag}"
     if fits:
         names = " or ".join(f"{c} ({n})" for c, n in _candidates(crs) if c in fits)
-        return f"{where}; the central meridian looks wrong: with {names} it falls inside, rerun with --crs {fits[0]}"
+        return (
+            f"{where}; the central meridian looks wrong: with {names} it falls inside, "
+            f"rerun with --crs {fits[0]}"
+        )
     return f"{where}; check the CRS of the table (--crs) and its coordinates"
 
 
@@ -918,6 +933,7 @@ def summarise(gdf: gpd.GeoDataFrame) -> Iterable[str]:
     """
     return [
         f"polygon {r.polygon!r}: {r.n_points} points ({r.points}), "
-        f"{r.area_ha_vn2000:,.4f} ha VN-2000 TM-3, {r.area_ha_ellipsoidal:,.4f} ha on the WGS 84 ellipsoid"
+        f"{r.area_ha_vn2000:,.4f} ha VN-2000 TM-3, "
+        f"{r.area_ha_ellipsoidal:,.4f} ha on the WGS 84 ellipsoid"
         for r in gdf.itertuples()
     ]

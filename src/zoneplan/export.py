@@ -112,7 +112,10 @@ def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
         for key, suffixes in SUFFIXES.items():
             if suffix in suffixes:
                 return key
-        msg = f"{path}: cannot tell the format from the suffix {suffix or '(none)'!r}; give --format ({known})"
+        msg = (
+            f"{path}: cannot tell the format from the suffix {suffix or '(none)'!r}; "
+            f"give --format ({known})"
+        )
         raise OutputError(msg)
     key = fmt.lower().lstrip(".")
     key = {"json": "geojson", "shapefile": "shp", "geoparquet": "parquet"}.get(key, key)
@@ -120,7 +123,10 @@ def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
         msg = f"{path}: unknown format {fmt!r}; use one of {known}"
         raise OutputError(msg)
     if suffix not in SUFFIXES[key]:
-        msg = f"{path}: the suffix {suffix or '(none)'!r} does not match --format {key}; name the file *{SUFFIXES[key][0]}"
+        msg = (
+            f"{path}: the suffix {suffix or '(none)'!r} does not match --format {key}; "
+            f"name the file *{SUFFIXES[key][0]}"
+        )
         raise OutputError(msg)
     return key
 
@@ -167,7 +173,9 @@ def write_layer(
     --------
     >>> import tempfile, pathlib
     >>> from shapely import box
-    >>> gdf = gpd.GeoDataFrame({"name_vi": ["Đồ Sơn"]}, geometry=[box(606000, 2282000, 607000, 2283000)], crs=9210)
+    >>> gdf = gpd.GeoDataFrame(
+    ...     {"name_vi": ["Đồ Sơn"]}, geometry=[box(606000, 2282000, 607000, 2283000)], crs=9210
+    ... )
     >>> out = write_layer(gdf, pathlib.Path(tempfile.mkdtemp()) / "do_son.gpkg")
     >>> gpd.read_file(out)["name_vi"].tolist()
     ['Đồ Sơn']
@@ -230,7 +238,10 @@ def write_layers(
         raise
     except Exception as err:  # GDAL and pyarrow raise many types; all mean "cannot write"
         reason = " ".join(str(err).split())[:200]
-        msg = f"{out}: cannot be written as {key} ({reason}); check the layer or choose another format"
+        msg = (
+            f"{out}: cannot be written as {key} ({reason}); "
+            "check the layer or choose another format"
+        )
         raise OutputError(msg) from err
     log.info("wrote %s (%s, %s)", out, key, target.name)
     return out
@@ -258,13 +269,19 @@ def _target_crs(
         try:
             wanted = pyproj.CRS.from_user_input(crs)
         except pyproj.exceptions.CRSError as err:
-            msg = f"{out}: --crs {crs!r} is not a CRS pyproj knows; give an EPSG code such as EPSG:9210"
+            msg = (
+                f"{out}: --crs {crs!r} is not a CRS pyproj knows; "
+                "give an EPSG code such as EPSG:9210"
+            )
             raise CRSError(msg) from err
     else:
         wanted = None
     if key in WGS84_ONLY:
         if wanted is not None and wanted.to_epsg() != 4326:
-            msg = f"{out}: {key} is always WGS 84 longitude/latitude, not {wanted.name}; drop --crs or choose gpkg, shp or dxf"
+            msg = (
+                f"{out}: {key} is always WGS 84 longitude/latitude, not {wanted.name}; "
+                "drop --crs or choose gpkg, shp or dxf"
+            )
             raise CRSError(msg)
         return pyproj.CRS.from_epsg(4326)
     if wanted is not None:

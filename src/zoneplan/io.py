@@ -249,7 +249,11 @@ def load_json(path: Path, *, allow_nan: bool = False) -> Any:
         raise InputError(msg) from err
     except json.JSONDecodeError as err:
         truncated = not text.rstrip().endswith(("}", "]"))
-        hint = "the file ends too early: it looks truncated; copy or export it again" if truncated else ""
+        hint = (
+            "the file ends too early: it looks truncated; copy or export it again"
+            if truncated
+            else ""
+        )
         msg = (
             f"{path}: not valid JSON at line {err.lineno} column {err.colno} ({err.msg}); "
             f"{hint or 'fix the syntax or export the layer again'}"
@@ -329,11 +333,25 @@ def _read(
 
 #: Columns GDAL's LIBKML driver adds to every KML layer; dropped when they carry nothing.
 _KML_BOOKKEEPING = (
-    "description", "timestamp", "begin", "end", "altitudeMode", "tessellate",
-    "extrude", "visibility", "drawOrder", "icon", "snippet",
+    "description",
+    "timestamp",
+    "begin",
+    "end",
+    "altitudeMode",
+    "tessellate",
+    "extrude",
+    "visibility",
+    "drawOrder",
+    "icon",
+    "snippet",
 )
 #: Code pages GDAL decodes wrongly through iconv (it drops a trailing character), decoded here.
-_PY_DECODED = {"1258": "cp1258", "CP1258": "cp1258", "ANSI_1258": "cp1258", "WINDOWS-1258": "cp1258"}
+_PY_DECODED = {
+    "1258": "cp1258",
+    "CP1258": "cp1258",
+    "ANSI_1258": "cp1258",
+    "WINDOWS-1258": "cp1258",
+}
 _DXF_ESCAPE = re.compile(r"\\U\+([0-9A-Fa-f]{4,5})")
 
 
@@ -587,15 +605,18 @@ def suggest_crs(gdf: gpd.GeoDataFrame) -> str | None:
     x0, y0, x1, y1 = valid.total_bounds
     if -180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90:
         return "WGS 84 longitude/latitude, EPSG:4326"
-    if 1_900_000 <= y0 and y1 <= 2_700_000 and 300_000 <= x0 and x1 <= 800_000:
+    if y0 >= 1_900_000 and y1 <= 2_700_000 and x0 >= 300_000 and x1 <= 800_000:
         if x0 >= 640_000:
             return "UTM zone 48N: VN-2000 EPSG:3405 or WGS 84 EPSG:32648"
         return (
             "VN-2000 / TM-3 105°45' (Hai Phong), EPSG:9210 "
             "(or EPSG:9209 for the former Hải Dương part)"
         )
-    if 1_900_000 <= x0 and x1 <= 2_700_000 and 300_000 <= y0 and y1 <= 800_000:
-        return "VN-2000 TM-3 with X and Y swapped (X is the northing); swap the columns, then EPSG:9210"
+    if x0 >= 1_900_000 and x1 <= 2_700_000 and y0 >= 300_000 and y1 <= 800_000:
+        return (
+            "VN-2000 TM-3 with X and Y swapped (X is the northing); "
+            "swap the columns, then EPSG:9210"
+        )
     return None
 
 

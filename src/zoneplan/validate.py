@@ -200,7 +200,9 @@ def check_geojson(data: Any, label: str, *, kind: Kind = "user") -> list[Problem
         Every problem found.
     """
     if not isinstance(data, dict) or "type" not in data:
-        return [Problem(label, "not GeoJSON: no 'type' member at the top", _GEOJSON_FIX, blocking=True)]
+        return [
+            Problem(label, "not GeoJSON: no 'type' member at the top", _GEOJSON_FIX, blocking=True)
+        ]
     gtype = data.get("type")
     collection = gtype == "FeatureCollection"
     members = {k: v for k, v in data.items() if not (collection and k == "features")}
@@ -220,7 +222,9 @@ def check_geojson(data: Any, label: str, *, kind: Kind = "user") -> list[Problem
         return [Problem(label, msg, _GEOJSON_FIX, blocking=True)]
     problems: list[Problem] = []
     if not features:
-        problems.append(Problem(label, "the layer has no features", "add features or drop the file"))
+        problems.append(
+            Problem(label, "the layer has no features", "add features or drop the file")
+        )
     if "crs" in data and kind == "catalog":
         problems.append(
             Problem(label, "has a 'crs' member", "remove it: RFC 7946 GeoJSON is WGS 84 lon/lat")
@@ -271,9 +275,21 @@ def _nesting_problem(label: str, name: str | None) -> Problem:
     return Problem(label, msg, fix, name, blocking=True)
 
 
-_BLOCKING_WORDS = ("not GeoJSON", "Feature", "geometry is not", "geometry type", "nested",
-                   "positions", "not closed", "NaN", "swapped", "metres", "outside longitude",
-                   "GeometryCollection", "no features")
+_BLOCKING_WORDS = (
+    "not GeoJSON",
+    "Feature",
+    "geometry is not",
+    "geometry type",
+    "nested",
+    "positions",
+    "not closed",
+    "NaN",
+    "swapped",
+    "metres",
+    "outside longitude",
+    "GeometryCollection",
+    "no features",
+)
 
 
 def _mark_blocking(problem: Problem) -> Problem:
@@ -307,12 +323,16 @@ def _check_feature(feature: Any, index: int, label: str, kind: Kind) -> list[Pro
     problems: list[Problem] = []
     props = feature.get("properties")
     if props is not None and not isinstance(props, dict):
-        problems.append(Problem(label, "'properties' is not an object", "make it {...} or null", name))
+        problems.append(
+            Problem(label, "'properties' is not an object", "make it {...} or null", name)
+        )
         props = None
     geometry = feature.get("geometry")
     if geometry is None:
         problems.append(
-            Problem(label, "has no geometry (null)", "draw its geometry or remove the feature", name)
+            Problem(
+                label, "has no geometry (null)", "draw its geometry or remove the feature", name
+            )
         )
     else:
         problems += _check_geometry(geometry, label, name, kind, depth=0)
@@ -411,10 +431,7 @@ def _range_problem(xs: list[float], ys: list[float], label: str, name: str) -> P
         msg = f"longitude and latitude look swapped (first position {xs[0]:g}, {ys[0]:g})"
         return Problem(label, msg, "GeoJSON order is [longitude, latitude]; swap them", name)
     if max(abs(v) for v in xs + ys) > 1000:
-        msg = (
-            f"coordinates look like projected metres ({xs[0]:.0f}, {ys[0]:.0f}) "
-            "in a lon/lat file"
-        )
+        msg = f"coordinates look like projected metres ({xs[0]:.0f}, {ys[0]:.0f}) in a lon/lat file"
         fix = (
             "GeoJSON is WGS 84 lon/lat: reproject it to EPSG:4326 "
             "(it may be VN-2000 / TM-3 105°45', EPSG:9210)"
@@ -517,7 +534,9 @@ def check_properties(props: dict[str, Any], label: str, name: str, *, kind: Kind
         if spec.name not in props:
             if kind == "catalog":
                 problems.append(
-                    Problem(label, f"missing property {spec.name!r}", f"add it: {spec.describe()}", name)
+                    Problem(
+                        label, f"missing property {spec.name!r}", f"add it: {spec.describe()}", name
+                    )
                 )
             continue
         problem = _check_value(spec, props[spec.name], label, name, kind)
@@ -526,7 +545,12 @@ def check_properties(props: dict[str, Any], label: str, name: str, *, kind: Kind
     url = props.get("source_url")
     if isinstance(url, str) and url and not url.startswith(("http://", "https://")):
         problems.append(
-            Problem(label, f"source_url {_short(url)} is not an http(s) link", "give an http(s) URL", name)
+            Problem(
+                label,
+                f"source_url {_short(url)} is not an http(s) link",
+                "give an http(s) URL",
+                name,
+            )
         )
     return problems
 
@@ -723,9 +747,17 @@ def _crs_problems(gdf: gpd.GeoDataFrame, label: str) -> list[Problem]:
         try:
             lonlat = tuple(geoms.to_crs(4326).total_bounds)
         except Exception:  # a projection that cannot map these numbers to the globe
-            return [Problem(label, f"coordinates cannot be placed on the globe with {gdf.crs.name}", "check the CRS")]
+            return [
+                Problem(
+                    label,
+                    f"coordinates cannot be placed on the globe with {gdf.crs.name}",
+                    "check the CRS",
+                )
+            ]
     if not all(math.isfinite(v) for v in lonlat):
-        return [Problem(label, f"coordinates fall off the globe with {gdf.crs.name}", "check the CRS")]
+        return [
+            Problem(label, f"coordinates fall off the globe with {gdf.crs.name}", "check the CRS")
+        ]
     bx0, by0, bx1, by1 = VIETNAM_BOUNDS
     lx0, ly0, lx1, ly1 = lonlat
     if lx1 < bx0 or lx0 > bx1 or ly1 < by0 or ly0 > by1:
@@ -738,7 +770,14 @@ def _crs_problems(gdf: gpd.GeoDataFrame, label: str) -> list[Problem]:
             fix = "swap the x and y columns (VN-2000 tables put the northing X first)"
             return [Problem(label, msg, fix)]
         msg = f"the layer lies outside Vietnam (lon {lx0:.2f}–{lx1:.2f}, lat {ly0:.2f}–{ly1:.2f})"
-        return [Problem(label, msg, "check its CRS (VN-2000 data needs EPSG:9210 or 9209)", severity="warning")]
+        return [
+            Problem(
+                label,
+                msg,
+                "check its CRS (VN-2000 data needs EPSG:9210 or 9209)",
+                severity="warning",
+            )
+        ]
     return []
 
 
@@ -755,9 +794,13 @@ def _geometry_problems(
         if (is_missing or is_empty) and raw_checked:
             continue  # reported from the raw GeoJSON already
         if is_missing:
-            problems.append(Problem(label, "has no geometry", "draw it or remove the feature", name))
+            problems.append(
+                Problem(label, "has no geometry", "draw it or remove the feature", name)
+            )
         elif is_empty:
-            problems.append(Problem(label, "has an empty geometry", "draw it or remove the feature", name))
+            problems.append(
+                Problem(label, "has an empty geometry", "draw it or remove the feature", name)
+            )
         elif reason != "Valid Geometry":
             problems.append(Problem(label, f"invalid geometry: {reason}", _FIX_GEOMETRY, name))
     if kind == "user":
@@ -766,7 +809,8 @@ def _geometry_problems(
         dims = set(np.unique(dimensions).tolist())
         if len(dims) > 1:
             kinds = [("points", "lines", "polygons")[d] for d in sorted(dims)]
-            odd = names[shown[np.flatnonzero(dimensions != dimensions[0])[0]]]  # first of another kind
+            # the first feature of another kind
+            odd = names[shown[np.flatnonzero(dimensions != dimensions[0])[0]]]
             problems.append(
                 Problem(
                     label,
@@ -781,7 +825,9 @@ def _geometry_problems(
 # --- catalog and user layers --------------------------------------------------------------
 
 
-def validate_catalog(catalog: Catalog | None = None, *, engine: Engine | None = None) -> list[Problem]:
+def validate_catalog(
+    catalog: Catalog | None = None, *, engine: Engine | None = None
+) -> list[Problem]:
     """
     Check every shipped layer and that ids are unique across layers.
 
@@ -819,7 +865,9 @@ def validate_catalog(catalog: Catalog | None = None, *, engine: Engine | None = 
             fid = props.get("id") if isinstance(props, dict) else None
             if isinstance(fid, str) and fid in seen and seen[fid] != entry.file:
                 msg = f"id {fid!r} is also used in {seen[fid]}"
-                problems.append(Problem(str(entry.path), msg, "ids must be unique across layers", repr(fid)))
+                problems.append(
+                    Problem(str(entry.path), msg, "ids must be unique across layers", repr(fid))
+                )
             elif isinstance(fid, str):
                 seen[fid] = entry.file
     return problems
@@ -862,8 +910,13 @@ def load_user_layer(
     if repair:
         errors = [p for p in errors if not p.message.startswith("invalid geometry")]
     if errors:
-        more = f" (and {len(errors) - 1} more: run zoneplan validate {path})" if len(errors) > 1 else ""
-        raise LayerValidationError(f"{errors[0]}{more}", problems)
+        more = (
+            f" (and {len(errors) - 1} more: run zoneplan validate {path})"
+            if len(errors) > 1
+            else ""
+        )
+        msg = f"{errors[0]}{more}"
+        raise LayerValidationError(msg, problems)
     for p in problems:
         if p.severity == "warning":
             log.warning("%s", p)
@@ -916,7 +969,9 @@ class Repair:
         )
 
 
-def repair_layer(gdf: gpd.GeoDataFrame, label: str = "layer") -> tuple[gpd.GeoDataFrame, list[Repair]]:
+def repair_layer(
+    gdf: gpd.GeoDataFrame, label: str = "layer"
+) -> tuple[gpd.GeoDataFrame, list[Repair]]:
     """
     Fix invalid geometries with shapely's ``make_valid``, reporting each change.
 
@@ -952,7 +1007,9 @@ def repair_layer(gdf: gpd.GeoDataFrame, label: str = "layer") -> tuple[gpd.GeoDa
     geoms = out.geometry.to_numpy()
     reasons = shapely.is_valid_reason(geoms)
     bad = [
-        i for i, r in enumerate(reasons) if r is not None and r != "Valid Geometry" and not shapely.is_missing(geoms[i])
+        i
+        for i, r in enumerate(reasons)
+        if r is not None and r != "Valid Geometry" and not shapely.is_missing(geoms[i])
     ]
     if not bad:
         return out, []

@@ -19,21 +19,33 @@ def test_atomic_write_replaces_whole(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["map.html"]
 
 
+def _write_half_then_fail(out: Path) -> None:
+    with atomic_open(out) as fh:
+        fh.write("half of the new")
+        msg = "boom"
+        raise RuntimeError(msg)
+
+
 def test_failure_midway_leaves_the_old_file_and_no_debris(tmp_path):
     out = tmp_path / "table.csv"
     out.write_text("old", encoding="utf-8")
-    with pytest.raises(RuntimeError), atomic_open(out) as fh:
-        fh.write("half of the new")
-        raise RuntimeError("boom")
+    with pytest.raises(RuntimeError):
+        _write_half_then_fail(out)
     assert out.read_text(encoding="utf-8") == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["table.csv"]
 
 
+def _write_partial_then_fail(out: Path) -> None:
+    with atomic_path(out) as tmp:
+        tmp.write_bytes(b"partial")
+        msg = "nope"
+        raise ValueError(msg)
+
+
 def test_failure_with_no_earlier_file_creates_nothing(tmp_path):
     out = tmp_path / "layer.gpkg"
-    with pytest.raises(ValueError, match="nope"), atomic_path(out) as tmp:
-        tmp.write_bytes(b"partial")
-        raise ValueError("nope")
+    with pytest.raises(ValueError, match="nope"):
+        _write_partial_then_fail(out)
     assert list(tmp_path.iterdir()) == []
 
 

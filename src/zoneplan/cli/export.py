@@ -16,7 +16,10 @@ from zoneplan.validate import errors_only, load_user_layer, validate_layer
 if TYPE_CHECKING:
     import geopandas as gpd
 
-HELP = "write catalog layers or your own files as GeoPackage, Shapefile, KML, GeoJSON, GeoParquet or DXF"
+HELP = (
+    "write catalog layers or your own files as GeoPackage, Shapefile, KML, GeoJSON, "
+    "GeoParquet or DXF"
+)
 
 log = logging.getLogger(__name__)
 

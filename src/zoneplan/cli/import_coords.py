@@ -1,4 +1,7 @@
-"""``zoneplan import-coords TABLE --out PATH``: a marker coordinate table to a map layer with areas."""
+"""
+``zoneplan import-coords TABLE --out PATH``: a marker coordinate table to a map layer with
+areas.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,10 @@ import logging
 from zoneplan.coords import read_marker_table, summarise
 from zoneplan.export import format_for, write_layer
 
-HELP = "turn a boundary-marker coordinate table (CSV/XLSX, VN-2000 or lon/lat) into polygons with areas"
+HELP = (
+    "turn a boundary-marker coordinate table (CSV/XLSX, VN-2000 or lon/lat) into polygons "
+    "with areas"
+)
 
 log = logging.getLogger(__name__)
 

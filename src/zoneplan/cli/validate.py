@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         problems = validate_catalog(engine=args.engine)
     for problem in problems:
-        print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)  # noqa: T201
+        print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
     errors = errors_only(problems)
     if not args.quiet:
         what = ", ".join(args.paths) if args.paths else "the catalog layers"
@@ -71,7 +71,10 @@ def _repair(args: argparse.Namespace) -> int:
     from zoneplan.validate import load_user_layer
 
     if len(args.paths) != 1 or not args.out:
-        msg = "--repair takes exactly one PATH and an --out file, e.g. zoneplan validate --repair in.geojson --out fixed.geojson"
+        msg = (
+            "--repair takes exactly one PATH and an --out file, "
+            "e.g. zoneplan validate --repair in.geojson --out fixed.geojson"
+        )
         raise InputError(msg)
     out = check_output_path(args.out)
     if out.resolve() == Path(args.paths[0]).resolve():
@@ -83,7 +86,7 @@ def _repair(args: argparse.Namespace) -> int:
     for line in repairs:
         print(line)  # noqa: T201
     if not args.quiet:
-        print(
+        print(  # noqa: T201  # the command's report is meant for stdout
             f"{out}: written, {len(repairs)} geometr{'y' if len(repairs) == 1 else 'ies'} repaired"
-        )  # noqa: T201
+        )
     return 0
