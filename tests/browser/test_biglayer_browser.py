@@ -455,3 +455,25 @@ def test_high_density_screens_get_a_canvas_of_device_pixels(open_map, two_maps, 
         mp.assert_clean(allow_refused_tiles=True)
     same = sum(a == b for a, b in zip(pictures[1], pictures[2], strict=True))
     assert same >= 0.95 * len(pictures[1])
+
+
+@pytest.mark.parametrize(("scale", "kept"), [(1, 160), (2, 80)])
+def test_tile_cache_is_bounded(open_map, two_maps, scale, kept):
+    mp = open_map(two_maps["big"], scale=scale)
+    sizes = mp.js(
+        """async () => {
+          const v = window.zoneplan.viewer, m = v.map, layer = v.layers.find(e => e.big).group;
+          const c = m.getCenter(), z = m.getZoom() + 3, out = [];
+          for (let k = 0; k < 12; k++) {  // a dozen views apart: about 300 new tiles
+            m.setView([c.lat + 0.06 * (k % 4 - 1.5), c.lng + 0.09 * (Math.floor(k / 4) - 1)], z,
+                      {animate: false});
+            await v.whenDrawn();
+            out.push(layer.cache.size);
+          }
+          return [out, layer.stats.drawn];
+        }"""
+    )
+    per_view, drawn = sizes
+    assert drawn > kept  # more tiles drawn than kept
+    assert max(per_view) == kept
+    mp.assert_clean(allow_refused_tiles=True)

@@ -499,8 +499,9 @@
     }
   }
 
-  // pixels of tiles kept after they leave the view (a 256 px tile holds 256 kB): zooming
-  // back and panning over drawn ground only copy them
+  // pixels of tiles kept after they leave the view (a 256 px tile holds 256 kB, four times
+  // that on high-density screens, which keep half as many): zooming back and panning over
+  // drawn ground only copy them
   var TILE = 256, TILE_CACHE = 160;
 
   /**
@@ -610,7 +611,7 @@
           tiles.push([tx, ty, tile]);
         }
       }
-      while (this.cache.size > Math.max(TILE_CACHE, 2 * tiles.length)) {
+      while (this.cache.size > Math.max(TILE_CACHE / r, 2 * tiles.length)) {
         this.cache.delete(this.cache.keys().next().value);
       }
       // the tiles' features too large to rasterise, each once
