@@ -37,17 +37,19 @@ CENTRE_ON = """([lat, lon]) => {
   });
 }"""
 BIG_ENTRY = "window.zoneplan.viewer.layers.find(e => e.big)"
-# alpha of the big layer's canvas pixel under a page point (0 when nothing is drawn there)
+# the largest alpha of the big layers' canvas pixels under a page point (0 when nothing is
+# drawn there, -1 when no canvas covers it)
 CANVAS_ALPHA = """([x, y]) => {
+  let alpha = -1;
   for (const c of document.querySelectorAll('canvas.zp-big-canvas')) {
     const r = c.getBoundingClientRect();
     if (x >= r.left && x < r.right && y >= r.top && y < r.bottom) {
       const k = c.width / r.width; // device pixels per CSS pixel
       const px = [Math.floor((x - r.left) * k), Math.floor((y - r.top) * k)];
-      return c.getContext('2d').getImageData(px[0], px[1], 1, 1).data[3];
+      alpha = Math.max(alpha, c.getContext('2d').getImageData(px[0], px[1], 1, 1).data[3]);
     }
   }
-  return -1;
+  return alpha;
 }"""
 
 
@@ -476,4 +478,60 @@ def test_tile_cache_is_bounded(open_map, two_maps, scale, kept):
     per_view, drawn = sizes
     assert drawn > kept  # more tiles drawn than kept
     assert max(per_view) == kept
+    mp.assert_clean(allow_refused_tiles=True)
+
+
+@pytest.fixture(scope="module")
+def points_and_lines_map(tmp_path_factory):
+    """Big layers of survey points and of road lines (no polygons), as the CLI builds them."""
+    import geopandas as gpd
+    from shapely.geometry import LineString, Point
+
+    rng = np.random.default_rng(5)
+    lon = 106.60 + rng.random(60) * 0.2
+    lat = 20.62 + rng.random(60) * 0.1
+    points = [Point(x, y) for x, y in zip(lon[:40], lat[:40], strict=True)]
+    lines = [
+        LineString([(x, y), (x + 0.01, y + 0.004), (x + 0.02, y)])
+        for x, y in zip(lon[40:], lat[40:], strict=True)
+    ]
+    gdf = gpd.GeoDataFrame(
+        {"name_vi": [f"Mốc {i}" for i in range(40)] + [f"Đường {i}" for i in range(20)]},
+        geometry=points + lines,
+        crs=4326,
+    )
+    folder = tmp_path_factory.mktemp("biglines")
+    # one file per geometry kind, as validation asks
+    gdf.iloc[:40].to_file(folder / "points.gpkg")
+    gdf.iloc[40:].to_file(folder / "roads.gpkg")
+    out = folder / "survey.html"
+    args = ["-q", "build", "--lang", "en", "--big-layer-threshold", "0"]
+    args += ["--layer", str(folder / "points.gpkg"), "--layer", str(folder / "roads.gpkg")]
+    assert main([*args, "--out", str(out)]) == 0
+    return out, gdf
+
+
+@pytest.mark.parametrize("scale", [1, 2])
+@pytest.mark.parametrize("f", [3, 17, 45, 52])
+def test_big_points_and_lines_are_drawn_and_hoverable(open_map, points_and_lines_map, f, scale):
+    out, gdf = points_and_lines_map
+    mp = open_map(out, scale=scale)
+    mp.js(
+        "(n) => { const v = window.zoneplan.viewer;"
+        " v.layers.forEach((e, i) => { if (i < n) v.setLayerOn(i, false); }); }",
+        len(load_catalog().layers),
+    )
+    geom = gdf.geometry.iloc[f]
+    # a point itself, or a vertex in the middle of a line
+    lon, lat = (geom.x, geom.y) if geom.geom_type == "Point" else geom.coords[1]
+    x, y = mp.js(CENTRE_ON, [lat, lon])
+    # drawn there (within 3 px: a line's stroke may be dashed, and is anti-aliased)
+    near = [(x + dx, y + dy) for dx in range(-3, 4) for dy in range(-3, 4)]
+    assert max(mp.js(CANVAS_ALPHA, list(p)) for p in near) > 0
+    mp.page.mouse.move(x - 1, y - 1)
+    mp.page.mouse.move(x, y)
+    mp.page.wait_for_selector(".leaflet-tooltip.zp-tooltip", timeout=3000)
+    assert gdf["name_vi"].iloc[f] in mp.js(
+        "() => document.querySelector('.leaflet-tooltip.zp-tooltip').textContent"
+    )
     mp.assert_clean(allow_refused_tiles=True)
