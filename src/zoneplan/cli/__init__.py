@@ -124,6 +124,25 @@ def add_input_limit_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_progress_argument(parser: argparse.ArgumentParser, steps: str = "") -> None:
+    """Add ``--progress/--no-progress``; `steps` names the long steps in the help, if given."""
+    which = f" ({steps})" if steps else ""
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help=f"progress bars of the long steps{which} on standard error (default: on when "
+        "standard error is a terminal)",
+    )
+
+
+def show_progress(args: argparse.Namespace) -> bool:
+    """Tell whether to draw progress bars: as --progress/--no-progress say, else on a terminal."""
+    if args.progress is not None:
+        return bool(args.progress)
+    return not args.quiet and sys.stderr.isatty()
+
+
 def _megabytes(text: str) -> float:
     """Parse a positive number of megabytes for ``--max-input-mb``."""
     try:

@@ -9,7 +9,7 @@ import geopandas as gpd
 import pandas as pd
 
 from zoneplan import crs as zcrs
-from zoneplan.cli import add_input_limit_argument
+from zoneplan.cli import add_input_limit_argument, add_progress_argument, show_progress
 from zoneplan.errors import InputError
 
 HELP = "areas in ha (VN-2000 TM-3 planar and WGS 84 ellipsoidal) and lengths in km"
@@ -109,13 +109,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="worker processes of the local dask cluster, or threads of the in-memory "
         "engine (default: the cores this process may use)",
     )
-    parser.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="progress bars of the long steps on standard error (default: on when standard "
-        "error is a terminal)",
-    )
+    add_progress_argument(parser)
     add_output_arguments(
         parser,
         engines=AREAS_ENGINES,
@@ -204,13 +198,6 @@ def _composition_inputs(
     functional = stack_by_category(layers, FUNCTIONAL_CATEGORIES)
     functional.attrs["layer_id"] = "functional_areas"
     return zone, functional
-
-
-def show_progress(args: argparse.Namespace) -> bool:
-    """Tell whether to draw progress bars: as --progress/--no-progress say, else on a terminal."""
-    if args.progress is not None:
-        return bool(args.progress)
-    return not args.quiet and sys.stderr.isatty()
 
 
 def _functional_layer(args: argparse.Namespace) -> gpd.GeoDataFrame | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-from zoneplan.cli import add_input_limit_argument
+from zoneplan.cli import add_input_limit_argument, add_progress_argument, show_progress
 from zoneplan.render.biglayer import BIG_LAYER_FEATURES, BIG_LAYER_VERTICES
 from zoneplan.render.map import DEFAULT_OUTPUT
 
@@ -72,20 +72,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "(compressed, drawn on canvas tiles); 0 draws every --layer file that way",
     )
     parser.add_argument("--engine", choices=["pyogrio", "fiona"], help="reading engine")
-    parser.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="progress bars of the long steps (measuring and packing big layers) on standard "
-        "error (default: on when standard error is a terminal)",
-    )
+    add_progress_argument(parser, "measuring and packing big layers")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Build the map and write it; return 0 on success."""
     from zoneplan._atomic import check_output_path
-    from zoneplan.cli.areas import show_progress
     from zoneplan.errors import InputError
     from zoneplan.render.map import build_map, catalog_layers, save_map, user_layer
 
