@@ -542,17 +542,18 @@ def check_properties(props: dict[str, Any], label: str, name: str, *, kind: Kind
         problem = _check_value(spec, props[spec.name], label, name, kind)
         if problem is not None:
             problems.append(problem)
-    url = props.get("source_url")
-    if isinstance(url, str) and url and not url.startswith(("http://", "https://")):
-        problems.append(
-            Problem(
-                label,
-                f"source_url {_short(url)} is not an http(s) link",
-                "give an http(s) URL",
-                name,
-            )
-        )
+    problem = _url_problem(props.get("source_url"), label, name)
+    if problem is not None:
+        problems.append(problem)
     return problems
+
+
+def _url_problem(url: Any, label: str, name: str) -> Problem | None:
+    """The problem with a ``source_url`` value, if it is text but no http(s) link."""
+    if isinstance(url, str) and url and not url.startswith(("http://", "https://")):
+        msg = f"source_url {_short(url)} is not an http(s) link"
+        return Problem(label, msg, "give an http(s) URL", name)
+    return None
 
 
 def _check_value(
@@ -686,19 +687,17 @@ def _column_property_problems(frame: pd.DataFrame, label: str, names: list[str])
                     problem = _check_value(spec, value, label, names[row], "user")
                     if problem is not None:
                         found.append((row, (1, f"{order:03d}"), problem))
-        if key == "source_url" and text:
+        if key == "source_url":
             urls = col.astype(object)
-            starts = urls.str.startswith(("http://", "https://"))
-            bad_url = urls.notna() & (urls.str.len() > 0) & ~starts.fillna(True)
-            rows = np.flatnonzero(bad_url.to_numpy())
+            if text:  # only the rows that can fail, found in one pass over the column
+                starts = urls.str.startswith(("http://", "https://"))
+                suspect = urls.notna() & (urls.str.len() > 0) & ~starts.fillna(True)
+                rows = np.flatnonzero(suspect.to_numpy())
+            else:
+                rows = np.arange(len(urls))
             for row in rows:
-                msg = f"source_url {_short(urls.iloc[row])} is not an http(s) link"
-                found.append((row, (2, ""), Problem(label, msg, "give an http(s) URL", names[row])))
-        elif key == "source_url":
-            for row, raw in enumerate(col.tolist()):
-                if isinstance(raw, str) and raw and not raw.startswith(("http://", "https://")):
-                    msg = f"source_url {_short(raw)} is not an http(s) link"
-                    problem = Problem(label, msg, "give an http(s) URL", names[row])
+                problem = _url_problem(urls.iloc[row], label, names[row])
+                if problem is not None:
                     found.append((row, (2, ""), problem))
     found.sort(key=lambda item: (item[0], item[1]))
     return [problem for _, _, problem in found]
