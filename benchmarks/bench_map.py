@@ -107,7 +107,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from importlib import metadata, resources
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -489,9 +489,6 @@ class LocalAssets:
     """Answers for the CDN files a page asks for, from installed packages only."""
 
     def __init__(self, web_assets: Path | None) -> None:
-        from zoneplan.render import assets
-
-        self.leaflet_root = resources.files(assets.LEAFLET_PACKAGE) / assets.LEAFLET_PACKAGE_DIR
         self.node_modules = web_assets / "node_modules" if web_assets else None
 
     def _npm(self, package: str, version: str, path: str) -> bytes | None:
@@ -516,9 +513,11 @@ class LocalAssets:
         url = url.split("?", 1)[0].split("#", 1)[0]
         m = LEAFLET_CDN.match(url)
         if m:
+            from zoneplan.render import assets
+
             try:
-                body = (self.leaflet_root / m.group(1)).read_bytes()
-            except (OSError, FileNotFoundError):
+                body = assets._package_file(m.group(1))
+            except assets.AssetError:
                 return None
             return body, _content_type(m.group(1)), "django-js-lib-leaflet (Leaflet 1.9.4)"
         m = JSDELIVR_NPM.match(url)
