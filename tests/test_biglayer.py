@@ -24,8 +24,9 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 from zoneplan import crs as zcrs
 from zoneplan.errors import InputError
 from zoneplan.render import biglayer
+from zoneplan.render.layers import LayerRegistry, MapLayer
 from zoneplan.render.map import build_html, build_map, user_layer
-from zoneplan.render.payload import MapLayer, _Registry, big_layer_row, feature_collection
+from zoneplan.render.payload import big_layer_row, feature_collection
 from zoneplan.synthetic import synthetic_parcels
 
 DTYPES = {"u8": "<u1", "u16": "<u2", "u32": "<u4", "i32": "<i4", "f64": "<f8"}
@@ -129,8 +130,8 @@ def numbers_equal(a, b) -> bool:
 
 def compare_paths(layer: MapLayer) -> int:
     """Build both paths of one layer and assert they agree; return the feature count."""
-    small = feature_collection(layer, _Registry("en"))["features"]
-    registry = _Registry("en")
+    small = feature_collection(layer, LayerRegistry("en"))["features"]
+    registry = LayerRegistry("en")
     header, block = big_layer_row(layer, registry, "zoneplan-big-0")
     big = decode(header, block.data)["features"]
     assert len(big) == len(small) == header["n"]
@@ -209,7 +210,7 @@ def test_vn2000_layer_uses_the_pinned_transformation():
     """A VN-2000 layer is placed on the map through the Decision 05/2007 Helmert step."""
     parcels = synthetic_parcels(200, seed=3, crs="vn2000")
     layer = MapLayer("vn.gpkg", "v", "v", "user", parcels, big=True)
-    header, block = big_layer_row(layer, _Registry("en"), "zoneplan-big-0")
+    header, block = big_layer_row(layer, LayerRegistry("en"), "zoneplan-big-0")
     got = decode(header, block.data)["features"][0]["rings"][0][1] * 1e-7
     want = shapely.get_coordinates(zcrs.to_wgs84(parcels.iloc[:1]))[:-1]
     assert np.abs(got - want).max() < 6e-8  # the 1e-7° quantum, rounded
@@ -218,10 +219,10 @@ def test_vn2000_layer_uses_the_pinned_transformation():
 
 def test_block_is_much_smaller_than_geojson():
     parcels = synthetic_parcels(20_000, seed=1)
-    small = feature_collection(MapLayer("a", "a", "a", "user", parcels), _Registry("en"))
+    small = feature_collection(MapLayer("a", "a", "a", "user", parcels), LayerRegistry("en"))
     geojson_bytes = len(json.dumps(small, separators=(",", ":")))
     _, block = big_layer_row(
-        MapLayer("a", "a", "a", "user", parcels, big=True), _Registry("en"), "e"
+        MapLayer("a", "a", "a", "user", parcels, big=True), LayerRegistry("en"), "e"
     )
     assert len(block.base64()) < geojson_bytes / 4
 

@@ -20,7 +20,7 @@ from zoneplan.errors import LayerValidationError, OutputError
 from zoneplan.render import MapLayer, assets, build_html, build_map, embed_json, save_map
 from zoneplan.render import map as render_map
 from zoneplan.render.i18n import STRINGS
-from zoneplan.render.payload import json_value
+from zoneplan.render.layers import json_value
 from zoneplan.render.style import CATEGORY_STYLES
 from zoneplan.schema import CATEGORIES
 

@@ -9,6 +9,7 @@ shipped layers and the user's own files.
 from __future__ import annotations
 
 from zoneplan.render.assets import AssetError
+from zoneplan.render.layers import MapLayer
 from zoneplan.render.map import (
     DEFAULT_OUTPUT,
     build_html,
@@ -17,7 +18,7 @@ from zoneplan.render.map import (
     save_map,
     user_layer,
 )
-from zoneplan.render.payload import MapLayer, embed_json
+from zoneplan.render.payload import embed_json
 
 __all__ = [
     "DEFAULT_OUTPUT",

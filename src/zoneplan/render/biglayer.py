@@ -38,11 +38,10 @@ import shapely
 
 from zoneplan.errors import InputError
 from zoneplan.progress import Bar, progress_bar
+from zoneplan.render.layers import LayerRegistry, MapLayer, feature_names, json_value, text_like
 
 if TYPE_CHECKING:
     import geopandas as gpd
-
-    from zoneplan.render.payload import MapLayer, _Registry
 
 #: User layers with more features than this take the big-layer path.
 BIG_LAYER_FEATURES: Final[int] = 5_000
@@ -259,21 +258,14 @@ def _flatten(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     return rings_per_geom, per_ring, kinds.astype(np.uint8), coords
 
 
-def _text_like(col: pd.Series) -> bool:
-    """Tell whether a column holds only text and missing values (checked in C, not per value)."""
-    return pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty")
-
-
 def _column_codes(col: pd.Series) -> tuple[np.ndarray, list[Any]]:
     """
     Dictionary-code a column: codes and the distinct JSON values in first-seen order.
 
     Text columns are factorised directly; anything else goes value by value
-    through `payload.json_value`, so both paths give what the GeoJSON path gives.
+    through `json_value`, so both paths give what the GeoJSON path gives.
     """
-    from zoneplan.render.payload import json_value
-
-    if _text_like(col):
+    if text_like(col):
         codes, uniques = pd.factorize(col, use_na_sentinel=True)
         values: list[Any] = np.asarray(uniques, dtype=object).tolist()
         if (codes < 0).any():
@@ -307,30 +299,9 @@ def _as_float(col: pd.Series) -> np.ndarray:
     return arr
 
 
-def _names(frame: pd.DataFrame, key: str) -> pd.Series:
-    """Return each feature's name like payload._name, column by column."""
-    from zoneplan.render.payload import NAME_FALLBACKS
-
-    out = pd.Series([""] * len(frame), index=frame.index, dtype=object)
-    todo = pd.Series(True, index=frame.index)
-    for candidate in (key, *NAME_FALLBACKS):
-        if candidate not in frame.columns or not todo.any():
-            continue
-        col = frame[candidate]
-        if _text_like(col) or pd.api.types.is_numeric_dtype(col):
-            text = col.astype(str).where(col.notna(), "")
-        else:  # dates, lists, mixed values: str() each, like payload._name
-            text = pd.Series([str(v) for v in col.tolist()], index=col.index, dtype=object)
-            text = text.where(col.notna(), "")
-        ok = todo & (text.str.strip() != "")
-        out[ok] = text[ok]
-        todo &= ~ok
-    return out
-
-
 def encode_big_layer(
     layer: MapLayer,
-    registry: _Registry,
+    registry: LayerRegistry,
     geoms: np.ndarray,
     measured: pd.DataFrame,
     *,
@@ -367,7 +338,7 @@ def encode_big_layer(
 
 
 def _encode(
-    layer: MapLayer, registry: _Registry, geoms: np.ndarray, measured: pd.DataFrame, bar: Bar
+    layer: MapLayer, registry: LayerRegistry, geoms: np.ndarray, measured: pd.DataFrame, bar: Bar
 ) -> BigLayerBlock:
     """`encode_big_layer`, advancing `bar` after each step."""
     gdf = layer.gdf
@@ -432,7 +403,7 @@ def _encode(
         phase_codes = np.full(n, registry.phase(None), dtype=np.int64)
     pk.add("cat", _narrow(cat_codes), shuffle=True)
     pk.add("phase", _narrow(phase_codes))
-    names_vi, names_en = _names(frame, "name_vi"), _names(frame, "name_en")
+    names_vi, names_en = feature_names(frame, "name_vi"), feature_names(frame, "name_en")
     codes, uniques = _column_codes(names_vi)
     pk.add("name0", _narrow(codes), shuffle=True)
     pk.add_json("name0v", uniques)

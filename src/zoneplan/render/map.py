@@ -28,7 +28,8 @@ from zoneplan._atomic import atomic_write
 from zoneplan.render import assets
 from zoneplan.render.biglayer import BIG_LAYER_FEATURES, BigLayerBlock, check_viewer_size, is_big
 from zoneplan.render.i18n import Lang, check_lang, strings
-from zoneplan.render.payload import USER_GROUP, MapLayer, embed_json, map_payload
+from zoneplan.render.layers import MapLayer
+from zoneplan.render.payload import USER_GROUP, embed_json, map_payload
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence

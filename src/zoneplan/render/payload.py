@@ -9,89 +9,38 @@ or markup: the JavaScript sets every string as text.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import math
 import re
 import warnings
-from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any, Final
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 import xyzservices.providers as xyz
 
-from zoneplan import crs as zcrs
 from zoneplan.areas import measure_features
 from zoneplan.render.biglayer import BigLayerBlock, encode_big_layer
 from zoneplan.render.i18n import BASEMAP_LABELS, Lang, label, strings, vocabulary
-from zoneplan.render.style import CATEGORY_STYLES, DEFAULT_STYLE, layer_style
-from zoneplan.schema import CATEGORIES, GROUPS, PHASES, REQUIRED_NAMES
+from zoneplan.render.layers import (
+    LayerRegistry,
+    MapLayer,
+    feature_names,
+    json_value,
+    map_geometries,
+    wgs84_geometries,
+)
+from zoneplan.render.style import layer_style
+from zoneplan.schema import GROUPS, REQUIRED_NAMES
 
 #: Group of the user's own layers in the layer control.
 USER_GROUP: Final = "user"
 #: Prefix of the ids of the script elements holding big-layer blocks.
 BIG_ELEMENT_PREFIX: Final = "zoneplan-big-"
-#: Decimal places kept in embedded coordinates (about 1 cm).
-COORD_DECIMALS: Final = 7
-#: Property names tried, in order, for a feature's name when it has no name_vi/name_en
-#: ("Layer" last: a DXF drawing names its shapes by their CAD layer).
-NAME_FALLBACKS: Final[tuple[str, ...]] = (
-    "name",
-    "Name",
-    "NAME",
-    "ten",
-    "Ten",
-    "TEN",
-    "id",
-    "Layer",
-)
-
 _JSON_ESCAPES: Final = str.maketrans(
     {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 )
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-@dataclass(frozen=True)
-class MapLayer:
-    """
-    One layer of the map.
-
-    Parameters
-    ----------
-    id
-        Layer id (catalog id, or the file name of a user layer).
-    title_vi, title_en
-        Titles in the layer control.
-    group
-        A key of `zoneplan.schema.GROUPS`, or ``"user"``.
-    gdf
-        The features, in any CRS.
-    visible
-        Whether the layer is on when the map opens.
-    style
-        Catalog style overrides (``weight``, ``fill_opacity``, ``dash``).
-    big
-        Draw the layer with the big-layer renderer (`zoneplan.render.biglayer`):
-        compressed typed arrays on canvas tiles instead of GeoJSON and SVG.
-    """
-
-    id: str
-    title_vi: str
-    title_en: str
-    group: str
-    gdf: gpd.GeoDataFrame
-    visible: bool = True
-    style: dict[str, Any] = field(default_factory=dict)
-    big: bool = False
-
-    def title(self, lang: Lang) -> str:
-        """Return the title in ``"vi"`` or ``"en"``."""
-        return self.title_vi if lang == "vi" else self.title_en
 
 
 def embed_json(value: Any) -> str:
@@ -122,128 +71,7 @@ def embed_json(value: Any) -> str:
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def json_value(value: Any) -> Any:
-    """
-    Turn a property value into a JSON value.
-
-    Parameters
-    ----------
-    value
-        Anything a GeoDataFrame column may hold.
-
-    Returns
-    -------
-    value
-        None for missing values and non-finite numbers, Python scalars for numpy
-        ones, ISO text for dates, lists and dicts converted item by item, and
-        ``str(value)`` for anything else.
-
-    Examples
-    --------
-    >>> json_value(np.float64("nan")), json_value(np.int64(3)), json_value(dt.date(2025, 1, 2))
-    (None, 3, '2025-01-02')
-    """
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        number = float(value)
-        return number if math.isfinite(number) else None
-    if isinstance(value, dict):
-        return {str(k): json_value(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | np.ndarray):
-        return [json_value(v) for v in value]
-    if value is pd.NaT or value is pd.NA:
-        return None
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    return str(value)
-
-
-def _name(props: dict[str, Any], key: str) -> str:
-    """Return a feature's name in one language, falling back to other name columns."""
-    for candidate in (key, *NAME_FALLBACKS):
-        value = props.get(candidate)
-        if value is not None and str(value).strip():
-            return str(value)
-    return ""
-
-
-def _lonlat(gdf: gpd.GeoDataFrame) -> np.ndarray:
-    """Return the geometries in WGS 84 lon/lat (VN-2000 through the pinned transformation)."""
-    return zcrs.to_wgs84(gdf) if gdf.crs else np.asarray(gdf.geometry.values, dtype=object)
-
-
-def _geometries(gdf: gpd.GeoDataFrame) -> np.ndarray:
-    """Return the geometries in EPSG:4326, 2D, rounded to `COORD_DECIMALS`."""
-    flat = shapely.force_2d(_lonlat(gdf))
-    return shapely.transform(flat, lambda xy: np.round(xy, COORD_DECIMALS))
-
-
-def _kind(geom_type: str) -> str:
-    """Return the legend swatch kind of a geometry type."""
-    if "Point" in geom_type:
-        return "point"
-    if "Line" in geom_type:
-        return "line"
-    return "fill"
-
-
-class _Registry:
-    """Categories and phases met while building the features, with stable indexes."""
-
-    def __init__(self, lang: Lang) -> None:
-        self.lang = lang
-        self.categories: dict[tuple[str, str], int] = {}
-        self.cat_rows: list[dict[str, Any]] = []
-        self.kinds: list[Counter[str]] = []
-        for key in CATEGORIES:
-            self._add(("schema", key), label(CATEGORIES, key, lang), CATEGORY_STYLES[key].to_dict())
-        self.phases = list(PHASES)
-
-    def _add(self, key: tuple[str, str], text: str, style: dict[str, Any]) -> int:
-        self.categories[key] = len(self.cat_rows)
-        self.cat_rows.append({"label": text, "style": style})
-        self.kinds.append(Counter())
-        return self.categories[key]
-
-    def category(self, value: Any, layer_title: str, geom_type: str) -> int:
-        """Return the index of a feature's category, adding unknown ones."""
-        return self.category_count(value, layer_title, geom_type, 1)
-
-    def category_count(self, value: Any, layer_title: str, geom_type: str, count: int) -> int:
-        """Return the index of the category of `count` features of one geometry type."""
-        if isinstance(value, str) and value in CATEGORIES:
-            key = ("schema", value)
-        elif value is None or (isinstance(value, str) and not value.strip()):
-            key = ("layer", layer_title)
-        else:
-            key = ("value", str(value))
-        index = self.categories.get(key)
-        if index is None:
-            index = self._add(key, key[1], DEFAULT_STYLE.to_dict())
-        self.kinds[index][_kind(geom_type)] += count
-        return index
-
-    def phase(self, value: Any) -> int:
-        """Return the index of a feature's phase; unknown or missing phases count as none."""
-        key = value if isinstance(value, str) and value in PHASES else "none"
-        return self.phases.index(key)
-
-    def category_payload(self) -> list[dict[str, Any]]:
-        """Return the categories with the swatch kind most of their features have."""
-        return [
-            {**row, "kind": kinds.most_common(1)[0][0] if kinds else "fill"}
-            for row, kinds in zip(self.cat_rows, self.kinds, strict=True)
-        ]
-
-
-def feature_collection(layer: MapLayer, registry: _Registry) -> dict[str, Any]:
+def feature_collection(layer: MapLayer, registry: LayerRegistry) -> dict[str, Any]:
     """
     Build the GeoJSON of one layer, each feature with its measured values.
 
@@ -265,10 +93,13 @@ def feature_collection(layer: MapLayer, registry: _Registry) -> dict[str, Any]:
     measured = measure_features(gdf)
     areas = measured["area_ha_vn2000"].to_numpy()
     lengths = measured["length_km_vn2000"].to_numpy()
-    geoms = _geometries(gdf)
+    geoms = map_geometries(gdf)
     geo_json = shapely.to_geojson(geoms)
     columns = [c for c in gdf.columns if c != gdf.geometry.name]
-    records = gdf[columns].to_dict("records")
+    frame = pd.DataFrame(gdf[columns])
+    records = frame.to_dict("records")
+    names_vi = feature_names(frame, "name_vi").to_numpy()
+    names_en = feature_names(frame, "name_en").to_numpy()
     title = layer.title(registry.lang)
     features = []
     for i, (geom, text, raw) in enumerate(zip(geoms, geo_json, records, strict=True)):
@@ -284,7 +115,7 @@ def feature_collection(layer: MapLayer, registry: _Registry) -> dict[str, Any]:
                 "zp": {
                     "cat": registry.category(props.get("category"), title, geom.geom_type),
                     "phase": registry.phase(props.get("phase")),
-                    "names": [_name(props, "name_vi"), _name(props, "name_en")],
+                    "names": [names_vi[i], names_en[i]],
                     "area_ha": json_value(areas[i]),
                     "length_km": json_value(lengths[i]),
                     "declared_ha": json_value(declared)
@@ -351,7 +182,7 @@ def fit_bounds(layers: list[MapLayer]) -> list[list[float]] | None:
         ``[[south, west], [north, east]]`` in degrees, or None without features.
     """
     zone = [ly for ly in layers if ly.group == "zone"] or layers
-    boxes = [shapely.total_bounds(_lonlat(ly.gdf)) for ly in zone if len(ly.gdf)]
+    boxes = [shapely.total_bounds(wgs84_geometries(ly.gdf)) for ly in zone if len(ly.gdf)]
     boxes = [b for b in boxes if np.all(np.isfinite(b))]
     if not boxes:
         return None
@@ -362,7 +193,7 @@ def fit_bounds(layers: list[MapLayer]) -> list[list[float]] | None:
 
 
 def big_layer_row(
-    layer: MapLayer, registry: _Registry, element_id: str, *, progress: bool = False
+    layer: MapLayer, registry: LayerRegistry, element_id: str, *, progress: bool = False
 ) -> tuple[dict, BigLayerBlock]:
     """
     Pack a layer for the big-layer renderer.
@@ -384,7 +215,9 @@ def big_layer_row(
         The block's header (``element`` names the script element) and the block.
     """
     measured = measure_features(layer.gdf, progress=progress)
-    block = encode_big_layer(layer, registry, _geometries(layer.gdf), measured, progress=progress)
+    block = encode_big_layer(
+        layer, registry, map_geometries(layer.gdf), measured, progress=progress
+    )
     return {**block.header, "element": element_id}, block
 
 
@@ -416,7 +249,7 @@ def map_payload(
     payload
         The document the viewer's ``zoneplan.init`` reads.
     """
-    registry = _Registry(lang)
+    registry = LayerRegistry(lang)
     layer_rows = []
     for index, layer in enumerate(layers):
         row: dict[str, Any] = {
