@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
+from zoneplan.render import assets
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +46,8 @@ def test_wheel_contains_geodata_and_catalog(wheel):
         assert f"zoneplan/geodata/{name}" in names
     assert "zoneplan/py.typed" in names
     # the map's own script and style, which --self-contained inlines
-    assert "zoneplan/render/static/zoneplan.js" in names
+    for module in assets.VIEWER_MODULES:
+        assert f"zoneplan/render/static/{assets.VIEWER_MODULE_DIR}/{module}" in names
     assert "zoneplan/render/static/zoneplan.css" in names
 
 

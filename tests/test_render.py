@@ -288,9 +288,11 @@ def test_cdn_map_is_small_and_offline_map_carries_leaflet(small):
 
 def test_viewer_files_ship_inside_the_package():
     root = Path(render_map.__file__).parent / "static"
-    assert (root / "zoneplan.js").is_file()
     assert (root / "zoneplan.css").is_file()
-    js = re.sub(r"/\*.*?\*/|//[^\n]*", "", assets.viewer_file("zoneplan.js"), flags=re.S)
+    # every module on disk is joined, and every joined module is on disk
+    modules = sorted(p.name for p in (root / assets.VIEWER_MODULE_DIR).glob("*.js"))
+    assert modules == sorted(assets.VIEWER_MODULES)
+    js = re.sub(r"/\*.*?\*/|//[^\n]*", "", assets.viewer_script(), flags=re.S)
     # data is never put in the page as markup or run as code
     for sink in (
         "innerHTML",

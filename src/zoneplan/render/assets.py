@@ -5,9 +5,13 @@ Leaflet is the only third-party asset. In CDN mode the page loads it from a
 pinned unpkg URL with Subresource Integrity hashes; with ``self_contained`` its
 files are read from the ``django-js-lib-leaflet`` wheel (which ships Leaflet's
 own dist files), checked against the same pinned hashes, and inlined, with the
-CSS's images turned into ``data:`` URIs. zoneplan's viewer code lives in
+CSS's images turned into ``data:`` URIs. zoneplan's own viewer code lives in
 ``zoneplan/render/static/`` and is always inlined: it is small and versioned
-with the package. No third-party file is kept in this repository.
+with the package. Its JavaScript is written as modules in ``static/viewer/``
+(`VIEWER_MODULES`) and joined here, when a map is written, into the one inline
+script the page carries, so the page's Content-Security-Policy hashes a single
+script and a self-contained map needs no other file. No third-party file is
+kept in this repository.
 """
 
 from __future__ import annotations
@@ -38,9 +42,23 @@ LEAFLET_IMAGE_SHA256: Final[dict[str, str]] = {
 LEAFLET_PACKAGE: Final = "js_lib_leaflet"
 LEAFLET_PACKAGE_DIR: Final = "static/js_lib_leaflet"
 
-#: zoneplan's own viewer files under ``zoneplan/render/static/``.
-VIEWER_JS: Final = "zoneplan.js"
+#: zoneplan's own style sheet under ``zoneplan/render/static/``.
 VIEWER_CSS: Final = "zoneplan.css"
+#: The viewer's JavaScript modules under ``zoneplan/render/static/viewer/``, in the order
+#: they are joined: each uses only names declared by the ones before it (function bodies
+#: may call later ones, which exist by the time they run).
+VIEWER_MODULES: Final = (
+    "coords.js",  # WGS 84 to VN-2000 / TM-3, Web Mercator world units
+    "dom.js",  # safe DOM and text helpers (the escaping rules)
+    "biglayer-decode.js",  # big-layer blocks: decoder, grid index, hit test
+    "biglayer-raster.js",  # big-layer rasteriser and its Leaflet canvas renderer
+    "viewer.js",  # the Viewer: layers, tooltips, popups, filters, basemaps
+    "viewer-biglayer.js",  # the Viewer's big-layer drawing, hover, popup and search
+    "controls.js",  # title, full screen, search, measure tool, coordinate readout
+    "panel.js",  # layer panel, legend, overview map
+    "start.js",  # zoneplan.init and the window.zoneplan namespace
+)
+VIEWER_MODULE_DIR: Final = "viewer"
 
 _CSS_URL = re.compile(r"url\((images/[A-Za-z0-9_.-]+\.png)\)")
 
@@ -161,14 +179,45 @@ def viewer_file(name: str) -> str:
     Parameters
     ----------
     name
-        ``"zoneplan.js"`` or ``"zoneplan.css"``.
+        Its path under ``zoneplan/render/static/``: ``"zoneplan.css"`` or a module
+        such as ``"viewer/coords.js"``.
 
     Returns
     -------
     text
         The file's text.
     """
-    return (resources.files("zoneplan.render") / "static" / name).read_text(encoding="utf-8")
+    root = resources.files("zoneplan.render") / "static"
+    return root.joinpath(*name.split("/")).read_text(encoding="utf-8")
+
+
+#: The text that opens the joined viewer script: a comment naming the modules, and the
+#: one function scope they share, in strict mode.
+VIEWER_SCRIPT_OPEN: Final = (
+    f"/* zoneplan planning-map viewer: {', '.join(VIEWER_MODULES)} "
+    f"(zoneplan/render/static/{VIEWER_MODULE_DIR}/), joined in one scope. */\n"
+    '(function () {\n"use strict";\n'
+)
+#: The text that closes the joined viewer script, after the last module.
+VIEWER_SCRIPT_CLOSE: Final = "}());\n"
+
+
+@cache
+def viewer_script() -> str:
+    """
+    Return the viewer's JavaScript: its modules joined, in order, into one script.
+
+    The modules share one function scope, as the sections of a single file would:
+    `VIEWER_SCRIPT_OPEN`, then each of `VIEWER_MODULES` followed by a blank line,
+    then `VIEWER_SCRIPT_CLOSE`. No bundler and no third-party code is involved.
+
+    Returns
+    -------
+    js
+        The script the page carries inline.
+    """
+    modules = [viewer_file(f"{VIEWER_MODULE_DIR}/{name}") for name in VIEWER_MODULES]
+    return VIEWER_SCRIPT_OPEN + "".join(m + "\n" for m in modules) + VIEWER_SCRIPT_CLOSE
 
 
 def inline_script(js: str) -> str:
@@ -244,5 +293,5 @@ def head_html(*, self_contained: bool) -> str:
             f'<script src="{escape(LEAFLET_JS_URL)}" integrity="{LEAFLET_JS_SRI}" '
             'crossorigin="anonymous" referrerpolicy="no-referrer"></script>',
         ]
-    viewer = [inline_style(viewer_file(VIEWER_CSS)), inline_script(viewer_file(VIEWER_JS))]
+    viewer = [inline_style(viewer_file(VIEWER_CSS)), inline_script(viewer_script())]
     return "\n".join(leaflet + viewer)

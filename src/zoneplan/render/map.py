@@ -3,7 +3,7 @@ The planning map: every catalog layer (and the user's own) in one HTML page.
 
 `build_map` returns a `folium.Map` whose only third-party asset is Leaflet
 1.9.4; folium's default jQuery, Bootstrap and icon fonts are dropped. The layers
-travel as escaped JSON and zoneplan's own viewer (``static/zoneplan.js``) draws
+travel as escaped JSON and zoneplan's own viewer (``static/viewer/``) draws
 them and adds the legend, tooltips, popups, search, phase filter, measure tool,
 VN-2000 coordinate readout, basemap switcher, opacity slider, overview map, full
 screen button and title block. `save_map` writes the page atomically.

@@ -1,0 +1,213 @@
+/*
+ * Big layers, the data: decode the compressed typed-array blocks written by
+ * zoneplan/render/biglayer.py, index the features in a grid, find and hit-test them.
+ *
+ * Uses: mercX, mercY (coords.js).
+ * Provides: RING_POLYGON, RING_LINE, RING_POINT, decodeBig, queryBig, hitBig, bigValue,
+ * finite.
+ */
+
+var ARRAYS = { u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, i32: Int32Array, f64: Float64Array };
+var RING_POLYGON = 0, RING_LINE = 1, RING_POINT = 2;
+
+function base64Bytes(text) {
+  if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(text);
+  var bin = atob(text);
+  var out = new Uint8Array(bin.length);
+  for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function gunzip(bytes) {
+  var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Response(stream).arrayBuffer();
+}
+
+/** One typed array (or JSON document) of a block, its byte planes put back together. */
+function readPart(buffer, desc) {
+  if (desc.type === "json") {
+    return JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, desc.offset, desc.bytes)));
+  }
+  var Type = ARRAYS[desc.type];
+  var size = Type.BYTES_PER_ELEMENT;
+  var n = desc.length;
+  if (!desc.shuffle || size === 1) return new Type(buffer, desc.offset, n);
+  var src = new Uint8Array(buffer, desc.offset, n * size);
+  var bytes = new Uint8Array(n * size);
+  for (var p = 0; p < size; p++) {
+    var base = p * n;
+    for (var i = 0, j = p; i < n; i++, j += size) bytes[j] = src[base + i];
+  }
+  return new Type(bytes.buffer);
+}
+
+/** Zig-zag deltas back to absolute int32 values. */
+function undelta(u) {
+  var out = new Int32Array(u.length);
+  var acc = 0;
+  for (var i = 0; i < u.length; i++) {
+    var v = u[i];
+    acc = (acc + ((v >>> 1) ^ -(v & 1))) | 0;
+    out[i] = acc;
+  }
+  return out;
+}
+
+/** Counts to start offsets (length + 1). */
+function offsets(counts) {
+  var out = new Uint32Array(counts.length + 1);
+  for (var i = 0; i < counts.length; i++) out[i + 1] = out[i] + counts[i];
+  return out;
+}
+
+/**
+ * Decode one big layer: vertices in Web Mercator world units (0..1, as Leaflet
+ * projects them), feature boxes, a grid index and the attribute columns.
+ */
+function decodeBig(spec) {
+  var node = document.getElementById(spec.element);
+  return gunzip(base64Bytes(node.textContent.trim())).then(function (buffer) {
+    var parts = spec.parts;
+    function part(name) { return readPart(buffer, parts[name]); }
+    var n = spec.n;
+    var featRing = offsets(part("rings"));
+    var ringStart = offsets(part("verts"));
+    var ringKind = part("kinds");
+    var xq = undelta(part("x")), yq = undelta(part("y"));
+    var nv = xq.length, q = spec.quantum;
+    var mx = new Float64Array(nv), my = new Float64Array(nv);
+    for (var i = 0; i < nv; i++) {
+      mx[i] = mercX(xq[i] * q);
+      my[i] = mercY(yq[i] * q);
+    }
+    var bbox = new Float64Array(4 * n);
+    var kind = new Uint8Array(n);
+    var gx0 = Infinity, gy0 = Infinity, gx1 = -Infinity, gy1 = -Infinity;
+    for (var f = 0; f < n; f++) {
+      var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      kind[f] = featRing[f + 1] > featRing[f] ? ringKind[featRing[f]] : RING_POINT;
+      for (var r = featRing[f]; r < featRing[f + 1]; r++) {
+        for (var v = ringStart[r]; v < ringStart[r + 1]; v++) {
+          var x = mx[v], y = my[v];
+          if (x < x0) x0 = x;
+          if (x > x1) x1 = x;
+          if (y < y0) y0 = y;
+          if (y > y1) y1 = y;
+        }
+      }
+      bbox[4 * f] = x0; bbox[4 * f + 1] = y0; bbox[4 * f + 2] = x1; bbox[4 * f + 3] = y1;
+      if (x0 < gx0) gx0 = x0;
+      if (y0 < gy0) gy0 = y0;
+      if (x1 > gx1) gx1 = x1;
+      if (y1 > gy1) gy1 = y1;
+    }
+    var big = {
+      n: n, featRing: featRing, ringStart: ringStart, ringKind: ringKind, mx: mx, my: my,
+      bbox: bbox, kind: kind, cat: part("cat"), phase: part("phase"),
+      area: part("area_ha"), length: part("length_km"),
+      declared: spec.zp.declared_ha ? part(spec.zp.declared_ha) : null,
+      names: spec.zp.names.map(function (pair) { return { codes: part(pair[0]), values: part(pair[1]) }; }),
+      columns: spec.columns.map(function (col) {
+        return col.kind === "num" ? { name: col.name, num: part(col.part) }
+          : { name: col.name, codes: part(col.part), values: part(col.values) };
+      }),
+      stamp: new Uint32Array(n), query: 0
+    };
+    buildGrid(big, gx0, gy0, gx1, gy1);
+    return big;
+  });
+}
+
+/** A uniform grid over the layer, each cell listing the features whose box meets it. */
+function buildGrid(big, x0, y0, x1, y1) {
+  var n = big.n;
+  var side = Math.max(1, Math.min(1024, Math.ceil(Math.sqrt(n / 4))));
+  var w = Math.max((x1 - x0) / side, 1e-12), h = Math.max((y1 - y0) / side, 1e-12);
+  var count = new Uint32Array(side * side + 1);
+  var large = [];
+  var bb = big.bbox;
+  function range(f) {
+    var ix0 = Math.max(0, Math.min(side - 1, Math.floor((bb[4 * f] - x0) / w)));
+    var iy0 = Math.max(0, Math.min(side - 1, Math.floor((bb[4 * f + 1] - y0) / h)));
+    var ix1 = Math.max(0, Math.min(side - 1, Math.floor((bb[4 * f + 2] - x0) / w)));
+    var iy1 = Math.max(0, Math.min(side - 1, Math.floor((bb[4 * f + 3] - y0) / h)));
+    return [ix0, iy0, ix1, iy1];
+  }
+  var f, c, ix, iy, rg;
+  for (f = 0; f < n; f++) {
+    if (!(bb[4 * f] <= bb[4 * f + 2])) continue; // no vertices
+    rg = range(f);
+    if ((rg[2] - rg[0] + 1) * (rg[3] - rg[1] + 1) > 64) { large.push(f); continue; }
+    for (iy = rg[1]; iy <= rg[3]; iy++) for (ix = rg[0]; ix <= rg[2]; ix++) count[iy * side + ix + 1]++;
+  }
+  for (c = 0; c < side * side; c++) count[c + 1] += count[c];
+  var items = new Uint32Array(count[side * side]);
+  var fill = count.slice(0, side * side);
+  var isLarge = new Uint8Array(n);
+  large.forEach(function (g) { isLarge[g] = 1; });
+  for (f = 0; f < n; f++) {
+    if (isLarge[f] || !(bb[4 * f] <= bb[4 * f + 2])) continue;
+    rg = range(f);
+    for (iy = rg[1]; iy <= rg[3]; iy++) for (ix = rg[0]; ix <= rg[2]; ix++) items[fill[iy * side + ix]++] = f;
+  }
+  big.grid = { x0: x0, y0: y0, w: w, h: h, side: side, start: count, items: items, large: large };
+}
+
+/** Call fn once for each feature whose grid cells meet the box (world units). */
+function queryBig(big, x0, y0, x1, y1, fn) {
+  var g = big.grid;
+  var stamp = big.stamp;
+  var qid = big.query = (big.query + 1) >>> 0 || 1;
+  var ix0 = Math.max(0, Math.floor((x0 - g.x0) / g.w)), ix1 = Math.min(g.side - 1, Math.floor((x1 - g.x0) / g.w));
+  var iy0 = Math.max(0, Math.floor((y0 - g.y0) / g.h)), iy1 = Math.min(g.side - 1, Math.floor((y1 - g.y0) / g.h));
+  for (var iy = iy0; iy <= iy1; iy++) {
+    for (var ix = ix0; ix <= ix1; ix++) {
+      var c = iy * g.side + ix;
+      for (var k = g.start[c]; k < g.start[c + 1]; k++) {
+        var f = g.items[k];
+        if (stamp[f] !== qid) { stamp[f] = qid; fn(f); }
+      }
+    }
+  }
+  for (var j = 0; j < g.large.length; j++) fn(g.large[j]);
+}
+
+function segmentDistance2(px, py, ax, ay, bx, by) {
+  var dx = bx - ax, dy = by - ay;
+  var len2 = dx * dx + dy * dy;
+  var t = len2 > 0 ? Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / len2)) : 0;
+  var qx = ax + t * dx - px, qy = ay + t * dy - py;
+  return qx * qx + qy * qy;
+}
+
+/** Whether feature f is under the point (world units), within tol for lines and points. */
+function hitBig(big, f, x, y, tol) {
+  var bb = big.bbox;
+  if (x < bb[4 * f] - tol || x > bb[4 * f + 2] + tol || y < bb[4 * f + 1] - tol || y > bb[4 * f + 3] + tol) {
+    return false;
+  }
+  var mx = big.mx, my = big.my, inside = false, tol2 = tol * tol;
+  for (var r = big.featRing[f]; r < big.featRing[f + 1]; r++) {
+    var a = big.ringStart[r], b = big.ringStart[r + 1], kind = big.ringKind[r], v, j;
+    if (kind === RING_POINT) {
+      if ((mx[a] - x) * (mx[a] - x) + (my[a] - y) * (my[a] - y) <= tol2) return true;
+    } else if (kind === RING_LINE) {
+      for (v = a + 1; v < b; v++) {
+        if (segmentDistance2(x, y, mx[v - 1], my[v - 1], mx[v], my[v]) <= tol2) return true;
+      }
+    } else {
+      for (v = a, j = b - 1; v < b; j = v++) {
+        var yi = my[v], yj = my[j];
+        if ((yi > y) !== (yj > y) && x < (mx[j] - mx[v]) * (y - yi) / (yj - yi) + mx[v]) inside = !inside;
+      }
+    }
+  }
+  return inside;
+}
+
+function bigValue(column, f) {
+  if (column.num) return Number.isNaN(column.num[f]) ? null : column.num[f];
+  return column.values[column.codes[f]];
+}
+
+function finite(value) { return Number.isNaN(value) ? null : value; }

@@ -1,0 +1,204 @@
+/*
+ * The layer panel of the Viewer (basemaps, overlays by group, opacity, phase filter),
+ * the legend and the overview map.
+ *
+ * Uses: el, withAlpha, stopEvents, control (dom.js).
+ */
+
+Viewer.prototype.addPanel = function () {
+  var self = this;
+  var t = this.t;
+  control("topright", function () {
+    var box = el("div", "zp-box zp-panel");
+    var toggle = el("button", "zp-panel-toggle", t.layers);
+    toggle.type = "button";
+    toggle.title = t.toggle_panel;
+    var body = el("div", "zp-panel-body");
+    toggle.addEventListener("click", function () { body.hidden = !body.hidden; });
+    box.appendChild(toggle);
+    box.appendChild(body);
+    self.panelBasemaps(body);
+    self.panelLayers(body);
+    self.panelOpacity(body);
+    self.panelPhases(body);
+    stopEvents(box);
+    return box;
+  }).addTo(this.map);
+};
+
+Viewer.prototype.panelBasemaps = function (body) {
+  var self = this;
+  var field = el("fieldset", "zp-basemaps");
+  field.appendChild(el("legend", null, this.t.basemaps));
+  var choices = this.data.basemaps.map(function (b) { return b.label; });
+  choices.push(this.t.no_basemap);
+  choices.forEach(function (label, i) {
+    var index = i < self.data.basemaps.length ? i : -1;
+    var lab = el("label", "zp-basemap");
+    var radio = el("input");
+    radio.type = "radio";
+    radio.name = "zp-basemap";
+    radio.value = String(index);
+    radio.checked = index === self.basemapIndex;
+    radio.addEventListener("change", function () { if (radio.checked) self.addBasemapLayer(index); });
+    lab.appendChild(radio);
+    lab.appendChild(document.createTextNode(" " + label));
+    field.appendChild(lab);
+  });
+  body.appendChild(field);
+};
+
+Viewer.prototype.panelLayers = function (body) {
+  var self = this;
+  this.layerBoxes = [];
+  var field = el("fieldset", "zp-overlays");
+  field.appendChild(el("legend", null, this.t.overlays));
+  this.data.groups.forEach(function (group) {
+    var members = self.layers.filter(function (e) { return e.spec.group === group.key; });
+    if (!members.length) return;
+    var section = el("div", "zp-group");
+    section.appendChild(el("div", "zp-group-title", group.label));
+    members.forEach(function (entry) {
+      var lab = el("label", "zp-layer");
+      var box = el("input", "zp-layer-toggle");
+      box.type = "checkbox";
+      box.checked = entry.on;
+      box.setAttribute("data-layer-index", String(entry.index));
+      box.addEventListener("change", function () { self.setLayerOn(entry.index, box.checked); });
+      self.layerBoxes[entry.index] = box;
+      lab.appendChild(box);
+      lab.appendChild(document.createTextNode(" " + entry.spec.title));
+      lab.appendChild(el("span", "zp-layer-count", " (" + entry.items.length + ")"));
+      section.appendChild(lab);
+    });
+    field.appendChild(section);
+  });
+  body.appendChild(field);
+};
+
+Viewer.prototype.panelOpacity = function (body) {
+  var self = this;
+  var lab = el("label", "zp-opacity");
+  lab.appendChild(el("span", null, this.t.opacity));
+  var range = el("input", "zp-opacity-range");
+  range.type = "range";
+  range.min = "0";
+  range.max = "100";
+  range.value = "100";
+  range.addEventListener("input", function () {
+    var v = String(Number(range.value) / 100);
+    self.panes.forEach(function (pane) { pane.style.opacity = v; });
+  });
+  lab.appendChild(range);
+  body.appendChild(lab);
+};
+
+Viewer.prototype.panelPhases = function (body) {
+  var self = this;
+  this.phaseBoxes = [];
+  var field = el("fieldset", "zp-phases");
+  field.appendChild(el("legend", null, this.t.phase_filter));
+  this.data.phases.forEach(function (phase, i) {
+    var lab = el("label", "zp-phase");
+    var box = el("input", "zp-phase-toggle");
+    box.type = "checkbox";
+    box.checked = true;
+    box.setAttribute("data-phase-index", String(i));
+    box.addEventListener("change", function () { self.setPhaseOn(i, box.checked); });
+    self.phaseBoxes.push(box);
+    lab.appendChild(box);
+    lab.appendChild(document.createTextNode(" " + phase.label));
+    field.appendChild(lab);
+  });
+  body.appendChild(field);
+};
+
+Viewer.prototype.addLegend = function () {
+  var self = this;
+  this.legendItems = [];
+  control("bottomright", function () {
+    var box = el("div", "zp-box zp-legend");
+    box.appendChild(el("div", "zp-legend-title", self.t.legend));
+    var list = el("ul", "zp-legend-list");
+    self.categories.forEach(function (cat, i) {
+      var li = el("li", "zp-legend-item");
+      li.setAttribute("data-category-index", String(i));
+      var sw = el("span", "zp-swatch zp-swatch-" + (cat.kind || "fill"));
+      sw.style.borderColor = cat.style.color;
+      sw.style.backgroundColor = cat.kind === "line" ? cat.style.color
+        : withAlpha(cat.style.fill, Math.max(cat.style.fill_opacity, 0.12));
+      if (cat.style.dash) sw.style.borderStyle = "dashed";
+      li.appendChild(sw);
+      li.appendChild(el("span", "zp-legend-label", cat.label));
+      list.appendChild(li);
+      self.legendItems.push(li);
+    });
+    box.appendChild(list);
+    stopEvents(box);
+    return box;
+  }).addTo(this.map);
+};
+
+/** Show the legend entries of the categories that are drawn now. */
+Viewer.prototype.updateLegend = function () {
+  if (!this.legendItems) return;
+  var self = this;
+  var shown = new Set();
+  this.layers.forEach(function (entry) {
+    if (!entry.on) return;
+    if (entry.big) {
+      entry.spec.big.cat_phase.forEach(function (cp) { if (self.phaseOn[cp[1]]) shown.add(cp[0]); });
+      return;
+    }
+    entry.items.forEach(function (item) { if (item.shown) shown.add(item.feature.zp.cat); });
+  });
+  this.legendItems.forEach(function (li, i) { li.hidden = !shown.has(i); });
+};
+
+Viewer.prototype.addMinimap = function () {
+  var self = this;
+  control("bottomleft", function () {
+    var box = el("div", "zp-minimap");
+    box.title = self.t.minimap;
+    stopEvents(box);
+    return box;
+  }).addTo(this.map);
+  var node = this.map.getContainer().querySelector(".zp-minimap");
+  var mini = L.map(node, {
+    attributionControl: false, zoomControl: false, dragging: false, scrollWheelZoom: false,
+    doubleClickZoom: false, boxZoom: false, keyboard: false, touchZoom: false, tap: false,
+    // a view before any layer is added: Leaflet cannot add paths to a map without one
+    center: this.map.getCenter(), zoom: Math.max(this.map.getZoom() - 4, 0)
+  });
+  this.minimap = mini;
+  var tiles = null;
+  this.onBasemap = function (index) {
+    if (tiles) mini.removeLayer(tiles);
+    tiles = index >= 0 ? self.tileLayer(self.data.basemaps[index]).addTo(mini) : null;
+  };
+  this.onBasemap(this.basemapIndex);
+  this.layers.forEach(function (entry) {
+    if (entry.spec.group !== "zone") return;
+    L.geoJSON(entry.spec.data, {
+      style: { color: "#222222", weight: 1, fillOpacity: 0.1, interactive: false }
+    }).addTo(mini);
+  });
+  var frame = L.rectangle([[0, 0], [0, 0]],
+    { color: "#D55E00", weight: 2, fillOpacity: 0.1, interactive: false }).addTo(mini);
+  function sync() {
+    mini.setView(self.map.getCenter(), Math.max(self.map.getZoom() - 4, 0), { animate: false });
+    frame.setBounds(self.map.getBounds());
+  }
+  // the overview follows once the map itself has been drawn (a zoom ends with moveend
+  // too): its tiles and shapes do not hold up the map's next frame
+  var due = false;
+  var later = window.requestIdleCallback
+    ? function (fn) { window.requestIdleCallback(fn, { timeout: 250 }); }
+    : function (fn) { setTimeout(fn, 50); };
+  this.map.on("moveend", function () {
+    if (due) return;
+    due = true;
+    later(function () { due = false; sync(); });
+  });
+  this.map.whenReady(sync);
+};

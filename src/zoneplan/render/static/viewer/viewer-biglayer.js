@@ -1,0 +1,309 @@
+/*
+ * The Viewer's big-layer methods: category colours as pixels, one tile rasterised
+ * (rasterBigTile), the large features as canvas paths (drawBigPaths), and hover,
+ * tooltip, popup and search for features that exist only as typed arrays.
+ *
+ * Uses: biglayer-decode.js, biglayer-raster.js; withAlpha, fold (dom.js); mercX, mercY,
+ * unmercLat, unmercLon (coords.js).
+ */
+
+/** RGBA bytes (regex match of #rrggbb, alpha 0-255) as a little-endian Uint32 pixel. */
+function rgba(m, alpha) {
+  return ((alpha << 24) | (parseInt(m[3], 16) << 16) | (parseInt(m[2], 16) << 8) | parseInt(m[1], 16)) >>> 0;
+}
+
+/** The colours and widths of one category on a big layer's canvas. */
+Viewer.prototype.bigStyle = function (entry, cat) {
+  var cache = entry.styles || (entry.styles = []);
+  var st = cache[cat];
+  if (st) return st;
+  var s = this.featureStyle(entry, { zp: { cat: cat, phase: 0 } });
+  var m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(s.fillColor) || [0, "a0", "a0", "a0"];
+  var alpha = Math.round(255 * Math.min(1, s.fillOpacity + 0.25));
+  st = {
+    fill: withAlpha(s.fillColor, s.fillOpacity), color: s.color, weight: s.weight,
+    dash: s.dashArray ? String(s.dashArray).split(/[\s,]+/).map(Number).filter(isFinite) : [],
+    // one sub-pixel feature as one pixel: RGBA bytes of a little-endian Uint32
+    pixel: rgba(m, alpha),
+    pixelFill: rgba(m, Math.round(255 * Math.min(1, s.fillOpacity))),
+    pixelEdge: rgba(/^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(s.color) || [0, "55", "55", "55"], 255)
+  };
+  cache[cat] = st;
+  return st;
+};
+
+/** One pixel colour per category of a big layer, as a Uint32Array indexed by category. */
+Viewer.prototype.bigPixels = function (entry, key) {
+  var cache = entry.pixelCache || (entry.pixelCache = {});
+  if (!cache[key]) {
+    var out = new Uint32Array(this.categories.length);
+    for (var c = 0; c < out.length; c++) out[c] = this.bigStyle(entry, c)[key];
+    cache[key] = out;
+  }
+  return cache[key];
+};
+
+/**
+ * Rasterise the features of a big layer that meet tile (tx, ty) at zoom z: the small
+ * ones into RGBA pixels, 256 x 256 times r x r for r device pixels per CSS pixel (null
+ * when none), the ones to draw as canvas paths listed in `paths`.
+ */
+Viewer.prototype.rasterBigTile = function (entry, tx, ty, z, r) {
+  var big = entry.big;
+  r = r || 1;
+  var W = TILE * r, H = TILE * r;
+  var s = this.map.options.crs.scale(z) * r; // world units to device pixels (256 * 2^z * r)
+  var css = s / r; // world units to CSS pixels: the size thresholds below are in those
+  var ox = tx * W, oy = ty * H;
+  var pad = 8 * r / s; // 8 CSS pixels: strokes and dots of the paths reach that far
+  var bx0 = ox / s, by0 = oy / s, bx1 = (ox + W) / s, by1 = (oy + H) / s;
+  var paths = [];
+  var pixels = null;
+  var bb = big.bbox, phaseOn = this.phaseOn, kinds = big.kind, cats = big.cat, phases = big.phase;
+  var g = big.grid, stamp = big.stamp, qid = big.query = (big.query + 1) >>> 0 || 1;
+  var dots = this.bigPixels(entry, "pixel"), fills = this.bigPixels(entry, "pixelFill");
+  var qx0 = bx0 - pad, qy0 = by0 - pad, qx1 = bx1 + pad, qy1 = by1 + pad;
+  var ix0 = Math.max(0, Math.floor((qx0 - g.x0) / g.w)), ix1 = Math.min(g.side - 1, Math.floor((qx1 - g.x0) / g.w));
+  var iy0 = Math.max(0, Math.floor((qy0 - g.y0) / g.h)), iy1 = Math.min(g.side - 1, Math.floor((qy1 - g.y0) / g.h));
+  var nLarge = g.large.length;
+  // the grid cells the tile meets (inlined queryBig: this loop runs for every feature in view)
+  for (var cy = iy0; cy <= iy1 + (nLarge ? 1 : 0); cy++) {
+    for (var cx = ix0; cx <= ix1; cx++) {
+      var c = cy * g.side + cx, k0, k1, list0 = g.items;
+      if (cy > iy1) { // one extra pass over the features too large for the grid
+        if (cx > ix0) break;
+        list0 = g.large; k0 = 0; k1 = nLarge;
+      } else { k0 = g.start[c]; k1 = g.start[c + 1]; }
+      for (var k = k0; k < k1; k++) {
+        var f = list0[k];
+        if (stamp[f] === qid) continue;
+        stamp[f] = qid;
+        if (!phaseOn[phases[f]]) continue;
+        var i = 4 * f;
+        var fx0 = bb[i], fy0 = bb[i + 1], fx1 = bb[i + 2], fy1 = bb[i + 3];
+        if (fx0 > qx1 || fx1 < qx0 || fy0 > qy1 || fy1 < qy0) continue;
+        var w = (fx1 - fx0) * css, h = (fy1 - fy0) * css, kind = kinds[f]; // CSS pixels
+        if (kind === RING_POINT || w >= RASTER_PX || h >= RASTER_PX || (kind !== RING_POLYGON && (w >= 1.5 || h >= 1.5))) {
+          paths.push(f);
+          continue;
+        }
+        if (!pixels) pixels = new Uint32Array(W * H);
+        if (w < 1.5 && h < 1.5) { // below a pixel or two: one pixel
+          var px = Math.floor((fx0 + fx1) * 0.5 * css) * r - ox, py = Math.floor((fy0 + fy1) * 0.5 * css) * r - oy;
+          if (r === 1) {
+            if (px >= 0 && py >= 0 && px < W && py < H) pixels[py * W + px] = dots[cats[f]];
+          } else { // one CSS pixel: r x r device pixels
+            for (var dy = 0; dy < r; dy++) {
+              for (var dx = 0; dx < r; dx++) {
+                if (px + dx >= 0 && py + dy >= 0 && px + dx < W && py + dy < H) pixels[(py + dy) * W + px + dx] = dots[cats[f]];
+              }
+            }
+          }
+        } else if (w < 4 && h < 4) { // a few pixels across: its box is all that shows
+          var fill = fills[cats[f]];
+          var xa = Math.max(0, Math.round(fx0 * s - ox)), xb = Math.min(W, Math.round(fx1 * s - ox));
+          var ya = Math.max(0, Math.round(fy0 * s - oy)), yb = Math.min(H, Math.round(fy1 * s - oy));
+          for (var yy = ya; yy < yb; yy++) {
+            for (var xx = yy * W + xa, xe = yy * W + xb; xx < xe; xx++) pixels[xx] = fill;
+          }
+        } else {
+          var st = this.bigStyle(entry, cats[f]);
+          rasterPolygon(big, f, s, ox, oy, W, H, pixels, st.pixelFill, w >= 8 || h >= 8 ? st.pixelEdge : 0, r);
+        }
+      }
+    }
+  }
+  return { pixels: pixels, paths: paths };
+};
+
+/**
+ * Draw features of a big layer as canvas paths, by category, on a canvas whose top left
+ * corner is the absolute pixel (ox, oy) at scale s.
+ */
+Viewer.prototype.drawBigPaths = function (entry, ctx, ids, s, ox, oy) {
+  var big = entry.big, self = this, bb = big.bbox, cats = big.cat;
+  var buckets = new Map();
+  ids.forEach(function (f) {
+    var list = buckets.get(cats[f]);
+    if (!list) { list = []; buckets.set(cats[f], list); }
+    list.push(f);
+  });
+  var mx = big.mx, my = big.my;
+  buckets.forEach(function (ids, cat) {
+    var st = self.bigStyle(entry, cat);
+    var fills = new Path2D(), strokes = new Path2D(), points = new Path2D();
+    var anyFill = false, anyStroke = false, anyPoint = false;
+    ids.forEach(function (f) {
+      var i = 4 * f;
+      var edged = Math.max((bb[i + 2] - bb[i]) * s, (bb[i + 3] - bb[i + 1]) * s) >= 8;
+      for (var r = big.featRing[f]; r < big.featRing[f + 1]; r++) {
+        var a = big.ringStart[r], b = big.ringStart[r + 1], kind = big.ringKind[r];
+        if (b <= a) continue;
+        if (kind === RING_POINT) {
+          var x = mx[a] * s - ox, y = my[a] * s - oy;
+          points.moveTo(x + 5, y);
+          points.arc(x, y, 5, 0, 2 * Math.PI);
+          anyPoint = true;
+          continue;
+        }
+        var path = kind === RING_POLYGON ? fills : strokes;
+        path.moveTo(mx[a] * s - ox, my[a] * s - oy);
+        for (var v = a + 1; v < b; v++) path.lineTo(mx[v] * s - ox, my[v] * s - oy);
+        if (kind === RING_POLYGON) {
+          // fills close their subpaths themselves; Path2D.closePath costs time in
+          // proportion to the path's length in Chromium, so strokes return by lineTo
+          anyFill = true;
+          if (edged) {
+            strokes.moveTo(mx[a] * s - ox, my[a] * s - oy);
+            for (v = a + 1; v < b; v++) strokes.lineTo(mx[v] * s - ox, my[v] * s - oy);
+            strokes.lineTo(mx[a] * s - ox, my[a] * s - oy);
+            anyStroke = true;
+          }
+        } else {
+          anyStroke = true;
+        }
+      }
+    });
+    ctx.setLineDash(st.dash);
+    if (anyFill) { ctx.fillStyle = st.fill; ctx.fill(fills, "evenodd"); }
+    if (anyStroke) {
+      ctx.strokeStyle = st.color;
+      ctx.lineWidth = st.weight;
+      ctx.stroke(strokes);
+    }
+    if (anyPoint) {
+      ctx.setLineDash([]);
+      ctx.fillStyle = st.fill;
+      ctx.fill(points);
+      ctx.strokeStyle = st.color;
+      ctx.lineWidth = 1.5;
+      ctx.stroke(points);
+    }
+  });
+};
+
+/**
+ * Rasterise a few tiles a couple of zoom levels in, and throw them away, so that the
+ * browser compiles the rasteriser before the first zoom needs it (its first run is about
+ * twice as slow). Runs once, in idle time after the first paint, for about 30 ms at most.
+ */
+Viewer.prototype.warmBigRaster = function () {
+  var self = this, t0 = performance.now(), z0 = Math.round(this.map.getZoom());
+  this.layers.forEach(function (entry) {
+    var big = entry.big;
+    if (!big || !big.n) return;
+    for (var k = 0; k < 8 && performance.now() - t0 < 30; k++) {
+      var f = Math.floor(k * big.n / 8), z = z0 + 2 + (k % 2);
+      var s = self.map.options.crs.scale(z);
+      self.rasterBigTile(entry, Math.floor(big.bbox[4 * f] * s / TILE), Math.floor(big.bbox[4 * f + 1] * s / TILE), z);
+    }
+  });
+};
+
+/** The popup/tooltip record of feature f of a big layer, built on demand. */
+Viewer.prototype.bigItem = function (entry, f) {
+  var big = entry.big;
+  var zp = {
+    cat: big.cat[f], phase: big.phase[f],
+    names: big.names.map(function (nm) { return nm.values[nm.codes[f]]; }),
+    area_ha: finite(big.area[f]), length_km: finite(big.length[f]),
+    declared_ha: big.declared ? finite(big.declared[f]) : null
+  };
+  var props = Object.fromEntries(big.columns.map(function (col) { return [col.name, bigValue(col, f)]; }));
+  return { feature: { zp: zp, properties: props }, entry: entry, big: f, shown: true };
+};
+
+/** Feature f of a big layer as Leaflet lat/lng rings (with its ring kinds). */
+Viewer.prototype.bigLatLngs = function (entry, f) {
+  var big = entry.big, out = [];
+  for (var r = big.featRing[f]; r < big.featRing[f + 1]; r++) {
+    var ring = [];
+    for (var v = big.ringStart[r]; v < big.ringStart[r + 1]; v++) {
+      ring.push(L.latLng(unmercLat(big.my[v]), unmercLon(big.mx[v])));
+    }
+    out.push({ kind: big.ringKind[r], latlngs: ring });
+  }
+  return out;
+};
+
+/** The topmost big-layer feature under a point, or null. */
+Viewer.prototype.bigHit = function (latlng) {
+  var x = mercX(L.Util.wrapNum(latlng.lng, [-180, 180], true)), y = mercY(latlng.lat);
+  var tol = 5 / (256 * Math.pow(2, this.map.getZoom()));
+  for (var k = this.layers.length - 1; k >= 0; k--) {
+    var entry = this.layers[k];
+    if (!entry.big || !entry.on) continue;
+    var big = entry.big, phaseOn = this.phaseOn, best = -1;
+    queryBig(big, x - tol, y - tol, x + tol, y + tol, function (f) {
+      if (f > best && phaseOn[big.phase[f]] && hitBig(big, f, x, y, tol)) best = f;
+    });
+    if (best >= 0) return { entry: entry, f: best };
+  }
+  return null;
+};
+
+Viewer.prototype.setupBigEvents = function () {
+  if (!this.layers.some(function (e) { return e.big; })) return;
+  var self = this;
+  var pane = this.map.createPane("zp-pane-highlight");
+  pane.style.zIndex = "635";
+  pane.style.pointerEvents = "none";
+  this.bigHover = null;
+  this.bigTip = L.tooltip({ direction: "top", className: "zp-tooltip", opacity: 1, offset: [0, -8] });
+  this.map.on("mousemove", function (ev) { self.hoverBig(ev.latlng); });
+  this.map.on("mouseout", function () { self.hoverBig(null); });
+  this.map.on("click", function (ev) {
+    if (self.measureState.mode) return;
+    var hit = self.bigHit(ev.latlng);
+    if (hit) self.openPopup(self.bigItem(hit.entry, hit.f), ev.latlng);
+  });
+};
+
+Viewer.prototype.hoverBig = function (latlng) {
+  var hit = latlng ? this.bigHit(latlng) : null;
+  var same = hit && this.bigHover && hit.entry === this.bigHover.entry && hit.f === this.bigHover.f;
+  if (!same) {
+    if (this.bigShape) { this.map.removeLayer(this.bigShape); this.bigShape = null; }
+    this.bigHover = hit;
+    if (!hit) { this.map.closeTooltip(this.bigTip); return; }
+    var item = this.bigItem(hit.entry, hit.f);
+    var st = this.featureStyle(hit.entry, item.feature);
+    var opts = { pane: "zp-pane-highlight", interactive: false, color: st.color, fillColor: st.fillColor,
+      weight: st.weight + 2.5, fillOpacity: Math.min(0.85, st.fillOpacity + 0.25) };
+    var rings = this.bigLatLngs(hit.entry, hit.f);
+    var shapes = rings.map(function (ring) {
+      if (ring.kind === RING_POINT) return L.circleMarker(ring.latlngs[0], L.extend({ radius: 7 }, opts));
+      return ring.kind === RING_LINE ? L.polyline(ring.latlngs, opts) : null;
+    }).filter(Boolean);
+    var polys = rings.filter(function (ring) { return ring.kind === RING_POLYGON; })
+      .map(function (ring) { return ring.latlngs; });
+    if (polys.length) shapes.push(L.polygon(polys, L.extend({ fillRule: "evenodd" }, opts)));
+    this.bigShape = L.featureGroup(shapes).addTo(this.map);
+    this.bigTip.setContent(this.tooltipContent(item));
+    if (this.vectorTip) { this.vectorTip.closeTooltip(); this.vectorTip = null; }
+  }
+  if (hit) {
+    this.bigTip.setLatLng(latlng);
+    if (!this.map.hasLayer(this.bigTip)) this.map.openTooltip(this.bigTip);
+  }
+};
+
+/** Search the names of a big layer; push up to `room` items. */
+Viewer.prototype.searchBig = function (entry, q, found, room) {
+  var big = entry.big;
+  if (!big.folded) {
+    big.folded = big.names.map(function (nm) { return nm.values.map(function (v) { return fold(v); }); });
+  }
+  var hits = big.names.map(function (nm, k) {
+    var flags = new Uint8Array(nm.values.length), any = false;
+    big.folded[k].forEach(function (text, i) { if (text.indexOf(q) !== -1) { flags[i] = 1; any = true; } });
+    return any ? flags : null;
+  });
+  if (!hits[0] && !hits[1]) return;
+  for (var f = 0; f < big.n && room > 0; f++) {
+    if ((hits[0] && hits[0][big.names[0].codes[f]]) || (hits[1] && hits[1][big.names[1].codes[f]])) {
+      found.push(this.bigItem(entry, f));
+      room--;
+    }
+  }
+};

@@ -1,0 +1,356 @@
+/*
+ * The viewer core: the Viewer, built once per map by init (start.js). It draws the
+ * layers embedded in the page as JSON, binds their tooltips and popups, formats numbers
+ * in the map's language, turns layers and phases on and off and switches basemaps; its
+ * constructor adds the controls. Its big-layer methods are in viewer-biglayer.js, the
+ * controls in controls.js and panel.js.
+ *
+ * Uses: el, own, asText, safeUrl, escapeHtml, fold (dom.js); unmercLat, unmercLon
+ * (coords.js); BigLayer (biglayer-raster.js).
+ * Provides: Viewer.
+ */
+
+function Viewer(map, data, decoded) {
+  this.map = map;
+  this.decoded = decoded || [];
+  this.data = data;
+  this.t = data.t;
+  this.locale = data.locale;
+  this.categories = data.categories;
+  this.phaseOn = data.phases.map(function () { return true; });
+  this.layers = [];
+  this.panes = [];
+  this.basemap = null;
+  this.measureState = { mode: null, points: [], shape: null, done: false };
+  this.labels = {
+    statuses: new Map(Object.entries(data.labels.statuses)),
+    phases: new Map(Object.entries(data.labels.phases)),
+    categories: new Map(Object.entries(data.labels.categories))
+  };
+  this.drawLayers();
+  this.setupBigEvents();
+  this.addBasemapLayer(data.basemaps.length ? 0 : -1);
+  this.addTitle();
+  this.addFullscreen();
+  this.addSearch();
+  this.addMeasure();
+  this.addPanel();
+  this.addLegend();
+  this.addMinimap();
+  L.control.scale({ metric: true, imperial: false, maxWidth: 160 }).addTo(map);
+  this.addCoordinates();
+  this.updateLegend();
+  if (data.fit) {
+    // keep the zone clear of the search box (left) and the layer panel and legend (right)
+    var wide = map.getSize().x > 900;
+    // at once, not animated: the first tiles are then drawn for the view the map opens on
+    map.fitBounds(data.fit, wide ? { paddingTopLeft: [170, 70], paddingBottomRight: [270, 16], animate: false }
+      : { padding: [8, 8], animate: false });
+  }
+}
+
+Viewer.prototype.fmt = function (value, digits) {
+  return new Intl.NumberFormat(this.locale, {
+    minimumFractionDigits: digits, maximumFractionDigits: digits
+  }).format(value);
+};
+
+Viewer.prototype.fmtPlain = function (value, digits) {
+  return new Intl.NumberFormat(this.locale, {
+    minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false
+  }).format(value);
+};
+
+Viewer.prototype.fmtHa = function (ha) {
+  return this.fmt(ha, ha >= 100 ? 1 : 2) + " " + this.t.ha;
+};
+
+Viewer.prototype.fmtLength = function (metres) {
+  return metres >= 1000 ? this.fmt(metres / 1000, 3) + " " + this.t.km
+    : this.fmt(metres, 1) + " " + this.t.m;
+};
+
+/* ---------------- layers ---------------- */
+
+Viewer.prototype.drawLayers = function () {
+  var self = this;
+  // With a big layer on the map, the vector layers between big layers share one canvas
+  // (in the pane of the first of them) instead of an SVG per layer: the browser then
+  // rasterises no SVG on every zoom, which costs more than drawing these few features.
+  var anyBig = this.data.layers.some(function (spec) { return spec.big; });
+  var run = null;
+  this.data.layers.forEach(function (spec, index) {
+    var paneName = "zp-pane-" + index;
+    var pane = self.map.createPane(paneName);
+    pane.style.zIndex = String(410 + index);
+    self.panes.push(pane);
+    var entry = { index: index, spec: spec, items: [], group: null, on: !!spec.visible, big: null };
+    if (spec.big) {
+      run = null;
+      entry.big = self.decoded[index];
+      entry.group = new BigLayer(self, entry, { pane: paneName });
+      self.layers.push(entry);
+      if (entry.on) entry.group.addTo(self.map);
+      return;
+    }
+    if (anyBig) {
+      if (!run) run = { renderer: L.canvas({ pane: paneName }), entries: [] };
+      run.entries.push(entry);
+      entry.run = run;
+    }
+    var group = L.geoJSON(spec.data, {
+      pane: paneName,
+      style: function (feature) { return self.featureStyle(entry, feature); },
+      pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng, { radius: 6, pane: paneName, renderer: entry.run ? entry.run.renderer : undefined });
+      },
+      onEachFeature: function (feature, layer) { self.bindFeature(entry, feature, layer); }
+    });
+    entry.group = group;
+    self.layers.push(entry);
+    if (entry.on) group.addTo(self.map);
+  });
+  var measurePane = this.map.createPane("zp-pane-measure");
+  measurePane.style.zIndex = "640";
+};
+
+Viewer.prototype.featureStyle = function (entry, feature) {
+  var zp = feature.zp;
+  var cat = this.categories[zp.cat].style;
+  var over = entry.spec.style || {};
+  var dash = Object.prototype.hasOwnProperty.call(over, "dash") ? over.dash : cat.dash;
+  var style = {
+    pane: "zp-pane-" + entry.index,
+    color: cat.color,
+    fillColor: cat.fill,
+    opacity: 1,
+    weight: typeof over.weight === "number" ? over.weight : cat.weight,
+    fillOpacity: typeof over.fill_opacity === "number" ? over.fill_opacity : cat.fill_opacity,
+    dashArray: dash || null,
+    className: "zp-f zp-l" + entry.index + " zp-c" + zp.cat + " zp-p" + zp.phase
+  };
+  if (entry.run) style.renderer = entry.run.renderer;
+  return style;
+};
+
+/**
+ * Layers sharing a canvas are drawn in the order they were added to it: after one is
+ * shown again, or features come back, put them back in the order of the layer list.
+ */
+Viewer.prototype.restack = function (entry) {
+  if (!entry.run) return;
+  var map = this.map;
+  entry.run.entries.forEach(function (e) { if (map.hasLayer(e.group)) e.group.bringToFront(); });
+};
+
+Viewer.prototype.bindFeature = function (entry, feature, layer) {
+  var self = this;
+  var item = { feature: feature, layer: layer, entry: entry, shown: true,
+    key: fold(feature.zp.names.join(" ")) };
+  entry.items.push(item);
+  layer.bindTooltip(function () { return self.tooltipContent(item); },
+    { sticky: true, direction: "top", className: "zp-tooltip", opacity: 1 });
+  layer.on("mouseover", function () {
+    var base = self.featureStyle(entry, feature);
+    // no bringToFront here: moving the hovered path in the DOM loses its mouseout in
+    // Chromium, which leaves tooltips open
+    layer.setStyle({ weight: base.weight + 2.5, fillOpacity: Math.min(0.85, base.fillOpacity + 0.25) });
+  });
+  layer.on("mouseout", function () { entry.group.resetStyle(layer); });
+  layer.on("tooltipopen", function () { self.vectorTip = layer; });
+  layer.on("click", function (ev) {
+    if (self.measureState.mode) return;
+    self.openPopup(item, ev.latlng);
+  });
+};
+
+Viewer.prototype.names = function (item) {
+  var names = item.feature.zp.names;
+  var first = this.data.lang === "vi" ? names[0] : names[1];
+  var second = this.data.lang === "vi" ? names[1] : names[0];
+  if (!first) { first = second; second = ""; }
+  return [first || this.t.unnamed, second && second !== first ? second : ""];
+};
+
+Viewer.prototype.categoryLabel = function (item) {
+  return this.categories[item.feature.zp.cat].label;
+};
+
+Viewer.prototype.tooltipContent = function (item) {
+  var zp = item.feature.zp;
+  var names = this.names(item);
+  var box = el("div", "zp-tip");
+  box.appendChild(el("div", "zp-tip-name", names[0]));
+  if (names[1]) box.appendChild(el("div", "zp-tip-alt", names[1]));
+  box.appendChild(el("div", "zp-tip-cat", this.categoryLabel(item)));
+  if (typeof zp.area_ha === "number") {
+    box.appendChild(el("div", "zp-tip-area", this.t.area + ": " + this.fmtHa(zp.area_ha)));
+  }
+  if (typeof zp.length_km === "number") {
+    box.appendChild(el("div", "zp-tip-length",
+      this.t.length + ": " + this.fmt(zp.length_km, 2) + " " + this.t.km));
+  }
+  return box;
+};
+
+Viewer.prototype.popupContent = function (item) {
+  var self = this;
+  var zp = item.feature.zp;
+  var props = item.feature.properties || {};
+  var names = this.names(item);
+  var box = el("div", "zp-popup-body");
+  box.appendChild(el("h3", "zp-popup-name", names[0]));
+  if (names[1]) box.appendChild(el("div", "zp-popup-alt", names[1]));
+  var table = el("table", "zp-props");
+  function row(label, value, cls) {
+    var tr = el("tr", cls);
+    tr.appendChild(el("th", null, label));
+    var td = el("td");
+    if (value instanceof Node) td.appendChild(value); else td.textContent = asText(value);
+    tr.appendChild(td);
+    table.appendChild(tr);
+  }
+  row(this.t.layer, item.entry.spec.title, "zp-row-layer");
+  row(this.t.category, this.categoryLabel(item), "zp-row-category");
+  row(this.t.status, this.lookup(this.labels.statuses, own(props, "status")), "zp-row-status");
+  row(this.t.phase, this.lookup(this.labels.phases, own(props, "phase")), "zp-row-phase");
+  if (typeof zp.area_ha === "number") {
+    row(this.t.measured_area, this.fmtHa(zp.area_ha), "zp-row-area");
+    if (typeof zp.declared_ha === "number") {
+      row(this.t.declared_area, this.fmtHa(zp.declared_ha), "zp-row-declared");
+      var diff = zp.area_ha - zp.declared_ha;
+      var text = (diff > 0 ? "+" : "") + this.fmtHa(diff);
+      if (zp.declared_ha > 0) {
+        text += " (" + (diff > 0 ? "+" : "") + this.fmt(100 * diff / zp.declared_ha, 1) + " %)";
+      }
+      row(this.t.difference, text, "zp-row-difference");
+    }
+  }
+  if (typeof zp.length_km === "number") {
+    row(this.t.measured_length, this.fmt(zp.length_km, 3) + " " + this.t.km, "zp-row-length");
+  }
+  row(this.t.source, this.sourceNode(own(props, "source"), own(props, "source_url")), "zp-row-source");
+  var acc = own(props, "accuracy_m");
+  row(this.t.accuracy, typeof acc === "number" ? "± " + this.fmt(acc, 0) + " " + this.t.m : acc,
+    "zp-row-accuracy");
+  row(this.t.method, own(props, "method"), "zp-row-method");
+  box.appendChild(table);
+  var known = new Set(this.data.known_properties);
+  var extra = Object.keys(props).filter(function (k) { return !known.has(k); });
+  if (extra.length) {
+    box.appendChild(el("div", "zp-popup-extra-title", this.t.other_properties));
+    var more = el("table", "zp-props zp-props-extra");
+    extra.forEach(function (key) {
+      var tr = el("tr");
+      tr.appendChild(el("th", null, key));
+      tr.appendChild(el("td", null, asText(props[key])));
+      more.appendChild(tr);
+    });
+    box.appendChild(more);
+  }
+  return box;
+};
+
+Viewer.prototype.lookup = function (table, key) {
+  if (typeof key === "string" && table.has(key)) return table.get(key);
+  return key;
+};
+
+Viewer.prototype.sourceNode = function (source, url) {
+  var span = el("span", "zp-source");
+  span.appendChild(document.createTextNode(asText(source)));
+  if (url !== undefined && url !== null && url !== "") {
+    span.appendChild(el("br"));
+    var href = safeUrl(url);
+    if (href) {
+      var a = el("a", "zp-source-link", String(url));
+      a.href = href;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      span.appendChild(a);
+    } else {
+      span.appendChild(el("span", "zp-source-url", asText(url)));
+    }
+  }
+  return span;
+};
+
+Viewer.prototype.openPopup = function (item, latlng) {
+  var where = latlng || this.itemCenter(item);
+  L.popup({ maxWidth: 380, minWidth: 240, className: "zp-popup", autoPanPadding: [20, 20] })
+    .setLatLng(where).setContent(this.popupContent(item)).openOn(this.map);
+};
+
+Viewer.prototype.itemCenter = function (item) {
+  if (item.big !== undefined) {
+    var bb = item.entry.big.bbox, i = 4 * item.big;
+    return L.latLng(unmercLat((bb[i + 1] + bb[i + 3]) / 2), unmercLon((bb[i] + bb[i + 2]) / 2));
+  }
+  var l = item.layer;
+  if (l.getLatLng) return l.getLatLng();
+  if (l.getCenter) {
+    try { return l.getCenter(); } catch (err) { /* empty or odd geometry */ }
+  }
+  return l.getBounds().getCenter();
+};
+
+Viewer.prototype.setLayerOn = function (index, on) {
+  var entry = this.layers[index];
+  entry.on = on;
+  if (on) entry.group.addTo(this.map); else this.map.removeLayer(entry.group);
+  if (on) this.restack(entry);
+  if (this.layerBoxes) this.layerBoxes[index].checked = on;
+  this.updateLegend();
+};
+
+Viewer.prototype.setPhaseOn = function (phaseIndex, on) {
+  this.phaseOn[phaseIndex] = on;
+  var self = this;
+  this.layers.forEach(function (entry) {
+    entry.items.forEach(function (item) {
+      var show = self.phaseOn[item.feature.zp.phase];
+      if (show && !item.shown) entry.group.addLayer(item.layer);
+      if (!show && item.shown) entry.group.removeLayer(item.layer);
+      item.shown = show;
+    });
+    if (entry.big) entry.group.redraw();
+    else if (entry.run && entry.run.entries[0] === entry) self.restack(entry);
+  });
+  if (this.bigShape) this.hoverBig(null);
+  this.updateLegend();
+};
+
+/**
+ * Resolve once the view as it is now has been painted. Big layers draw when the view
+ * changes (while panning, in the next animation frame); the frame after the next one
+ * starts once that drawing has been painted.
+ */
+Viewer.prototype.whenDrawn = function () {
+  if (document.hidden) return Promise.resolve(); // no frames in a hidden tab
+  return new Promise(function (resolve) {
+    requestAnimationFrame(function () { requestAnimationFrame(function () { resolve(); }); });
+  });
+};
+
+/* ---------------- basemaps ---------------- */
+
+Viewer.prototype.tileLayer = function (spec) {
+  return L.tileLayer(spec.url, {
+    subdomains: spec.subdomains || "abc",
+    maxZoom: spec.max_zoom || 19,
+    maxNativeZoom: spec.max_native_zoom || spec.max_zoom || 19,
+    attribution: escapeHtml(spec.attribution || ""),
+    crossOrigin: false
+  });
+};
+
+Viewer.prototype.addBasemapLayer = function (index) {
+  if (this.basemap) this.map.removeLayer(this.basemap);
+  this.basemap = null;
+  this.basemapIndex = index;
+  if (index >= 0) {
+    this.basemap = this.tileLayer(this.data.basemaps[index]).addTo(this.map);
+    this.basemap.bringToBack();
+  }
+  if (this.onBasemap) this.onBasemap(index);
+};
