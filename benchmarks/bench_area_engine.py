@@ -51,7 +51,7 @@ def reference_check(parcels, measures, pieces, sample: int) -> dict[str, float]:
     import shapely
 
     from zoneplan import crs as zcrs
-    from zoneplan.areas import geodesic_area_m2
+    from zoneplan.geodesic import geodesic_area_m2
     from zoneplan.io import load_catalog_layers
     from zoneplan.schema import FUNCTIONAL_CATEGORIES
 

@@ -11,7 +11,8 @@ from shapely import LineString, MultiPolygon, Point, Polygon, box
 
 from zoneplan import areas
 from zoneplan import crs as zcrs
-from zoneplan.areas import geodesic_area_m2, geodesic_areas_m2, measure_features
+from zoneplan.areas import measure_features
+from zoneplan.geodesic import geodesic_area_m2, geodesic_areas_m2
 from zoneplan.io import load_catalog_layers
 from zoneplan.synthetic import synthetic_parcels
 

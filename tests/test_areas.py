@@ -11,9 +11,10 @@ import pyproj
 import pytest
 from shapely import LineString, MultiPolygon, Point, Polygon, box
 
-from zoneplan.areas import geodesic_area_m2, measure_features
+from zoneplan.areas import measure_features
 from zoneplan.crs import expected_area_ratio, tm3_point_scale, wgs84_to_vn2000
 from zoneplan.errors import CRSError
+from zoneplan.geodesic import geodesic_area_m2
 
 A = 6378137.0
 F = 1 / 298.257223563
@@ -204,9 +205,8 @@ from zoneplan.areas import (  # noqa: E402
     area_table,
     declared_vs_measured,
     feature_areas,
-    functional_overlaps,
-    zone_composition,
 )
+from zoneplan.composition import functional_overlaps, zone_composition  # noqa: E402
 from zoneplan.errors import LayerValidationError  # noqa: E402
 
 

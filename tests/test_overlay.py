@@ -11,7 +11,7 @@ from shapely import LineString, box
 
 from zoneplan import crs as zcrs
 from zoneplan import overlay
-from zoneplan.areas import geodesic_area_m2
+from zoneplan.geodesic import geodesic_area_m2
 from zoneplan.io import load_catalog_layers
 from zoneplan.overlay import functional_pieces
 from zoneplan.schema import FUNCTIONAL_CATEGORIES

@@ -21,15 +21,10 @@ import shapely
 from shapely import ops
 
 from zoneplan import crs as zcrs
-from zoneplan.areas import (
-    GEOD,
-    M_PER_KM,
-    _column,
-    _functional_frame,
-    _polygons_only,
-    measure_grid_geometries,
-)
+from zoneplan.areas import column_or_default, measure_grid_geometries
+from zoneplan.composition import functional_grid, polygons_only
 from zoneplan.errors import LayerValidationError
+from zoneplan.geodesic import GEOD, M_PER_KM
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -148,9 +143,9 @@ def road_corridor(
     areas = measure_grid_geometries(polys, meridian=meridian)
     return gpd.GeoDataFrame(
         {
-            "id": _column(sel, "id").to_numpy(),
-            "name_vi": _column(sel, "name_vi").to_numpy(),
-            "name_en": _column(sel, "name_en").to_numpy(),
+            "id": column_or_default(sel, "id").to_numpy(),
+            "name_vi": column_or_default(sel, "name_vi").to_numpy(),
+            "name_en": column_or_default(sel, "name_en").to_numpy(),
             "right_of_way_m": widths,
             "length_km_vn2000": lines["length_km_vn2000"].to_numpy(),
             "length_km_geodesic": lines["length_km_geodesic"].to_numpy(),
@@ -233,7 +228,7 @@ def _areas_inside(
     zones: gpd.GeoDataFrame, keys: list[str], functional: gpd.GeoDataFrame, meridian: float
 ) -> pd.DataFrame:
     """Return the ha of each functional feature inside each zone (long form, zero rows kept)."""
-    func = _functional_frame(functional, meridian).reset_index(drop=True)
+    func = functional_grid(functional, meridian).reset_index(drop=True)
     zone_grid = zcrs.to_vn2000(zones, meridian=meridian)
     rows, pieces = [], []
     for z, zone_geom in enumerate(zone_grid):
@@ -256,9 +251,9 @@ def _areas_inside(
         )
         rec = {k: zones[k].iloc[z] for k in keys}
         rec.update(
-            id=_column(func, "id").iloc[f],
-            name_vi=_column(func, "name_vi").iloc[f],
-            name_en=_column(func, "name_en").iloc[f],
+            id=column_or_default(func, "id").iloc[f],
+            name_vi=column_or_default(func, "name_vi").iloc[f],
+            name_en=column_or_default(func, "name_en").iloc[f],
             category=func["category"].iloc[f],
             area_ha_vn2000=area_vn,
             area_ha_ellipsoidal=area_ell,
@@ -798,7 +793,7 @@ def _valid_polygons(geoms: list) -> list:
     out = list(geoms)
     for i, geom in enumerate(out):
         if not geom.is_valid:
-            out[i] = _polygons_only(shapely.make_valid(geom))
+            out[i] = polygons_only(shapely.make_valid(geom))
     return out
 
 

@@ -21,21 +21,25 @@ from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pandas as pd
-import pyproj
 import shapely
 
 from zoneplan import crs as zcrs
-from zoneplan.errors import LayerValidationError, ZoneplanWarning
-from zoneplan.schema import CATEGORIES, FUNCTIONAL_CATEGORIES
+from zoneplan.errors import ZoneplanWarning
+from zoneplan.geodesic import (
+    COLLECTION_ID,
+    LINEAR_IDS,
+    M2_PER_HA,
+    M_PER_KM,
+    MULTIPOLYGON_ID,
+    POLYGON_ID,
+    geodesic_areas_m2,
+    geodesic_length_m,
+)
+from zoneplan.schema import CATEGORIES
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-M2_PER_HA: Final[float] = 10_000.0
-M_PER_KM: Final[float] = 1_000.0
-
-#: The WGS 84 ellipsoid, for geodesic areas and lengths.
-GEOD: Final[pyproj.Geod] = pyproj.Geod(ellps="WGS84")
 
 #: Columns of `measure_features`.
 MEASURE_COLUMNS: Final[tuple[str, ...]] = (
@@ -45,212 +49,12 @@ MEASURE_COLUMNS: Final[tuple[str, ...]] = (
     "length_km_geodesic",
 )
 
-_POLYGONAL = ("Polygon", "MultiPolygon")
-_LINEAR = ("LineString", "MultiLineString", "LinearRing")
 
-
-def _ring_area_m2(ring: shapely.LinearRing) -> float:
-    """Return the absolute geodesic area enclosed by one lon/lat ring, in m²."""
-    lon, lat = ring.xy
-    area_m2, _ = GEOD.polygon_area_perimeter(lon, lat)
-    return abs(area_m2)
-
-
-def _polygon_area_m2(poly: shapely.Polygon) -> float:
-    """Return the geodesic area of a lon/lat polygon minus its holes, in any ring orientation."""
-    area_m2 = _ring_area_m2(poly.exterior)
-    for hole in poly.interiors:
-        area_m2 -= _ring_area_m2(hole)
-    return area_m2
-
-
-def geodesic_area_m2(geom: shapely.Geometry | None) -> float:
-    """
-    Return the area of a WGS 84 lon/lat (multi)polygon on the ellipsoid, in m².
-
-    Edges are geodesics. Ring orientation and starting vertex do not matter;
-    holes are subtracted. Non-polygonal and empty geometries give NaN; the
-    polygon parts of a GeometryCollection are summed.
-
-    Parameters
-    ----------
-    geom
-        A shapely geometry in lon/lat degrees on WGS 84.
-
-    Returns
-    -------
-    area_m2
-        Ellipsoidal area in square metres, or NaN.
-
-    Examples
-    --------
-    >>> from shapely import box
-    >>> round(geodesic_area_m2(box(106.70, 20.60, 106.71, 20.61)) / 1e4, 2)
-    115.41
-    """
-    if geom is None or geom.is_empty:
-        return float("nan")
-    kind = geom.geom_type
-    if kind == "Polygon":
-        return _polygon_area_m2(geom)
-    if kind in ("MultiPolygon", "GeometryCollection"):
-        parts = [g for g in shapely.get_parts(geom) if g.geom_type in _POLYGONAL]
-        if not parts:
-            return float("nan")
-        return float(sum(geodesic_area_m2(g) for g in parts))
-    return float("nan")
-
-
-def geodesic_length_m(geom: shapely.Geometry | None) -> float:
-    """
-    Return the geodesic length of a WGS 84 lon/lat (multi)line, in metres.
-
-    Parameters
-    ----------
-    geom
-        A shapely geometry in lon/lat degrees on WGS 84.
-
-    Returns
-    -------
-    length_m
-        Length along geodesics between vertices; NaN for non-lines and empty geometries.
-
-    Examples
-    --------
-    One minute of arc along the equator:
-
-    >>> from shapely import LineString
-    >>> round(geodesic_length_m(LineString([(0, 0), (1 / 60, 0)])), 3)
-    1855.325
-    """
-    if geom is None or geom.is_empty or geom.geom_type not in _LINEAR:
-        return float("nan")
-    return float(GEOD.geometry_length(geom))
-
-
-# shapely.get_type_id codes
-_POLYGON_ID, _MULTIPOLYGON_ID, _COLLECTION_ID = 3, 6, 7
-_LINEAR_IDS = (1, 2, 5)  # LineString, LinearRing, MultiLineString
-
-#: The per-ring geodesic area of `GEOD`. pyproj's public ``polygon_area_perimeter``
-#: copies its input into new buffers and then calls this; calling it directly on
-#: contiguous float64 slices gives the same numbers at about half the cost per ring.
-_RING_AREA_PERIMETER = getattr(GEOD, "_polygon_area_perimeter", GEOD.polygon_area_perimeter)
-
-
-def _ring_areas_m2(x: np.ndarray, y: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """Return the absolute geodesic area of consecutive lon/lat rings of `sizes` vertices."""
-    out = np.zeros(len(sizes))
-    if len(sizes) == 0:
-        return out
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    func = _RING_AREA_PERIMETER
-    # rings of one size at a time, as the rows of a contiguous 2-D array: iterating
-    # over rows costs far less than slicing the flat arrays ring by ring
-    for size in np.unique(sizes):
-        rings = np.flatnonzero(sizes == size)
-        take = starts[rings][:, None] + np.arange(size)[None, :]
-        if (
-            size > 1
-            and (x[take[:, 0]] == x[take[:, -1]]).all()
-            and (y[take[:, 0]] == y[take[:, -1]]).all()
-        ):
-            # closed rings: Geod closes the polygon itself, and the repeated vertex only
-            # adds a zero-length edge whose area term is 0, so leaving it out changes no bit
-            take = take[:, :-1]
-        xs = np.ascontiguousarray(x[take], dtype=float)
-        ys = np.ascontiguousarray(y[take], dtype=float)
-        signed = (func(a, b)[0] for a, b in zip(xs, ys, strict=True))
-        out[rings] = np.fromiter(signed, dtype=float, count=len(rings))
-    return np.abs(out)
-
-
-def _rank_within(group: np.ndarray, n_groups: int) -> np.ndarray:
-    """Return the position of each item within its group (`group` sorted ascending)."""
-    first = np.searchsorted(group, np.arange(n_groups))
-    return np.arange(len(group)) - first[group]
-
-
-def _polygon_areas_m2(polys: np.ndarray) -> np.ndarray:
-    """Return `_polygon_area_m2` of non-empty lon/lat Polygons, vectorised, in the same order."""
-    rings, ring_of = shapely.get_rings(polys, return_index=True)
-    coords, coord_of = shapely.get_coordinates(rings, return_index=True)
-    sizes = np.bincount(coord_of, minlength=len(rings))
-    ring_area = _ring_areas_m2(coords[:, 0], coords[:, 1], sizes)
-    rank = _rank_within(ring_of, len(polys))
-    area = ring_area[rank == 0].copy()  # the exterior rings, one per polygon, in order
-    # holes subtracted one after the other, in ring order, as _polygon_area_m2 does
-    for j in range(1, int(rank.max(initial=0)) + 1):
-        sel = rank == j
-        area[ring_of[sel]] -= ring_area[sel]
-    return area
-
-
-def geodesic_areas_m2(geoms: Sequence[shapely.Geometry | None] | np.ndarray) -> np.ndarray:
-    """
-    Return `geodesic_area_m2` of every geometry, vectorised over an array.
-
-    The numbers are the same, to the last bit: every ring goes through the same
-    ``pyproj.Geod`` polygon-area computation with the same coordinates, and holes
-    and parts are combined in the same order. Only the Python work per feature
-    is gone, so a million parcels take seconds instead of a minute.
-
-    Parameters
-    ----------
-    geoms
-        Shapely geometries (or None) in WGS 84 lon/lat degrees.
-
-    Returns
-    -------
-    areas_m2
-        Float array like `geoms`: ellipsoidal areas in m², NaN where
-        `geodesic_area_m2` gives NaN (None, empty, non-polygonal).
-
-    Examples
-    --------
-    >>> from shapely import box, Point
-    >>> a = geodesic_areas_m2([box(106.70, 20.60, 106.71, 20.61), Point(0, 0), None])
-    >>> bool(a[0] == geodesic_area_m2(box(106.70, 20.60, 106.71, 20.61))), a[1:].tolist()
-    (True, [nan, nan])
-    """
-    geoms = np.asarray(geoms, dtype=object)
-    out = np.full(len(geoms), np.nan)
-    if len(geoms) == 0:
-        return out
-    type_id = shapely.get_type_id(geoms)
-    present = ~shapely.is_empty(geoms) & (type_id >= 0)
-    poly = np.flatnonzero(present & (type_id == _POLYGON_ID))
-    multi = np.flatnonzero(present & (type_id == _MULTIPOLYGON_ID))
-    other = np.flatnonzero(present & (type_id == _COLLECTION_ID))
-    parts, part_of = shapely.get_parts(geoms[multi], return_index=True)
-    broken = np.unique(part_of[shapely.is_empty(parts)])
-    if broken.size:  # an empty part makes the reference NaN: let it say so
-        other = np.sort(np.concatenate([other, multi[broken]]))
-        keep = ~np.isin(part_of, broken)
-        parts = parts[keep]
-        multi_kept = np.setdiff1d(np.arange(len(multi)), broken)
-        part_of = np.searchsorted(multi_kept, part_of[keep])
-        multi = multi[multi_kept]
-    areas = _polygon_areas_m2(np.concatenate([geoms[poly], parts]))
-    out[poly] = areas[: len(poly)]
-    # parts summed one after the other from 0, as the reference's sum() does
-    total = np.zeros(len(multi))
-    rank = _rank_within(part_of, len(multi))
-    part_area = areas[len(poly) :]
-    for j in range(int(rank.max(initial=-1)) + 1):
-        sel = rank == j
-        total[part_of[sel]] += part_area[sel]
-    out[multi] = total
-    for i in other:
-        out[i] = geodesic_area_m2(geoms[i])
-    return out
-
-
-def _repaired(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def valid_for_measuring(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Return `gdf` with invalid polygons made valid (else their area is wrong), warning once."""
     geoms = np.asarray(gdf.geometry.values, dtype=object)
     type_id = shapely.get_type_id(geoms)
-    bad = np.isin(type_id, (_POLYGON_ID, _MULTIPOLYGON_ID))
+    bad = np.isin(type_id, (POLYGON_ID, MULTIPOLYGON_ID))
     bad[bad] = ~shapely.is_valid(geoms[bad])
     if not bad.any():
         return gdf
@@ -330,7 +134,7 @@ def measure_features(
 
     zcrs.require_crs(gdf)
     zcrs.check_meridian(meridian)
-    gdf = _repaired(gdf)
+    gdf = valid_for_measuring(gdf)
     parts = map_chunks(
         lambda part: measure_chunk(gdf.iloc[part], meridian)[2],
         len(gdf),
@@ -370,9 +174,9 @@ def measure_chunk(
         grid = zcrs._apply(lonlat, zcrs.wgs84_to_vn2000_transformer(meridian).transform)
     type_id = shapely.get_type_id(lonlat)
     present = ~shapely.is_empty(lonlat) & (type_id >= 0)
-    kinds = (_POLYGON_ID, _MULTIPOLYGON_ID, _COLLECTION_ID)
+    kinds = (POLYGON_ID, MULTIPOLYGON_ID, COLLECTION_ID)
     polygonal = present & np.isin(type_id, kinds)
-    linear = present & np.isin(type_id, _LINEAR_IDS)
+    linear = present & np.isin(type_id, LINEAR_IDS)
     area_vn = np.where(polygonal, shapely.area(grid), np.nan)
     # A GeometryCollection without polygons has no area: geodesic_areas_m2 gives NaN.
     area_ell = np.full(len(lonlat), np.nan)
@@ -422,7 +226,7 @@ def _as_layers(
     return {str(layers.attrs.get("layer_id", "layer")): layers}
 
 
-def _column(gdf: gpd.GeoDataFrame, name: str, default: object = None) -> pd.Series:
+def column_or_default(gdf: gpd.GeoDataFrame, name: str, default: object = None) -> pd.Series:
     """Return column `name` of `gdf`, or a column of `default` when it is missing."""
     if name in gdf.columns:
         return gdf[name]
@@ -494,14 +298,16 @@ def feature_areas(
     for layer_id, gdf in _as_layers(layers).items():
         zcrs.require_crs(gdf, layer_id)
         m = measure_features(gdf, meridian=meridian, progress=progress)
+        ids = column_or_default(gdf, "id")
+        declared = column_or_default(gdf, "declared_area_ha")
         part = pd.DataFrame(
             {
                 "layer": layer_id,
-                "id": _column(gdf, "id").where(_column(gdf, "id").notna(), None),
-                "name_vi": _column(gdf, "name_vi"),
-                "name_en": _column(gdf, "name_en"),
-                "category": _column(gdf, "category"),
-                "declared_ha": pd.to_numeric(_column(gdf, "declared_area_ha"), errors="coerce"),
+                "id": ids.where(ids.notna(), None),
+                "name_vi": column_or_default(gdf, "name_vi"),
+                "name_en": column_or_default(gdf, "name_en"),
+                "category": column_or_default(gdf, "category"),
+                "declared_ha": pd.to_numeric(declared, errors="coerce"),
             },
             index=gdf.index,
         )
@@ -662,26 +468,6 @@ def area_table(
     return features if by == "feature" else summarize_areas(features, by=by)
 
 
-def _grid_frame(gdf: gpd.GeoDataFrame, meridian: float) -> gpd.GeoDataFrame:
-    """Return a copy of `gdf` whose geometries are in VN-2000 TM-3 (pinned), made valid."""
-    import geopandas as gpd
-
-    geoms = shapely.make_valid(zcrs.to_vn2000(gdf, meridian=meridian))
-    return gpd.GeoDataFrame(
-        gdf.drop(columns=gdf.geometry.name), geometry=geoms, crs=zcrs.vn2000_tm3_crs(meridian)
-    )
-
-
-def _polygons_only(geom: shapely.Geometry | None) -> shapely.Geometry:
-    """Return the polygonal part of a geometry (an empty polygon when there is none)."""
-    if geom is None or geom.is_empty:
-        return shapely.Polygon()
-    if geom.geom_type in _POLYGONAL:
-        return geom
-    parts = [g for g in shapely.get_parts(geom) if g.geom_type in _POLYGONAL]
-    return shapely.union_all(parts) if parts else shapely.Polygon()
-
-
 def measure_grid_geometries(
     geoms: Sequence[shapely.Geometry] | np.ndarray, *, meridian: float = 105.75
 ) -> pd.DataFrame:
@@ -704,203 +490,3 @@ def measure_grid_geometries(
 
     gs = gpd.GeoDataFrame(geometry=list(geoms), crs=zcrs.vn2000_tm3_crs(meridian))
     return measure_features(gs, meridian=meridian)
-
-
-def _zone_geometry(zone: gpd.GeoDataFrame, meridian: float) -> shapely.Geometry:
-    """Return the union of the economic-zone polygons of `zone` in the VN-2000 grid."""
-    grid = _grid_frame(zone, meridian)
-    if "category" in grid.columns and (grid["category"] == "economic_zone").any():
-        grid = grid[grid["category"] == "economic_zone"]
-    geom = _polygons_only(shapely.union_all(grid.geometry.values))
-    if geom.is_empty:
-        name = zone.attrs.get("layer_id", "zone")
-        msg = (
-            f"Layer {name} has no polygon of the economic zone; "
-            "give the zone layer with its category 'economic_zone' polygon"
-        )
-        raise LayerValidationError(msg)
-    return geom
-
-
-def _functional_frame(functional: gpd.GeoDataFrame, meridian: float) -> gpd.GeoDataFrame:
-    """Return the functional-area polygons of `functional` in the VN-2000 grid."""
-    grid = _grid_frame(functional, meridian)
-    if "category" not in grid.columns:
-        name = functional.attrs.get("layer_id", "functional_areas")
-        msg = (
-            f"Layer {name} has no 'category' column, so functional areas cannot be told "
-            f"apart; give each polygon one of {', '.join(FUNCTIONAL_CATEGORIES)}"
-        )
-        raise LayerValidationError(msg)
-    grid = grid[grid["category"].isin(FUNCTIONAL_CATEGORIES)].copy()
-    grid["geometry"] = [_polygons_only(g) for g in grid.geometry.values]
-    return grid[~grid.geometry.is_empty]
-
-
-def zone_composition(
-    zone: gpd.GeoDataFrame, functional: gpd.GeoDataFrame, *, meridian: float = 105.75
-) -> pd.DataFrame:
-    """
-    Break the zone down by functional category, with double counting and unassigned land.
-
-    Overlays are computed on the VN-2000 TM-3 grid; every piece is then measured
-    both ways.
-
-    Parameters
-    ----------
-    zone
-        The zone layer; its ``economic_zone`` polygons (all polygons if it has no
-        such category) are unioned.
-    functional
-        Layer(s) of functional areas; polygons whose category is in
-        `zoneplan.schema.FUNCTIONAL_CATEGORIES` are used.
-    meridian
-        Central meridian of the VN-2000 TM-3 zone.
-
-    Returns
-    -------
-    composition
-        One row per ``part``: each functional category (its union inside the zone),
-        ``functional_union`` (land inside the zone assigned to any function),
-        ``double_counted`` (sum of the features' areas inside the zone minus their
-        union: land counted twice or more), ``unassigned`` (zone minus the union),
-        ``outside_zone`` (functional land outside the zone) and ``zone``. Columns
-        part, kind (``category`` or ``total``), category_vi, category_en,
-        n_features, area_ha_vn2000, area_ha_ellipsoidal, share_pct (of the zone's
-        VN-2000 area; category shares may add up to more than 100 where they overlap).
-
-    Raises
-    ------
-    CRSError
-        If a layer has no CRS.
-    LayerValidationError
-        If the zone has no polygon or `functional` has no category column.
-
-    Examples
-    --------
-    >>> from zoneplan.io import load_catalog_layers
-    >>> layers = load_catalog_layers(["zone", "functional_areas"])
-    >>> c = zone_composition(layers["zone"], layers["functional_areas"])
-    >>> c.set_index("part").loc["zone", "share_pct"]
-    np.float64(100.0)
-    """
-    zone_geom = _zone_geometry(zone, meridian)
-    func = _functional_frame(functional, meridian)
-    inside = shapely.intersection(func.geometry.values, zone_geom)
-    rows: list[tuple[str, str, int, shapely.Geometry]] = []
-    for category in FUNCTIONAL_CATEGORIES:
-        mask = (func["category"] == category).to_numpy()
-        if mask.any():
-            rows.append((category, "category", int(mask.sum()), shapely.union_all(inside[mask])))
-    union_inside = shapely.union_all(inside) if len(inside) else shapely.Polygon()
-    union_all = shapely.union_all(func.geometry.values) if len(func) else shapely.Polygon()
-    n = len(func)
-    rows += [
-        ("functional_union", "total", n, union_inside),
-        ("unassigned", "total", 0, shapely.difference(zone_geom, union_inside)),
-        ("outside_zone", "total", n, shapely.difference(union_all, zone_geom)),
-        ("zone", "total", 0, zone_geom),
-    ]
-    measured = measure_grid_geometries([r[3] for r in rows], meridian=meridian)
-    area_vn = measured["area_ha_vn2000"].fillna(0.0).to_numpy()
-    area_ell = measured["area_ha_ellipsoidal"].fillna(0.0).to_numpy()
-    # double counting: Σ(feature ∩ zone) − ∪(feature ∩ zone), in both measures
-    each = measure_grid_geometries(inside, meridian=meridian) if n else None
-    dbl_vn = (each["area_ha_vn2000"].fillna(0).sum() if n else 0.0) - area_vn[-4]
-    dbl_ell = (each["area_ha_ellipsoidal"].fillna(0).sum() if n else 0.0) - area_ell[-4]
-    parts = [r[0] for r in rows]
-    out = pd.DataFrame(
-        {
-            "part": parts,
-            "kind": [r[1] for r in rows],
-            "n_features": [r[2] for r in rows],
-            "area_ha_vn2000": area_vn,
-            "area_ha_ellipsoidal": area_ell,
-        }
-    )
-    out = pd.concat(
-        [
-            out.iloc[:-3],
-            pd.DataFrame(
-                {
-                    "part": ["double_counted"],
-                    "kind": ["total"],
-                    "n_features": [n],
-                    "area_ha_vn2000": [max(dbl_vn, 0.0)],
-                    "area_ha_ellipsoidal": [max(dbl_ell, 0.0)],
-                }
-            ),
-            out.iloc[-3:],
-        ],
-        ignore_index=True,
-    )
-    zone_vn = area_vn[-1]
-    out["share_pct"] = 100.0 * out["area_ha_vn2000"] / zone_vn
-    labels = [CATEGORIES.get(p, _TOTAL_LABELS.get(p, ("", ""))) for p in out["part"]]
-    out.insert(2, "category_vi", [lab[0] for lab in labels])
-    out.insert(3, "category_en", [lab[1] for lab in labels])
-    return out
-
-
-_TOTAL_LABELS: Final[dict[str, tuple[str, str]]] = {
-    "functional_union": ("Tổng đất có chức năng", "Land with a function"),
-    "double_counted": ("Diện tích tính trùng", "Counted twice (overlaps)"),
-    "unassigned": ("Chưa có chức năng", "No function assigned"),
-    "outside_zone": ("Ngoài ranh giới khu kinh tế", "Outside the zone"),
-    "zone": ("Khu kinh tế", "Economic zone"),
-}
-
-
-def functional_overlaps(
-    functional: gpd.GeoDataFrame, *, meridian: float = 105.75, min_area_m2: float = 1.0
-) -> gpd.GeoDataFrame:
-    """
-    List the overlaps between functional areas, pair by pair.
-
-    Parameters
-    ----------
-    functional
-        Layer of functional areas (categories in `FUNCTIONAL_CATEGORIES`).
-    meridian
-        Central meridian of the VN-2000 TM-3 zone.
-    min_area_m2
-        Overlaps smaller than this (on the grid) are slivers of digitizing and are left out.
-
-    Returns
-    -------
-    overlaps
-        One row per overlapping pair: id_a, category_a, id_b, category_b,
-        area_ha_vn2000, area_ha_ellipsoidal and the overlap geometry in EPSG:4326.
-
-    Raises
-    ------
-    CRSError
-        If the layer has no CRS.
-    """
-    import geopandas as gpd
-
-    func = _functional_frame(functional, meridian).reset_index(drop=True)
-    ids = _column(func, "id").to_numpy()
-    cats = func["category"].to_numpy()
-    tree = shapely.STRtree(func.geometry.values)
-    left, right = tree.query(func.geometry.values, predicate="intersects")
-    keep = left < right
-    left, right = left[keep], right[keep]
-    geoms = shapely.intersection(func.geometry.values[left], func.geometry.values[right])
-    geoms = np.array([_polygons_only(g) for g in geoms], dtype=object)
-    big = shapely.area(geoms) >= min_area_m2 if len(geoms) else np.zeros(0, dtype=bool)
-    left, right, geoms = left[big], right[big], geoms[big]
-    measured = measure_grid_geometries(geoms, meridian=meridian)
-    out = gpd.GeoDataFrame(
-        {
-            "id_a": ids[left],
-            "category_a": cats[left],
-            "id_b": ids[right],
-            "category_b": cats[right],
-            "area_ha_vn2000": measured["area_ha_vn2000"].to_numpy(),
-            "area_ha_ellipsoidal": measured["area_ha_ellipsoidal"].to_numpy(),
-        },
-        geometry=list(geoms),
-        crs=zcrs.vn2000_tm3_crs(meridian),
-    )
-    return out.set_geometry(list(zcrs.to_wgs84(out)), crs=4326)

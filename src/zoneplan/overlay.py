@@ -26,6 +26,8 @@ import shapely
 
 from zoneplan import areas as zareas
 from zoneplan import crs as zcrs
+from zoneplan.composition import functional_grid, polygons_only
+from zoneplan.geodesic import M2_PER_HA, geodesic_areas_m2, rank_within
 from zoneplan.progress import chunks, map_chunks
 
 if TYPE_CHECKING:
@@ -84,8 +86,8 @@ def functional_frame(
 
         functional = load_catalog_layers(ids=["functional_areas"])["functional_areas"]
     zcrs.require_crs(functional, functional.attrs.get("layer_id", "functional_areas"))
-    grid = zareas._functional_frame(functional, meridian).reset_index(drop=True)
-    grid["id"] = zareas._column(grid, "id").astype(object).to_numpy()
+    grid = functional_grid(functional, meridian).reset_index(drop=True)
+    grid["id"] = zareas.column_or_default(grid, "id").astype(object).to_numpy()
     return grid[["id", "category", grid.geometry.name]]
 
 
@@ -115,7 +117,7 @@ def _polygonal(geoms: np.ndarray) -> np.ndarray:
     type_id = shapely.get_type_id(geoms)
     out = geoms.copy()
     mixed = ~np.isin(type_id, (3, 6))
-    out[mixed] = [zareas._polygons_only(g) for g in geoms[mixed]]
+    out[mixed] = [polygons_only(g) for g in geoms[mixed]]
     return out
 
 
@@ -152,7 +154,7 @@ def _cut_chunk(
     rest = grid[rest_of].copy()
     pairs = np.isin(p_idx, rest_of)  # p_idx is sorted, so k is too
     k, f_of = np.searchsorted(rest_of, p_idx[pairs]), f_idx[pairs]
-    rank = zareas._rank_within(k, len(rest_of))
+    rank = rank_within(k, len(rest_of))
     for j in range(int(rank.max(initial=-1)) + 1):  # the areas in their order, as a reduce
         step = rank == j
         rest[k[step]] = shapely.difference(rest[k[step]], fgeoms[f_of[step]])
@@ -172,8 +174,8 @@ def _cut_chunk(
     geoms_lonlat = lonlat[piece_parcel].copy()
     if (~whole).any():
         cut_lonlat = _grid_to_wgs84(geoms_grid[~whole], parcels.crs, meridian)
-        area_vn[~whole] = shapely.area(geoms_grid[~whole]) / zareas.M2_PER_HA
-        area_ell[~whole] = zareas.geodesic_areas_m2(cut_lonlat) / zareas.M2_PER_HA
+        area_vn[~whole] = shapely.area(geoms_grid[~whole]) / M2_PER_HA
+        area_ell[~whole] = geodesic_areas_m2(cut_lonlat) / M2_PER_HA
         geoms_lonlat[~whole] = cut_lonlat
     order = np.lexsort((piece_func, piece_parcel))
     out = {
@@ -246,7 +248,7 @@ def functional_pieces(
         and ``parcel_area_ha_ellipsoidal`` (`zoneplan.areas.measure_features`, so
         one pass gives the parcel areas too). A parcel's pieces add up to the parcel, except
         where functional areas overlap each other: land in two areas is in a
-        piece of each (`zoneplan.areas.functional_overlaps` lists such overlaps).
+        piece of each (`zoneplan.composition.functional_overlaps` lists such overlaps).
 
     Raises
     ------
@@ -280,7 +282,7 @@ def functional_pieces(
     zcrs.require_crs(parcels, parcels.attrs.get("layer_id", "parcels"))
     zcrs.check_meridian(meridian)
     func = functional_frame(functional, meridian=meridian)
-    parcels = zareas._repaired(parcels)
+    parcels = zareas.valid_for_measuring(parcels)
     parts = map_chunks(
         lambda part: _cut_chunk(parcels.iloc[part], func, meridian, geometry),
         len(parcels),

@@ -999,8 +999,8 @@ def repair_layer(
     >>> fixed.geometry.iloc[0].geom_type, round(repairs[0].area_ha_after)
     ('MultiPolygon', 5769)
     """
-    from zoneplan.areas import geodesic_area_m2  # areas builds on validate's layer, not the reverse
     from zoneplan.crs import to_wgs84
+    from zoneplan.geodesic import geodesic_area_m2
 
     out = gdf.copy()
     geoms = out.geometry.to_numpy()

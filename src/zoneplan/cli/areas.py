@@ -246,7 +246,7 @@ def functional_table(args: argparse.Namespace) -> pd.DataFrame:
 
 def build_table(args: argparse.Namespace) -> pd.DataFrame:
     """Compute the table that ``--by`` asks for."""
-    from zoneplan import areas
+    from zoneplan import areas, composition
 
     if args.by == "functional":
         return functional_table(args)
@@ -268,8 +268,8 @@ def build_table(args: argparse.Namespace) -> pd.DataFrame:
         )
     zone, functional = _composition_inputs(layers)
     if args.by == "composition":
-        return areas.zone_composition(zone, functional, meridian=args.meridian)
-    overlaps = areas.functional_overlaps(functional, meridian=args.meridian)
+        return composition.zone_composition(zone, functional, meridian=args.meridian)
+    overlaps = composition.functional_overlaps(functional, meridian=args.meridian)
     return pd.DataFrame(overlaps.drop(columns=overlaps.geometry.name))
 
 
