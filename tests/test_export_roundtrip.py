@@ -12,8 +12,9 @@ import pytest
 from shapely.geometry import MultiPolygon, Polygon, box
 
 from zoneplan.cli import main
+from zoneplan.crs import reproject
 from zoneplan.errors import CRSError, OutputError
-from zoneplan.export import format_for, reproject, write_layer, write_layers
+from zoneplan.export import format_for, write_layer, write_layers
 from zoneplan.io import read_layer
 
 GEOD = pyproj.Geod(ellps="WGS84")

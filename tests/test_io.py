@@ -9,8 +9,9 @@ import pytest
 from shapely.geometry import Polygon, box
 
 from zoneplan.catalog import load_catalog
+from zoneplan.crs import suggest_crs
 from zoneplan.errors import CRSError, InputError
-from zoneplan.io import concat_layers, load_catalog_layers, read_layer, suggest_crs
+from zoneplan.io import concat_layers, load_catalog_layers, read_layer
 
 ENGINES = ["pyogrio", "fiona"]
 
@@ -118,7 +119,7 @@ def test_folder_and_random_bytes(tmp_path):
     ],
 )
 def test_suggest_crs_from_magnitudes(geom, expected):
-    guess = suggest_crs(gpd.GeoDataFrame(geometry=[geom]))
+    guess = suggest_crs(gpd.GeoSeries([geom]))
     if expected is None:
         assert guess is None
     else:

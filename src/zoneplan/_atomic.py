@@ -94,7 +94,7 @@ def atomic_open(
         else:
             with os.fdopen(fd, mode, encoding="utf-8", newline="") as fh:
                 yield fh
-        _keep_mode(out, tmp)
+        keep_mode(out, tmp)
         Path(tmp).replace(out)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -152,7 +152,7 @@ def atomic_path(path: str | os.PathLike[str], suffix: str = "") -> Iterator[Path
     tmp = Path(folder) / (out.stem + (suffix or out.suffix))
     try:
         yield tmp
-        _keep_mode(out, str(tmp))
+        keep_mode(out, str(tmp))
         tmp.replace(out)
     finally:
         import shutil
@@ -166,7 +166,7 @@ def _cannot_write(out: Path, err: OSError) -> OutputError:
     return OutputError(f"{out}: cannot write in {out.parent} ({reason}); choose another --out")
 
 
-def _keep_mode(out: Path, tmp: str) -> None:
+def keep_mode(out: Path, tmp: str) -> None:
     """Give the new file the permissions an ordinary new file would get (mkstemp uses 0600)."""
     if out.exists():
         Path(tmp).chmod(out.stat().st_mode & 0o777)

@@ -74,7 +74,10 @@ def _select(
 
 
 def road_corridor(
-    roads: gpd.GeoDataFrame, *, width_m: float | None = None, meridian: float = 105.75
+    roads: gpd.GeoDataFrame,
+    *,
+    width_m: float | None = None,
+    meridian: float = zcrs.DEFAULT_MERIDIAN,
 ) -> gpd.GeoDataFrame:
     """
     Build the right-of-way polygon of each road centreline.
@@ -172,7 +175,7 @@ def distance_bands(
     roads: gpd.GeoDataFrame,
     *,
     bands_m: Sequence[float] = (500, 1000, 2000),
-    meridian: float = 105.75,
+    meridian: float = zcrs.DEFAULT_MERIDIAN,
 ) -> gpd.GeoDataFrame:
     """
     Build rings of ground distance from the road centrelines.
@@ -270,7 +273,7 @@ def corridor_analysis(
     functional: gpd.GeoDataFrame,
     *,
     bands_m: Sequence[float] = (500, 1000, 2000),
-    meridian: float = 105.75,
+    meridian: float = zcrs.DEFAULT_MERIDIAN,
 ) -> pd.DataFrame:
     """
     Return the ha of each functional area inside each distance band of the road.
@@ -317,7 +320,7 @@ def _first(
 
 
 def key_locations(
-    layers: Mapping[str, gpd.GeoDataFrame], *, meridian: float = 105.75
+    layers: Mapping[str, gpd.GeoDataFrame], *, meridian: float = zcrs.DEFAULT_MERIDIAN
 ) -> gpd.GeoDataFrame:
     """
     Pick the port, the airport, the expressway and Cát Bi airport from the catalog layers.
@@ -379,7 +382,9 @@ def key_locations(
     )
 
 
-def distance_table(locations: gpd.GeoDataFrame, *, meridian: float = 105.75) -> pd.DataFrame:
+def distance_table(
+    locations: gpd.GeoDataFrame, *, meridian: float = zcrs.DEFAULT_MERIDIAN
+) -> pd.DataFrame:
     """
     Return the distance between every pair of locations, geodesic and on the VN-2000 grid.
 
@@ -663,7 +668,7 @@ def obstacle_limitation_surfaces(
     *,
     params: OLSParameters = ANNEX14_CODE4_PRECISION,
     step_m: float = 15.0,
-    meridian: float = 105.75,
+    meridian: float = zcrs.DEFAULT_MERIDIAN,
 ) -> gpd.GeoDataFrame:
     """
     Build ICAO Annex 14 obstacle limitation surfaces of a runway as polygons with height limits.
@@ -734,7 +739,9 @@ def obstacle_limitation_surfaces(
     )
 
 
-def height_limit_zones(surfaces: gpd.GeoDataFrame, *, meridian: float = 105.75) -> gpd.GeoDataFrame:
+def height_limit_zones(
+    surfaces: gpd.GeoDataFrame, *, meridian: float = zcrs.DEFAULT_MERIDIAN
+) -> gpd.GeoDataFrame:
     """
     Partition the surfaces into zones of governing (lowest) height limit.
 
@@ -819,7 +826,10 @@ def height_limit_at(zones: gpd.GeoDataFrame, lon: float, lat: float) -> float:
 
 
 def area_under_height_limits(
-    zones: gpd.GeoDataFrame, functional: gpd.GeoDataFrame, *, meridian: float = 105.75
+    zones: gpd.GeoDataFrame,
+    functional: gpd.GeoDataFrame,
+    *,
+    meridian: float = zcrs.DEFAULT_MERIDIAN,
 ) -> pd.DataFrame:
     """
     Return the ha of each functional area under each governing height limit.

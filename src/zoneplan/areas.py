@@ -77,7 +77,7 @@ MEASURE_CHUNK: Final[int] = 100_000
 def measure_features(
     gdf: gpd.GeoDataFrame,
     *,
-    meridian: float = 105.75,
+    meridian: float = zcrs.DEFAULT_MERIDIAN,
     progress: bool = False,
     workers: int | None = None,
 ) -> pd.DataFrame:
@@ -171,7 +171,9 @@ def measure_chunk(
     if zcrs.is_vn2000(zcrs.require_crs(gdf)):
         grid = zcrs.to_vn2000(gdf, meridian=meridian)
     else:  # what to_vn2000 does, without taking the layer to WGS 84 a second time
-        grid = zcrs._apply(lonlat, zcrs.wgs84_to_vn2000_transformer(meridian).transform)
+        grid = zcrs.transform_geometries(
+            lonlat, zcrs.wgs84_to_vn2000_transformer(meridian).transform
+        )
     type_id = shapely.get_type_id(lonlat)
     present = ~shapely.is_empty(lonlat) & (type_id >= 0)
     kinds = (POLYGON_ID, MULTIPOLYGON_ID, COLLECTION_ID)
@@ -242,7 +244,7 @@ def _relative_pct(value: pd.Series, reference: pd.Series) -> pd.Series:
 def feature_areas(
     layers: gpd.GeoDataFrame | Mapping[str, gpd.GeoDataFrame],
     *,
-    meridian: float = 105.75,
+    meridian: float = zcrs.DEFAULT_MERIDIAN,
     tolerance_pct: float = 5.0,
     progress: bool = False,
 ) -> pd.DataFrame:
@@ -328,7 +330,7 @@ def declared_vs_measured(
     layers: gpd.GeoDataFrame | Mapping[str, gpd.GeoDataFrame],
     *,
     tolerance_pct: float = 5.0,
-    meridian: float = 105.75,
+    meridian: float = zcrs.DEFAULT_MERIDIAN,
 ) -> pd.DataFrame:
     """
     Compare declared and measured areas, for the features that declare one.
@@ -420,7 +422,7 @@ def area_table(
     layers: gpd.GeoDataFrame | Mapping[str, gpd.GeoDataFrame],
     *,
     by: str = "feature",
-    meridian: float = 105.75,
+    meridian: float = zcrs.DEFAULT_MERIDIAN,
     tolerance_pct: float = 5.0,
     progress: bool = False,
 ) -> pd.DataFrame:
@@ -469,7 +471,7 @@ def area_table(
 
 
 def measure_grid_geometries(
-    geoms: Sequence[shapely.Geometry] | np.ndarray, *, meridian: float = 105.75
+    geoms: Sequence[shapely.Geometry] | np.ndarray, *, meridian: float = zcrs.DEFAULT_MERIDIAN
 ) -> pd.DataFrame:
     """
     Measure geometries given in VN-2000 TM-3 coordinates (results of overlays).

@@ -78,7 +78,7 @@ def functional_grid(functional: gpd.GeoDataFrame, meridian: float) -> gpd.GeoDat
 
 
 def zone_composition(
-    zone: gpd.GeoDataFrame, functional: gpd.GeoDataFrame, *, meridian: float = 105.75
+    zone: gpd.GeoDataFrame, functional: gpd.GeoDataFrame, *, meridian: float = zcrs.DEFAULT_MERIDIAN
 ) -> pd.DataFrame:
     """
     Break the zone down by functional category, with double counting and unassigned land.
@@ -192,7 +192,10 @@ _TOTAL_LABELS: Final[dict[str, tuple[str, str]]] = {
 
 
 def functional_overlaps(
-    functional: gpd.GeoDataFrame, *, meridian: float = 105.75, min_area_m2: float = 1.0
+    functional: gpd.GeoDataFrame,
+    *,
+    meridian: float = zcrs.DEFAULT_MERIDIAN,
+    min_area_m2: float = 1.0,
 ) -> gpd.GeoDataFrame:
     """
     List the overlaps between functional areas, pair by pair.

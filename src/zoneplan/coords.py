@@ -50,7 +50,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CRSLikeT = str | pyproj.CRS
 
 #: Normalised header text (no diacritics, lower case, no units) → column role.
 HEADERS: Final[dict[str, str]] = {
@@ -118,23 +117,6 @@ HEADERS: Final[dict[str, str]] = {
     ),
 }
 
-#: Hai Phong city after the 2025 merger, with the former Hải Dương province and a
-#: margin of about 5 km (lon/lat boxes: the mainland with Cát Bà, and Bạch Long Vĩ).
-HAI_PHONG_EXTENT: Final[tuple[tuple[float, float, float, float], ...]] = (
-    (105.98, 20.40, 107.20, 21.30),
-    (107.60, 20.05, 107.80, 20.20),
-)
-#: Rough longitude of the border between the former Hải Dương (west) and Hai Phong (east).
-_FORMER_HAI_DUONG_EAST_LON: Final[float] = 106.45
-
-#: CRSs tried when the points fall outside Hai Phong, to say what was probably meant.
-CANDIDATE_CRS: Final[tuple[tuple[str, str], ...]] = (
-    ("EPSG:9210", "VN-2000 / TM-3 105°45' (Hai Phong)"),
-    ("EPSG:9209", "VN-2000 / TM-3 105°30' (former Hải Dương)"),
-    ("EPSG:3405", "VN-2000 / UTM zone 48N"),
-    ("EPSG:32648", "WGS 84 / UTM zone 48N"),
-    ("EPSG:5899", "VN-2000 / TM-3 107°45' (Quảng Ninh)"),
-)
 
 #: Plausible VN-2000 / UTM metres in Vietnam: northing and easting ranges.
 _NORTHING_M = (900_000.0, 2_700_000.0)
@@ -668,38 +650,6 @@ def _invalid_message(where: str, polygon: shapely.Polygon, ring: list[_Point]) -
 # --- placing and checking ---------------------------------------------------------------------
 
 
-def in_hai_phong(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """
-    Tell which lon/lat points lie in Hai Phong city (with the former Hải Dương).
-
-    Parameters
-    ----------
-    lon, lat
-        WGS 84 degrees.
-
-    Returns
-    -------
-    inside
-        Boolean array.
-
-    Examples
-    --------
-    >>> in_hai_phong(np.array([106.77, 106.3, 105.5]), np.array([20.63, 20.9, 20.6])).tolist()
-    [True, True, False]
-    """
-    inside = np.zeros(np.shape(lon), dtype=bool)
-    for x0, y0, x1, y1 in HAI_PHONG_EXTENT:
-        inside |= (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
-    return inside
-
-
-def _lonlat(xs: np.ndarray, ys: np.ndarray, crs: pyproj.CRS) -> tuple[np.ndarray, np.ndarray]:
-    """Place coordinates in WGS 84 (VN-2000 through the pinned Decision 05/2007 shift)."""
-    pts = gpd.GeoSeries(shapely.points(xs, ys), crs=crs)
-    lonlat = zcrs.to_wgs84(pts)
-    return shapely.get_x(lonlat), shapely.get_y(lonlat)
-
-
 def check_extent(gdf: gpd.GeoDataFrame, label: str, *, swap_xy: bool = False) -> list[str]:
     """
     Check that every polygon falls in Hai Phong, and say what was probably meant if not.
@@ -727,10 +677,10 @@ def check_extent(gdf: gpd.GeoDataFrame, label: str, *, swap_xy: bool = False) ->
     """
     crs = pyproj.CRS.from_user_input(gdf.crs)
     coords = shapely.get_coordinates(gdf.geometry.to_numpy())
-    lon, lat = _lonlat(coords[:, 0], coords[:, 1], crs)
-    if not np.all(np.isfinite(lon)) or not in_hai_phong(lon, lat).all():
+    lon, lat = zcrs.place_points(coords[:, 0], coords[:, 1], crs)
+    if not np.all(np.isfinite(lon)) or not zcrs.in_hai_phong(lon, lat).all():
         raise InputError(_outside_message(gdf, label, crs, lon, lat, swap_xy=swap_xy))
-    return _meridian_hints(crs, lon, label)
+    return zcrs.meridian_hints(crs, lon, label)
 
 
 def _outside_message(
@@ -742,68 +692,28 @@ def _outside_message(
     *,
     swap_xy: bool,
 ) -> str:
-    """Explain points outside Hai Phong and try the usual mistakes."""
+    """Explain points outside Hai Phong and try the usual mistakes (`zoneplan.crs.guess_crs`)."""
     counts = shapely.get_num_coordinates(gdf.geometry.to_numpy())
-    first_bad = int(np.argmax(~(np.isfinite(lon) & in_hai_phong(lon, lat))))
+    first_bad = int(np.argmax(~(np.isfinite(lon) & zcrs.in_hai_phong(lon, lat))))
     poly = gdf["polygon"].iloc[int(np.searchsorted(np.cumsum(counts), first_bad, side="right"))]
     at = (
         f"lon {lon[first_bad]:.4f}, lat {lat[first_bad]:.4f}"
         if np.isfinite(lon[first_bad])
         else "off the globe"
     )
-    where = f"{label}: polygon {poly!r} falls outside Hai Phong ({at}) with {_crs_label(crs)}"
+    where = f"{label}: polygon {poly!r} falls outside Hai Phong ({at}) with {zcrs.crs_label(crs)}"
     coords = shapely.get_coordinates(gdf.geometry.to_numpy())
-    fits = [c for c, name in _candidates(crs) if _fits(coords[:, 0], coords[:, 1], c)]
-    if crs.is_projected and _fits(coords[:, 1], coords[:, 0], crs):
+    if crs.is_projected and zcrs.places_in_hai_phong(coords[:, 1], coords[:, 0], crs):
         flag = "without --swap-xy" if swap_xy else "with --swap-xy"
         return f"{where}; the X and Y columns look swapped: rerun {flag}"
+    fits = [g for g in zcrs.guess_crs(coords[:, 0], coords[:, 1], tried=crs) if not g.swapped]
     if fits:
-        names = " or ".join(f"{c} ({n})" for c, n in _candidates(crs) if c in fits)
+        names = " or ".join(f"{g.code} ({g.name})" for g in fits)
         return (
             f"{where}; the central meridian looks wrong: with {names} it falls inside, "
-            f"rerun with --crs {fits[0]}"
+            f"rerun with --crs {fits[0].code}"
         )
     return f"{where}; check the CRS of the table (--crs) and its coordinates"
-
-
-def _candidates(crs: pyproj.CRS) -> list[tuple[str, str]]:
-    """The usual CRSs other than `crs`, of the same kind (projected or geographic)."""
-    if crs.is_geographic:
-        return [("EPSG:4326", "WGS 84"), ("EPSG:4756", "VN-2000 geographic")]
-    return [(c, n) for c, n in CANDIDATE_CRS if not crs.equals(pyproj.CRS.from_user_input(c))]
-
-
-def _fits(xs: np.ndarray, ys: np.ndarray, crs: CRSLikeT) -> bool:
-    """Whether every point falls in Hai Phong when read in `crs`."""
-    with np.errstate(all="ignore"):
-        try:
-            lon, lat = _lonlat(xs, ys, pyproj.CRS.from_user_input(crs))
-        except Exception:  # a projection that cannot place these numbers
-            return False
-    return bool(np.all(np.isfinite(lon)) and in_hai_phong(lon, lat).all())
-
-
-def _crs_label(crs: pyproj.CRS) -> str:
-    """Name a CRS with its EPSG code."""
-    code = crs.to_epsg()
-    return f"EPSG:{code} ({crs.name})" if code else crs.name
-
-
-def _meridian_hints(crs: pyproj.CRS, lon: np.ndarray, label: str) -> list[str]:
-    """Hint at EPSG:9209 when Hai Phong's meridian is used for points in the former Hải Dương."""
-    code = crs.to_epsg()
-    mean = float(np.mean(lon))
-    if code == 9210 and mean < _FORMER_HAI_DUONG_EAST_LON:
-        return [
-            f"{label}: the points lie in the former Hải Dương part (lon {mean:.3f}); if the table "
-            "comes from a Hải Dương document it is on 105°30': rerun with --crs EPSG:9209"
-        ]
-    if code == 9209 and mean >= _FORMER_HAI_DUONG_EAST_LON:
-        return [
-            f"{label}: the points lie in Hai Phong east of the former Hải Dương (lon {mean:.3f}); "
-            "Hai Phong documents use 105°45': if so, rerun with --crs EPSG:9210"
-        ]
-    return []
 
 
 # --- the whole import -------------------------------------------------------------------------
@@ -906,7 +816,7 @@ def _table_crs(crs: Any, geographic: bool, label: str) -> pyproj.CRS:
 
 def _with_areas(gdf: gpd.GeoDataFrame, crs: pyproj.CRS) -> gpd.GeoDataFrame:
     """Add planar VN-2000 and ellipsoidal areas, measured on the table's own TM-3 zone."""
-    meridian = 105.5 if crs.to_epsg() == 9209 else 105.75
+    meridian = zcrs.meridian_of(crs)
     measures = measure_features(gdf, meridian=meridian)
     grid = zcrs.to_vn2000(gdf, meridian=meridian)
     out = gdf.copy()

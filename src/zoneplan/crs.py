@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, TypeAlias
 
 import numpy as np
@@ -45,10 +46,15 @@ HELMERT_05_2007: Final[dict[str, float]] = {
     "s": 0.252906278,
 }
 
+#: Central meridian of Hai Phong's TM-3 zone (105°45', EPSG:9210): the default everywhere.
+DEFAULT_MERIDIAN: Final[float] = 105.75
+#: Central meridian of the former Hải Dương province's TM-3 zone (105°30', EPSG:9209).
+HAI_DUONG_MERIDIAN: Final[float] = 105.5
+
 #: Supported central meridians (degrees) of VN-2000 TM-3 and their EPSG codes.
 TM3_EPSG: Final[dict[float, int]] = {
-    105.75: 9210,  # Hai Phong (before the 2025 merger)
-    105.5: 9209,  # former Hải Dương province, part of Hai Phong since 1 July 2025
+    DEFAULT_MERIDIAN: 9210,  # Hai Phong (before the 2025 merger)
+    HAI_DUONG_MERIDIAN: 9209,  # former Hải Dương province, part of Hai Phong since 1 July 2025
 }
 
 #: Scale factor on the central meridian of the provincial TM-3 zones.
@@ -89,7 +95,7 @@ def check_meridian(meridian: float) -> float:
     raise CRSError(msg)
 
 
-def vn2000_tm3_crs(meridian: float = 105.75) -> pyproj.CRS:
+def vn2000_tm3_crs(meridian: float = DEFAULT_MERIDIAN) -> pyproj.CRS:
     """
     Return the VN-2000 / TM-3 projected CRS for a central meridian.
 
@@ -131,7 +137,7 @@ def helmert_step() -> str:
     return f"+proj=helmert {params} +convention=coordinate_frame"
 
 
-def wgs84_to_vn2000_pipeline(meridian: float = 105.75) -> str:
+def wgs84_to_vn2000_pipeline(meridian: float = DEFAULT_MERIDIAN) -> str:
     """
     Return the PROJ pipeline WGS 84 lon/lat (degrees) → VN-2000 TM-3 easting/northing (m).
 
@@ -168,7 +174,7 @@ def wgs84_to_vn2000_pipeline(meridian: float = 105.75) -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def wgs84_to_vn2000_transformer(meridian: float = 105.75) -> pyproj.Transformer:
+def wgs84_to_vn2000_transformer(meridian: float = DEFAULT_MERIDIAN) -> pyproj.Transformer:
     """
     Return the pinned transformer WGS 84 lon/lat → VN-2000 TM-3 easting/northing.
 
@@ -253,7 +259,7 @@ def vn2000_geographic_to_wgs84(
 
 
 def wgs84_to_vn2000(
-    lon: np.ndarray | float, lat: np.ndarray | float, *, meridian: float = 105.75
+    lon: np.ndarray | float, lat: np.ndarray | float, *, meridian: float = DEFAULT_MERIDIAN
 ) -> tuple[np.ndarray, np.ndarray]:
     """
     Transform WGS 84 lon/lat (degrees) to VN-2000 TM-3 easting/northing (metres).
@@ -284,7 +290,7 @@ def vn2000_to_wgs84(
     easting_m: np.ndarray | float,
     northing_m: np.ndarray | float,
     *,
-    meridian: float = 105.75,
+    meridian: float = DEFAULT_MERIDIAN,
     exact: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """
@@ -385,8 +391,25 @@ def is_vn2000(crs: CRSLike) -> bool:
     return datum is not None and datum.name == _VN2000_DATUM
 
 
-def _apply(geoms: np.ndarray, func: Callable[[np.ndarray, np.ndarray], tuple]) -> np.ndarray:
-    """Apply a coordinate function ``(x, y) -> (x2, y2)`` to every vertex of `geoms`."""
+def transform_geometries(
+    geoms: np.ndarray, func: Callable[[np.ndarray, np.ndarray], tuple]
+) -> np.ndarray:
+    """
+    Apply a coordinate function ``(x, y) -> (x2, y2)`` to every vertex of `geoms`.
+
+    Parameters
+    ----------
+    geoms
+        Shapely geometries (2D).
+    func
+        Takes and returns arrays of x and y, such as a ``pyproj.Transformer``'s
+        ``transform``.
+
+    Returns
+    -------
+    geoms
+        New geometries.
+    """
 
     def _xy(coords: np.ndarray) -> np.ndarray:
         if len(coords) == 0:
@@ -429,11 +452,13 @@ def to_wgs84(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> np.ndarray:
         def _func(x: np.ndarray, y: np.ndarray) -> tuple:
             return shift.transform(*to_geog.transform(x, y))
 
-        return _apply(geoms, _func)
+        return transform_geometries(geoms, _func)
     return np.asarray(gdf.geometry.to_crs(4326).values, dtype=object)
 
 
-def to_vn2000(gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, meridian: float = 105.75) -> np.ndarray:
+def to_vn2000(
+    gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, meridian: float = DEFAULT_MERIDIAN
+) -> np.ndarray:
     """
     Return the geometries of `gdf` in VN-2000 / TM-3 (metres) through the pinned transformation.
 
@@ -460,12 +485,96 @@ def to_vn2000(gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, meridian: float = 105.75
     if is_vn2000(crs):
         # Same datum: only a change of projection, no transformation to pin.
         tr = pyproj.Transformer.from_crs(crs, target, always_xy=True)
-        return _apply(geoms, tr.transform)
+        return transform_geometries(geoms, tr.transform)
     tr = wgs84_to_vn2000_transformer(meridian)
-    return _apply(to_wgs84(gdf), tr.transform)
+    return transform_geometries(to_wgs84(gdf), tr.transform)
 
 
-def tm3_point_scale(lon: float, lat: float, *, meridian: float = 105.75) -> float:
+def reproject(gdf: gpd.GeoDataFrame, crs: CRSLike) -> gpd.GeoDataFrame:
+    """
+    Reproject a layer, through the pinned VN-2000 transformation when the datum changes.
+
+    Between VN-2000 and any other datum the layer goes through VN-2000 / TM-3
+    105°45' and the pinned Helmert step, both ways exactly inverse, so a round
+    trip keeps areas to 1e-9; within one datum it is a plain change of projection.
+
+    Parameters
+    ----------
+    gdf
+        The layer, with a CRS.
+    crs
+        The target CRS.
+
+    Returns
+    -------
+    gdf
+        A copy in `crs`.
+
+    Raises
+    ------
+    CRSError
+        If the layer has no CRS.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import Point
+    >>> pt = gpd.GeoDataFrame(geometry=[Point(106.770, 20.632)], crs=4326)
+    >>> p = reproject(pt, 9210).geometry.iloc[0]
+    >>> round(p.x, 2), round(p.y, 2)
+    (606105.05, 2282548.31)
+    """
+    import geopandas as gpd
+
+    source = require_crs(gdf)
+    target = pyproj.CRS.from_user_input(crs)
+    if source.equals(target):
+        return gdf.copy()
+    src_vn, dst_vn = is_vn2000(source), is_vn2000(target)
+    if src_vn == dst_vn:
+        return gdf.to_crs(target)
+    hub = vn2000_tm3_crs(DEFAULT_MERIDIAN)
+    if src_vn:
+        grid = gdf.to_crs(hub) if not source.equals(hub) else gdf
+        geoms = transform_geometries(grid.geometry.to_numpy(), _tm3_to_wgs84_exact)
+        wgs84 = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=4326), crs=4326)
+        return wgs84 if target.equals(pyproj.CRS.from_epsg(4326)) else wgs84.to_crs(target)
+    wgs84 = gdf.to_crs(4326)
+    geoms = to_vn2000(wgs84, meridian=DEFAULT_MERIDIAN)
+    grid = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=hub), crs=hub)
+    return grid if target.equals(hub) else grid.to_crs(target)
+
+
+def _tm3_to_wgs84_exact(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Invert the pinned WGS 84 → VN-2000 / TM-3 105°45' transformation exactly."""
+    return vn2000_to_wgs84(x, y, meridian=DEFAULT_MERIDIAN, exact=True)
+
+
+def meridian_of(crs: CRSLike) -> float:
+    """
+    Return the TM-3 central meridian a CRS stands on: its own for EPSG:9209/9210.
+
+    Parameters
+    ----------
+    crs
+        Any CRS.
+
+    Returns
+    -------
+    meridian
+        105.5 for EPSG:9209, else `DEFAULT_MERIDIAN`.
+
+    Examples
+    --------
+    >>> meridian_of(9209), meridian_of(4326)
+    (105.5, 105.75)
+    """
+    code = pyproj.CRS.from_user_input(crs).to_epsg()
+    by_code = {c: m for m, c in TM3_EPSG.items()}
+    return by_code.get(code, DEFAULT_MERIDIAN) if code is not None else DEFAULT_MERIDIAN
+
+
+def tm3_point_scale(lon: float, lat: float, *, meridian: float = DEFAULT_MERIDIAN) -> float:
     """
     Return the VN-2000 TM-3 point scale factor k at a point (series to 4th order).
 
@@ -573,7 +682,7 @@ def datum_area_factor(lon: float, lat: float) -> float:
     return 1 - h * (1 / m + 1 / n)
 
 
-def expected_area_ratio(lon: float, lat: float, *, meridian: float = 105.75) -> float:
+def expected_area_ratio(lon: float, lat: float, *, meridian: float = DEFAULT_MERIDIAN) -> float:
     """
     Return the expected ratio VN-2000 TM-3 planar area / WGS 84 ellipsoidal area at a point.
 
@@ -623,7 +732,7 @@ def wgs84_to_vn2000_geographic(lon: float, lat: float) -> tuple[float, float]:
 
 
 def tm3_area_scale_bounds(
-    bounds: tuple[float, float, float, float], *, meridian: float = 105.75
+    bounds: tuple[float, float, float, float], *, meridian: float = DEFAULT_MERIDIAN
 ) -> tuple[float, float]:
     """
     Bound the ratio (VN-2000 planar area / WGS 84 ellipsoidal area) over a lon/lat box.
@@ -671,3 +780,252 @@ def tm3_area_scale_bounds(
     datum = [datum_area_factor(x, y) for x, y in corners]
     margin = 1e-7
     return k_low**2 * min(datum) - margin, k_high**2 * max(datum) + margin
+
+
+# --- which CRS were these coordinates meant in ----------------------------------------------
+
+#: Hai Phong city after the 2025 merger, with the former Hải Dương province and a
+#: margin of about 5 km (lon/lat boxes: the mainland with Cát Bà, and Bạch Long Vĩ).
+HAI_PHONG_EXTENT: Final[tuple[tuple[float, float, float, float], ...]] = (
+    (105.98, 20.40, 107.20, 21.30),
+    (107.60, 20.05, 107.80, 20.20),
+)
+#: Rough longitude of the border between the former Hải Dương (west) and Hai Phong (east).
+FORMER_HAI_DUONG_EAST_LON: Final[float] = 106.45
+
+#: Projected CRSs that Hai Phong data arrives in, most likely first, with their names.
+CANDIDATE_CRS: Final[tuple[tuple[str, str], ...]] = (
+    ("EPSG:9210", "VN-2000 / TM-3 105°45' (Hai Phong)"),
+    ("EPSG:9209", "VN-2000 / TM-3 105°30' (former Hải Dương)"),
+    ("EPSG:3405", "VN-2000 / UTM zone 48N"),
+    ("EPSG:32648", "WGS 84 / UTM zone 48N"),
+    ("EPSG:5899", "VN-2000 / TM-3 107°45' (Quảng Ninh)"),
+)
+#: Geographic CRSs that Hai Phong data arrives in.
+GEOGRAPHIC_CANDIDATE_CRS: Final[tuple[tuple[str, str], ...]] = (
+    ("EPSG:4326", "WGS 84"),
+    ("EPSG:4756", "VN-2000 geographic"),
+)
+#: Coordinates tried per candidate CRS when guessing (evenly spaced, with the extremes).
+_GUESS_SAMPLE: Final[int] = 2_000
+
+
+def in_hai_phong(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """
+    Tell which lon/lat points lie in Hai Phong city (with the former Hải Dương).
+
+    Parameters
+    ----------
+    lon, lat
+        WGS 84 degrees.
+
+    Returns
+    -------
+    inside
+        Boolean array.
+
+    Examples
+    --------
+    >>> in_hai_phong(np.array([106.77, 106.3, 105.5]), np.array([20.63, 20.9, 20.6])).tolist()
+    [True, True, False]
+    """
+    inside = np.zeros(np.shape(lon), dtype=bool)
+    for x0, y0, x1, y1 in HAI_PHONG_EXTENT:
+        inside |= (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
+    return inside
+
+
+def place_points(xs: np.ndarray, ys: np.ndarray, crs: CRSLike) -> tuple[np.ndarray, np.ndarray]:
+    """
+    Place coordinates read in `crs` in WGS 84 (VN-2000 through the pinned shift).
+
+    Parameters
+    ----------
+    xs, ys
+        Coordinates in `crs` (longitude/easting first).
+    crs
+        The CRS to read them in.
+
+    Returns
+    -------
+    lon, lat
+        WGS 84 degrees; NaN or infinite where the projection cannot place a point.
+    """
+    import geopandas as gpd
+
+    pts = gpd.GeoSeries(shapely.points(xs, ys), crs=pyproj.CRS.from_user_input(crs))
+    lonlat = to_wgs84(pts)
+    return shapely.get_x(lonlat), shapely.get_y(lonlat)
+
+
+def places_in_hai_phong(xs: np.ndarray, ys: np.ndarray, crs: CRSLike) -> bool:
+    """Tell whether every point falls in Hai Phong when read in `crs`."""
+    with np.errstate(all="ignore"):
+        try:
+            lon, lat = place_points(xs, ys, crs)
+        except Exception:  # a projection that cannot place these numbers
+            return False
+    return bool(np.all(np.isfinite(lon)) and in_hai_phong(lon, lat).all())
+
+
+def crs_label(crs: pyproj.CRS) -> str:
+    """Name a CRS with its EPSG code."""
+    code = crs.to_epsg()
+    return f"EPSG:{code} ({crs.name})" if code else crs.name
+
+
+@dataclass(frozen=True)
+class CRSGuess:
+    """
+    A CRS under which coordinates fall in Hai Phong.
+
+    Parameters
+    ----------
+    code
+        ``"EPSG:nnnn"``.
+    name
+        What it is, for messages.
+    swapped
+        The coordinates fall in Hai Phong only with x and y swapped.
+    """
+
+    code: str
+    name: str
+    swapped: bool = False
+
+
+def _sample(xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """At most `_GUESS_SAMPLE` of the points, evenly spaced, with each extreme kept."""
+    if len(xs) <= _GUESS_SAMPLE:
+        return xs, ys
+    pick = np.linspace(0, len(xs) - 1, _GUESS_SAMPLE).astype(np.int64)
+    extremes = [np.argmin(xs), np.argmax(xs), np.argmin(ys), np.argmax(ys)]
+    pick = np.unique(np.concatenate([pick, extremes]))
+    return xs[pick], ys[pick]
+
+
+def guess_crs(xs: np.ndarray, ys: np.ndarray, *, tried: CRSLike | None = None) -> list[CRSGuess]:
+    """
+    Guess which CRS coordinates were meant in: those that put every point in Hai Phong.
+
+    Degree-sized numbers are tried as WGS 84 and VN-2000 longitude/latitude,
+    anything larger in the projected CRSs of `CANDIDATE_CRS`, most likely
+    first; then each of these with x and y swapped (Vietnamese tables give the
+    northing X first).
+
+    Parameters
+    ----------
+    xs, ys
+        The coordinates, longitude/easting first.
+    tried
+        A CRS already found wrong: left out of the unswapped guesses.
+
+    Returns
+    -------
+    guesses
+        Most likely first; the swapped readings after the others; empty when
+        nothing places the points in Hai Phong.
+
+    Examples
+    --------
+    >>> [g.code for g in guess_crs(np.array([606105.0]), np.array([2282548.0]))][:2]
+    ['EPSG:9210', 'EPSG:9209']
+    >>> guess_crs(np.array([2282548.0]), np.array([606105.0]))[0]
+    CRSGuess(code='EPSG:9210', name="VN-2000 / TM-3 105°45' (Hai Phong)", swapped=True)
+    """
+    xs, ys = _sample(np.asarray(xs, dtype=float), np.asarray(ys, dtype=float))
+    if not len(xs) or not (np.all(np.isfinite(xs)) and np.all(np.isfinite(ys))):
+        return []
+    skip = pyproj.CRS.from_user_input(tried) if tried is not None else None
+    guesses = []
+    for a, b, swapped in ((xs, ys, False), (ys, xs, True)):
+        degrees = bool(np.all(np.abs(a) <= 180) and np.all(np.abs(b) <= 90))
+        for code, name in GEOGRAPHIC_CANDIDATE_CRS if degrees else CANDIDATE_CRS:
+            if not swapped and skip is not None and skip.equals(pyproj.CRS.from_user_input(code)):
+                continue
+            if places_in_hai_phong(a, b, code):
+                guesses.append(CRSGuess(code, name, swapped))
+    return guesses
+
+
+def suggest_crs(geoms: np.ndarray | gpd.GeoSeries) -> str | None:
+    """
+    Name the CRS that coordinates of unknown or doubtful CRS are probably in.
+
+    Parameters
+    ----------
+    geoms
+        Geometries whose CRS is missing or wrong.
+
+    Returns
+    -------
+    guess
+        A phrase naming the likely CRS (with its EPSG code) for a message, or
+        None; degrees outside Hai Phong are taken for WGS 84.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> suggest_crs(np.array([Point(606105, 2282548)]))
+    "VN-2000 / TM-3 105°45' (Hai Phong), EPSG:9210 (or EPSG:9209 for the former Hải Dương part)"
+    """
+    arr = np.asarray(geoms, dtype=object)
+    arr = arr[~shapely.is_missing(arr)]
+    coords = shapely.get_coordinates(arr[~shapely.is_empty(arr)])
+    if not len(coords):
+        return None
+    xs, ys = coords[:, 0], coords[:, 1]
+    guesses = guess_crs(xs, ys)
+    if not guesses:
+        degrees = np.all(np.abs(xs) <= 180) and np.all(np.abs(ys) <= 90)
+        return "WGS 84 longitude/latitude, EPSG:4326" if degrees else None
+    best = guesses[0]
+    if best.swapped:
+        return (
+            "VN-2000 TM-3 with X and Y swapped (X is the northing); "
+            f"swap the columns, then {best.code}"
+        )
+    if best.code in ("EPSG:9210", "EPSG:9209"):
+        return (
+            "VN-2000 / TM-3 105°45' (Hai Phong), EPSG:9210 "
+            "(or EPSG:9209 for the former Hải Dương part)"
+        )
+    if best.code in ("EPSG:3405", "EPSG:32648"):
+        return "UTM zone 48N: VN-2000 EPSG:3405 or WGS 84 EPSG:32648"
+    if best.code == "EPSG:4326":
+        return "WGS 84 longitude/latitude, EPSG:4326"
+    return f"{best.name}, {best.code}"
+
+
+def meridian_hints(crs: pyproj.CRS, lon: np.ndarray, label: str) -> list[str]:
+    """
+    Hint at the other TM-3 zone when points lie on the wrong side of the old border.
+
+    Parameters
+    ----------
+    crs
+        The CRS the points were read in.
+    lon
+        Their WGS 84 longitudes.
+    label
+        The file name for the message.
+
+    Returns
+    -------
+    hints
+        EPSG:9209 for Hai Phong's meridian used west of `FORMER_HAI_DUONG_EAST_LON`,
+        EPSG:9210 for the reverse; empty otherwise.
+    """
+    code = crs.to_epsg()
+    mean = float(np.mean(lon))
+    if code == 9210 and mean < FORMER_HAI_DUONG_EAST_LON:
+        return [
+            f"{label}: the points lie in the former Hải Dương part (lon {mean:.3f}); if the table "
+            "comes from a Hải Dương document it is on 105°30': rerun with --crs EPSG:9209"
+        ]
+    if code == 9209 and mean >= FORMER_HAI_DUONG_EAST_LON:
+        return [
+            f"{label}: the points lie in Hai Phong east of the former Hải Dương (lon {mean:.3f}); "
+            "Hai Phong documents use 105°45': if so, rerun with --crs EPSG:9210"
+        ]
+    return []

@@ -41,7 +41,7 @@ import pandas as pd
 import pyproj
 
 from zoneplan import crs as zcrs
-from zoneplan._atomic import _keep_mode, atomic_path, check_output_path
+from zoneplan._atomic import atomic_path, check_output_path, keep_mode
 from zoneplan.errors import CRSError, OutputError
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ SUFFIXES: Final[dict[str, tuple[str, ...]]] = {
 #: Formats that are always WGS 84 longitude/latitude.
 WGS84_ONLY: Final[frozenset[str]] = frozenset({"geojson", "kml"})
 #: The CRS DXF output gets when none is asked for and the layer is in degrees.
-DXF_DEFAULT_CRS: Final[str] = "EPSG:9210"
+DXF_DEFAULT_CRS: Final[str] = f"EPSG:{zcrs.TM3_EPSG[zcrs.DEFAULT_MERIDIAN]}"
 #: Decimals of GeoJSON coordinates (1e-12° ≈ 0.1 µm).
 GEOJSON_DECIMALS: Final[int] = 12
 #: Columns looked for, in order, to name each feature's DXF layer.
@@ -224,7 +224,7 @@ def write_layers(
         msg = f"{out}: no layers to write; name at least one layer"
         raise OutputError(msg)
     target = _target_crs(layers, key, crs, out)
-    prepared = {name: reproject(gdf, target) for name, gdf in layers.items()}
+    prepared = {name: zcrs.reproject(gdf, target) for name, gdf in layers.items()}
     if key != "gpkg" and len(prepared) > 1:
         prepared = {out.stem: _stack(prepared, target)}
     try:
@@ -292,59 +292,6 @@ def _target_crs(
         log.info("%s: DXF drawings are in metres; writing in %s", out, DXF_DEFAULT_CRS)
         return pyproj.CRS.from_user_input(DXF_DEFAULT_CRS)
     return first if same else pyproj.CRS.from_epsg(4326)
-
-
-def reproject(gdf: gpd.GeoDataFrame, crs: str | int | pyproj.CRS) -> gpd.GeoDataFrame:
-    """
-    Reproject a layer, through the pinned VN-2000 transformation when the datum changes.
-
-    Parameters
-    ----------
-    gdf
-        The layer, with a CRS.
-    crs
-        The target CRS.
-
-    Returns
-    -------
-    gdf
-        A copy in `crs`.
-
-    Raises
-    ------
-    CRSError
-        If the layer has no CRS.
-
-    Examples
-    --------
-    >>> from shapely import Point
-    >>> pt = gpd.GeoDataFrame(geometry=[Point(106.770, 20.632)], crs=4326)
-    >>> p = reproject(pt, 9210).geometry.iloc[0]
-    >>> round(p.x, 2), round(p.y, 2)
-    (606105.05, 2282548.31)
-    """
-    source = zcrs.require_crs(gdf)
-    target = pyproj.CRS.from_user_input(crs)
-    if source.equals(target):
-        return gdf.copy()
-    src_vn, dst_vn = zcrs.is_vn2000(source), zcrs.is_vn2000(target)
-    if src_vn == dst_vn:
-        return gdf.to_crs(target)
-    hub = pyproj.CRS.from_epsg(zcrs.TM3_EPSG[105.75])
-    if src_vn:
-        grid = gdf.to_crs(hub) if not source.equals(hub) else gdf
-        geoms = zcrs._apply(grid.geometry.to_numpy(), _tm3_to_wgs84_exact)
-        wgs84 = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=4326), crs=4326)
-        return wgs84 if target.equals(pyproj.CRS.from_epsg(4326)) else wgs84.to_crs(target)
-    wgs84 = gdf.to_crs(4326)
-    geoms = zcrs.to_vn2000(wgs84, meridian=105.75)
-    grid = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=hub), crs=hub)
-    return grid if target.equals(hub) else grid.to_crs(target)
-
-
-def _tm3_to_wgs84_exact(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Invert the pinned WGS 84 → VN-2000 / TM-3 105°45' transformation exactly."""
-    return zcrs.vn2000_to_wgs84(x, y, meridian=105.75, exact=True)
 
 
 def _stack(layers: Mapping[str, gpd.GeoDataFrame], crs: pyproj.CRS) -> gpd.GeoDataFrame:
@@ -492,7 +439,7 @@ def _write_shapefile(gdf: gpd.GeoDataFrame, out: Path) -> None:
         new = {p.name[len(out.stem) :].lower() for p in parts}
         for part in parts:
             final = out.parent / (out.stem + part.name[len(out.stem) :])
-            _keep_mode(final, str(part))
+            keep_mode(final, str(part))
             part.replace(final)
         for suffix in _SHP_PARTS:
             stale = out.parent / (out.stem + suffix)

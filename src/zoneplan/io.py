@@ -21,18 +21,18 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from zoneplan import crs as zcrs
 from zoneplan.catalog import Catalog, load_catalog
 from zoneplan.errors import CRSError, InputError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-    import pyproj
+    from zoneplan.crs import CRSLike
 
 log = logging.getLogger(__name__)
 
 Engine: TypeAlias = Literal["pyogrio", "fiona"]
-CRSLike: TypeAlias = "str | int | pyproj.CRS"
 
 #: File suffixes zoneplan reads, and the format name used in messages.
 FORMATS: dict[str, str] = {
@@ -54,14 +54,6 @@ FORMATS: dict[str, str] = {
 DEFAULT_MAX_INPUT_MB = 1024
 _max_input_mb: contextvars.ContextVar[float] = contextvars.ContextVar(
     "zoneplan_max_input_mb", default=DEFAULT_MAX_INPUT_MB
-)
-
-#: Projected CRSs that Hai Phong data arrives in, most likely first.
-HAI_PHONG_CRS: tuple[tuple[str, str], ...] = (
-    ("EPSG:9210", "VN-2000 / TM-3 105°45' (Hai Phong)"),
-    ("EPSG:9209", "VN-2000 / TM-3 105°30' (former Hải Dương)"),
-    ("EPSG:3405", "VN-2000 / UTM zone 48N"),
-    ("EPSG:32648", "WGS 84 / UTM zone 48N"),
 )
 
 
@@ -573,51 +565,9 @@ def _text_columns(gdf: gpd.GeoDataFrame) -> list[str]:
 
 def _no_crs_message(p: Path, gdf: gpd.GeoDataFrame) -> str:
     """Explain a missing CRS and suggest one from the coordinate magnitudes."""
-    guess = suggest_crs(gdf)
+    guess = zcrs.suggest_crs(gdf.geometry)
     hint = f"it looks like {guess}" if guess else "check the data's documentation"
     return f"{p}: the file has no CRS (no .prj or crs member); {hint}; give it with --crs"
-
-
-def suggest_crs(gdf: gpd.GeoDataFrame) -> str | None:
-    """
-    Guess the CRS of coordinates from their magnitudes.
-
-    Parameters
-    ----------
-    gdf
-        A layer whose CRS is unknown.
-
-    Returns
-    -------
-    guess
-        A phrase naming the likely CRS (with its EPSG code), or None.
-
-    Examples
-    --------
-    >>> from shapely.geometry import Point
-    >>> suggest_crs(gpd.GeoDataFrame(geometry=[Point(606105, 2282548)]))
-    "VN-2000 / TM-3 105°45' (Hai Phong), EPSG:9210 (or EPSG:9209 for the former Hải Dương part)"
-    """
-    arr = gdf.geometry.to_numpy()
-    valid = gdf.geometry[~shapely.is_missing(arr) & ~shapely.is_empty(arr)]
-    if valid.empty:
-        return None
-    x0, y0, x1, y1 = valid.total_bounds
-    if -180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90:
-        return "WGS 84 longitude/latitude, EPSG:4326"
-    if y0 >= 1_900_000 and y1 <= 2_700_000 and x0 >= 300_000 and x1 <= 800_000:
-        if x0 >= 640_000:
-            return "UTM zone 48N: VN-2000 EPSG:3405 or WGS 84 EPSG:32648"
-        return (
-            "VN-2000 / TM-3 105°45' (Hai Phong), EPSG:9210 "
-            "(or EPSG:9209 for the former Hải Dương part)"
-        )
-    if x0 >= 1_900_000 and x1 <= 2_700_000 and y0 >= 300_000 and y1 <= 800_000:
-        return (
-            "VN-2000 TM-3 with X and Y swapped (X is the northing); "
-            "swap the columns, then EPSG:9210"
-        )
-    return None
 
 
 def load_catalog_layers(

@@ -54,7 +54,7 @@ OVERLAY_CHUNK: Final[int] = 100_000
 
 
 def functional_frame(
-    functional: gpd.GeoDataFrame | None = None, *, meridian: float = 105.75
+    functional: gpd.GeoDataFrame | None = None, *, meridian: float = zcrs.DEFAULT_MERIDIAN
 ) -> gpd.GeoDataFrame:
     """
     Return the functional areas on the VN-2000 grid, ready for `functional_pieces`.
@@ -205,7 +205,7 @@ def functional_pieces(
     parcels: gpd.GeoDataFrame,
     functional: gpd.GeoDataFrame | None = None,
     *,
-    meridian: float = 105.75,
+    meridian: float = zcrs.DEFAULT_MERIDIAN,
     geometry: bool = False,
     progress: bool = False,
     workers: int | None = None,
@@ -334,7 +334,7 @@ def functional_pieces_dask(
     source: object,
     functional: gpd.GeoDataFrame | None = None,
     *,
-    meridian: float = 105.75,
+    meridian: float = zcrs.DEFAULT_MERIDIAN,
     scheduler: str | None = None,
     workers: int | None = None,
     crs: object = None,

@@ -44,7 +44,7 @@ def synthetic_parcels(
     *,
     seed: int = 20241211,
     jitter: float = 0.25,
-    meridian: float = 105.75,
+    meridian: float = zcrs.DEFAULT_MERIDIAN,
     crs: str | int = 4326,
 ) -> gpd.GeoDataFrame:
     """

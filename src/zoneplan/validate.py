@@ -24,14 +24,16 @@ import pandas as pd
 import shapely
 
 from zoneplan.catalog import Catalog, load_catalog
+from zoneplan.crs import suggest_crs
 from zoneplan.errors import CRSError, InputError, LayerValidationError
-from zoneplan.io import FORMATS, check_input_path, load_json, read_layer, suggest_crs
+from zoneplan.io import FORMATS, check_input_path, load_json, read_layer
 from zoneplan.schema import REQUIRED_PROPERTIES, PropertySpec
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from zoneplan.io import CRSLike, Engine
+    from zoneplan.crs import CRSLike
+    from zoneplan.io import Engine
 
 log = logging.getLogger(__name__)
 
@@ -723,7 +725,7 @@ def _names(gdf: gpd.GeoDataFrame) -> list[str]:
 def _crs_problems(gdf: gpd.GeoDataFrame, label: str) -> list[Problem]:
     """Check the CRS: present, and sane against the coordinates' magnitudes."""
     if gdf.crs is None:
-        guess = suggest_crs(gdf)
+        guess = suggest_crs(gdf.geometry)
         fix = f"give it with --crs (it looks like {guess})" if guess else "give it with --crs"
         return [Problem(label, "the layer has no CRS", fix)]
     arr = gdf.geometry.to_numpy()
@@ -736,7 +738,7 @@ def _crs_problems(gdf: gpd.GeoDataFrame, label: str) -> list[Problem]:
             msg = f"longitude and latitude look swapped (x {x0:g} to {x1:g}, y {y0:g} to {y1:g})"
             return [Problem(label, msg, "swap the x and y columns (x is the longitude)")]
         if x0 < -180 or x1 > 180 or y0 < -90 or y1 > 90:
-            guess = suggest_crs(gpd.GeoDataFrame(geometry=geoms))
+            guess = suggest_crs(geoms)
             fix = "the coordinates are not degrees: set the CRS they are in"
             fix += f" (it looks like {guess})" if guess else ""
             msg = f"the CRS is {gdf.crs.name} (degrees) but coordinates reach {x1:.0f}, {y1:.0f}"
@@ -763,7 +765,7 @@ def _crs_problems(gdf: gpd.GeoDataFrame, label: str) -> list[Problem]:
         if by0 <= lx0 <= by1 and bx0 <= ly0 <= bx1:
             msg = f"the layer lies at lon {lx0:.2f}, lat {ly0:.2f}: x and y look swapped"
             return [Problem(label, msg, "swap the x and y columns (x is the longitude or easting)")]
-        guess = suggest_crs(gpd.GeoDataFrame(geometry=geoms))
+        guess = suggest_crs(geoms)
         if guess is not None and "swapped" in guess:
             msg = f"x and y look swapped: x reaches {x1:.0f}, a VN-2000 northing"
             fix = "swap the x and y columns (VN-2000 tables put the northing X first)"

@@ -38,7 +38,7 @@ def add_output_arguments(
     parser.add_argument(
         "--meridian",
         type=float,
-        default=105.75,
+        default=zcrs.DEFAULT_MERIDIAN,
         choices=sorted(zcrs.TM3_EPSG),
         help="VN-2000 TM-3 central meridian: 105.75 for Hai Phong (EPSG:9210, default), "
         "105.5 for the former Hải Dương part (EPSG:9209)",

@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from zoneplan.catalog import Catalog
-    from zoneplan.io import CRSLike, Engine
+    from zoneplan.crs import CRSLike
+    from zoneplan.io import Engine
 
 log = logging.getLogger(__name__)
 
