@@ -359,7 +359,8 @@ def test_cli_repair_writes_out_and_keeps_source(write_json, tmp_path):
 
 def test_column_checks_find_what_the_row_checks_find():
     """The column-wise property check of user layers equals the row-by-row one, in order."""
-    from zoneplan.validate import _column_property_problems, _names, _row_property_problems
+    from zoneplan.validate.problems import feature_labels
+    from zoneplan.validate.properties import column_property_problems, row_property_problems
 
     n = 40
     rng = np.random.default_rng(5)
@@ -377,9 +378,9 @@ def test_column_checks_find_what_the_row_checks_find():
         }
     )
     gdf = gpd.GeoDataFrame(frame, geometry=[Point(106.6, 20.6)] * n, crs=4326)
-    names = _names(gdf)
-    rows = _row_property_problems(frame, "f.gpkg", names, "user")
-    columns = _column_property_problems(frame, "f.gpkg", names)
+    names = feature_labels(gdf)
+    rows = row_property_problems(frame, "f.gpkg", names, "user")
+    columns = column_property_problems(frame, "f.gpkg", names)
     assert len(rows) > 40
     assert [str(p) for p in columns] == [str(p) for p in rows]
     assert [p.blocking for p in columns] == [p.blocking for p in rows]
