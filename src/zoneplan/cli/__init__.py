@@ -28,6 +28,7 @@ COMMANDS: tuple[str, ...] = (
     "analyse",
     "import_coords",
     "export",
+    "figure",
 )
 
 EXIT_OK = 0
