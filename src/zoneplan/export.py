@@ -80,7 +80,11 @@ _SHP_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".
 _DXF_FORBIDDEN = re.compile(r'[<>/\\":;?*|=`]')
 
 
-def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
+def format_for(
+    path: str | os.PathLike[str],
+    fmt: str | None = None,
+    suffixes: Mapping[str, tuple[str, ...]] | None = None,
+) -> str:
     """
     Decide the output format from `fmt` or the file's suffix, and check they agree.
 
@@ -90,6 +94,9 @@ def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
         The output file.
     fmt
         One of `SUFFIXES`, or None to take it from the suffix.
+    suffixes
+        Format keys and their suffixes, when not `SUFFIXES` (``zoneplan figure`` passes its
+        own).
 
     Returns
     -------
@@ -106,11 +113,12 @@ def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
     >>> format_for("zone.gpkg"), format_for("out.json", "geojson")
     ('gpkg', 'geojson')
     """
+    table = SUFFIXES if suffixes is None else suffixes
     suffix = Path(path).suffix.lower()
-    known = ", ".join(SUFFIXES)
+    known = ", ".join(table)
     if fmt is None:
-        for key, suffixes in SUFFIXES.items():
-            if suffix in suffixes:
+        for key, ends in table.items():
+            if suffix in ends:
                 return key
         msg = (
             f"{path}: cannot tell the format from the suffix {suffix or '(none)'!r}; "
@@ -119,13 +127,13 @@ def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
         raise OutputError(msg)
     key = fmt.lower().lstrip(".")
     key = {"json": "geojson", "shapefile": "shp", "geoparquet": "parquet"}.get(key, key)
-    if key not in SUFFIXES:
+    if key not in table:
         msg = f"{path}: unknown format {fmt!r}; use one of {known}"
         raise OutputError(msg)
-    if suffix not in SUFFIXES[key]:
+    if suffix not in table[key]:
         msg = (
             f"{path}: the suffix {suffix or '(none)'!r} does not match --format {key}; "
-            f"name the file *{SUFFIXES[key][0]}"
+            f"name the file *{table[key][0]}"
         )
         raise OutputError(msg)
     return key

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from zoneplan.errors import InputError, OutputError
+from zoneplan.errors import InputError
 from zoneplan.figure.basemap import BASEMAPS, BasemapError
 from zoneplan.figure.draw import Sheet, make_figure, sheet_info
 from zoneplan.figure.sheet import ORIENTATIONS, PAPERS, layout, paper_size, round_scales
@@ -65,28 +65,9 @@ def figure_format(path: str | os.PathLike[str], fmt: str | None = None) -> str:
     >>> figure_format("zone.pdf"), figure_format("zone.PNG"), figure_format("x.svg", "svg")
     ('pdf', 'png', 'svg')
     """
-    suffix = Path(path).suffix.lower()
-    known = ", ".join(FORMATS)
-    if fmt is None:
-        for key, suffixes in FORMATS.items():
-            if suffix in suffixes:
-                return key
-        msg = (
-            f"{path}: cannot tell the format from the suffix {suffix or '(none)'!r}; "
-            f"give --format ({known})"
-        )
-        raise OutputError(msg)
-    key = fmt.lower().lstrip(".")
-    if key not in FORMATS:
-        msg = f"{path}: unknown format {fmt!r}; use one of {known}"
-        raise OutputError(msg)
-    if suffix not in FORMATS[key]:
-        msg = (
-            f"{path}: the suffix {suffix or '(none)'!r} does not match --format {key}; "
-            f"name the file *{FORMATS[key][0]}"
-        )
-        raise OutputError(msg)
-    return key
+    from zoneplan.export import format_for
+
+    return format_for(path, fmt, FORMATS)
 
 
 def check_dpi(dpi: float) -> int:

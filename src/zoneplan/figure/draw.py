@@ -17,7 +17,6 @@ import datetime as dt
 import logging
 import math
 import os
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,8 +44,9 @@ from zoneplan.figure.text import (
     text_width_pt,
     wrap,
 )
-from zoneplan.render.i18n import Lang, check_lang, label, strings
-from zoneplan.render.style import DEFAULT_STYLE, CategoryStyle, category_style, layer_style
+from zoneplan.render.i18n import Lang, check_lang, strings
+from zoneplan.render.layers import LayerRegistry
+from zoneplan.render.style import CategoryStyle, category_style, layer_style
 from zoneplan.schema import CATEGORIES
 
 if TYPE_CHECKING:
@@ -456,7 +456,7 @@ def _hit(geom: Any, frame: Any) -> bool:
 
 
 def _kind(geom: Any) -> str:
-    """Return the swatch kind of a geometry."""
+    """Return the drawing kind of a geometry: fill, line or point."""
     name = geom.geom_type
     if "Point" in name:
         return "point"
@@ -465,33 +465,28 @@ def _kind(geom: Any) -> str:
     return "fill"
 
 
-def _legend_key(value: Any, layer_title: str) -> tuple[str, str]:
-    """Return a feature's legend key, as the HTML map groups categories."""
-    if isinstance(value, str) and value in CATEGORIES:
-        return ("schema", value)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ("layer", layer_title)
-    if isinstance(value, str) and not value.strip():
-        return ("layer", layer_title)
-    return ("value", str(value))
-
-
 def _legend_entries(drawn: list[_Drawn], frame: Any, lang: Lang) -> list[LegendEntry]:
-    """Return the legend rows of the categories with a feature inside the frame, map order."""
-    kinds: dict[tuple[str, str], Counter[str]] = {}
+    """
+    Return the legend rows of the categories with a feature inside the frame.
+
+    The categories are grouped, ordered and styled as the HTML map's legend does
+    (`zoneplan.render.layers.LayerRegistry`): the schema's in its order, then the user
+    layers' own values, or their titles where a feature has no category.
+    """
+    registry = LayerRegistry(lang)
+    used: set[int] = set()
     for d in drawn:
         title = d.layer.title(lang)
         for geom, value in zip(d.geoms, d.categories, strict=True):
             if _hit(geom, frame):
-                kinds.setdefault(_legend_key(value, title), Counter())[_kind(geom)] += 1
-    schema = [("schema", k) for k in CATEGORIES if ("schema", k) in kinds]
-    others = [k for k in kinds if k[0] != "schema"]
-    rows = []
-    for key in schema + others:
-        text = label(CATEGORIES, key[1], lang) if key[0] == "schema" else key[1]
-        style = category_style(key[1]) if key[0] == "schema" else DEFAULT_STYLE
-        rows.append(LegendEntry(text, style, kinds[key].most_common(1)[0][0]))
-    return rows
+                missing = isinstance(value, float) and math.isnan(value)
+                used.add(registry.category(None if missing else value, title, geom.geom_type))
+    rows = registry.category_payload()
+    return [
+        LegendEntry(row["label"], CategoryStyle(**row["style"]), row["kind"])
+        for i, row in enumerate(rows)
+        if i in used
+    ]
 
 
 def _rgba(color: str, alpha: float) -> tuple[float, float, float, float]:
@@ -704,33 +699,25 @@ def _draw_graticule(
     above = f.top + lay.band_y + lay.outer_y / 2
     left = f.x - lay.band_x - lay.outer_x / 2
     right = f.right + lay.band_x + lay.outer_x / 2
-    # longitudes along the bottom and top edges, latitudes along the left and right
-    for y_edge, y_text, y_tick in (
-        (miny, below, f.y - lay.band_y),
-        (maxy, above, f.top + lay.band_y),
-    ):
-        for frac, lon in _edge_crossings((minx, y_edge), (maxx, y_edge), 0, step):
-            sx = f.x + frac * f.w
-            if sx - f.x < corner_room or f.right - sx < corner_room:
+    # longitudes along the bottom and top edges, latitudes along the left and right:
+    # (edge start, edge end, 0 lon / 1 lat, where the tick starts, where the text goes, outwards)
+    edges = (
+        ((minx, miny), (maxx, miny), 0, f.y - lay.band_y, below, -1),
+        ((minx, maxy), (maxx, maxy), 0, f.top + lay.band_y, above, 1),
+        ((minx, miny), (minx, maxy), 1, f.x - lay.band_x, left, -1),
+        ((maxx, miny), (maxx, maxy), 1, f.right + lay.band_x, right, 1),
+    )
+    for start, end, which, edge, at, sign in edges:
+        origin, length = (f.x, f.w) if which == 0 else (f.y, f.h)
+        for frac, value in _edge_crossings(start, end, which, step):
+            pos = origin + frac * length
+            if pos - origin < corner_room or origin + length - pos < corner_room:
                 continue
-            sign = -1 if y_edge == miny else 1
-            fig.add_artist(
-                Line2D([sx, sx], [y_tick, y_tick + sign * tick], transform=mm, linewidth=0.5 * u)
-            )
-            _text(fig, mm, sx, y_text, dms(lon, seconds=False), size, ha="center", va="center")
-    for x_edge, x_text, x_tick in (
-        (minx, left, f.x - lay.band_x),
-        (maxx, right, f.right + lay.band_x),
-    ):
-        for frac, lat in _edge_crossings((x_edge, miny), (x_edge, maxy), 1, step):
-            sy = f.y + frac * f.h
-            if sy - f.y < corner_room or f.top - sy < corner_room:
-                continue
-            sign = -1 if x_edge == minx else 1
-            fig.add_artist(
-                Line2D([x_tick, x_tick + sign * tick], [sy, sy], transform=mm, linewidth=0.5 * u)
-            )
-            _text(fig, mm, x_text, sy, dms(lat, seconds=False), size, ha="center", va="center")
+            along, across = [pos, pos], [edge, edge + sign * tick]
+            xs, ys = (along, across) if which == 0 else (across, along)
+            fig.add_artist(Line2D(xs, ys, transform=mm, linewidth=0.5 * u))
+            x, y = (pos, at) if which == 0 else (at, pos)
+            _text(fig, mm, x, y, dms(value, seconds=False), size, ha="center", va="center")
     # the corners, to the second
     for gx, sx in ((minx, f.x), (maxx, f.right)):
         for gy, sy in ((miny, f.y), (maxy, f.top)):
