@@ -30,6 +30,19 @@ LAND_USES: Final[dict[str, float]] = {
     "transport": 0.03,
 }
 
+#: Land-use codes (`zoneplan.landuse`) drawn for each made-up class, with their shares.
+LAND_USE_CODES: Final[dict[str, dict[str, float]]] = {
+    "residential": {"ONT": 0.7, "ODT": 0.3},
+    "agricultural": {"LUC": 0.5, "LUK": 0.1, "HNK": 0.2, "CLN": 0.2},
+    "aquaculture": {"NTS": 1.0},
+    "industrial": {"SKK": 0.6, "SKC": 0.2, "TMD": 0.2},
+    "public": {"DGD": 0.3, "DYT": 0.2, "TSC": 0.2, "DTT": 0.2, "NTD": 0.1},
+    "transport": {"DGT": 0.8, "DTL": 0.2},
+}
+
+#: Parcels per cadastral sheet (tờ bản đồ) of the synthetic layer.
+PARCELS_PER_SHEET: Final[int] = 500
+
 
 def _zone_polygon(meridian: float) -> shapely.Geometry:
     """Return the shipped zone boundary in VN-2000 / TM-3 metres."""
@@ -46,6 +59,7 @@ def synthetic_parcels(
     jitter: float = 0.25,
     meridian: float = zcrs.DEFAULT_MERIDIAN,
     crs: str | int = 4326,
+    cadastral: bool = False,
 ) -> gpd.GeoDataFrame:
     """
     Return `n` synthetic parcels covering the zone boundary.
@@ -64,13 +78,19 @@ def synthetic_parcels(
     crs
         CRS of the result: 4326 (WGS 84 lon/lat through the pinned transformation)
         or the VN-2000 TM-3 CRS itself (``"vn2000"``).
+    cadastral
+        Add the columns of a cadastral layer: ``land_use_code`` (an official
+        land-use code, `zoneplan.landuse`, drawn for the parcel's class from
+        `LAND_USE_CODES`), ``so_to`` and ``so_thua`` (sheet and parcel number,
+        `PARCELS_PER_SHEET` parcels a sheet).
 
     Returns
     -------
     parcels
         Columns ``parcel_id`` (``"P0000001"``...), ``land_use`` (a key of
-        `LAND_USES`), ``name_vi`` (``"Thửa 1"``...), ``declared_area_m2`` (the mesh
-        cell area, rounded to whole square metres, as a register would give it).
+        `LAND_USES`), then the `cadastral` columns if asked, ``name_vi``
+        (``"Thửa 1"``...), ``declared_area_m2`` (the mesh cell area, rounded to
+        whole square metres, as a register would give it).
 
     Examples
     --------
@@ -125,10 +145,22 @@ def synthetic_parcels(
     weights = np.array(list(LAND_USES.values()))
     land_use = uses[rng.choice(len(uses), size=n, p=weights / weights.sum())]
     numbers = np.arange(1, n + 1)
+    columns = {"parcel_id": [f"P{i:07d}" for i in numbers], "land_use": land_use}
+    if cadastral:
+        # a generator of its own, so the classes (and the layers without codes) do not change
+        code_rng = np.random.default_rng(seed + 1)
+        codes = np.empty(n, dtype=object)
+        for use, shares in LAND_USE_CODES.items():
+            idx = np.flatnonzero(land_use == use)
+            names = np.array(list(shares), dtype=object)
+            p = np.array(list(shares.values()))
+            codes[idx] = names[code_rng.choice(len(names), size=len(idx), p=p / p.sum())]
+        columns["land_use_code"] = codes
+        columns["so_to"] = (numbers - 1) // PARCELS_PER_SHEET + 1
+        columns["so_thua"] = (numbers - 1) % PARCELS_PER_SHEET + 1
     frame = pd.DataFrame(
         {
-            "parcel_id": [f"P{i:07d}" for i in numbers],
-            "land_use": land_use,
+            **columns,
             "name_vi": [f"Thửa {i}" for i in numbers],
             "declared_area_m2": np.round(shapely.area(geoms)),
         }

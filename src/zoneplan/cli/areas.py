@@ -68,7 +68,24 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     parser.add_argument(
-        "--by", choices=BY_CHOICES, default="feature", help="table to produce (default: feature)"
+        "--by",
+        default="feature",
+        metavar="TABLE|COLUMN",
+        help=f"table to produce: {', '.join(BY_CHOICES)} (default: feature), or the name of a "
+        "column of the --layer files: counts and VN-2000 and ellipsoidal ha per value",
+    )
+    parser.add_argument(
+        "--land-statistics",
+        action="store_true",
+        help="with --by COLUMN of land-use codes (LUC, ONT, DGT ...): arrange the rows as land "
+        "inventory tables do (NNP, PNN, CSD with their codes, subtotals and total; codes not "
+        "in the table listed apart)",
+    )
+    parser.add_argument(
+        "--within",
+        choices=["functional"],
+        help="with --by COLUMN: one table per functional area of the zone (the shipped "
+        "functional_areas layer, or --functional FILE); parcels are cut by the areas",
     )
     parser.add_argument(
         "--layer",
@@ -244,10 +261,43 @@ def functional_table(args: argparse.Namespace) -> pd.DataFrame:
     return pd.concat(tables, ignore_index=True)
 
 
+def column_table(args: argparse.Namespace) -> pd.DataFrame:
+    """The --by COLUMN table: counts and areas per value, or the land statistics."""
+    from zoneplan.landuse import area_by_column
+
+    if not args.layer:
+        msg = (
+            f"--by {args.by} is neither one of {', '.join(BY_CHOICES)} nor usable as a column "
+            "without --layer: give your parcel file, e.g. --layer parcels.gpkg --by land_use"
+        )
+        raise InputError(msg)
+    if args.engine == "dask":
+        msg = "--engine dask runs --by functional only; drop it for --by COLUMN"
+        raise InputError(msg)
+    return area_by_column(
+        load_layers(args),
+        args.by,
+        statistics=args.land_statistics,
+        within=args.within,
+        functional=_functional_layer(args),
+        meridian=args.meridian,
+        progress=show_progress(args),
+        workers=args.workers,
+    )
+
+
 def build_table(args: argparse.Namespace) -> pd.DataFrame:
     """Compute the table that ``--by`` asks for."""
     from zoneplan import areas, composition
 
+    if args.by not in BY_CHOICES:
+        return column_table(args)
+    if args.land_statistics or args.within:
+        msg = (
+            f"--land-statistics and --within go with --by COLUMN (a column of your --layer "
+            f"file, e.g. --by land_use), not --by {args.by}"
+        )
+        raise InputError(msg)
     if args.by == "functional":
         return functional_table(args)
     if args.engine == "dask":
@@ -305,4 +355,5 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(msg)
     check_output(args)
     table = build_table(args)
-    return emit(table, args, sheet_name=f"areas by {args.by}")
+    sheet = "land statistics" if args.land_statistics else f"areas by {args.by}"
+    return emit(table, args, sheet_name=sheet)
