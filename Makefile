@@ -29,10 +29,16 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed-base
 
+# npm packages of the browser tests (axe-core), pinned by tests/browser/package-lock.json
+NODE_MODULES := tests/browser/node_modules
+$(NODE_MODULES)/.installed: tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $@
+
 map: $(VENV)/.installed-base
 	$(VENV)/bin/zoneplan build --out $(MAP)
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(NODE_MODULES)/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 notebook: $(VENV)/.installed-notebook
@@ -43,4 +49,4 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format --check $(LINT_PATHS)
 
 clean:
-	rm -rf $(VENV) build dist test-artifacts .pytest_cache $(MAP)
+	rm -rf $(VENV) $(NODE_MODULES) build dist test-artifacts .pytest_cache $(MAP)

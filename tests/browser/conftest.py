@@ -144,43 +144,96 @@ def _router(state: MapPage, *, tiles: str, block_all: bool):
     return handle
 
 
+#: A phone in portrait, as the accessibility and phone tests use it: CSS pixels, touch.
+PHONE = {"viewport": {"width": 390, "height": 844}, "touch": True}
+
+
+def open_page(
+    browser,
+    path: Path,
+    *,
+    tiles: str = "blank",
+    block_all: bool = False,
+    viewport: dict[str, int] | None = None,
+    scale: float = 1,
+    touch: bool = False,
+):
+    """Open a map file in a new context; return the context and the ready `MapPage`.
+
+    With ``touch`` the context is a phone's: a touch screen and no mouse (Chromium then
+    matches ``(hover: none)`` and ``(pointer: coarse)`` and honours the page's viewport).
+    """
+    context = browser.new_context(
+        viewport=viewport or VIEWPORT,
+        device_scale_factor=scale,
+        service_workers="block",
+        has_touch=touch,
+        is_mobile=touch,
+    )
+    page = context.new_page()
+    state = MapPage(page)
+    context.route("**/*", _router(state, tiles=tiles, block_all=block_all))
+    page.on(
+        "console",
+        lambda m: (
+            state.console_errors.append((m.text, m.location.get("url", "")))
+            if m.type == "error"
+            else None
+        ),
+    )
+    page.on("pageerror", lambda e: state.page_errors.append(f"{e}\n{e.stack}"))
+    page.on("dialog", lambda d: (state.dialogs.append(d.message), d.dismiss()))
+    page.goto(path.resolve().as_uri(), wait_until="load")
+    page.wait_for_selector("body[data-zoneplan-ready]", state="attached", timeout=15_000)
+    return context, state
+
+
 @pytest.fixture
 def open_map(browser):
     """Open a map file in a fresh context; returns a `MapPage` once the viewer is ready."""
     contexts = []
 
-    def _open(
-        path: Path,
-        *,
-        tiles: str = "blank",
-        block_all: bool = False,
-        viewport: dict[str, int] | None = None,
-        scale: float = 1,
-    ) -> MapPage:
-        context = browser.new_context(
-            viewport=viewport or VIEWPORT, device_scale_factor=scale, service_workers="block"
-        )
+    def _open(path: Path, **options) -> MapPage:
+        context, state = open_page(browser, path, **options)
         contexts.append(context)
-        page = context.new_page()
-        state = MapPage(page)
-        context.route("**/*", _router(state, tiles=tiles, block_all=block_all))
-        page.on(
-            "console",
-            lambda m: (
-                state.console_errors.append((m.text, m.location.get("url", "")))
-                if m.type == "error"
-                else None
-            ),
-        )
-        page.on("pageerror", lambda e: state.page_errors.append(f"{e}\n{e.stack}"))
-        page.on("dialog", lambda d: (state.dialogs.append(d.message), d.dismiss()))
-        page.goto(path.resolve().as_uri(), wait_until="load")
-        page.wait_for_selector("body[data-zoneplan-ready]", state="attached", timeout=15_000)
         return state
 
     yield _open
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def shared_map(browser):
+    """Open each map variant once per test module: ``shared_map(key, path, **options)``.
+
+    Tests that share a page leave it as they found it (panels, popups, layers).
+    """
+    opened: dict[str, tuple[object, MapPage]] = {}
+
+    def _get(key: str, path: Path, **options) -> MapPage:
+        if key not in opened:
+            opened[key] = open_page(browser, path, **options)
+        return opened[key][1]
+
+    yield _get
+    for context, _state in opened.values():
+        context.close()
+
+
+#: axe-core's script, installed by npm from tests/browser/package.json (`make test` runs npm ci).
+AXE_JS = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's code, to evaluate in a page (through DevTools, so the page's CSP stays)."""
+    if not AXE_JS.is_file():
+        msg = f"axe-core is not installed at {AXE_JS}; run: npm ci --prefix tests/browser"
+        if os.environ.get("CI"):
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return AXE_JS.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

@@ -431,7 +431,7 @@ def test_fullscreen_minimap_and_english_interface(open_map, maps):
     page = mp.page
     assert "Southern Coastal Economic Zone of Hai Phong" in page.inner_text(".zp-title")
     assert "indicative" in page.inner_text(".zp-title")
-    assert page.inner_text(".zp-legend-title") == "Legend"
+    assert page.inner_text(".zp-legend .zp-dock-toggle") == "Legend"
     assert page.get_attribute("html", "lang") == "en"
     page.wait_for_function(
         "() => document.querySelectorAll('.zp-minimap .leaflet-tile-pane img').length > 0"

@@ -50,10 +50,12 @@ VIEWER_CSS: Final = "zoneplan.css"
 VIEWER_MODULES: Final = (
     "coords.js",  # WGS 84 to VN-2000 / TM-3, Web Mercator world units
     "dom.js",  # safe DOM and text helpers (the escaping rules)
+    "dock.js",  # the panels and buttons: Leaflet corners when wide, a toolbar and sheet on phones
     "biglayer-decode.js",  # big-layer blocks: decoder, grid index, hit test
     "biglayer-raster.js",  # big-layer rasteriser and its Leaflet canvas renderer
     "viewer.js",  # the Viewer: layers, tooltips, popups, filters, basemaps
     "viewer-biglayer.js",  # the Viewer's big-layer drawing, hover, popup and search
+    "access.js",  # main landmark, announcements, popups as dialogs, the features in view
     "controls.js",  # title, full screen, search, measure tool, coordinate readout
     "panel.js",  # layer panel, legend, overview map
     "start.js",  # zoneplan.init and the window.zoneplan namespace

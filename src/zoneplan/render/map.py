@@ -310,7 +310,15 @@ def build_html(m: folium.Map) -> str:
     lang = getattr(root, "lang", None)
     if lang in ("vi", "en"):
         html = html.replace("<html>", f'<html lang="{lang}">', 1)
-    return html.replace("<head>", f"<head>\n{csp_meta(html)}", 1)
+    # folium's viewport forbids zooming the page (maximum-scale=1, user-scalable=no):
+    # people who need larger text must be able to pinch it larger
+    html = _VIEWPORT.sub("", html)
+    return html.replace("<head>", f"<head>\n{csp_meta(html)}\n{VIEWPORT_META}", 1)
+
+
+#: The page's viewport: the device's width, and zooming left to the reader.
+VIEWPORT_META = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+_VIEWPORT = re.compile(r'<meta\s+name="viewport"[^>]*>\s*', re.IGNORECASE)
 
 
 _SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)

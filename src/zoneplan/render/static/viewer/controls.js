@@ -1,86 +1,118 @@
 /*
  * Map controls of the Viewer: the title block, the full-screen button, search, the
- * measure tool (VN-2000 lengths and areas) and the cursor's WGS 84 / VN-2000 readout.
+ * measure tool (VN-2000 lengths and areas, by click, tap, or the centre for keyboard and
+ * touch, with undo and finish) and the WGS 84 / VN-2000 readout (of the cursor; on a
+ * touch screen of the map's centre or the last tap).
  *
  * Uses: el, fold, fullscreenIcon, stopEvents, control (dom.js); toVN2000, measurePlanar
- * (coords.js); unmercLat, unmercLon (coords.js).
+ * (coords.js); unmercLat, unmercLon (coords.js); Dock (dock.js).
  */
 
 Viewer.prototype.addTitle = function () {
   var t = this.t;
-  var box = el("div", "zp-title");
-  box.appendChild(el("div", "zp-title-name", t.zone_name));
-  box.appendChild(el("div", "zp-title-decision", t.decision));
-  box.appendChild(el("div", "zp-title-note", t.indicative));
+  var box = el("header", "zp-title");
+  box.appendChild(el("h1", "zp-title-name", t.zone_name));
+  // on a phone the title keeps one line; this button shows the rest
+  var more = el("button", "zp-title-more");
+  more.type = "button";
+  more.setAttribute("aria-label", t.about);
+  more.setAttribute("aria-expanded", "false");
+  more.appendChild(el("span", null, "i")).setAttribute("aria-hidden", "true");
+  var details = el("div", "zp-title-details");
+  details.id = this.map.getContainer().id + "-about";
+  more.setAttribute("aria-controls", details.id);
+  details.appendChild(el("div", "zp-title-decision", t.decision));
+  details.appendChild(el("div", "zp-title-note", t.indicative));
+  more.addEventListener("click", function () {
+    var open = !box.classList.contains("zp-title-open");
+    box.classList.toggle("zp-title-open", open);
+    more.setAttribute("aria-expanded", String(open));
+  });
+  box.appendChild(more);
+  box.appendChild(details);
   stopEvents(box);
-  this.map.getContainer().appendChild(box);
+  // first in the map: the page's heading comes before everything else
+  var container = this.map.getContainer();
+  container.insertBefore(box, container.firstChild);
 };
 
 Viewer.prototype.addFullscreen = function () {
   var self = this;
-  control("topleft", function () {
-    var bar = el("div", "leaflet-bar zp-fullscreen");
-    var btn = el("a", "zp-fullscreen-button");
-    btn.appendChild(fullscreenIcon());
-    btn.href = "#";
-    btn.title = self.t.fullscreen;
-    btn.setAttribute("role", "button");
-    btn.setAttribute("aria-label", self.t.fullscreen);
-    L.DomEvent.on(btn, "click", function (ev) {
-      L.DomEvent.preventDefault(ev);
+  this.dock.addAction({
+    id: "fullscreen", title: this.t.fullscreen, icon: fullscreenIcon(), position: "topleft",
+    onClick: function () {
       var box = self.map.getContainer();
       if (document.fullscreenElement) document.exitFullscreen();
       else if (box.requestFullscreen) box.requestFullscreen();
-    });
-    document.addEventListener("fullscreenchange", function () { self.map.invalidateSize(); });
-    stopEvents(bar);
-    bar.appendChild(btn);
-    return bar;
-  }).addTo(this.map);
+    }
+  });
+  document.addEventListener("fullscreenchange", function () { self.map.invalidateSize(); });
 };
 
 Viewer.prototype.addSearch = function () {
   var self = this;
-  control("topleft", function () {
-    var box = el("div", "zp-box zp-search");
-    var input = el("input", "zp-search-input");
-    input.type = "search";
-    input.placeholder = self.t.search;
-    input.setAttribute("aria-label", self.t.search);
-    var list = el("ul", "zp-search-results");
-    box.appendChild(input);
-    box.appendChild(list);
-    var found = [];
-    function show() {
-      list.textContent = "";
-      var q = fold(input.value);
-      found = [];
-      if (!q) return;
-      self.layers.forEach(function (entry) {
-        if (entry.big) { self.searchBig(entry, q, found, 12 - found.length); return; }
-        entry.items.forEach(function (item) {
-          if (found.length < 12 && item.key.indexOf(q) !== -1) found.push(item);
-        });
+  var input = el("input", "zp-search-input");
+  this.dock.add({
+    id: "search", title: this.t.search_title, short: this.t.search_short, position: "topleft",
+    className: "zp-search", heading: false, focus: function () { return input; },
+    build: function (body) { self.searchBody(body, input); }
+  });
+};
+
+Viewer.prototype.searchBody = function (body, input) {
+  var self = this;
+  input.type = "search";
+  input.placeholder = self.t.search;
+  input.setAttribute("aria-label", self.t.search);
+  var list = el("ul", "zp-search-results");
+  list.id = self.map.getContainer().id + "-search-results";
+  input.setAttribute("aria-controls", list.id);
+  body.appendChild(input);
+  body.appendChild(list);
+  var found = [];
+  function show() {
+    list.textContent = "";
+    var q = fold(input.value);
+    found = [];
+    if (!q) return;
+    self.layers.forEach(function (entry) {
+      if (entry.big) { self.searchBig(entry, q, found, 12 - found.length); return; }
+      entry.items.forEach(function (item) {
+        if (found.length < 12 && item.key.indexOf(q) !== -1) found.push(item);
       });
-      if (!found.length) { list.appendChild(el("li", "zp-search-none", self.t.search_none)); return; }
-      found.forEach(function (item) {
-        var li = el("li");
-        var btn = el("button", "zp-search-hit");
-        btn.type = "button";
-        btn.appendChild(el("span", "zp-search-name", self.names(item)[0]));
-        btn.appendChild(el("span", "zp-search-layer", item.entry.spec.title));
-        btn.addEventListener("click", function () { self.showItem(item); });
-        li.appendChild(btn);
-        list.appendChild(li);
-      });
-    }
-    input.addEventListener("input", show);
-    input.addEventListener("keydown", function (ev) {
-      if (ev.key === "Enter" && found.length) self.showItem(found[0]);
     });
-    stopEvents(box);
-    return box;
-  }).addTo(this.map);
+    if (!found.length) {
+      list.appendChild(el("li", "zp-search-none", self.t.search_none));
+      self.announce(self.t.search_none);
+      return;
+    }
+    self.announce(self.t.search_found.replace("{n}", self.fmt(found.length, 0)));
+    found.forEach(function (item) {
+      var li = el("li");
+      var btn = el("button", "zp-search-hit");
+      btn.type = "button";
+      btn.appendChild(el("span", "zp-search-name", self.names(item)[0]));
+      btn.appendChild(el("span", "zp-search-layer", item.entry.spec.title));
+      btn.addEventListener("click", function () { self.showItem(item); });
+      li.appendChild(btn);
+      list.appendChild(li);
+    });
+  }
+  input.addEventListener("input", show);
+  input.addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter" && found.length) self.showItem(found[0]);
+    if (ev.key === "ArrowDown" && found.length) { ev.preventDefault(); list.querySelector("button").focus(); }
+  });
+  // up and down arrows move between the results
+  list.addEventListener("keydown", function (ev) {
+    if (ev.key !== "ArrowDown" && ev.key !== "ArrowUp") return;
+    var buttons = Array.prototype.slice.call(list.querySelectorAll("button"));
+    var i = buttons.indexOf(document.activeElement);
+    if (i < 0) return;
+    ev.preventDefault();
+    var next = ev.key === "ArrowDown" ? i + 1 : i - 1;
+    if (next < 0) input.focus(); else if (next < buttons.length) buttons[next].focus();
+  });
 };
 
 Viewer.prototype.showItem = function (item) {
@@ -90,6 +122,9 @@ Viewer.prototype.showItem = function (item) {
     this.setPhaseOn(phase, true);
     if (this.phaseBoxes) this.phaseBoxes[phase].checked = true;
   }
+  var opener = document.activeElement;
+  // on a phone the panel gives the map back to the feature
+  if (this.dock.compact) this.dock.hide(false);
   var l = item.layer;
   if (item.big !== undefined) {
     var bb = item.entry.big.bbox, i = 4 * item.big;
@@ -97,39 +132,81 @@ Viewer.prototype.showItem = function (item) {
     this.map.fitBounds(box, { maxZoom: 18, padding: [40, 40] });
   } else if (l.getBounds) this.map.fitBounds(l.getBounds(), { maxZoom: 16, padding: [40, 40] });
   else this.map.setView(l.getLatLng(), Math.max(this.map.getZoom(), 15));
-  this.openPopup(item);
+  if (opener && opener !== document.body) opener.focus({ preventScroll: true });
+  this.openPopup(item, null, true);
 };
 
 Viewer.prototype.addMeasure = function () {
   var self = this;
   var st = this.measureState;
-  control("topleft", function () {
-    var box = el("div", "zp-box zp-measure");
-    var line = el("button", "zp-measure-line", self.t.measure_line);
-    var area = el("button", "zp-measure-area", self.t.measure_area);
-    var clear = el("button", "zp-measure-clear", self.t.measure_clear);
-    var out = el("div", "zp-measure-result");
-    [line, area, clear].forEach(function (b) { b.type = "button"; box.appendChild(b); });
-    box.appendChild(out);
-    self.measureOut = out;
-    line.addEventListener("click", function () { self.startMeasure("line"); });
-    area.addEventListener("click", function () { self.startMeasure("area"); });
-    clear.addEventListener("click", function () { self.clearMeasure(); });
-    stopEvents(box);
-    return box;
-  }).addTo(this.map);
+  var t = this.t;
+  this.dock.add({
+    id: "measure", title: t.measure, short: t.measure_short, position: "topleft",
+    className: "zp-measure", heading: false,
+    build: function (box) {
+      var line = el("button", "zp-measure-line", t.measure_line);
+      var area = el("button", "zp-measure-area", t.measure_area);
+      var clear = el("button", "zp-measure-clear", t.measure_clear);
+      // while measuring: points by the centre (keyboard, touch), undo, finish
+      var steps = el("div", "zp-measure-steps");
+      var add = el("button", "zp-measure-add", t.measure_add);
+      var undo = el("button", "zp-measure-undo", t.measure_undo);
+      var finish = el("button", "zp-measure-finish", t.measure_finish);
+      steps.hidden = true;
+      var out = el("div", "zp-measure-result");
+      out.setAttribute("aria-live", "polite");
+      [line, area, clear].forEach(function (b) { b.type = "button"; box.appendChild(b); });
+      [add, undo, finish].forEach(function (b) { b.type = "button"; steps.appendChild(b); });
+      box.appendChild(steps);
+      box.appendChild(out);
+      self.measureOut = out;
+      self.measureSteps = steps;
+      line.addEventListener("click", function () { self.startMeasure("line"); });
+      area.addEventListener("click", function () { self.startMeasure("area"); });
+      clear.addEventListener("click", function () { self.clearMeasure(); });
+      add.addEventListener("click", function () { self.addMeasurePoint(self.centrePoint()); });
+      undo.addEventListener("click", function () { self.undoMeasure(); });
+      finish.addEventListener("click", function () { self.finishMeasure(); });
+    }
+  });
   this.map.on("click", function (ev) {
     if (!st.mode) return;
-    st.points.push(ev.latlng);
-    self.drawMeasure();
+    self.addMeasurePoint(ev.latlng);
   });
   this.map.on("dblclick", function () {
     if (!st.mode) return;
     // a double click also fires two clicks at the same spot; drop the repeat
     var n = st.points.length;
     if (n > 1 && st.points[n - 1].equals(st.points[n - 2])) st.points.pop();
+    self.drawMeasure();
     self.finishMeasure();
   });
+  // Enter on the map (which the arrow keys move) adds its centre
+  var container = this.map.getContainer();
+  container.addEventListener("keydown", function (ev) {
+    if (ev.target !== container || !st.mode || ev.key !== "Enter") return;
+    ev.preventDefault();
+    self.addMeasurePoint(self.centrePoint());
+  });
+};
+
+/** Where the crosshair is: the map's middle pixel. */
+Viewer.prototype.centrePoint = function () {
+  return this.map.containerPointToLatLng(this.map.getSize().divideBy(2));
+};
+
+Viewer.prototype.addMeasurePoint = function (latlng) {
+  this.measureState.points.push(latlng);
+  this.drawMeasure();
+};
+
+Viewer.prototype.undoMeasure = function () {
+  var st = this.measureState;
+  st.points.pop();
+  if (st.points.length) { this.drawMeasure(); return; }
+  if (st.shape) this.map.removeLayer(st.shape);
+  st.shape = null;
+  if (this.measureOut) this.measureOut.textContent = st.mode ? this.t.measure_hint : "";
 };
 
 Viewer.prototype.startMeasure = function (mode) {
@@ -137,6 +214,7 @@ Viewer.prototype.startMeasure = function (mode) {
   this.measureState.mode = mode;
   this.map.doubleClickZoom.disable();
   this.map.getContainer().classList.add("zp-measuring");
+  this.measureSteps.hidden = false;
   this.measureOut.textContent = this.t.measure_hint;
 };
 
@@ -144,6 +222,12 @@ Viewer.prototype.finishMeasure = function () {
   var st = this.measureState;
   st.mode = null;
   this.map.getContainer().classList.remove("zp-measuring");
+  var steps = this.measureSteps;
+  if (steps) {
+    // the focus on a step button that hides moves to the first measure button
+    if (steps.contains(document.activeElement)) steps.parentNode.querySelector("button").focus();
+    steps.hidden = true;
+  }
   var map = this.map;
   // after this double click has passed, unless a new measurement has started
   setTimeout(function () { if (!st.mode) map.doubleClickZoom.enable(); }, 0);
@@ -186,14 +270,51 @@ Viewer.prototype.addCoordinates = function () {
   var t = this.t;
   control("bottomleft", function () {
     var box = el("div", "zp-box zp-coords");
+    var what = el("div", "zp-coord-what");
     var wgs = el("div", "zp-coord-wgs", t.coords_hint);
     var vn = el("div", "zp-coord-vn");
+    box.appendChild(what);
     box.appendChild(wgs);
     box.appendChild(vn);
-    self.coordNodes = { wgs: wgs, vn: vn };
+    self.coordNodes = { what: what, wgs: wgs, vn: vn };
     return box;
   }).addTo(this.map);
-  this.map.on("mousemove", function (ev) { self.showCoordinates(ev.latlng); });
+  // the centre mark: where a touch reading and a point added by "centre" are
+  var cross = el("div", "zp-crosshair");
+  cross.setAttribute("aria-hidden", "true");
+  this.map.getContainer().appendChild(cross);
+  if (!this.touchOnly) {
+    this.map.on("mousemove", function (ev) { self.showCoordinates(ev.latlng); });
+    return;
+  }
+  // no mouse: the readout follows the map's centre, or the last tap until the map moves
+  this.map.getContainer().classList.add("zp-touch");
+  var tapped = null;
+  function centre() {
+    if (tapped) return;
+    self.coordNodes.what.textContent = t.coords_centre;
+    self.showCoordinates(self.centrePoint());
+  }
+  function release() {
+    if (!tapped) return;
+    self.map.removeLayer(tapped);
+    tapped = null;
+    self.map.getContainer().classList.remove("zp-tapped");
+    centre();
+  }
+  this.map.on("move", centre);
+  this.map.on("dragstart zoomstart", release);
+  this.map.on("click", function (ev) {
+    if (tapped) tapped.setLatLng(ev.latlng);
+    else {
+      tapped = L.circleMarker(ev.latlng, { pane: "zp-pane-measure", radius: 7, color: "#000000",
+        weight: 2, fillColor: "#FFFFFF", fillOpacity: 0.6, interactive: false }).addTo(self.map);
+    }
+    self.map.getContainer().classList.add("zp-tapped");
+    self.coordNodes.what.textContent = t.coords_tap;
+    self.showCoordinates(ev.latlng);
+  });
+  this.map.whenReady(centre);
 };
 
 Viewer.prototype.showCoordinates = function (latlng) {

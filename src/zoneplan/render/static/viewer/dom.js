@@ -78,6 +78,9 @@ function withAlpha(hex, alpha) {
 function stopEvents(node) {
   L.DomEvent.disableClickPropagation(node);
   L.DomEvent.disableScrollPropagation(node);
+  // on a touch screen Leaflet makes a double tap out of two clicks that reach the map, so
+  // two quick taps on two buttons would zoom it: clicks in a control stop there
+  L.DomEvent.on(node, "click", L.DomEvent.stopPropagation);
 }
 
 function control(position, build) {

@@ -1,29 +1,24 @@
 /*
  * The layer panel of the Viewer (basemaps, overlays by group, opacity, phase filter),
- * the legend and the overview map.
+ * the legend (the planning layers' categories, then a section for each of the user's
+ * layers) and the overview map.
  *
- * Uses: el, withAlpha, stopEvents, control (dom.js).
+ * Uses: el, withAlpha, stopEvents, control (dom.js); Dock (dock.js).
  */
 
 Viewer.prototype.addPanel = function () {
   var self = this;
   var t = this.t;
-  control("topright", function () {
-    var box = el("div", "zp-box zp-panel");
-    var toggle = el("button", "zp-panel-toggle", t.layers);
-    toggle.type = "button";
-    toggle.title = t.toggle_panel;
-    var body = el("div", "zp-panel-body");
-    toggle.addEventListener("click", function () { body.hidden = !body.hidden; });
-    box.appendChild(toggle);
-    box.appendChild(body);
-    self.panelBasemaps(body);
-    self.panelLayers(body);
-    self.panelOpacity(body);
-    self.panelPhases(body);
-    stopEvents(box);
-    return box;
-  }).addTo(this.map);
+  this.dock.add({
+    id: "layers", title: t.layers, short: t.layers_short, position: "topright",
+    className: "zp-panel", collapsible: true,
+    build: function (body) {
+      self.panelBasemaps(body);
+      self.panelLayers(body);
+      self.panelOpacity(body);
+      self.panelPhases(body);
+    }
+  });
 };
 
 Viewer.prototype.panelBasemaps = function (body) {
@@ -68,7 +63,8 @@ Viewer.prototype.panelLayers = function (body) {
       self.layerBoxes[entry.index] = box;
       lab.appendChild(box);
       lab.appendChild(document.createTextNode(" " + entry.spec.title));
-      lab.appendChild(el("span", "zp-layer-count", " (" + entry.items.length + ")"));
+      var n = entry.big ? entry.big.n : entry.items.length;
+      lab.appendChild(el("span", "zp-layer-count", " (" + self.fmt(n, 0) + ")"));
       section.appendChild(lab);
     });
     field.appendChild(section);
@@ -115,44 +111,80 @@ Viewer.prototype.panelPhases = function (body) {
 
 Viewer.prototype.addLegend = function () {
   var self = this;
-  this.legendItems = [];
-  control("bottomright", function () {
-    var box = el("div", "zp-box zp-legend");
-    box.appendChild(el("div", "zp-legend-title", self.t.legend));
-    var list = el("ul", "zp-legend-list");
-    self.categories.forEach(function (cat, i) {
-      var li = el("li", "zp-legend-item");
-      li.setAttribute("data-category-index", String(i));
-      var sw = el("span", "zp-swatch zp-swatch-" + (cat.kind || "fill"));
-      sw.style.borderColor = cat.style.color;
-      sw.style.backgroundColor = cat.kind === "line" ? cat.style.color
-        : withAlpha(cat.style.fill, Math.max(cat.style.fill_opacity, 0.12));
-      if (cat.style.dash) sw.style.borderStyle = "dashed";
-      li.appendChild(sw);
-      li.appendChild(el("span", "zp-legend-label", cat.label));
-      list.appendChild(li);
-      self.legendItems.push(li);
-    });
-    box.appendChild(list);
-    stopEvents(box);
-    return box;
-  }).addTo(this.map);
+  var t = this.t;
+  this.legendSections = [];
+  this.dock.add({
+    id: "legend", title: t.legend, short: t.legend_short, position: "bottomright",
+    className: "zp-legend", collapsible: true, scrollFocus: true,
+    build: function (body, panel) {
+      self.legend = panel;
+      var user = self.layers.filter(function (e) { return e.spec.group === "user"; });
+      var plan = self.layers.filter(function (e) { return e.spec.group !== "user"; });
+      if (plan.length) self.addLegendSection(user.length ? t.overlays : null, plan);
+      user.forEach(function (entry) { self.addLegendSection(entry.spec.title, [entry]); });
+    }
+  });
+};
+
+/** The category indexes the features of a layer have. */
+function layerCategories(entry) {
+  var cats = new Set();
+  if (entry.big) entry.spec.big.cat_phase.forEach(function (cp) { cats.add(cp[0]); });
+  else entry.items.forEach(function (item) { cats.add(item.feature.zp.cat); });
+  return cats;
+}
+
+/**
+ * Add a section to the legend: a heading (none when title is null) and an entry for each
+ * category the given layers have, shown while one of them draws it. Returns the section
+ * element; more entries can go into its list (.zp-legend-list).
+ */
+Viewer.prototype.addLegendSection = function (title, entries) {
+  var self = this;
+  var section = el("div", "zp-legend-section");
+  if (title !== null) section.appendChild(el("h3", "zp-legend-heading", title));
+  var list = el("ul", "zp-legend-list");
+  var cats = new Set();
+  entries.forEach(function (entry) { layerCategories(entry).forEach(function (c) { cats.add(c); }); });
+  var items = [];
+  this.categories.forEach(function (cat, i) {
+    if (!cats.has(i)) return;
+    var li = el("li", "zp-legend-item");
+    li.setAttribute("data-category-index", String(i));
+    var sw = el("span", "zp-swatch zp-swatch-" + (cat.kind || "fill"));
+    sw.setAttribute("aria-hidden", "true");
+    sw.style.borderColor = cat.style.color;
+    sw.style.backgroundColor = cat.kind === "line" ? cat.style.color
+      : withAlpha(cat.style.fill, Math.max(cat.style.fill_opacity, 0.12));
+    if (cat.style.dash) sw.style.borderStyle = "dashed";
+    li.appendChild(sw);
+    li.appendChild(el("span", "zp-legend-label", cat.label));
+    list.appendChild(li);
+    items.push({ cat: i, li: li });
+  });
+  section.appendChild(list);
+  this.legend.body.appendChild(section);
+  this.legendSections.push({ node: section, entries: entries, items: items });
+  return section;
 };
 
 /** Show the legend entries of the categories that are drawn now. */
 Viewer.prototype.updateLegend = function () {
-  if (!this.legendItems) return;
+  if (!this.legendSections) return;
   var self = this;
-  var shown = new Set();
-  this.layers.forEach(function (entry) {
-    if (!entry.on) return;
-    if (entry.big) {
-      entry.spec.big.cat_phase.forEach(function (cp) { if (self.phaseOn[cp[1]]) shown.add(cp[0]); });
-      return;
-    }
-    entry.items.forEach(function (item) { if (item.shown) shown.add(item.feature.zp.cat); });
+  this.legendSections.forEach(function (section) {
+    var shown = new Set();
+    section.entries.forEach(function (entry) {
+      if (!entry.on) return;
+      if (entry.big) {
+        entry.spec.big.cat_phase.forEach(function (cp) { if (self.phaseOn[cp[1]]) shown.add(cp[0]); });
+        return;
+      }
+      entry.items.forEach(function (item) { if (item.shown) shown.add(item.feature.zp.cat); });
+    });
+    section.items.forEach(function (it) { it.li.hidden = !shown.has(it.cat); });
+    section.node.hidden = !shown.size;
   });
-  this.legendItems.forEach(function (li, i) { li.hidden = !shown.has(i); });
 };
 
 Viewer.prototype.addMinimap = function () {

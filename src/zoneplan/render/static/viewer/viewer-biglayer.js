@@ -281,8 +281,10 @@ Viewer.prototype.hoverBig = function (latlng) {
     this.bigShape = L.featureGroup(shapes).addTo(this.map);
     this.bigTip.setContent(this.tooltipContent(item));
     if (this.vectorTip) { this.vectorTip.closeTooltip(); this.vectorTip = null; }
+    if (!this.touchOnly) this.announce(this.bigTip.getContent().textContent);
   }
-  if (hit) {
+  // on a touch screen the tap's popup says all the tooltip would
+  if (hit && !this.touchOnly) {
     this.bigTip.setLatLng(latlng);
     if (!this.map.hasLayer(this.bigTip)) this.map.openTooltip(this.bigTip);
   }

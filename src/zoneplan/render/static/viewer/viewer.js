@@ -27,27 +27,61 @@ function Viewer(map, data, decoded) {
     phases: new Map(Object.entries(data.labels.phases)),
     categories: new Map(Object.entries(data.labels.categories))
   };
+  // a phone or tablet without a mouse: no hover tooltips, the readout follows the centre
+  this.touchOnly = !!(window.matchMedia && window.matchMedia("(hover: none) and (pointer: coarse)").matches);
+  this.setupAccess();
+  this.dock = new Dock(map, this.t);
   this.drawLayers();
   this.setupBigEvents();
   this.addBasemapLayer(data.basemaps.length ? 0 : -1);
   this.addTitle();
   this.addFullscreen();
-  this.addSearch();
-  this.addMeasure();
   this.addPanel();
   this.addLegend();
+  this.addSearch();
+  this.addMeasure();
+  this.addFeatureList();
   this.addMinimap();
   L.control.scale({ metric: true, imperial: false, maxWidth: 160 }).addTo(map);
   this.addCoordinates();
   this.updateLegend();
-  if (data.fit) {
-    // keep the zone clear of the search box (left) and the layer panel and legend (right)
-    var wide = map.getSize().x > 900;
-    // at once, not animated: the first tiles are then drawn for the view the map opens on
-    map.fitBounds(data.fit, wide ? { paddingTopLeft: [170, 70], paddingBottomRight: [270, 16], animate: false }
-      : { padding: [8, 8], animate: false });
-  }
+  this.fitZone();
 }
+
+/**
+ * The band of the map that the title and the controls above and below leave free, as
+ * [top, bottom] margins in pixels: on a compact map, between the title line and the
+ * toolbar with the readouts above it; elsewhere a plain margin.
+ */
+Viewer.prototype.freeMargins = function () {
+  if (!this.dock.compact) return [8, 8];
+  var container = this.map.getContainer();
+  var box = container.getBoundingClientRect();
+  var title = container.querySelector(".zp-title");
+  var top = title ? title.getBoundingClientRect().bottom - box.top + 8 : 8;
+  var bottom = box.height - 8;
+  container.querySelectorAll(".zp-toolbar, .zp-sheet, .leaflet-bottom .leaflet-control").forEach(function (node) {
+    var r = node.getBoundingClientRect();
+    if (r.height) bottom = Math.min(bottom, r.top - box.top - 8);
+  });
+  return [top, box.height - bottom];
+};
+
+/** Open on the zone, clear of the controls around it. */
+Viewer.prototype.fitZone = function () {
+  var fit = this.data.fit;
+  if (!fit) return;
+  // at once, not animated: the first tiles are then drawn for the view the map opens on
+  var opts = { animate: false, padding: [8, 8] };
+  if (this.dock.compact) {
+    var m = this.freeMargins();
+    opts = { animate: false, paddingTopLeft: [8, m[0]], paddingBottomRight: [8, m[1]] };
+  } else if (this.map.getSize().x > 900) {
+    // keep the zone clear of the search box (left) and the layer panel and legend (right)
+    opts = { paddingTopLeft: [170, 70], paddingBottomRight: [270, 16], animate: false };
+  }
+  this.map.fitBounds(fit, opts);
+};
 
 Viewer.prototype.fmt = function (value, digits) {
   return new Intl.NumberFormat(this.locale, {
@@ -148,8 +182,11 @@ Viewer.prototype.bindFeature = function (entry, feature, layer) {
   var item = { feature: feature, layer: layer, entry: entry, shown: true,
     key: fold(feature.zp.names.join(" ")) };
   entry.items.push(item);
-  layer.bindTooltip(function () { return self.tooltipContent(item); },
-    { sticky: true, direction: "top", className: "zp-tooltip", opacity: 1 });
+  // on a touch screen a tap opens the popup, which says all the tooltip would
+  if (!this.touchOnly) {
+    layer.bindTooltip(function () { return self.tooltipContent(item); },
+      { sticky: true, direction: "top", className: "zp-tooltip", opacity: 1 });
+  }
   layer.on("mouseover", function () {
     var base = self.featureStyle(entry, feature);
     // no bringToFront here: moving the hovered path in the DOM loses its mouseout in
@@ -157,7 +194,16 @@ Viewer.prototype.bindFeature = function (entry, feature, layer) {
     layer.setStyle({ weight: base.weight + 2.5, fillOpacity: Math.min(0.85, base.fillOpacity + 0.25) });
   });
   layer.on("mouseout", function () { entry.group.resetStyle(layer); });
-  layer.on("tooltipopen", function () { self.vectorTip = layer; });
+  // Leaflet's tooltip focus listeners make Chromium put every SVG path in the Tab order,
+  // before all controls; features are reached from search and the list of features in view
+  layer.on("add", function () {
+    var node = layer.getElement && layer.getElement();
+    if (node) node.setAttribute("tabindex", "-1");
+  });
+  layer.on("tooltipopen", function (ev) {
+    self.vectorTip = layer;
+    self.announce(ev.tooltip.getElement().textContent);
+  });
   layer.on("click", function (ev) {
     if (self.measureState.mode) return;
     self.openPopup(item, ev.latlng);
@@ -172,6 +218,21 @@ Viewer.prototype.names = function (item) {
   return [first || this.t.unnamed, second && second !== first ? second : ""];
 };
 
+/** The language of the second name `names` gives (the other language of the map). */
+Viewer.prototype.altLang = function (item) {
+  var names = item.feature.zp.names;
+  var own = this.data.lang === "vi" ? names[0] : names[1];
+  if (!own) return this.data.lang;
+  return this.data.lang === "vi" ? "en" : "vi";
+};
+
+/** A line holding the second name, marked with its language for screen readers. */
+Viewer.prototype.altName = function (item, className, text) {
+  var node = el("div", className, text);
+  node.lang = this.altLang(item);
+  return node;
+};
+
 Viewer.prototype.categoryLabel = function (item) {
   return this.categories[item.feature.zp.cat].label;
 };
@@ -181,7 +242,7 @@ Viewer.prototype.tooltipContent = function (item) {
   var names = this.names(item);
   var box = el("div", "zp-tip");
   box.appendChild(el("div", "zp-tip-name", names[0]));
-  if (names[1]) box.appendChild(el("div", "zp-tip-alt", names[1]));
+  if (names[1]) box.appendChild(this.altName(item, "zp-tip-alt", names[1]));
   box.appendChild(el("div", "zp-tip-cat", this.categoryLabel(item)));
   if (typeof zp.area_ha === "number") {
     box.appendChild(el("div", "zp-tip-area", this.t.area + ": " + this.fmtHa(zp.area_ha)));
@@ -200,9 +261,10 @@ Viewer.prototype.popupContent = function (item) {
   var names = this.names(item);
   var box = el("div", "zp-popup-body");
   box.appendChild(el("h3", "zp-popup-name", names[0]));
-  if (names[1]) box.appendChild(el("div", "zp-popup-alt", names[1]));
+  if (names[1]) box.appendChild(this.altName(item, "zp-popup-alt", names[1]));
   var table = el("table", "zp-props");
   function row(label, value, cls) {
+    if (value === null || value === undefined || value === "") return; // not an attribute of this feature
     var tr = el("tr", cls);
     tr.appendChild(el("th", null, label));
     var td = el("td");
@@ -229,14 +291,15 @@ Viewer.prototype.popupContent = function (item) {
   if (typeof zp.length_km === "number") {
     row(this.t.measured_length, this.fmt(zp.length_km, 3) + " " + this.t.km, "zp-row-length");
   }
-  row(this.t.source, this.sourceNode(own(props, "source"), own(props, "source_url")), "zp-row-source");
+  var source = own(props, "source"), url = own(props, "source_url");
+  if (!absent(source) || !absent(url)) row(this.t.source, this.sourceNode(source, url), "zp-row-source");
   var acc = own(props, "accuracy_m");
   row(this.t.accuracy, typeof acc === "number" ? "± " + this.fmt(acc, 0) + " " + this.t.m : acc,
     "zp-row-accuracy");
   row(this.t.method, own(props, "method"), "zp-row-method");
   box.appendChild(table);
   var known = new Set(this.data.known_properties);
-  var extra = Object.keys(props).filter(function (k) { return !known.has(k); });
+  var extra = Object.keys(props).filter(function (k) { return !known.has(k) && !absent(props[k]); });
   if (extra.length) {
     box.appendChild(el("div", "zp-popup-extra-title", this.t.other_properties));
     var more = el("table", "zp-props zp-props-extra");
@@ -250,6 +313,12 @@ Viewer.prototype.popupContent = function (item) {
   }
   return box;
 };
+
+/** Whether a property value is missing (a column this feature has no value in). */
+function absent(value) {
+  return value === null || value === undefined || value === "" ||
+    (typeof value === "number" && Number.isNaN(value));
+}
 
 Viewer.prototype.lookup = function (table, key) {
   if (typeof key === "string" && table.has(key)) return table.get(key);
@@ -275,10 +344,23 @@ Viewer.prototype.sourceNode = function (source, url) {
   return span;
 };
 
-Viewer.prototype.openPopup = function (item, latlng) {
+/**
+ * Open a feature's popup, at `latlng` or its centre. With focus (opened from a list or by
+ * keyboard), the popup takes the focus and gives it back when it closes.
+ */
+Viewer.prototype.openPopup = function (item, latlng, focus) {
   var where = latlng || this.itemCenter(item);
-  L.popup({ maxWidth: 380, minWidth: 240, className: "zp-popup", autoPanPadding: [20, 20] })
-    .setLatLng(where).setContent(this.popupContent(item)).openOn(this.map);
+  var opener = focus ? document.activeElement : null;
+  // within the map's free band: on a phone, as wide as the screen allows and scrolling
+  // (right of the zoom buttons, which stay above popups)
+  var m = this.freeMargins(), size = this.map.getSize();
+  var left = this.dock.compact ? 54 : 20, right = this.dock.compact ? 10 : 20;
+  var width = size.x - left - right - 26; // the popup's frame and margins
+  var opts = { maxWidth: Math.min(380, width), minWidth: Math.min(240, width), className: "zp-popup",
+    autoPanPaddingTopLeft: [left, Math.max(20, m[0])], autoPanPaddingBottomRight: [right, Math.max(20, m[1])] };
+  if (this.dock.compact) opts.maxHeight = Math.max(120, size.y - m[0] - m[1] - 40);
+  var popup = L.popup(opts).setLatLng(where).setContent(this.popupContent(item)).openOn(this.map);
+  this.popupOpened(popup, item, opener);
 };
 
 Viewer.prototype.itemCenter = function (item) {
