@@ -23,6 +23,7 @@ from shapely.geometry import box
 from zoneplan.synthetic import synthetic_parcels
 
 from .conftest import PHONE, REPO, build
+from .test_map_browser import hover_feature, pick_feature
 
 pytestmark = pytest.mark.browser
 
@@ -443,3 +444,17 @@ def test_features_in_view_open_popups_with_only_their_attributes(pages):
     tab_until(page, ".zp-inview .zp-dock-toggle", back=True)
     page.keyboard.press("Enter")
     mp.assert_clean(allow_refused_tiles=True)
+
+
+def test_tooltips_are_announced(pages, catalog_frames):
+    mp = pages("en")
+    li, fi, _lid, row = pick_feature(catalog_frames, kinds=("Polygon", "MultiPolygon"))
+    hover_feature(mp, li, fi)
+    tip = mp.page.locator(".leaflet-tooltip")
+    tip.wait_for(state="visible", timeout=3000)
+    assert row["name_en"] in tip.inner_text()
+    # the status region says what the tooltip shows
+    assert mp.page.text_content(".zp-live").strip() == tip.text_content().strip()
+    assert mp.page.get_attribute(".zp-live", "role") == "status"
+    mp.page.mouse.move(5, 795)
+    mp.assert_clean()
