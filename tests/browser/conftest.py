@@ -144,10 +144,6 @@ def _router(state: MapPage, *, tiles: str, block_all: bool):
     return handle
 
 
-#: A phone in portrait, as the accessibility and phone tests use it: CSS pixels, touch.
-PHONE = {"viewport": {"width": 390, "height": 844}, "touch": True}
-
-
 def open_page(
     browser,
     path: Path,
@@ -201,6 +197,12 @@ def open_map(browser):
     yield _open
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def phone() -> dict:
+    """`open_page` options of a phone in portrait: 390 × 844 CSS pixels, touch, no mouse."""
+    return {"viewport": {"width": 390, "height": 844}, "touch": True}
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -20,13 +21,14 @@ from PIL import Image, ImageChops
 from pyproj import Transformer
 from shapely.geometry import box
 
+from zoneplan.cli import main
 from zoneplan.synthetic import synthetic_parcels
 
-from .conftest import PHONE, REPO, build
 from .test_map_browser import hover_feature, pick_feature
 
 pytestmark = pytest.mark.browser
 
+REPO = Path(__file__).resolve().parents[2]
 TO_VN2000 = Transformer.from_crs("EPSG:4326", "EPSG:9210", always_xy=True)
 PARCELS = 1200
 # what the focused element is, in words a failure message can show
@@ -69,17 +71,19 @@ def user_map(tmp_path_factory):
     plots.to_file(folder / "plots.geojson", driver="GeoJSON")
     out = folder / "user.html"
     layers = ["--layer", str(folder / "parcels.gpkg"), "--layer", str(folder / "plots.geojson")]
-    return build(out, "--lang", "en", *layers, "--big-layer-threshold", "100")
+    args = ["-q", "build", "--lang", "en", *layers, "--big-layer-threshold", "100"]
+    assert main([*args, "--out", str(out)]) == 0
+    return out
 
 
 @pytest.fixture(scope="module")
-def pages(shared_map, maps, user_map):
+def pages(shared_map, maps, user_map, phone):
     """The module's pages: default (vi), en, user (big layer), phone (vi, touch)."""
     variants = {
         "default": (maps["default"], {}),
         "en": (maps["en"], {}),
         "user": (user_map, {}),
-        "phone": (maps["default"], PHONE),
+        "phone": (maps["default"], phone),
     }
 
     def get(name: str):
@@ -308,12 +312,17 @@ def test_measure_by_keyboard_adds_the_centre_as_the_map_moves(pages):
     page.keyboard.press("Enter")
     # back to the map, which the arrow keys move; Enter there adds its centre
     tab_until(page, ".leaflet-container", back=True)
+    start = mp.js("() => window.zoneplan.viewer.centrePoint()")
     for _ in range(4):
         page.keyboard.press("ArrowRight")
-        page.wait_for_timeout(350)  # Leaflet ignores a key pressed while it still pans
+        # Leaflet ignores a key pressed while it still pans
+        page.wait_for_function(
+            "() => { const a = window.zoneplan.viewer.map._panAnim; return !a || !a._inProgress; }"
+        )
     page.keyboard.press("Enter")
     points = mp.js("() => window.zoneplan.viewer.measureState.points.map(p => [p.lng, p.lat])")
     assert len(points) == 2
+    assert points[0] == pytest.approx([start["lng"], start["lat"]], abs=1e-9)
     a, b = (TO_VN2000.transform(lon, lat) for lon, lat in points)
     metres = float(np.hypot(a[0] - b[0], a[1] - b[1]))
     # four presses of the arrow key move the map 4 x 80 px east

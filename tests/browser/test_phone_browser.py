@@ -11,7 +11,6 @@ from __future__ import annotations
 import pytest
 from pyproj import Transformer
 
-from .conftest import PHONE
 from .test_map_browser import number
 
 pytestmark = pytest.mark.browser
@@ -57,9 +56,9 @@ FREE_FEATURE_POINT = """(sel) => {
 
 
 @pytest.fixture(scope="module")
-def phone(shared_map, maps):
+def on_phone(shared_map, maps, phone):
     """The default (Vietnamese) map on a phone, opened once for the module."""
-    return shared_map("phone", maps["default"], **PHONE)
+    return shared_map("phone", maps["default"], **phone)
 
 
 def touch(cdp, kind: str, points: list[tuple[float, float]]) -> None:
@@ -68,8 +67,8 @@ def touch(cdp, kind: str, points: list[tuple[float, float]]) -> None:
     cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": fingers})
 
 
-def test_first_load_shows_the_whole_zone_under_a_quarter_of_controls(phone, artifacts):
-    mp = phone
+def test_first_load_shows_the_whole_zone_under_a_quarter_of_controls(on_phone, artifacts):
+    mp = on_phone
     page = mp.page
     # page zoom stays allowed
     viewport = mp.js("document.querySelector('meta[name=viewport]').content")
@@ -106,8 +105,8 @@ def test_first_load_shows_the_whole_zone_under_a_quarter_of_controls(phone, arti
     mp.assert_clean()
 
 
-def test_each_panel_opens_alone_closes_and_scrolls_by_touch(phone, artifacts):
-    mp = phone
+def test_each_panel_opens_alone_closes_and_scrolls_by_touch(on_phone, artifacts):
+    mp = on_phone
     page = mp.page
     view = "[window.zoneplan.viewer.map.getZoom(), window.zoneplan.viewer.map.getCenter()]"
     before = mp.js(view)
@@ -163,8 +162,8 @@ def test_each_panel_opens_alone_closes_and_scrolls_by_touch(phone, artifacts):
     mp.assert_clean()
 
 
-def test_a_tap_opens_the_popup_and_the_readout_follows_it(phone):
-    mp = phone
+def test_a_tap_opens_the_popup_and_the_readout_follows_it(on_phone):
+    mp = on_phone
     page = mp.page
     # the readout shows the centre, marked by the crosshair
     assert page.inner_text(".zp-coord-what") == "Tâm bản đồ (+)"
@@ -210,8 +209,8 @@ def test_a_tap_opens_the_popup_and_the_readout_follows_it(phone):
     mp.assert_clean()
 
 
-def test_measuring_by_taps_with_undo_and_finish(phone):
-    mp = phone
+def test_measuring_by_taps_with_undo_and_finish(on_phone):
+    mp = on_phone
     page = mp.page
     mp.js("() => window.zoneplan.viewer.map.setView(L.latLng(20.70, 106.66), 13, {animate: false})")
     page.tap('.zp-dock-button[data-panel="measure"]')
@@ -251,8 +250,8 @@ def test_measuring_by_taps_with_undo_and_finish(phone):
     mp.assert_clean()
 
 
-def test_pinch_zooms_the_map(phone):
-    mp = phone
+def test_pinch_zooms_the_map(on_phone):
+    mp = on_phone
     page = mp.page
     mp.js("() => window.zoneplan.viewer.map.setZoom(11, {animate: false})")
     cdp = page.context.new_cdp_session(page)
