@@ -13,6 +13,12 @@ from shapely import Point, box
 
 from zoneplan.crs import (
     HELMERT_05_2007,
+    TM3_EPSG,
+    TM3_FALSE_EASTING_M,
+    TM3_FALSE_NORTHING_M,
+    TM3_K0,
+    WGS84_A_M,
+    WGS84_F,
     datum_area_factor,
     ellipsoid_separation_m,
     is_vn2000,
@@ -91,6 +97,19 @@ def test_decision_parameters_equal_epsg_6960():
     assert params["Z-axis rotation"] == HELMERT_05_2007["rz"]
     assert params["Scale difference"] == HELMERT_05_2007["s"]
     assert coord_op.method_name == "Coordinate Frame rotation (geog2D domain)"
+
+
+def test_tm3_constants_equal_the_epsg_definitions():
+    for meridian, epsg in TM3_EPSG.items():
+        crs = pyproj.CRS.from_epsg(epsg)
+        params = {p.name: p.value for p in crs.coordinate_operation.params}
+        assert params["Longitude of natural origin"] == meridian
+        assert params["Latitude of natural origin"] == 0
+        assert params["Scale factor at natural origin"] == TM3_K0
+        assert params["False easting"] == TM3_FALSE_EASTING_M
+        assert params["False northing"] == TM3_FALSE_NORTHING_M
+        assert crs.ellipsoid.semi_major_metre == WGS84_A_M
+        assert 1 / crs.ellipsoid.inverse_flattening == pytest.approx(WGS84_F, rel=1e-15)
 
 
 @pytest.mark.parametrize(("meridian", "epsg"), [(105.75, 9210), (105.5, 9209)])

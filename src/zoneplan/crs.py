@@ -59,13 +59,19 @@ TM3_EPSG: Final[dict[float, int]] = {
 
 #: Scale factor on the central meridian of the provincial TM-3 zones.
 TM3_K0: Final[float] = 0.9999
+#: False easting and false northing of the TM-3 zones, in metres.
+TM3_FALSE_EASTING_M: Final[float] = 500_000.0
+TM3_FALSE_NORTHING_M: Final[float] = 0.0
+
+#: The ellipsoid of VN-2000 and of its TM-3 zones, WGS 84's: semi-major axis in metres and
+#: flattening.
+WGS84_A_M: Final[float] = 6378137.0
+WGS84_F: Final[float] = 1 / 298.257223563
 
 #: The EPSG code of the VN-2000 geographic CRS.
 VN2000_GEOGRAPHIC_EPSG: Final[int] = 4756
 
 _VN2000_DATUM = "Vietnam 2000"
-_WGS84_A = 6378137.0
-_WGS84_F = 1 / 298.257223563
 
 
 def check_meridian(meridian: float) -> float:
@@ -169,7 +175,7 @@ def wgs84_to_vn2000_pipeline(meridian: float = DEFAULT_MERIDIAN) -> str:
         "+step +inv +proj=cart +ellps=WGS84 "
         "+step +proj=pop +v_3 "
         f"+step +proj=tmerc +lat_0=0 +lon_0={lon_0!r} +k={TM3_K0!r} "
-        "+x_0=500000 +y_0=0 +ellps=WGS84"
+        f"+x_0={TM3_FALSE_EASTING_M:g} +y_0={TM3_FALSE_NORTHING_M:g} +ellps=WGS84"
     )
 
 
@@ -600,7 +606,7 @@ def tm3_point_scale(lon: float, lat: float, *, meridian: float = DEFAULT_MERIDIA
     0.9999
     """
     lon_0 = check_meridian(meridian)
-    e2 = _WGS84_F * (2 - _WGS84_F)
+    e2 = WGS84_F * (2 - WGS84_F)
     ep2 = e2 / (1 - e2)
     phi = math.radians(lat)
     big_l = math.radians(lon - lon_0) * math.cos(phi)
@@ -655,9 +661,9 @@ def ellipsoid_separation_m(lon: float, lat: float) -> float:
 
 def _radii_m(lat: float) -> tuple[float, float]:
     """Return the meridional (M) and prime-vertical (N) radii of curvature of WGS 84 at `lat`."""
-    e2 = _WGS84_F * (2 - _WGS84_F)
+    e2 = WGS84_F * (2 - WGS84_F)
     w2 = 1 - e2 * math.sin(math.radians(lat)) ** 2
-    return _WGS84_A * (1 - e2) / w2**1.5, _WGS84_A / math.sqrt(w2)
+    return WGS84_A_M * (1 - e2) / w2**1.5, WGS84_A_M / math.sqrt(w2)
 
 
 def datum_area_factor(lon: float, lat: float) -> float:
