@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, Point, box
 
+from zoneplan import crs
 from zoneplan.areas import measure_features
 from zoneplan.cli import main
 from zoneplan.errors import LayerValidationError, OutputError
@@ -304,6 +306,33 @@ def test_viewer_files_ship_inside_the_package():
         "Function(",
     ):
         assert sink not in js, sink
+
+
+def test_viewer_takes_its_vn2000_constants_from_crs():
+    # the joined script declares them once, ahead of the modules, from zoneplan.crs...
+    script = assets.viewer_script()
+    declared = re.search(r"\nvar CRS = (\{.*?\});\n", script)
+    assert declared
+    assert script.index(declared.group()) < script.index(assets.viewer_file("viewer/coords.js"))
+    assert json.loads(declared.group(1)) == {
+        "helmert": crs.HELMERT_05_2007,
+        "tm3": {
+            "k0": crs.TM3_K0,
+            "lon0": crs.DEFAULT_MERIDIAN,
+            "fe": crs.TM3_FALSE_EASTING_M,
+            "fn": crs.TM3_FALSE_NORTHING_M,
+        },
+        "ellipsoid": {"a": crs.WGS84_A_M, "f": crs.WGS84_F},
+    }
+    # ...and no module writes one of those numbers itself
+    numbers = [abs(v) for v in crs.HELMERT_05_2007.values()]
+    numbers += [crs.TM3_K0, crs.DEFAULT_MERIDIAN, crs.TM3_FALSE_EASTING_M]
+    numbers += [crs.WGS84_A_M, 1 / crs.WGS84_F]
+    for name in assets.VIEWER_MODULES:
+        code = re.sub(r"/\*.*?\*/|//[^\n]*", "", assets.viewer_file(f"viewer/{name}"), flags=re.S)
+        literals = {float(x) for x in re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?:e-?\d+)?", code)}
+        for number in numbers:
+            assert not any(math.isclose(number, v, rel_tol=1e-12) for v in literals), (name, number)
 
 
 # ---------------------------------------------------------------- writing

@@ -92,12 +92,14 @@ class Bare:
 
     def load(self, upto: str, exports: list[str]) -> str:
         """
-        Run the modules up to and including `upto`, in their joined order, in a new scope.
+        Run the modules up to and including `upto`, in their joined order, in a new scope,
+        after the constants from `zoneplan.crs` as the joined script has them.
 
         Returns the name of the page global that holds `exports` after the run.
         """
         names = assets.VIEWER_MODULES[: assets.VIEWER_MODULES.index(upto) + 1]
-        code = "".join((MODULE_DIR / n).read_text(encoding="utf-8") + "\n" for n in names)
+        pieces = [(MODULE_DIR / n).read_text(encoding="utf-8") for n in names]
+        code = "".join(p + "\n" for p in [assets.viewer_constants_js(), *pieces])
         key = f"__zp{next(_keys)}"
         handed = ", ".join(f"{name}: {name}" for name in exports)
         self.page.add_script_tag(
@@ -710,9 +712,10 @@ def test_page_carries_the_modules_joined_in_order_and_runs_clean(open_map, maps)
     text = viewer[0]
     assert text.endswith(assets.VIEWER_SCRIPT_CLOSE)
     body = text[len(assets.VIEWER_SCRIPT_OPEN) : -len(assets.VIEWER_SCRIPT_CLOSE)]
-    # the files as they are on disk, each once, in the declared order, nothing else
+    # the constants from zoneplan.crs, then the files as they are on disk, each once, in the
+    # declared order, nothing else
     files = [(MODULE_DIR / name).read_text(encoding="utf-8") for name in assets.VIEWER_MODULES]
-    assert body == "".join(f"{code}\n" for code in files)
+    assert body == "".join(f"{code}\n" for code in [assets.viewer_constants_js(), *files])
     # the Content-Security-Policy allows exactly this script by its hash
     digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
     csp = mp.js("() => document.querySelector('meta[http-equiv=Content-Security-Policy]').content")

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 from functools import cache
 from html import escape
 from importlib import resources
 from typing import Final
 
+from zoneplan import crs
 from zoneplan.errors import ZoneplanError
 
 LEAFLET_VERSION: Final = "1.9.4"
@@ -204,14 +206,61 @@ VIEWER_SCRIPT_OPEN: Final = (
 VIEWER_SCRIPT_CLOSE: Final = "}());\n"
 
 
+def viewer_constants() -> dict[str, dict[str, float]]:
+    """
+    Return the numbers the viewer's JavaScript takes from Python, so they are written once.
+
+    Returns
+    -------
+    constants
+        ``helmert``: the VN-2000 → WGS 84 parameters of Decision 05/2007/QĐ-BTNMT
+        (EPSG:6960), `zoneplan.crs.HELMERT_05_2007` (x, y, z in metres; rx, ry, rz in
+        arc-seconds; s in parts per million); ``tm3``: the TM-3 zone of the cursor
+        readout and the measure tool (``k0``, central meridian ``lon0`` in degrees,
+        false easting ``fe`` and northing ``fn`` in metres); ``ellipsoid``: WGS 84's
+        semi-major axis ``a`` (m) and flattening ``f``, which VN-2000 uses.
+
+    Examples
+    --------
+    >>> viewer_constants()["tm3"]
+    {'k0': 0.9999, 'lon0': 105.75, 'fe': 500000.0, 'fn': 0.0}
+    """
+    return {
+        "helmert": dict(crs.HELMERT_05_2007),
+        "tm3": {
+            "k0": crs.TM3_K0,
+            "lon0": crs.DEFAULT_MERIDIAN,
+            "fe": crs.TM3_FALSE_EASTING_M,
+            "fn": crs.TM3_FALSE_NORTHING_M,
+        },
+        "ellipsoid": {"a": crs.WGS84_A_M, "f": crs.WGS84_F},
+    }
+
+
+def viewer_constants_js() -> str:
+    """
+    Return `viewer_constants` as the JavaScript that declares them for the modules.
+
+    Returns
+    -------
+    js
+        A comment and ``var CRS = {...};``: JSON, so every number reads back as the same
+        float.
+    """
+    data = json.dumps(viewer_constants(), separators=(",", ":"), allow_nan=False)
+    note = "/* zoneplan.crs: Decision 05/2007 Helmert, TM-3 zone, ellipsoid (see coords.js). */"
+    return f"{note}\nvar CRS = {data};\n"
+
+
 @cache
 def viewer_script() -> str:
     """
     Return the viewer's JavaScript: its modules joined, in order, into one script.
 
     The modules share one function scope, as the sections of a single file would:
-    `VIEWER_SCRIPT_OPEN`, then each of `VIEWER_MODULES` followed by a blank line,
-    then `VIEWER_SCRIPT_CLOSE`. No bundler and no third-party code is involved.
+    `VIEWER_SCRIPT_OPEN`, `viewer_constants_js`, then each of `VIEWER_MODULES`, each
+    of these followed by a blank line, then `VIEWER_SCRIPT_CLOSE`. No bundler and no
+    third-party code is involved.
 
     Returns
     -------
@@ -219,7 +268,8 @@ def viewer_script() -> str:
         The script the page carries inline.
     """
     modules = [viewer_file(f"{VIEWER_MODULE_DIR}/{name}") for name in VIEWER_MODULES]
-    return VIEWER_SCRIPT_OPEN + "".join(m + "\n" for m in modules) + VIEWER_SCRIPT_CLOSE
+    pieces = [viewer_constants_js(), *modules]
+    return VIEWER_SCRIPT_OPEN + "".join(p + "\n" for p in pieces) + VIEWER_SCRIPT_CLOSE
 
 
 def inline_script(js: str) -> str:

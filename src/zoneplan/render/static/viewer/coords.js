@@ -3,6 +3,8 @@
  * measure tool), and Web Mercator world units (0..1, as Leaflet projects; big layers
  * hold their vertices in them once decoded).
  *
+ * Uses: CRS, the Helmert, TM-3 and ellipsoid constants that zoneplan.crs holds, written
+ * ahead of the modules when a map is built (zoneplan.render.assets.viewer_constants).
  * Provides: D2R, R2D, toVN2000, measurePlanar, mercX, mercY, unmercLon, unmercLat.
  */
 
@@ -14,19 +16,20 @@ var R2D = 180 / Math.PI;
 /* ------------------------------------------------------------------ */
 
 // WGS 84 ellipsoid (VN-2000 uses the same ellipsoid, shifted and rotated).
-var A = 6378137.0;
-var F = 1 / 298.257223563;
+var A = CRS.ellipsoid.a;
+var F = CRS.ellipsoid.f;
 var E2 = F * (2 - F);
 var E = Math.sqrt(E2);
 var SEC = D2R / 3600;
 // EPSG:6960 "VN-2000 to WGS 84 (2)", coordinate frame rotation (Decision 05/2007/QĐ-BTNMT).
+// Metres, arc-seconds (to radians here) and parts per million (to a ratio).
 var HELMERT = {
-  tx: -191.90441429, ty: -39.30318279, tz: -111.45032835,
-  rx: -0.00928836 * SEC, ry: 0.01975479 * SEC, rz: -0.00427372 * SEC,
-  s: 0.252906278e-6
+  tx: CRS.helmert.x, ty: CRS.helmert.y, tz: CRS.helmert.z,
+  rx: CRS.helmert.rx * SEC, ry: CRS.helmert.ry * SEC, rz: CRS.helmert.rz * SEC,
+  s: CRS.helmert.s * 1e-6
 };
-// Transverse Mercator of VN-2000 / TM-3 105-45 (EPSG:9210).
-var TM = { k0: 0.9999, lon0: 105.75, fe: 500000, fn: 0 };
+// Transverse Mercator of VN-2000 / TM-3 105-45 (EPSG:9210): k0, lon0, fe, fn.
+var TM = CRS.tm3;
 // Krüger series to n^6 (Karney 2011, "Transverse Mercator with an accuracy of a few nanometers").
 var N = F / (2 - F);
 var N2 = N * N, N3 = N2 * N, N4 = N3 * N, N5 = N4 * N, N6 = N5 * N;
