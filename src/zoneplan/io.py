@@ -22,6 +22,7 @@ import pandas as pd
 import shapely
 
 from zoneplan import crs as zcrs
+from zoneplan import legacy_text
 from zoneplan.catalog import Catalog, load_catalog
 from zoneplan.errors import CRSError, InputError
 
@@ -63,6 +64,7 @@ def read_layer(
     layer: str | int | None = None,
     engine: Engine | None = None,
     crs: CRSLike | None = None,
+    text_encoding: str | None = None,
 ) -> gpd.GeoDataFrame:
     """
     Read one vector layer from a file.
@@ -79,11 +81,18 @@ def read_layer(
         ``"pyogrio"`` (GeoPandas' default) or ``"fiona"``.
     crs
         The CRS to assume when the file carries none (a Shapefile without .prj).
+    text_encoding
+        How the text of Shapefile, DXF, DGN and MapInfo files is read: ``"auto"``
+        (detect TCVN3, VNI and Windows-1258 text), ``"utf-8"``, ``"cp1258"``,
+        ``"tcvn3"`` or ``"vni"``; the ``--text-encoding`` setting
+        (`zoneplan.legacy_text.text_encoding`) when None.
 
     Returns
     -------
     gdf
-        The layer, with ``attrs["source_path"]`` and ``attrs["layer_id"]`` set.
+        The layer, with ``attrs["source_path"]`` and ``attrs["layer_id"]`` set, and
+        ``attrs["text_conversions"]``: one `zoneplan.legacy_text.TextConversion` per
+        column whose legacy text was converted to Unicode (each also logged).
 
     Raises
     ------
@@ -103,8 +112,11 @@ def read_layer(
     fmt = FORMATS.get(p.suffix.lower())
     if fmt == "GeoJSON":
         load_json(p)  # clear messages for text that is not JSON, before GDAL sees it
+    enc = text_encoding or legacy_text.current_text_encoding()
     try:
-        gdf = _read(p, fmt, layer=layer, engine=engine)
+        with legacy_text.text_encoding(enc):
+            gdf = _read(p, fmt, layer=layer, engine=engine)
+            gdf = _legacy_text(gdf, p, fmt)
     except (InputError, CRSError):
         raise
     except Exception as err:  # engines raise many types; all mean "cannot read"
@@ -495,29 +507,140 @@ def _read_shapefile(p: Path, target: str, kwargs: dict[str, Any]) -> gpd.GeoData
     """
     Read a Shapefile and make its .dbf text correct Unicode.
 
-    With a .cpg GDAL decodes the text, except for code page 1258, which is decoded
-    here. Without one, GDAL would take the bytes as Latin-1: the text is read
-    byte for byte and decoded here as UTF-8 when it is valid UTF-8, else as
-    Windows-1258 (Vietnamese), the code page of legacy Vietnamese files.
+    With a .cpg naming a code page other than UTF-8 and 1258, GDAL decodes the
+    text, and TCVN3 or VNI text behind it is detected afterwards. Otherwise the
+    text is read byte for byte and decoded here, column by column: UTF-8 when the
+    bytes are UTF-8 (and the .cpg does not say otherwise); else TCVN3, VNI or
+    Windows-1258 as detected; else Windows-1258, the code page of legacy
+    Vietnamese files. A .cpg that the bytes contradict is reported.
     """
     cpg = _shapefile_cpg(p)
-    if cpg is not None and cpg.upper() not in _PY_DECODED:
-        return gpd.read_file(target, **kwargs)
+    enc = legacy_text.current_text_encoding()
+    declared = _cpg_codec(cpg)
+    if enc == "auto" and cpg is not None and declared is None:
+        gdf = gpd.read_file(target, **kwargs)
+        gdf, report = legacy_text.convert_frame(gdf, str(p), "auto")
+        gdf.attrs["text_conversions"] = report
+        return gdf
     raw = gpd.read_file(target, encoding="ISO-8859-1", **kwargs)
-    if cpg is not None:
-        return _recode_text(raw, "cp1258")
-    texts = [v for c in raw.columns if c != raw.geometry.name for v in raw[c] if isinstance(v, str)]
-    texts += [str(c) for c in raw.columns]
-    if all(t.isascii() for t in texts):
-        return raw
+    return _decode_dbf_text(raw, p, cpg, declared, enc)
+
+
+def _cpg_codec(cpg: str | None) -> str | None:
+    """The codec zoneplan decodes itself for a .cpg: ``"utf-8"``, ``"cp1258"`` or None."""
+    if cpg is None:
+        return None
+    if cpg.upper().replace("-", "").replace("_", "") in {"UTF8", "65001"}:
+        return "utf-8"
+    return "cp1258" if cpg.upper() in _PY_DECODED else None
+
+
+def _decode_dbf_text(
+    raw: gpd.GeoDataFrame, p: Path, cpg: str | None, declared: str | None, enc: str
+) -> gpd.GeoDataFrame:
+    """Decode .dbf text read byte for byte (as Latin-1), column by column, with a report."""
+    geom = raw.geometry.name
+    report: list[legacy_text.TextConversion] = []
+    out = raw.copy()
+    for col in _text_columns(raw):
+        values = raw[col].tolist()
+        new, used, n = _decode_dbf_column(values, p, str(col), cpg, declared, enc)
+        out[col] = pd.Series(new, index=raw.index, dtype=object)
+        if used and n:
+            report.append(_conversion(p, str(col), used, values, new))
+    names = [str(c) for c in raw.columns if c != geom]
+    new_names, used, n = _decode_dbf_column(names, p, "(column names)", cpg, declared, enc)
+    if used and n:
+        report.append(_conversion(p, "(column names)", used, names, new_names))
+    out = out.rename(columns=dict(zip(names, new_names, strict=True)))
+    out.attrs["text_conversions"] = report
+    return out
+
+
+def _conversion(
+    p: Path, column: str, enc: str, old: list[Any], new: list[Any]
+) -> legacy_text.TextConversion:
+    """The report of one converted column: how many values changed, and the first one."""
+    changed = [(a, b) for a, b in zip(old, new, strict=True) if a != b]
+    return legacy_text.TextConversion(
+        str(p), column, enc, len(changed), str(changed[0][0]), str(changed[0][1])
+    )
+
+
+def _decode_dbf_column(
+    values: list[Any], p: Path, column: str, cpg: str | None, declared: str | None, enc: str
+) -> tuple[list[Any], str | None, int]:
+    """
+    Decode one column of byte-for-byte text; return the values, the legacy encoding
+    applied (None for plain UTF-8) and how many values changed.
+    """
+    texts = [v for v in values if isinstance(v, str) and not v.isascii()]
+    if not texts:
+        return values, None, 0
+    utf8 = all(_is_utf8(t) for t in texts)
+    if enc == "utf-8" or (enc == "auto" and utf8 and declared in {None, "utf-8"}):
+        if not utf8:
+            bad = next(t for t in texts if not _is_utf8(t))
+            msg = (
+                f"{p}: column {column!r} holds text that is not UTF-8 ({bad!r}); "
+                "give --text-encoding cp1258, tcvn3 or vni, or auto to detect it"
+            )
+            raise InputError(msg)
+        decoded = [v.encode("latin-1").decode("utf-8") if isinstance(v, str) else v for v in values]
+        return legacy_text.convert_values(decoded, enc) if enc == "auto" else (decoded, None, 0)
+    if enc == "auto":
+        found = legacy_text.detect(texts, ("tcvn3", "vni", "cp1258"))
+        used = found or "cp1258"
+        if cpg is not None and used != declared:
+            what = legacy_text.ENCODING_NAMES[used]
+            log.warning(
+                "%s: the .cpg says %s but column %r holds %s text; read as %s "
+                "(correct the .cpg, or give --text-encoding)",
+                p,
+                cpg,
+                column,
+                what,
+                what,
+            )
+    else:
+        used = enc
+    new = [_decode_legacy(v, used) for v in values]
+    return new, used, sum(a != b for a, b in zip(values, new, strict=True))
+
+
+def _is_utf8(text: str) -> bool:
+    """Whether text read byte for byte (Latin-1) is valid UTF-8."""
     try:
-        for t in texts:
-            t.encode("latin-1").decode("utf-8")
-        codec = "utf-8"
+        text.encode("latin-1").decode("utf-8")
     except (UnicodeDecodeError, UnicodeEncodeError):
-        codec = "cp1258"
-    log.info("%s: no .cpg file; the .dbf text was decoded as %s", p, codec)
-    return _recode_text(raw, codec)
+        return False
+    return True
+
+
+def _decode_legacy(value: Any, enc: str) -> Any:
+    """Decode one byte-for-byte (Latin-1) value in a legacy encoding; undecodable values stay."""
+    if not isinstance(value, str) or value.isascii():
+        return value
+    try:
+        return legacy_text.decode(value.encode("latin-1"), enc)  # type: ignore[arg-type]
+    except (UnicodeDecodeError, UnicodeEncodeError):
+        return value
+
+
+#: Formats whose text may be legacy Vietnamese behind a Western code page.
+_LEGACY_TEXT_FORMATS = frozenset({"DXF", "DGN", "MapInfo TAB", "MapInfo MIF"})
+
+
+def _legacy_text(gdf: gpd.GeoDataFrame, p: Path, fmt: str | None) -> gpd.GeoDataFrame:
+    """Convert legacy text of CAD and MapInfo layers, and log every conversion."""
+    report = list(gdf.attrs.get("text_conversions", []))
+    if fmt in _LEGACY_TEXT_FORMATS:
+        gdf, more = legacy_text.convert_frame(gdf, str(p))
+        report += more
+    for item in report:
+        log.info("%s", item)
+    gdf.attrs["text_conversions"] = report
+    return gdf
 
 
 def _shapefile_cpg(p: Path) -> str | None:

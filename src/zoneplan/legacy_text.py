@@ -393,8 +393,11 @@ class TextConversion:
 
     def __str__(self) -> str:
         name = ENCODING_NAMES.get(self.encoding, self.encoding)
+        where = (
+            self.column if self.column.startswith(("column ", "(")) else f"column {self.column!r}"
+        )
         return (
-            f"{self.source}: column {self.column!r}: {self.n_values} value(s) converted from "
+            f"{self.source}: {where}: {self.n_values} value(s) converted from "
             f"{name} to Unicode (e.g. {self.before!r} → {self.after!r})"
         )
 
@@ -497,6 +500,7 @@ def convert_values(
     encoding: str = "auto",
     *,
     candidates: Sequence[Legacy] = ("tcvn3", "vni"),
+    raw: bool = False,
 ) -> tuple[list[object], Legacy | None, int]:
     """
     Convert the legacy text among `values` to Unicode NFC.
@@ -510,6 +514,9 @@ def convert_values(
         to convert every value that can be legacy bytes; ``"utf-8"`` to convert nothing.
     candidates
         The encodings `detect` tries.
+    raw
+        The values are bytes read one to a character (Latin-1), not text: every
+        value is decoded with the detected encoding, Windows-1258 when none is.
 
     Returns
     -------
@@ -522,26 +529,26 @@ def convert_values(
     >>> convert_values(["H¶i Phßng", "Lô 3", None])
     (['Hải Phòng', 'Lô 3', None], 'tcvn3', 1)
     """
-    texts = [v for v in values if isinstance(v, str)]
+    texts = list(dict.fromkeys(v for v in values if isinstance(v, str)))
     if encoding == "auto":
         enc: Legacy | None = detect(texts, candidates)
+        if raw and enc is None:
+            enc = "cp1258"
     elif encoding in {"tcvn3", "vni", "cp1258"}:
         enc = encoding  # type: ignore[assignment]
     else:
         enc = None
     if enc is None:
         return list(values), None, 0
-    out: list[object] = []
-    changed = 0
-    for value in values:
-        new = _convert_one(value, enc, forced=encoding != "auto")
-        changed += new != value
-        out.append(new)
+    forced = raw or encoding != "auto"
+    mapping = {t: _convert_one(t, enc, forced=forced) for t in texts}
+    out = [mapping[v] if isinstance(v, str) else v for v in values]
+    changed = sum(isinstance(v, str) and mapping[v] != v for v in values)
     return out, (enc if changed else None), changed
 
 
 def _convert_one(value: object, enc: Legacy, *, forced: bool) -> object:
-    """One cell in a column of encoding `enc`: converted when that reads better (or forced)."""
+    """One cell in a column of encoding `enc`: converted unless that reads worse (or forced)."""
     if not isinstance(value, str):
         return value
     data = legacy_bytes(value)
@@ -551,7 +558,7 @@ def _convert_one(value: object, enc: Legacy, *, forced: bool) -> object:
         new = decode(data, enc)
     except UnicodeDecodeError:
         return value
-    if forced or score(new) > score(value):
+    if forced or score(new) >= score(value):  # the column is legacy: unless it reads worse
         return new
     return value
 
@@ -626,4 +633,61 @@ def convert_frame(
         out = out.rename(columns=mapping)
         i = next(i for i, (a, b) in enumerate(zip(names, new_names, strict=True)) if a != b)
         report.append(TextConversion(source, "(column names)", enc, n, names[i], str(new_names[i])))
+    return out, report
+
+
+def convert_rows(
+    rows: list[list[object]],
+    source: str,
+    encoding: str | None = None,
+    *,
+    candidates: Sequence[Legacy] = ("tcvn3", "vni"),
+    raw: bool = False,
+) -> tuple[list[list[object]], list[TextConversion]]:
+    """
+    Convert the legacy text of a table's cells, column by column (a CSV or a worksheet).
+
+    Parameters
+    ----------
+    rows
+        The cells, row by row (rows may differ in length).
+    source
+        The file, for the report.
+    encoding
+        As in `convert_values`; the ``--text-encoding`` setting when None.
+    candidates
+        The encodings detection tries.
+    raw
+        The cells are bytes read one to a character, as in `convert_values`.
+
+    Returns
+    -------
+    rows, conversions
+        The cells (new lists) and one `TextConversion` per converted column, named
+        ``"column N"`` (from 1).
+
+    Examples
+    --------
+    >>> rows, report = convert_rows([["Tªn", "X"], ["§å S¬n", 1]], "a.csv")
+    >>> rows, report[0].column, report[0].n_values
+    ([['Tên', 'X'], ['Đồ Sơn', 1]], 'column 1', 2)
+    """
+    enc_name = encoding or current_text_encoding()
+    out = [list(r) for r in rows]
+    report: list[TextConversion] = []
+    if enc_name == "utf-8":
+        return out, report
+    width = max((len(r) for r in rows), default=0)
+    for col in range(width):
+        cells = [r[col] if col < len(r) else None for r in rows]
+        new, enc, n = convert_values(cells, enc_name, candidates=candidates, raw=raw)
+        if not n or enc is None:
+            continue
+        first = next(i for i, (a, b) in enumerate(zip(cells, new, strict=True)) if a != b)
+        for row, value in zip(out, new, strict=True):
+            if col < len(row):
+                row[col] = value
+        report.append(
+            TextConversion(source, f"column {col + 1}", enc, n, str(cells[first]), str(new[first]))
+        )
     return out, report

@@ -92,9 +92,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     from zoneplan.io import input_limit
+    from zoneplan.legacy_text import text_encoding
 
     try:
-        with input_limit(getattr(args, "max_input_mb", None)):
+        with (
+            input_limit(getattr(args, "max_input_mb", None)),
+            text_encoding(getattr(args, "text_encoding", None)),
+        ):
             return int(args.func(args))
     except ZoneplanError as err:
         _error(str(err))
@@ -122,6 +126,20 @@ def add_input_limit_argument(parser: argparse.ArgumentParser) -> None:
         metavar="MB",
         help="refuse GeoJSON files larger than this many megabytes "
         f"(default: {DEFAULT_MAX_INPUT_MB}); convert bigger ones to GeoPackage or GeoParquet",
+    )
+
+
+def add_text_encoding_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--text-encoding``, how legacy Vietnamese text is read (`zoneplan.legacy_text`)."""
+    from zoneplan.legacy_text import TEXT_ENCODINGS
+
+    parser.add_argument(
+        "--text-encoding",
+        choices=TEXT_ENCODINGS,
+        default=None,
+        help="text of .dbf, .csv, .xlsx, DXF, DGN and MapInfo files: auto (the default) "
+        "detects the legacy TCVN3 (ABC) and VNI fonts' text and Windows-1258 and converts "
+        "them to Unicode, reporting each converted column; or name the encoding",
     )
 
 

@@ -9,7 +9,12 @@ import geopandas as gpd
 import pandas as pd
 
 from zoneplan import crs as zcrs
-from zoneplan.cli import add_input_limit_argument, add_progress_argument, show_progress
+from zoneplan.cli import (
+    add_input_limit_argument,
+    add_progress_argument,
+    add_text_encoding_argument,
+    show_progress,
+)
 from zoneplan.errors import InputError
 
 HELP = "areas in ha (VN-2000 TM-3 planar and WGS 84 ellipsoidal) and lengths in km"
@@ -101,6 +106,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "each change with its area difference (the files are not modified)",
     )
     add_input_limit_argument(parser)
+    add_text_encoding_argument(parser)
     parser.add_argument(
         "--tolerance-pct",
         type=float,

@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 import logging
 
-from zoneplan.cli import add_input_limit_argument, add_progress_argument, show_progress
+from zoneplan.cli import (
+    add_input_limit_argument,
+    add_progress_argument,
+    add_text_encoding_argument,
+    show_progress,
+)
 from zoneplan.render.biglayer import BIG_LAYER_FEATURES, BIG_LAYER_VERTICES
 from zoneplan.render.map import DEFAULT_OUTPUT
 
@@ -62,6 +67,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "each change with its area difference (the files are not modified)",
     )
     add_input_limit_argument(parser)
+    add_text_encoding_argument(parser)
     parser.add_argument(
         "--big-layer-threshold",
         type=int,

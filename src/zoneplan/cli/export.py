@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zoneplan.catalog import load_catalog
+from zoneplan.cli import add_input_limit_argument, add_text_encoding_argument
 from zoneplan.errors import InputError, LayerValidationError
 from zoneplan.export import SUFFIXES, format_for, write_layers
 from zoneplan.io import load_catalog_layers, read_layer
@@ -50,6 +51,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         dest="source_layer",
         help="layer inside multi-layer input files (GeoPackage, KML)",
     )
+    add_input_limit_argument(parser)
+    add_text_encoding_argument(parser)
     parser.set_defaults(func=run)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 
+from zoneplan.cli import add_text_encoding_argument
 from zoneplan.coords import read_marker_table, summarise
 from zoneplan.export import format_for, write_layer
 
@@ -47,6 +48,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="accept polygons outside Hai Phong (with the former Hải Dương)",
     )
+    add_text_encoding_argument(parser)
     parser.set_defaults(func=run)
 
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from zoneplan.cli import add_input_limit_argument
+from zoneplan.cli import add_input_limit_argument, add_text_encoding_argument
 from zoneplan.validate import errors_only, validate_catalog, validate_file
 
 HELP = "check the shipped layers, or the given files, and report every problem"
@@ -41,6 +41,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--out", help="with --repair: where to write the repaired layer (GeoJSON)")
     add_input_limit_argument(parser)
+    add_text_encoding_argument(parser)
     parser.set_defaults(func=run)
 
 
