@@ -164,6 +164,10 @@ def check_input_path(path: str | os.PathLike[str]) -> Path:
     if p.is_dir():
         msg = f"{p}: is a folder, not a file; give the layer file inside it"
         raise InputError(msg)
+    special = _special_file(p)
+    if special:
+        msg = f"{p}: is {special}, not a layer file; give the path of a saved file"
+        raise InputError(msg)
     if not os.access(p, os.R_OK):
         msg = f"{p}: cannot be opened (permission denied); check its permissions"
         raise InputError(msg)
@@ -171,6 +175,20 @@ def check_input_path(path: str | os.PathLike[str]) -> Path:
         msg = f"{p}: the file is empty; export the layer again"
         raise InputError(msg)
     return p
+
+
+def _special_file(p: Path) -> str | None:
+    """Name what a path is when it is no regular file (a device, a pipe, a socket)."""
+    import stat
+
+    mode = p.stat().st_mode
+    kinds = (
+        (stat.S_ISCHR, "a character device (such as /dev/null or a terminal)"),
+        (stat.S_ISBLK, "a block device (a disk)"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((what for test, what in kinds if test(mode)), None)
 
 
 @contextlib.contextmanager
@@ -330,6 +348,11 @@ def _read(
         kwargs["engine"] = engine
     if fmt in {"Shapefile", "zipped Shapefile"}:
         return _read_shapefile(p, target, kwargs)
+    if fmt == "GeoJSON":
+        # The file is within --max-input-mb (checked by load_json); GDAL's own limit on
+        # one feature (200 MB, fewer for many vertices) would refuse a detailed coastline.
+        with _gdal_config(engine, OGR_GEOJSON_MAX_OBJ_SIZE="0"):
+            return gpd.read_file(target, **kwargs)
     return gpd.read_file(target, **kwargs)
 
 
@@ -514,6 +537,7 @@ def _read_shapefile(p: Path, target: str, kwargs: dict[str, Any]) -> gpd.GeoData
     Windows-1258 as detected; else Windows-1258, the code page of legacy
     Vietnamese files. A .cpg that the bytes contradict is reported.
     """
+    check_shapefile_parts(p)
     cpg = _shapefile_cpg(p)
     enc = legacy_text.current_text_encoding()
     declared = _cpg_codec(cpg)
@@ -524,6 +548,113 @@ def _read_shapefile(p: Path, target: str, kwargs: dict[str, Any]) -> gpd.GeoData
         return gdf
     raw = gpd.read_file(target, encoding="ISO-8859-1", **kwargs)
     return _decode_dbf_text(raw, p, cpg, declared, enc)
+
+
+def check_shapefile_parts(path: str | os.PathLike[str]) -> None:
+    """
+    Check that a Shapefile's .shp, .shx and .dbf agree before GDAL reads them.
+
+    Files copied by e-mail and USB arrive with one part missing, cut short or from
+    another version of the layer; GDAL then drops or shifts records without a word.
+    The record counts are read from the parts themselves: the shapes walked in the
+    .shp, the index entries of the .shx, and the .dbf's declared and actual records.
+
+    Parameters
+    ----------
+    path
+        The ``.shp`` (or a ``.zip`` holding one).
+
+    Raises
+    ------
+    InputError
+        If the .shx or .dbf is missing, or the parts disagree; the message names the
+        counts and the fix.
+    """
+    import mmap
+    import zipfile
+
+    p = Path(path)
+    if p.suffix.lower() == ".zip":
+        with zipfile.ZipFile(p) as zf:
+            names = {n.lower(): n for n in zf.namelist()}
+            shps = [n for n in names if n.endswith(".shp")]
+            if len(shps) != 1:
+                return  # GDAL reports archives with no or several layers itself
+            parts = {
+                ext: zf.read(names[shps[0][:-4] + ext]) if shps[0][:-4] + ext in names else None
+                for ext in (".shp", ".shx", ".dbf")
+            }
+        shx, dbf = parts[".shx"], parts[".dbf"]
+        _check_parts(
+            p,
+            parts[".shp"] or b"",
+            None if shx is None else len(shx),
+            None if dbf is None else (dbf[:12], len(dbf)),
+        )
+        return
+    found: dict[str, Path | None] = {}
+    for ext in (".shp", ".shx", ".dbf"):
+        candidates = (p.with_suffix(ext), p.with_suffix(ext.upper()))
+        found[ext] = next((c for c in candidates if c.is_file()), None)
+    shx_path, dbf_path = found[".shx"], found[".dbf"]
+    dbf_head = None
+    if dbf_path is not None:
+        with dbf_path.open("rb") as fh:
+            dbf_head = (fh.read(12), dbf_path.stat().st_size)
+    with p.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as shp:
+        _check_parts(p, shp, shx_path.stat().st_size if shx_path else None, dbf_head)
+
+
+def _check_parts(p: Path, shp: Any, shx_size: int | None, dbf: tuple[bytes, int] | None) -> None:
+    """Compare the record counts of a Shapefile's parts (None for a missing part)."""
+    import struct
+
+    for ext, part in ((".shx", shx_size), (".dbf", dbf)):
+        if part is None:
+            what = "index" if ext == ".shx" else "attribute table"
+            msg = (
+                f"{p}: the {ext} file ({what}) is missing beside the .shp; copy all the parts "
+                "of the Shapefile (.shp, .shx, .dbf, .prj, .cpg) together"
+            )
+            raise InputError(msg)
+    assert shx_size is not None
+    assert dbf is not None
+    n_shp, cut = 0, False
+    offset = 100
+    while offset + 8 <= len(shp):
+        (words,) = struct.unpack(">i", shp[offset + 4 : offset + 8])
+        offset += 8 + 2 * words
+        if words < 0 or offset > len(shp):
+            cut = True
+            break
+        n_shp += 1
+    n_shx = max(shx_size - 100, 0) // 8
+    head, dbf_size = dbf
+    if len(head) < 12:
+        n_dbf_declared = n_dbf = 0
+    else:
+        n_dbf_declared, head_len, rec_len = struct.unpack("<IHH", head[4:12])
+        n_dbf = max(dbf_size - head_len, 0) // rec_len if rec_len else 0
+        n_dbf = min(n_dbf, n_dbf_declared)
+    counts = (
+        f"the .shp holds {n_shp} shape(s){' and is cut short' if cut else ''}, "
+        f"the .shx indexes {n_shx}, the .dbf declares {n_dbf_declared} record(s)"
+        + (f" but holds {n_dbf}" if n_dbf != n_dbf_declared else "")
+    )
+    if cut or n_dbf != n_dbf_declared:
+        part = ".shp" if cut else ".dbf"
+        msg = (
+            f"{p}: the {part} file is truncated ({counts}); nothing was read, so that no "
+            f"record is dropped or shifted; copy the {part} again from the source"
+        )
+        raise InputError(msg)
+    if not n_shp == n_shx == n_dbf:
+        msg = (
+            f"{p}: the parts of the Shapefile disagree ({counts}); shapes and attributes "
+            "would be paired wrongly, so nothing was read; copy the whole set again from the "
+            "source (the .shp, .shx and .dbf must come from the same export)"
+        )
+        raise InputError(msg)
 
 
 def _cpg_codec(cpg: str | None) -> str | None:

@@ -178,6 +178,26 @@ def _folder(folder: Path) -> Path:
     return path
 
 
+def _character_device(folder: Path) -> Path:
+    return Path("/dev/null")
+
+
+def _named_pipe(folder: Path) -> Path:
+    path = folder / "pipe.geojson"
+    os.mkfifo(path)
+    return path
+
+
+def _socket(folder: Path) -> Path:
+    import socket
+
+    path = folder / "sock.shp"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(path))  # the file stays after the socket object is collected
+    server.close()
+    return path
+
+
 # --- outputs that cannot be written -------------------------------------------------------
 
 
@@ -394,6 +414,21 @@ CASES: tuple[Case, ...] = (
         feature="'p1'",
     ),
     Case("path_does_not_exist", ("no such file", "check the path and the spelling"), make=_missing),
+    Case(
+        "character_device",
+        ("is a character device", "not a layer file", "give the path of a saved file"),
+        make=_character_device,
+    ),
+    Case(
+        "named_pipe",
+        ("is a named pipe (FIFO)", "not a layer file", "give the path of a saved file"),
+        make=_named_pipe,
+    ),
+    Case(
+        "socket",
+        ("is a socket", "not a layer file", "give the path of a saved file"),
+        make=_socket,
+    ),
     Case(
         "folder_not_file",
         ("is a folder, not a file", "give the layer file inside it"),
