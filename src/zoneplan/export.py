@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Format: TypeAlias = Literal["geojson", "gpkg", "shp", "kml", "parquet", "dxf"]
+Format: TypeAlias = Literal["geojson", "gpkg", "shp", "kml", "parquet", "dxf", "tab", "mif"]
 
 #: Output format → file suffixes it is written with (the first is the default).
 SUFFIXES: Final[dict[str, tuple[str, ...]]] = {
@@ -59,6 +59,8 @@ SUFFIXES: Final[dict[str, tuple[str, ...]]] = {
     "kml": (".kml",),
     "parquet": (".parquet", ".geoparquet"),
     "dxf": (".dxf",),
+    "tab": (".tab",),
+    "mif": (".mif",),
 }
 #: Formats that are always WGS 84 longitude/latitude.
 WGS84_ONLY: Final[frozenset[str]] = frozenset({"geojson", "kml"})
@@ -77,6 +79,11 @@ DXF_LAYER_COLUMNS: Final[tuple[str, ...]] = (
     "id",
 )
 _SHP_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".shp.xml")
+#: The files of a MapInfo layer, by format.
+_MAPINFO_PARTS: Final[dict[str, tuple[str, ...]]] = {
+    "tab": (".tab", ".dat", ".map", ".id", ".ind", ".cpg"),
+    "mif": (".mif", ".mid"),
+}
 _DXF_FORBIDDEN = re.compile(r'[<>/\\":;?*|=`]')
 
 
@@ -239,6 +246,8 @@ def write_layers(
         with _quiet_gdal():
             if key == "shp":
                 _write_shapefile(next(iter(prepared.values())), out)
+            elif key in _MAPINFO_PARTS:
+                _write_mapinfo(next(iter(prepared.values())), out, key)
             else:
                 with atomic_path(out) as tmp:
                     _WRITERS[key](prepared, tmp)
@@ -430,32 +439,99 @@ def _write_shapefile(gdf: gpd.GeoDataFrame, out: Path) -> None:
     """
     import pyogrio
 
-    long_names = [
-        str(c) for c in gdf.columns if c != gdf.geometry.name and len(str(c).encode()) > 10
-    ]
-    if long_names:
-        log.warning("%s: Shapefile field names hold 10 bytes; GDAL shortens %s", out, long_names)
-    folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        tmp = folder / (out.stem + ".shp")
+    def write(tmp: Path) -> None:
         with warnings.catch_warnings():
             # reported above, once, in zoneplan's words
             warnings.filterwarnings("ignore", "Normalized/laundered field name", RuntimeWarning)
             pyogrio.write_dataframe(gdf, tmp, driver="ESRI Shapefile", encoding="UTF-8")
         tmp.with_suffix(".cpg").write_text("UTF-8", encoding="ascii")
-        parts = sorted(folder.iterdir(), key=lambda p: p.suffix.lower() == ".shp")
+
+    long_names = [
+        str(c) for c in gdf.columns if c != gdf.geometry.name and len(str(c).encode()) > 10
+    ]
+    if long_names:
+        log.warning("%s: Shapefile field names hold 10 bytes; GDAL shortens %s", out, long_names)
+    _write_file_set(out, write, _SHP_PARTS)
+
+
+def _write_file_set(out: Path, write: Any, known_parts: tuple[str, ...]) -> None:
+    """
+    Write a format of several files atomically: all parts are written by `write`
+    into a temporary folder beside `out`, then moved in (the main file last); stale
+    parts of an older set are removed.
+    """
+    folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        write(folder / out.name)
+        main = out.suffix.lower()
+        parts = sorted(folder.iterdir(), key=lambda p: p.suffix.lower() == main)
         new = {p.name[len(out.stem) :].lower() for p in parts}
         for part in parts:
             final = out.parent / (out.stem + part.name[len(out.stem) :])
             keep_mode(final, str(part))
             part.replace(final)
-        for suffix in _SHP_PARTS:
+        for suffix in known_parts:
             stale = out.parent / (out.stem + suffix)
             if suffix not in new and stale.exists():
                 with contextlib.suppress(OSError):
                     stale.unlink()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def mapinfo_crs(crs: pyproj.CRS) -> pyproj.CRS:
+    """
+    The CRS to write a MapInfo layer in: VN-2000 spelled out with its datum shift.
+
+    GDAL's MapInfo writer knows no VN-2000 datum and would write the grid on WGS 84
+    (a shift of some 300 m in MapInfo). VN-2000 is written instead as its projection
+    on the WGS 84 ellipsoid with the Decision 05/2007 Helmert parameters (as
+    position-vector +towgs84, the convention MapInfo's datum 9999 takes), which
+    MapInfo, QGIS and GDAL apply when they read the file.
+
+    Examples
+    --------
+    >>> "+towgs84=-191.90441429,-39.30318279" in mapinfo_crs(pyproj.CRS(9210)).to_proj4()
+    True
+    """
+    if not zcrs.is_vn2000(crs):
+        return crs
+    h = zcrs.HELMERT_05_2007
+    shift = [h["x"], h["y"], h["z"], -h["rx"], -h["ry"], -h["rz"], h["s"]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # pyproj: proj4 strings lose information
+        tokens = crs.to_proj4().split()
+    kept = [t for t in tokens if not t.startswith(("+datum=", "+ellps=", "+towgs84=", "+type="))]
+    towgs84 = ",".join(repr(v) for v in shift)
+    return pyproj.CRS(" ".join([*kept, "+ellps=WGS84", f"+towgs84={towgs84}"]))
+
+
+def _write_mapinfo(gdf: gpd.GeoDataFrame, out: Path, key: str) -> None:
+    """MapInfo TAB or MIF/MID through GDAL, text in UTF-8, VN-2000 with its datum shift."""
+    import pyogrio
+
+    frame = gdf.set_crs(mapinfo_crs(pyproj.CRS.from_user_input(gdf.crs)), allow_override=True)
+    attrs = frame.drop(columns=frame.geometry.name)
+    empty = [str(c) for c in attrs.columns if attrs[c].isna().any()]
+    if empty:
+        log.warning(
+            "%s: MapInfo has no empty values; the empty values of %s are written as 0 "
+            "(numbers) or empty text; keep a GeoPackage to keep them empty",
+            out,
+            ", ".join(empty),
+        )
+    options = {"ENCODING": "UTF-8"}
+    if key == "tab" and len(frame):
+        x0, y0, x1, y1 = frame.total_bounds
+        pad = max(x1 - x0, y1 - y0, 1.0)
+        options["BOUNDS"] = f"{x0 - pad},{y0 - pad},{x1 + pad},{y1 + pad}"
+
+    def write(tmp: Path) -> None:
+        pyogrio.write_dataframe(
+            frame, tmp, driver="MapInfo File", layer=out.stem, layer_options=options
+        )
+
+    _write_file_set(out, write, _MAPINFO_PARTS[key])
 
 
 def gpkg_layer_names(path: str | os.PathLike[str]) -> list[str]:

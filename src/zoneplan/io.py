@@ -14,6 +14,7 @@ import logging
 import math
 import os
 import re
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
@@ -47,6 +48,9 @@ FORMATS: dict[str, str] = {
     ".parquet": "GeoParquet",
     ".geoparquet": "GeoParquet",
     ".dxf": "DXF",
+    ".dgn": "DGN",
+    ".tab": "MapInfo TAB",
+    ".mif": "MapInfo MIF",
     ".fgb": "FlatGeobuf",
 }
 
@@ -338,6 +342,10 @@ def _read(
         return _read_kml(p, layer)
     if fmt == "DXF":
         return _read_dxf(p, layer=layer, engine=engine)
+    if fmt == "DGN":
+        return _read_dgn(p)
+    if fmt in {"MapInfo TAB", "MapInfo MIF"}:
+        return _read_mapinfo(p, layer)
     target = str(p)
     if fmt == "zipped Shapefile":
         target = f"/vsizip/{p}" if engine != "fiona" else f"zip://{p}"
@@ -456,6 +464,115 @@ def _read_dxf(p: Path, *, layer: str | int | None, engine: Engine | None) -> gpd
         gdf[col] = gdf[col].map(_unescape_dxf, na_action="ignore")
     geoms = shapely.force_2d(gdf.geometry.to_numpy())
     return gdf.set_geometry(gpd.GeoSeries([_close_to_polygon(g) for g in geoms], index=gdf.index))
+
+
+#: The first bytes of an OLE compound document: MicroStation V8 drawings (and .doc, .xls).
+_OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+#: DGN V7 columns that only drive MicroStation's display.
+_DGN_DISPLAY = ("GraphicGroup", "ColorIndex", "Weight", "Style", "EntityNum", "ULink", "Type")
+
+
+def _read_dgn(p: Path) -> gpd.GeoDataFrame:
+    """
+    Read a MicroStation DGN V7 drawing through GDAL's DGN driver.
+
+    Shapes and closed line strings become polygons, lines stay lines; the level of
+    each element is the ``Layer`` column (as DXF layers are). Text elements become
+    the ``label`` of the polygon that contains them (the parcel number in a
+    cadastral sheet; several are joined with " / ", the smallest polygon wins);
+    text outside every polygon stays a point with its ``label``. Text is read byte
+    for byte and decoded as UTF-8, TCVN3, VNI or Windows-1258 (detected or
+    ``--text-encoding``). A DGN V8 file is refused: reading it needs a proprietary
+    library.
+    """
+    import pyogrio
+
+    with p.open("rb") as fh:
+        magic = fh.read(8)
+    if magic == _OLE_MAGIC:
+        msg = (
+            f"{p}: a MicroStation DGN V8 drawing; zoneplan reads DGN V7 only (reading V8 needs "
+            "the proprietary ODA library); in MicroStation save it as DXF or as DGN V7 "
+            "(File > Save As, V7 format), or convert it to DXF in QGIS or another program "
+            "that opens V8"
+        )
+        raise InputError(msg)
+    raw = pyogrio.read_dataframe(p, encoding="ISO-8859-1")
+    raw = _decode_dbf_text(raw, p, None, None, legacy_text.current_text_encoding())
+    report = raw.attrs.get("text_conversions", [])
+    raw = raw.rename(columns={"Level": "Layer", "Text": "label"})
+    if "MSLink" in raw.columns and not raw["MSLink"].fillna(0).astype(bool).any():
+        raw = raw.drop(columns="MSLink")
+    raw = raw.drop(columns=[c for c in _DGN_DISPLAY if c in raw.columns])
+    geoms = shapely.force_2d(raw.geometry.to_numpy())
+    raw = raw.set_geometry(gpd.GeoSeries([_close_to_polygon(g) for g in geoms], index=raw.index))
+    gdf = _attach_labels(p, raw)
+    gdf.attrs["text_conversions"] = report
+    return gdf
+
+
+#: MapInfo charsets and the codec zoneplan decodes them with (others: detected).
+_MAPINFO_CHARSETS = {"windowsvietnamese": "cp1258", "utf-8": "utf-8", "utf8": "utf-8"}
+
+
+def _read_mapinfo(p: Path, layer: str | int | None) -> gpd.GeoDataFrame:
+    """
+    Read a MapInfo TAB or MIF/MID layer through GDAL, its text decoded by its charset.
+
+    The projection comes from the file's CoordSys (GDAL). The text is read byte
+    for byte: ``WindowsVietnamese`` is decoded here as Windows-1258 (GDAL's own
+    conversion loses characters), ``UTF-8`` as UTF-8, and ``Neutral`` or a Western
+    charset is checked for TCVN3, VNI and Windows-1258 text. A charset that the
+    bytes contradict is reported.
+    """
+    import pyogrio
+
+    kwargs: dict[str, Any] = {"layer": layer} if layer is not None else {}
+    with warnings.catch_warnings():
+        # GDAL has no iconv name for WindowsVietnamese; the bytes are decoded here
+        warnings.filterwarnings("ignore", "Cannot find iconv encoding", RuntimeWarning)
+        raw = pyogrio.read_dataframe(p, encoding="ISO-8859-1", **kwargs)
+    charset = _mapinfo_charset(p)
+    declared = _MAPINFO_CHARSETS.get((charset or "").lower())
+    label = f"the MapInfo charset {charset}" if charset else None
+    return _decode_dbf_text(raw, p, label, declared, legacy_text.current_text_encoding())
+
+
+def _mapinfo_charset(p: Path) -> str | None:
+    """The ``Charset`` a .tab or .mif header declares."""
+    with p.open("rb") as fh:
+        head = fh.read(4096).decode("latin-1")
+    match = re.search(r'(?im)^\s*(?:!charset\s+|charset\s+"?)([\w-]+)', head)
+    return match.group(1) if match else None
+
+
+def _attach_labels(p: Path, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Move each text point's label onto the smallest polygon that contains it."""
+    is_text = gdf.geom_type.eq("Point") & gdf["label"].notna()
+    is_poly = gdf.geom_type.isin(["Polygon", "MultiPolygon"])
+    texts, polys = gdf[is_text], gdf[is_poly]
+    if texts.empty or polys.empty:
+        return gdf
+    pairs = gpd.sjoin(texts[["geometry"]], polys[["geometry"]], predicate="within")
+    pairs["area"] = polys.geometry.area.reindex(pairs["index_right"]).to_numpy()
+    owner = pairs.sort_values("area").groupby(level=0)["index_right"].first()
+    labels = (
+        pd.DataFrame(
+            {"poly": owner.to_numpy(), "label": texts.loc[owner.index, "label"].to_numpy()}
+        )
+        .groupby("poly", sort=False)["label"]
+        .agg(lambda v: " / ".join(str(x) for x in v))
+    )
+    out = gdf.drop(index=owner.index).copy()
+    out.loc[labels.index, "label"] = labels.to_numpy()
+    log.info(
+        "%s: %d text element(s) attached as labels to the polygons that contain them; "
+        "%d outside every polygon kept as points",
+        p,
+        len(owner),
+        len(texts) - len(owner),
+    )
+    return out
 
 
 def _dxf_codepage(p: Path) -> str | None:
@@ -724,11 +841,12 @@ def _decode_dbf_column(
         used = found or "cp1258"
         if cpg is not None and used != declared:
             what = legacy_text.ENCODING_NAMES[used]
+            said = cpg if cpg.startswith("the ") else f"the .cpg says {cpg}"
             log.warning(
-                "%s: the .cpg says %s but column %r holds %s text; read as %s "
-                "(correct the .cpg, or give --text-encoding)",
+                "%s: %s but column %r holds %s text; read as %s "
+                "(correct it, or give --text-encoding)",
                 p,
-                cpg,
+                said if cpg.startswith("the .cpg") else f"{said} is declared",
                 column,
                 what,
                 what,
@@ -759,7 +877,7 @@ def _decode_legacy(value: Any, enc: str) -> Any:
 
 
 #: Formats whose text may be legacy Vietnamese behind a Western code page.
-_LEGACY_TEXT_FORMATS = frozenset({"DXF", "DGN", "MapInfo TAB", "MapInfo MIF"})
+_LEGACY_TEXT_FORMATS = frozenset({"DXF"})
 
 
 def _legacy_text(gdf: gpd.GeoDataFrame, p: Path, fmt: str | None) -> gpd.GeoDataFrame:

@@ -258,6 +258,32 @@ def encode(text: str, encoding: Literal["tcvn3", "vni"]) -> bytes:
     return bytes(out)
 
 
+def encode_cp1258(text: str) -> bytes:
+    """
+    Encode Unicode text in Windows-1258 as Vietnamese Windows writes it: each letter
+    as its base letter (precomposed where the code page has it) and a combining tone.
+
+    Raises
+    ------
+    UnicodeEncodeError
+        If a character has no code in Windows-1258.
+
+    Examples
+    --------
+    >>> encode_cp1258("Đồ Sơn")
+    b'\xd0\xf4\xcc S\xf5n'
+    >>> decode(encode_cp1258("Đồ Sơn"), "cp1258")
+    'Đồ Sơn'
+    """
+    out = []
+    for char in unicodedata.normalize("NFC", text):
+        parts = unicodedata.normalize("NFD", char)
+        tones = "".join(c for c in parts if c in _TONES)
+        out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES)))
+        out.append(tones)
+    return "".join(out).encode("cp1258")
+
+
 def _search(name: str) -> codecs.CodecInfo | None:
     """Let Python's codec machinery find ``tcvn3`` and ``vni``."""
     key = name.lower().replace("-", "").replace("_", "")
