@@ -552,8 +552,8 @@ def convert_values(
 
     Examples
     --------
-    >>> convert_values(["H¶i Phßng", "Lô 3", None])
-    (['Hải Phòng', 'Lô 3', None], 'tcvn3', 1)
+    >>> convert_values(["H¶i Phßng", "Lot 3", None])
+    (['Hải Phòng', 'Lot 3', None], 'tcvn3', 1)
     """
     texts = list(dict.fromkeys(v for v in values if isinstance(v, str)))
     if encoding == "auto":
