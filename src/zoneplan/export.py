@@ -358,12 +358,49 @@ def _write_parquet(layers: Mapping[str, gpd.GeoDataFrame], tmp: Path) -> None:
     gdf.to_parquet(tmp, index=False)
 
 
+#: The column zoneplan writes each placemark's XML id from (never a user's column).
+KML_ID_FIELD: Final[str] = "zoneplan_kml_id"
+#: The column a copy of the name column goes to when it is not ``name`` itself.
+KML_NAME_FIELD: Final[str] = "zoneplan_kml_name"
+#: Columns looked for, in order, to give each placemark its ``<name>`` (Google Earth's list).
+KML_NAME_COLUMNS: Final[tuple[str, ...]] = ("name", "Name", "name_vi", "ten", "ten_vi", "title")
+
+
+def kml_ncname(text: str) -> str:
+    """
+    Make text a valid XML id (an NCName): letters, digits, ``_.-``; not starting with a digit.
+
+    Examples
+    --------
+    >>> kml_ncname("khu kinh tế"), kml_ncname("1511/QĐ"), kml_ncname("")
+    ('khu_kinh_tế', '_1511_QĐ', '_')
+    """
+    cleaned = "".join(c if c.isalnum() or c in "_.-" else "_" for c in text)
+    return cleaned if cleaned[:1].isalpha() or cleaned[:1] == "_" else f"_{cleaned}"
+
+
 def _write_kml(layers: Mapping[str, gpd.GeoDataFrame], tmp: Path) -> None:
-    """KML through GDAL's LIBKML driver, with types KML's schema can hold."""
+    """
+    KML through GDAL's LIBKML driver that validates against the OGC KML 2.2 schema:
+    placemark ids are made by zoneplan (unique, valid XML ids) and a feature's ``id``
+    stays a value in ExtendedData; ``<name>`` comes from the first name column.
+    """
     import pyogrio
 
     ((name, gdf),) = layers.items()
-    pyogrio.write_dataframe(_kml_columns(gdf), tmp, driver="LIBKML", layer=name)
+    layer = kml_ncname(name)
+    frame = _kml_columns(gdf)
+    frame.insert(0, KML_ID_FIELD, [f"{layer}.{i + 1}" for i in range(len(frame))])
+    label = next((c for c in KML_NAME_COLUMNS if c in frame.columns), None)
+    if label not in {None, "name", "Name"}:  # the column stays in ExtendedData too
+        frame.insert(1, KML_NAME_FIELD, frame[label])
+        label = KML_NAME_FIELD
+    options = {"LIBKML_ID_FIELD": KML_ID_FIELD, "LIBKML_NAME_FIELD": label or "name"}
+    pyogrio.set_gdal_config_options(options)
+    try:
+        pyogrio.write_dataframe(frame, tmp, driver="LIBKML", layer=layer)
+    finally:
+        pyogrio.set_gdal_config_options(dict.fromkeys(options))
 
 
 def _kml_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -380,6 +380,8 @@ _KML_BOOKKEEPING = (
     "icon",
     "snippet",
 )
+#: The column placemark ids are read into (a feature's own ``id`` is in its ExtendedData).
+_KML_ID = "zoneplan_kml_id"
 #: Code pages GDAL decodes wrongly through iconv (it drops a trailing character), decoded here.
 _PY_DECODED = {
     "1258": "cp1258",
@@ -411,12 +413,13 @@ def _read_kml(p: Path, layer: str | int | None) -> gpd.GeoDataFrame:
     """
     import pyogrio
 
-    if layer is not None:
-        frames = [pyogrio.read_dataframe(p, layer=layer)]
-        names = [str(layer)]
-    else:
-        names = [str(n) for n, _ in pyogrio.list_layers(p)]
-        frames = [pyogrio.read_dataframe(p, layer=n) for n in names]
+    with _gdal_config(None, LIBKML_ID_FIELD=_KML_ID):
+        if layer is not None:
+            frames = [pyogrio.read_dataframe(p, layer=layer)]
+            names = [str(layer)]
+        else:
+            names = [str(n) for n, _ in pyogrio.list_layers(p)]
+            frames = [pyogrio.read_dataframe(p, layer=n) for n in names]
         kept = [(n, f) for n, f in zip(names, frames, strict=True) if len(f)]
         names, frames = [n for n, _ in kept] or names[:1], [f for _, f in kept] or frames[:1]
     if len(frames) > 1:
@@ -426,10 +429,19 @@ def _read_kml(p: Path, layer: str | int | None) -> gpd.GeoDataFrame:
         gdf = frames[0]
     drop = [c for c in _KML_BOOKKEEPING if c in gdf.columns and _carries_nothing(gdf[c])]
     gdf = gdf.drop(columns=drop)
-    if "Name" in gdf.columns and "name" not in gdf.columns:
-        gdf = gdf.rename(columns={"Name": "name"})
-    if "id" in gdf.columns and gdf["id"].astype(str).str.fullmatch(r".+\.\d+").all():
-        gdf = gdf.drop(columns="id")  # GDAL's generated placemark ids (layer.1, layer.2 ...)
+    if "Name" in gdf.columns:
+        names = gdf["Name"]
+        copies = [c for c in gdf.columns if c != "Name" and gdf[c].equals(names)]
+        if copies:  # zoneplan wrote a copy of this column as the placemark's <name>
+            gdf = gdf.drop(columns="Name")
+        elif "name" not in gdf.columns:
+            gdf = gdf.rename(columns={"Name": "name"})
+    if _KML_ID in gdf.columns:
+        ids = gdf[_KML_ID]
+        if ids.isna().all() or ids.astype(str).str.fullmatch(r".+\.\d+").all():
+            gdf = gdf.drop(columns=_KML_ID)  # generated placemark ids (layer.1, layer.2 ...)
+        else:
+            gdf = gdf.rename(columns={_KML_ID: "kml_id" if "id" in gdf.columns else "id"})
     return gdf
 
 

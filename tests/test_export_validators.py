@@ -1,0 +1,83 @@
+"""
+Exports checked by the real validators: KML against the OGC KML 2.2 XML schema (as
+shipped by pykml, validated with lxml), for inputs whose ids are numbers, hold spaces
+or repeat.
+"""
+
+from __future__ import annotations
+
+import pathlib
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import box
+
+from zoneplan.export import write_layer
+from zoneplan.io import read_layer
+
+
+@pytest.fixture(scope="module")
+def kml_schema():
+    import pykml
+    from lxml import etree
+
+    xsd = pathlib.Path(pykml.__file__).parent / "schemas" / "ogckml22.xsd"
+    return etree.XMLSchema(etree.parse(str(xsd)))
+
+
+@pytest.mark.parametrize(
+    ("ids", "layer"),
+    [
+        ([1, 1, 2], "khu"),  # numbers, repeated
+        (
+            ["a b", "a b", "Đồ Sơn/1"],
+            "1 khu kinh tế",
+        ),  # spaces, slashes, a name starting with a digit
+        ([None, "x", "y"], "ranh_gioi"),
+    ],
+)
+def test_kml_validates_against_the_ogc_schema(tmp_path, kml_schema, ids, layer):
+    from lxml import etree
+
+    gdf = gpd.GeoDataFrame(
+        {
+            "id": ids,
+            "name": ["Cảng Nam Đồ Sơn", "Sân bay Tiên Lãng", "Khu phi thuế quan"],
+            "ghi_chu": ["Đất ở", "Đất giao thông", None],
+        },
+        geometry=[box(106.70 + i / 100, 20.60, 106.705 + i / 100, 20.605) for i in range(3)],
+        crs=4326,
+    )
+    out = write_layer(gdf, tmp_path / "out.kml", layer_name=layer)
+    doc = etree.parse(str(out))
+    assert kml_schema.validate(doc), kml_schema.error_log
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    marks = doc.findall(".//k:Placemark", ns)
+    placemark_ids = [m.get("id") for m in marks]
+    assert len(set(placemark_ids)) == 3
+    assert [m.findtext("k:name", namespaces=ns) for m in marks] == gdf["name"].tolist()
+    back = read_layer(out)
+    assert back["name"].tolist() == gdf["name"].tolist()
+    expected = [None if v is None else str(v) for v in ids]
+    assert [None if v is None or v != v else v for v in back["id"]] == expected
+    assert back["ghi_chu"].tolist()[:2] == ["Đất ở", "Đất giao thông"]
+
+
+def test_kml_name_from_the_vietnamese_name_column(tmp_path, kml_schema):
+    from lxml import etree
+
+    gdf = gpd.GeoDataFrame(
+        {"ten": ["Khu công nghiệp Tiên Thanh"]},
+        geometry=[box(106.7, 20.6, 106.71, 20.61)],
+        crs=4326,
+    )
+    out = write_layer(gdf, tmp_path / "ten.kml")
+    doc = etree.parse(str(out))
+    assert kml_schema.validate(doc), kml_schema.error_log
+    name = doc.findtext(
+        ".//{http://www.opengis.net/kml/2.2}Placemark/{http://www.opengis.net/kml/2.2}name"
+    )
+    assert name == "Khu công nghiệp Tiên Thanh"
+    back = read_layer(out)
+    assert list(back.columns) == ["ten", "geometry"]
+    assert back["ten"].tolist() == ["Khu công nghiệp Tiên Thanh"]
