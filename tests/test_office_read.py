@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 from shapely.geometry import box
 
+from zoneplan.crs import reproject
 from zoneplan.errors import CRSError, InputError
-from zoneplan.export import reproject, write_layer
+from zoneplan.export import write_layer
 from zoneplan.io import input_limit, read_layer
 from zoneplan.legacy_text import encode, encode_cp1258
 

@@ -853,12 +853,12 @@ def _decode_dbf_column(
         used = found or "cp1258"
         if cpg is not None and used != declared:
             what = legacy_text.ENCODING_NAMES[used]
-            said = cpg if cpg.startswith("the ") else f"the .cpg says {cpg}"
+            said = f"{cpg} is declared" if cpg.startswith("the ") else f"the .cpg says {cpg}"
             log.warning(
                 "%s: %s but column %r holds %s text; read as %s "
                 "(correct it, or give --text-encoding)",
                 p,
-                said if cpg.startswith("the .cpg") else f"{said} is declared",
+                said,
                 column,
                 what,
                 what,
