@@ -19,6 +19,9 @@ $(VENV)/.installed-base: pyproject.toml | $(PY)
 
 $(VENV)/.installed-test: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[test]'
+	# GDAL's validate_gpkg.py for the export tests; it runs with GDAL's own bindings
+	# (Debian's python3-gdal), so the wheel's dependency on building GDAL is skipped
+	$(PY) -m pip install --quiet --no-deps gdal-utils
 	touch $@ $(VENV)/.installed-base
 
 $(VENV)/.installed-notebook: pyproject.toml | $(PY)

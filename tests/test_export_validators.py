@@ -7,6 +7,7 @@ or repeat.
 from __future__ import annotations
 
 import pathlib
+import re
 
 import geopandas as gpd
 import pytest
@@ -81,3 +82,63 @@ def test_kml_name_from_the_vietnamese_name_column(tmp_path, kml_schema):
     back = read_layer(out)
     assert list(back.columns) == ["ten", "geometry"]
     assert back["ten"].tolist() == ["Khu công nghiệp Tiên Thanh"]
+
+
+# --- dates stay dates; GeoPackage through GDAL's validate_gpkg ---------------------------------
+
+
+def _validate_gpkg_script() -> pathlib.Path:
+    """GDAL's validate_gpkg.py from the gdal-utils wheel (run with GDAL's own bindings)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("osgeo_utils")
+    assert spec is not None, "gdal-utils is installed by make test (pip install --no-deps)"
+    return pathlib.Path(spec.origin).parent / "samples" / "validate_gpkg.py"
+
+
+@pytest.fixture
+def dated(tmp_path):
+    import datetime
+
+    return gpd.GeoDataFrame(
+        {
+            "ten": ["Cảng Nam Đồ Sơn", "Khu phi thuế quan"],
+            "ngay_qd": [datetime.date(2024, 12, 31), None],  # Decision 1511/QĐ-TTg
+        },
+        geometry=[box(606000, 2282000, 606500, 2282500), box(607000, 2282000, 607500, 2282500)],
+        crs=9210,
+    )
+
+
+@pytest.mark.parametrize(
+    ("fmt", "ogr_type"), [("gpkg", "Date"), ("shp", "Date"), ("geojson", "Date")]
+)
+def test_dates_are_written_as_dates(tmp_path, dated, fmt, ogr_type):
+    import datetime
+    import subprocess
+
+    out = write_layer(dated, tmp_path / f"qd.{fmt}")
+    info = subprocess.run(
+        ["ogrinfo", "-so", "-al", str(out)], capture_output=True, text=True, check=True
+    ).stdout
+    assert re.search(rf"ngay_qd: {ogr_type} \(", info), info
+    back = read_layer(out)
+    assert back["ngay_qd"].iloc[0] == datetime.date(2024, 12, 31)
+    assert type(back["ngay_qd"].iloc[0]) is datetime.date
+    assert back["ngay_qd"].isna().iloc[1]
+    if fmt == "geojson":
+        assert '"ngay_qd": "2024-12-31"' in out.read_text(encoding="utf-8")
+
+
+def test_gpkg_passes_validate_gpkg_with_its_extra_checks(tmp_path, dated):
+    import subprocess
+
+    out = write_layer(dated, tmp_path / "qd.gpkg")
+    result = subprocess.run(
+        ["/usr/bin/python3", str(_validate_gpkg_script()), "--extra", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Error" not in result.stdout + result.stderr

@@ -330,13 +330,60 @@ def _write_geojson(layers: Mapping[str, gpd.GeoDataFrame], tmp: Path) -> None:
     import pyogrio
 
     ((name, gdf),) = layers.items()
+    frame, arrow = with_date_fields(gdf)
     pyogrio.write_dataframe(
-        gdf,
+        frame,
         tmp,
         driver="GeoJSON",
         layer=name,
         layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": str(GEOJSON_DECIMALS)},
+        use_arrow=arrow,
     )
+
+
+def with_date_fields(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, bool]:
+    """
+    Give columns of dates (``datetime.date`` values, no time of day) the Arrow date type,
+    which GDAL writes as a date field (GeoPackage DATE, Shapefile D, GeoJSON ISO date)
+    rather than text or a date-time.
+
+    Returns
+    -------
+    gdf, use_arrow
+        The layer (a copy when a column changed) and whether to write through Arrow.
+
+    Examples
+    --------
+    >>> import datetime
+    >>> from shapely import Point
+    >>> gdf = gpd.GeoDataFrame({"d": [datetime.date(2024, 12, 31)]}, geometry=[Point(0, 0)])
+    >>> frame, arrow = with_date_fields(gdf)
+    >>> str(frame["d"].dtype), arrow
+    ('date32[day][pyarrow]', True)
+    """
+    import datetime
+
+    import pyarrow as pa
+
+    dates = [
+        c
+        for c in gdf.columns
+        if c != gdf.geometry.name
+        and gdf[c].dtype == object
+        and gdf[c].notna().any()
+        and all(
+            isinstance(v, datetime.date) and not isinstance(v, datetime.datetime)
+            for v in gdf[c].dropna()
+        )
+    ]
+    if not dates:
+        return gdf, False
+    out = gdf.copy()
+    for col in dates:
+        out[col] = pd.array(
+            [None if pd.isna(v) else v for v in gdf[col]], dtype=pd.ArrowDtype(pa.date32())
+        )
+    return out, True
 
 
 def _write_gpkg(layers: Mapping[str, gpd.GeoDataFrame], tmp: Path) -> None:
@@ -344,7 +391,8 @@ def _write_gpkg(layers: Mapping[str, gpd.GeoDataFrame], tmp: Path) -> None:
     import pyogrio
 
     for name, gdf in layers.items():
-        pyogrio.write_dataframe(gdf, tmp, driver="GPKG", layer=name)
+        frame, arrow = with_date_fields(gdf)
+        pyogrio.write_dataframe(frame, tmp, driver="GPKG", layer=name, use_arrow=arrow)
 
 
 def _write_parquet(layers: Mapping[str, gpd.GeoDataFrame], tmp: Path) -> None:
@@ -480,7 +528,10 @@ def _write_shapefile(gdf: gpd.GeoDataFrame, out: Path) -> None:
         with warnings.catch_warnings():
             # reported above, once, in zoneplan's words
             warnings.filterwarnings("ignore", "Normalized/laundered field name", RuntimeWarning)
-            pyogrio.write_dataframe(gdf, tmp, driver="ESRI Shapefile", encoding="UTF-8")
+            frame, arrow = with_date_fields(gdf)
+            pyogrio.write_dataframe(
+                frame, tmp, driver="ESRI Shapefile", encoding="UTF-8", use_arrow=arrow
+            )
         tmp.with_suffix(".cpg").write_text("UTF-8", encoding="ascii")
 
     long_names = [

@@ -137,8 +137,32 @@ def read_layer(
         gdf = gdf.set_crs(crs)
     elif crs is not None and not gdf.crs.equals(gpd.GeoSeries(crs=crs).crs):
         log.warning("%s: the file declares %s; --crs %s is ignored", p, gdf.crs.name, crs)
+    gdf = _restore_dates(gdf, p, fmt, layer)
     gdf.attrs["source_path"] = str(p)
     gdf.attrs["layer_id"] = p.stem if layer is None else f"{p.stem}:{layer}"
+    return gdf
+
+
+def _restore_dates(
+    gdf: gpd.GeoDataFrame, p: Path, fmt: str | None, layer: str | int | None
+) -> gpd.GeoDataFrame:
+    """Give date fields (GDAL's OFTDate) back as dates: pandas reads them as date-times."""
+    if fmt not in {"GeoJSON", "GeoPackage", "Shapefile", "MapInfo TAB", "MapInfo MIF"}:
+        return gdf
+    import pyogrio
+
+    try:
+        info = pyogrio.read_info(p, layer=layer)
+    except Exception:  # the layer was read; its dates then stay as read
+        return gdf
+    dates = [
+        str(f)
+        for f, t in zip(info["fields"], info.get("ogr_types", []), strict=False)
+        if t == "OFTDate" and str(f) in gdf.columns
+    ]
+    for col in dates:
+        if pd.api.types.is_datetime64_any_dtype(gdf[col]):
+            gdf[col] = gdf[col].map(lambda v: None if pd.isna(v) else v.date()).astype(object)
     return gdf
 
 
