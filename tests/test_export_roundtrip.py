@@ -157,9 +157,12 @@ def test_shapefile_set_has_utf8_cpg_and_replaces_stale_parts(tmp_path, vn_layer)
 
 def test_shapefile_long_field_names_are_cut_and_logged(tmp_path, caplog):
     gdf = gpd.GeoDataFrame({"declared_area_ha": [1.5]}, geometry=[box(0, 0, 1, 1)], crs=9210)
-    back = read_layer(write_layer(gdf, tmp_path / "cut.shp"))
+    with caplog.at_level("INFO", logger="zoneplan"):
+        back = read_layer(write_layer(gdf, tmp_path / "cut.shp"))
     assert back["declared_a"].tolist() == [1.5]
     assert "declared_area_ha" in caplog.text
+    mapping = (tmp_path / "cut.names.csv").read_text(encoding="utf-8")
+    assert "declared_a,declared_area_ha" in mapping
 
 
 def test_failed_write_leaves_the_old_file_untouched(tmp_path, vn_layer):

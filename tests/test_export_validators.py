@@ -142,3 +142,47 @@ def test_gpkg_passes_validate_gpkg_with_its_extra_checks(tmp_path, dated):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Error" not in result.stdout + result.stderr
+
+
+# --- Shapefile limits: nothing cut silently, no raw library warning -----------------------------
+
+
+def test_shapefile_limits_go_to_side_tables_without_raw_warnings(tmp_path):
+    import csv
+    import subprocess
+    import sys
+
+    long_text = "Đất thương mại, dịch vụ; " * 20  # about 560 bytes of UTF-8
+    gdf = gpd.GeoDataFrame(
+        {"ten_khu_dat_day_du": ["Khu A", "Khu B"], "mo_ta": [long_text, "ngắn"]},
+        geometry=[box(606000, 2282000, 606500, 2282500), box(607000, 2282000, 607500, 2282500)],
+        crs=9210,
+    )
+    source = tmp_path / "khu.gpkg"
+    write_layer(gdf, source)
+    out = tmp_path / "khu.shp"
+    run = [sys.executable, "-W", "always", "-m", "zoneplan"]
+    result = subprocess.run(
+        [*run, "export", str(source), "--out", str(out)], capture_output=True, text=True, check=True
+    )
+    assert "Warning" not in result.stderr, result.stderr
+    assert "khu.names.csv" in result.stderr
+    assert "khu.fields.csv" in result.stderr
+    with (tmp_path / "khu.names.csv").open(encoding="utf-8") as fh:
+        assert list(csv.reader(fh))[1:] == [
+            ["ten_khu_da", "ten_khu_dat_day_du"],
+            ["mo_ta", "mo_ta"],
+        ]
+    with (tmp_path / "khu.fields.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["FID", "ten_khu_dat_day_du", "mo_ta"]
+    assert rows[1] == ["0", "Khu A", long_text]
+    back = read_layer(out)
+    assert len(back["mo_ta"].iloc[0].encode()) <= 254  # what the .dbf itself holds
+    quiet = subprocess.run(
+        [*run, "-q", "export", str(source), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert quiet.stderr == ""

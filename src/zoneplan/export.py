@@ -517,29 +517,87 @@ _WRITERS: Final[dict[str, Any]] = {
 }
 
 
+#: The most bytes a .dbf text field holds.
+DBF_MAX_BYTES: Final[int] = 254
+#: The suffix of the side table that keeps what a Shapefile cannot hold.
+SHP_SIDE_TABLE: Final[str] = ".fields.csv"
+
+
 def _write_shapefile(gdf: gpd.GeoDataFrame, out: Path) -> None:
     """
     Write a Shapefile set atomically: all parts are written to a temporary folder
     beside `out`, then moved in (the .shp last); stale parts of an older set are removed.
+
+    What the format cannot hold is never cut silently: when a field name is longer
+    than 10 bytes or a text longer than 254 bytes, two side tables (UTF-8 CSV) are
+    written with the set and a note names them: ``<name>.names.csv`` maps each .dbf
+    field to its full column name, and ``<name>.fields.csv`` holds one row per
+    feature (``FID``, then the full value of every affected column).
     """
     import pyogrio
 
+    geom = gdf.geometry.name
+    long_names = [str(c) for c in gdf.columns if c != geom and len(str(c).encode()) > 10]
+    long_text = [
+        str(c)
+        for c in gdf.columns
+        if c != geom
+        and (gdf[c].dtype == object or pd.api.types.is_string_dtype(gdf[c]))
+        and gdf[c].map(lambda v: isinstance(v, str) and len(v.encode()) > DBF_MAX_BYTES).any()
+    ]
+
     def write(tmp: Path) -> None:
         with warnings.catch_warnings():
-            # reported above, once, in zoneplan's words
+            # what GDAL shortens is kept in the side table and reported in zoneplan's words
             warnings.filterwarnings("ignore", "Normalized/laundered field name", RuntimeWarning)
+            warnings.filterwarnings("ignore", ".*truncated", RuntimeWarning)
             frame, arrow = with_date_fields(gdf)
             pyogrio.write_dataframe(
                 frame, tmp, driver="ESRI Shapefile", encoding="UTF-8", use_arrow=arrow
             )
         tmp.with_suffix(".cpg").write_text("UTF-8", encoding="ascii")
+        if long_names or long_text:
+            _shapefile_side_tables(gdf, tmp, long_names, long_text)
 
-    long_names = [
-        str(c) for c in gdf.columns if c != gdf.geometry.name and len(str(c).encode()) > 10
-    ]
+    _write_file_set(out, write, (*_SHP_PARTS, SHP_SIDE_TABLE, ".names.csv"))
     if long_names:
-        log.warning("%s: Shapefile field names hold 10 bytes; GDAL shortens %s", out, long_names)
-    _write_file_set(out, write, _SHP_PARTS)
+        log.info(
+            "%s: Shapefile field names hold 10 bytes; %s were shortened; the mapping is in %s",
+            out,
+            ", ".join(long_names),
+            out.with_suffix(".names.csv").name,
+        )
+    if long_text:
+        log.info(
+            "%s: a .dbf text holds %d bytes; the full values of %s are in %s "
+            "(or write a GeoPackage, which has no such limit)",
+            out,
+            DBF_MAX_BYTES,
+            ", ".join(long_text),
+            out.with_suffix(SHP_SIDE_TABLE).name,
+        )
+
+
+def _shapefile_side_tables(
+    gdf: gpd.GeoDataFrame, tmp: Path, long_names: list[str], long_text: list[str]
+) -> None:
+    """Write the field-name mapping and the full values of the columns the .dbf cuts."""
+    import csv
+
+    import pyogrio
+
+    written = [str(f) for f in pyogrio.read_info(tmp)["fields"]]
+    originals = [str(c) for c in gdf.columns if c != gdf.geometry.name]
+    with tmp.with_suffix(".names.csv").open("w", encoding="utf-8", newline="") as fh:
+        rows = csv.writer(fh)
+        rows.writerow(["dbf_field", "column"])
+        rows.writerows(zip(written, originals, strict=True))
+    cols = list(dict.fromkeys([*long_names, *long_text]))
+    with tmp.with_suffix(SHP_SIDE_TABLE).open("w", encoding="utf-8", newline="") as fh:
+        rows = csv.writer(fh)
+        rows.writerow(["FID", *cols])
+        for fid, values in enumerate(gdf[cols].itertuples(index=False, name=None)):
+            rows.writerow([fid, *("" if pd.isna(v) else v for v in values)])
 
 
 def _write_file_set(out: Path, write: Any, known_parts: tuple[str, ...]) -> None:
