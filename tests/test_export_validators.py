@@ -79,9 +79,9 @@ def test_kml_name_from_the_vietnamese_name_column(tmp_path, kml_schema):
         ".//{http://www.opengis.net/kml/2.2}Placemark/{http://www.opengis.net/kml/2.2}name"
     )
     assert name == "Khu công nghiệp Tiên Thanh"
-    back = read_layer(out)
-    assert list(back.columns) == ["ten", "geometry"]
+    back = read_layer(out)  # the column, and the placemarks' <name> as `name`
     assert back["ten"].tolist() == ["Khu công nghiệp Tiên Thanh"]
+    assert back["name"].tolist() == ["Khu công nghiệp Tiên Thanh"]
 
 
 # --- dates stay dates; GeoPackage through GDAL's validate_gpkg ---------------------------------

@@ -453,13 +453,8 @@ def _read_kml(p: Path, layer: str | int | None) -> gpd.GeoDataFrame:
         gdf = frames[0]
     drop = [c for c in _KML_BOOKKEEPING if c in gdf.columns and _carries_nothing(gdf[c])]
     gdf = gdf.drop(columns=drop)
-    if "Name" in gdf.columns:
-        names = gdf["Name"]
-        copies = [c for c in gdf.columns if c != "Name" and gdf[c].equals(names)]
-        if copies:  # zoneplan wrote a copy of this column as the placemark's <name>
-            gdf = gdf.drop(columns="Name")
-        elif "name" not in gdf.columns:
-            gdf = gdf.rename(columns={"Name": "name"})
+    if "Name" in gdf.columns and "name" not in gdf.columns:
+        gdf = gdf.rename(columns={"Name": "name"})
     if _KML_ID in gdf.columns:
         ids = gdf[_KML_ID]
         if ids.isna().all() or ids.astype(str).str.fullmatch(r".+\.\d+").all():
