@@ -36,6 +36,8 @@ LAYER_FILES = {
     "airport": "airport.geojson",
     "transport": "transport.geojson",
     "context": "context.geojson",
+    "projects": "projects.geojson",
+    "communes": "communes.geojson",
 }
 
 # Decision 1511/QĐ-TTg: 20°35'50"–20°45'35" N, 106°32'08"–106°49'15" E.
@@ -240,8 +242,14 @@ def test_industrial_parks_total_about_4000_ha(layers: dict[str, dict[str, Any]])
         "Trấn Dương",
     ):
         assert expected in names
-    # only the total is published: no individual figure may be invented
-    assert all(f["properties"]["declared_area_ha"] is None for f in ips)
+    # only the total and Tiên Lãng 1's own area (596.78 ha, 2026) are published: no other
+    # figure may be invented
+    declared = {
+        f["properties"]["id"]: f["properties"]["declared_area_ha"]
+        for f in ips
+        if f["properties"]["declared_area_ha"] is not None
+    }
+    assert declared == {"fa-ip-tien-lang-1": 596.78}
     assert all("4,000 ha" in f["properties"]["source"] for f in ips)
     total = sum(area_ha(shape(f["geometry"])) for f in ips)
     assert abs(total - 4000) / 4000 <= 0.15, f"IP total {total:.0f} ha"
@@ -589,6 +597,8 @@ def test_layer_categories_match_their_layer(layers: dict[str, dict[str, Any]]) -
         "airport": {"airport", "runway"},
         "transport": {"road", "bridge"},
         "context": {"river", "coastline", "place", "existing_airport", "existing_port"},
+        "projects": {"ip_project", "power_plant"},
+        "communes": {"commune", "ward"},
     }
     for lid, fc in layers.items():
         cats = {f["properties"]["category"] for f in fc["features"]}

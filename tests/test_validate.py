@@ -30,6 +30,7 @@ def good_props(fid: str = "f1", **over) -> dict:
         "category": "industrial_park",
         "status": "planned",
         "phase": "2026-2030",
+        "as_of": "2024-12-04",
         "declared_area_ha": None,
         "source": "Decision 1511/QĐ-TTg",
         "source_url": "https://example.org/decision",
@@ -67,6 +68,10 @@ def test_good_catalog_fixture_is_clean(write_json):
         ),
         ({"status": "done"}, "property 'status' has a value not allowed ('done')"),
         ({"phase": "2031"}, "property 'phase' has a value not allowed ('2031')"),
+        (
+            {"as_of": "25/10/2025"},
+            "property 'as_of' is not an ISO date ('25/10/2025'); make it an ISO date: YYYY-MM-DD",
+        ),
         (
             {"declared_area_ha": "120 ha"},
             "property 'declared_area_ha' has the wrong type (str '120 ha'); "

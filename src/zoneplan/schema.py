@@ -11,14 +11,46 @@ must have the right type.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Final
 
-#: Feature status values, with their Vietnamese and English labels.
+#: Feature status values, with their Vietnamese and English labels, from the earliest stage
+#: of a project to the latest; ``stalled`` can follow any of them and ``existing`` is for
+#: context features (rivers, an existing airport) that predate the record. A shipped
+#: feature's status follows from its latest dated event (`KIND_STATUS`, `zoneplan.events`).
 STATUSES: Final[dict[str, tuple[str, str]]] = {
-    "existing": ("Hiện có", "Existing"),
-    "under construction": ("Đang xây dựng", "Under construction"),
-    "planned": ("Quy hoạch", "Planned"),
     "proposed": ("Đề xuất", "Proposed"),
+    "planned": ("Quy hoạch", "Planned"),
+    "approved": ("Đã chấp thuận đầu tư", "Investment approved"),
+    "under construction": ("Đang xây dựng", "Under construction"),
+    "in operation": ("Đang hoạt động", "In operation"),
+    "stalled": ("Đình trệ", "Stalled"),
+    "existing": ("Hiện có", "Existing"),
+}
+
+#: Kinds of dated events (geodata/events.csv), with their labels.
+EVENT_KINDS: Final[dict[str, tuple[str, str]]] = {
+    "proposed": ("Đề xuất", "Proposed"),
+    "decision": ("Quyết định", "Decision"),
+    "investment approval": ("Chấp thuận chủ trương đầu tư", "Investment approval"),
+    "groundbreaking": ("Khởi công", "Groundbreaking"),
+    "opened": ("Đưa vào hoạt động", "Opened"),
+    "stalled": ("Đình trệ", "Stalled"),
+    "revised": ("Điều chỉnh", "Revised"),
+    "reviewed": ("Xem xét, thông qua", "Reviewed"),
+}
+
+#: The status an event of each kind gives its feature; None for kinds that report a
+#: change of figures or a review and leave the status as it was.
+KIND_STATUS: Final[dict[str, str | None]] = {
+    "proposed": "proposed",
+    "decision": "planned",
+    "investment approval": "approved",
+    "groundbreaking": "under construction",
+    "opened": "in operation",
+    "stalled": "stalled",
+    "revised": None,
+    "reviewed": None,
 }
 
 #: Phase values of Decision 1511/QĐ-TTg, with their labels.
@@ -57,6 +89,12 @@ CATEGORIES: Final[dict[str, tuple[str, str]]] = {
     "place": ("Địa danh", "Place"),
     "existing_airport": ("Sân bay hiện có", "Existing airport"),
     "existing_port": ("Cảng hiện có", "Existing port"),
+    # investment projects
+    "ip_project": ("Dự án khu công nghiệp", "Industrial park project"),
+    "power_plant": ("Nhà máy điện", "Power plant"),
+    # communes and wards
+    "commune": ("Xã", "Commune"),
+    "ward": ("Phường", "Ward"),
 }
 
 #: Categories whose polygons are functional areas of the zone (composition analysis).
@@ -77,6 +115,8 @@ GROUPS: Final[dict[str, tuple[str, str]]] = {
     "port": ("Cảng", "Port"),
     "airport": ("Sân bay", "Airport"),
     "transport": ("Giao thông", "Transport"),
+    "projects": ("Dự án đầu tư", "Investment projects"),
+    "admin": ("Xã, phường", "Communes and wards"),
     "context": ("Bối cảnh", "Context"),
 }
 
@@ -96,15 +136,20 @@ class PropertySpec:
         Whether ``null`` is allowed.
     allowed
         The allowed values, if the property is an enumeration.
+    iso_date
+        Whether text values must be ISO dates of day, month or year precision.
     """
 
     name: str
     kinds: tuple[type, ...]
     nullable: bool = False
     allowed: tuple[str, ...] | None = None
+    iso_date: bool = False
 
     def describe(self) -> str:
         """Return a short description of what the property must hold."""
+        if self.iso_date:
+            return "an ISO date: YYYY-MM-DD, or YYYY-MM / YYYY where the source gives no more"
         if self.allowed is not None:
             return "one of " + ", ".join(repr(a) for a in self.allowed)
         names = {str: "text", int: "a number", float: "a number", bool: "true/false"}
@@ -122,6 +167,7 @@ REQUIRED_PROPERTIES: Final[tuple[PropertySpec, ...]] = (
     PropertySpec("category", (str,), allowed=tuple(CATEGORIES)),
     PropertySpec("status", (str,), allowed=tuple(STATUSES)),
     PropertySpec("phase", (str,), allowed=tuple(PHASES)),
+    PropertySpec("as_of", (str, date), iso_date=True),
     PropertySpec("declared_area_ha", _NUMBER, nullable=True),
     PropertySpec("source", (str,)),
     PropertySpec("source_url", (str,)),

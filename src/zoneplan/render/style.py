@@ -85,6 +85,10 @@ CATEGORY_STYLES: Final[dict[str, CategoryStyle]] = {
     "place": CategoryStyle(_DARK, "#FFFFFF", fill_opacity=0.9, weight=2.0),
     "existing_airport": CategoryStyle(_SKY, _SKY, fill_opacity=0.15, dash="3 3"),
     "existing_port": CategoryStyle(_OLIVE, _OLIVE, fill_opacity=0.3),
+    "ip_project": CategoryStyle(_WINE, _ORANGE, fill_opacity=0.6, weight=2.5),
+    "power_plant": CategoryStyle(_WINE, _ROSE, fill_opacity=0.7, weight=2.5),
+    "commune": CategoryStyle(_INDIGO, "#FFFFFF", fill_opacity=0.9, weight=2.0),
+    "ward": CategoryStyle(_INDIGO, _CYAN, fill_opacity=0.9, weight=2.0),
 }
 
 #: Style of features whose category is not in the schema (user layers).

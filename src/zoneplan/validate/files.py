@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 
 from zoneplan.catalog import Catalog, load_catalog
 from zoneplan.errors import CRSError, InputError, LayerValidationError
 from zoneplan.io import FORMATS, check_input_path, load_json, read_layer
+from zoneplan.validate.events import event_problems
 from zoneplan.validate.frame import validate_layer
 from zoneplan.validate.geojson import check_geojson
 from zoneplan.validate.problems import Kind, Problem, dedupe, errors_only, file_problem
@@ -124,6 +125,7 @@ def validate_catalog(
         return [file_problem("catalog.json", str(err))]
     problems: list[Problem] = []
     seen: dict[str, str] = {}
+    features: dict[str, dict[str, Any]] = {}
     for entry in cat.layers:
         problems += validate_file(entry.path, kind="catalog", engine=engine)
         try:
@@ -138,9 +140,10 @@ def validate_catalog(
                 problems.append(
                     Problem(str(entry.path), msg, "ids must be unique across layers", repr(fid))
                 )
-            elif isinstance(fid, str):
+            elif isinstance(fid, str) and isinstance(props, dict):
                 seen[fid] = entry.file
-    return problems
+                features[fid] = props
+    return problems + event_problems(cat, features)
 
 
 def load_user_layer(

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from zoneplan.events import EventDate
 from zoneplan.schema import REQUIRED_PROPERTIES, PropertySpec
 from zoneplan.validate.problems import Kind, Problem, isna, json_token, py_scalar, short
 
@@ -93,6 +94,12 @@ def check_value(
         return Problem(label, msg, f"use {spec.describe()}", name)
     if kind == "catalog" and isinstance(value, str) and not value.strip():
         return Problem(label, f"property {spec.name!r} is empty", "fill it in", name)
+    if spec.iso_date and isinstance(value, str):
+        try:
+            EventDate.parse(value)
+        except ValueError:
+            msg = f"property {spec.name!r} is not an ISO date ({short(value)})"
+            return Problem(label, msg, f"make it {spec.describe()}", name)
     return None
 
 
