@@ -10,7 +10,8 @@ they carry must have the right type.
 The checks live in one module each: `files` (a whole file, the catalog, a
 user's layer), `geojson` (the raw GeoJSON), `properties` (property types and
 values), `frame` (a GeoDataFrame: CRS, geometry, ids), `repair` (``make_valid``
-with the area change reported) and `problems` (what they all report).
+with the area change reported), `events` (the catalog's dated events against its
+layers) and `problems` (what they all report).
 """
 
 from __future__ import annotations

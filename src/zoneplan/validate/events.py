@@ -50,5 +50,6 @@ def event_problems(catalog: Catalog, features: dict[str, dict[str, Any]]) -> lis
     for p in found:
         about_catalog = not p.row and "facts_as_of" in p.message
         prefix = f"{p.where()}: " if p.row else ""
-        out.append(Problem(str(catalog.path) if about_catalog else label, prefix + p.message, p.fix))
+        where = str(catalog.path) if about_catalog else label
+        out.append(Problem(where, prefix + p.message, p.fix))
     return out
