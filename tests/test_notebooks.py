@@ -185,6 +185,21 @@ def test_produces_its_tables_charts_and_map(executed):
         assert all(p in composition[0] for p in ("unassigned", "functional_union", "zone"))
         assert _images(nb) >= 2  # declared versus measured; composition
         assert "measured ratio over" in _text(nb)
+        # the zone as of the facts date: today's units, the projects, the disagreeing reports
+        assert "facts as of 2026-11-30" in _text(nb)
+        units = _tables_with(nb, "name_vi", "old_units", "area_km2", "population", "in_zone")
+        assert units
+        assert all(name in units[0] for name in ("Hùng Thắng", "Chấn Hưng", "Nam Đồ Sơn"))
+        projects = _tables_with(
+            nb, "status", "as_of", "declared_ha", "area_ha_vn2000", "declared_diff_pct"
+        )
+        assert projects
+        assert "Tiên Lãng 1 industrial park" in projects[0]
+        assert "596.78" in projects[0]
+        conflicts = _tables_with(nb, "conflict", "precision", "report", "source")
+        assert conflicts
+        assert "ftz-4068-date" in conflicts[0]
+        assert "port-scheme" in conflicts[0]
     elif name.startswith("02"):
         assert _tables_with(
             nb, "right_of_way_m", "length_km_geodesic", "area_ha_vn2000", "length_x_width_ha"

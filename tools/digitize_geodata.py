@@ -2487,7 +2487,7 @@ LAYERS: list[dict[str, Any]] = [
         "group": "admin",
         "order": 70,
         "visible": True,
-        "style": {"weight": 2.0, "fill_opacity": 0.9, "dash": None},
+        "style": {"weight": 2.0, "fill_opacity": 0.9, "dash": None, "label": True},
     },
     {
         "id": "context",

@@ -1016,7 +1016,7 @@ def load_catalog_layers(
     entries = [cat[i] for i in wanted]
     out: dict[str, gpd.GeoDataFrame] = {}
     for entry in sorted(entries, key=lambda e: e.order):
-        gdf = read_layer(entry.path, engine=engine)
+        gdf = _dates_as_text(read_layer(entry.path, engine=engine))
         gdf.attrs.update(
             layer_id=entry.id,
             title_vi=entry.title_vi,
@@ -1027,6 +1027,24 @@ def load_catalog_layers(
         )
         out[entry.id] = gdf
     return out
+
+
+def _dates_as_text(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """
+    Give back as ISO text the date columns GDAL parsed from the shipped GeoJSON.
+
+    The shipped layers write dates as text (``as_of`` may be ``2025``, ``2025-10`` or
+    ``2025-10-13``); GDAL's GeoJSON driver turns a column of full dates into datetimes.
+    """
+    for col in gdf.columns:
+        if col == gdf.geometry.name or not pd.api.types.is_datetime64_any_dtype(gdf[col]):
+            continue
+        values = gdf[col]
+        text = values.dt.strftime("%Y-%m-%d")
+        timed = values.notna() & (values != values.dt.normalize())
+        text[timed] = values[timed].map(lambda v: v.isoformat())
+        gdf[col] = text.astype(object).where(values.notna(), None)
+    return gdf
 
 
 def concat_layers(layers: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:

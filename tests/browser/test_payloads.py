@@ -11,11 +11,13 @@ of the payloads would bump ``window.__xss``, open a dialog or load ``x``.
 from __future__ import annotations
 
 import json
+import re
 
 import geopandas as gpd
 import pytest
 from shapely.geometry import box, mapping
 
+from zoneplan.events import Event, EventDate, EventLog, events_text
 from zoneplan.render import MapLayer, build_map, save_map
 
 from .conftest import build
@@ -70,6 +72,28 @@ def payload_frame(*, strict_types: bool) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=4326)
 
 
+def payload_events(ids, urls) -> list[Event]:
+    """Two events of each feature, every text a payload, with the given source links."""
+    out = []
+    for i, fid in enumerate(ids):
+        p = PAYLOADS[i % len(PAYLOADS)]
+        for j, (date, kind) in enumerate((("2025-10", "decision"), ("2026-01-15", "stalled"))):
+            out.append(
+                Event(
+                    f"{p} {j}",
+                    fid,
+                    EventDate.parse(date),
+                    kind,
+                    f"EV-vi {p}",
+                    f"EV-en {p}",
+                    decision=f"DOC {p}",
+                    source_url=urls[(i + j) % len(urls)],
+                    conflict=p,
+                )
+            )
+    return out
+
+
 def write_geojson(path, gdf: gpd.GeoDataFrame) -> None:
     features = [
         {
@@ -88,10 +112,23 @@ def write_geojson(path, gdf: gpd.GeoDataFrame) -> None:
 def payload_maps(tmp_path_factory) -> dict[str, object]:
     folder = tmp_path_factory.mktemp("payloads")
     # 1. the Python API, no validation in between
+    frame = payload_frame(strict_types=False)
     layers = [
-        MapLayer(p, p, PAYLOADS[-1 - i], "context", payload_frame(strict_types=False))
+        MapLayer(
+            p,
+            p,
+            PAYLOADS[-1 - i],
+            "context",
+            frame,
+            events=EventLog(payload_events(frame["id"], BAD_URLS)),
+            facts_as_of=p,
+        )
         for i, p in enumerate(PAYLOADS[:2])
     ]
+    points = frame.assign(
+        geometry=frame.geometry.representative_point(), status="under construction"
+    )
+    layers.append(MapLayer("labels", "labels", "labels", "admin", points, style={"label": True}))
     api = save_map(build_map(layers, lang="en"), folder / "api.html")
     # 2. a catalog whose titles are payloads, plus 3. a user file named like a payload
     geodata = folder / "geodata"
@@ -112,7 +149,15 @@ def payload_maps(tmp_path_factory) -> dict[str, object]:
             },
         ],
     }
+    catalog.update(facts_as_of="2026-11-30", events="events.csv")
     (geodata / "catalog.json").write_text(json.dumps(catalog), encoding="utf-8")
+    # quotes and markup in http(s) links (an events file holds no spaces in a link)
+    http_urls = [
+        re.sub(r"\s", "%20", f"https://example.org/{i}?q={p}") for i, p in enumerate(PAYLOADS)
+    ]
+    http_urls[0] = re.sub(r"\s", "%20", BAD_URLS[4])
+    rows = payload_events(payload_frame(strict_types=False)["id"], http_urls)
+    (geodata / "events.csv").write_text(events_text(rows), encoding="utf-8")
     user = folder / f"<img src=x onerror={MARK}>.geojson"
     write_geojson(user, payload_frame(strict_types=True))
     mp = pytest.MonkeyPatch()
@@ -137,7 +182,8 @@ PIXEL_OF = """([li, fi]) => {
 ONLY_LAYER = """(li) => { const v = window.zoneplan.viewer;
   v.layers.forEach((l, i) => v.setLayerOn(i, i === li)); }"""
 FIT_LAYER = """(li) => { const v = window.zoneplan.viewer;
-  v.map.fitBounds(v.layers[li].group.getBounds(), {animate: false, padding: [60, 60]}); }"""
+  v.map.fitBounds(v.layers[li].group.getBounds(),
+    {animate: false, paddingTopLeft: [60, 60], paddingBottomRight: [320, 60]}); }"""
 ALL_LAYERS = """() => { const v = window.zoneplan.viewer;
   v.layers.forEach((l, i) => v.setLayerOn(i, true)); }"""
 NO_HANDLERS = """() => [...document.querySelectorAll('*')].flatMap(e =>
@@ -199,8 +245,15 @@ def test_payloads_execute_nothing_and_show_literally(open_map, payload_maps, doo
     assert not [u for u in mp.requests if u.rstrip("/").endswith("/x")]
     for p in PAYLOADS:
         assert p.split("\u2028")[0] in shown, p
+        # the timeline shows every event as text (the cli door's map is in Vietnamese)
+        lang = "en" if door == "api" else "vi"
+        assert f"EV-{lang} {p}".split("\u2028")[0] in shown, p
+        assert f"DOC {p}".split("\u2028")[0] in shown, p
     for j, name in enumerate(PAYLOADS):
         assert f"{name} ({j})" in shown  # property names, as text
+    if door == "api":  # point labels, as text
+        labels = mp.page.eval_on_selector_all(".zp-label", "ls => ls.map(l => l.textContent)")
+        assert sorted(labels) == sorted(PAYLOADS)
     mp.assert_clean()
 
 

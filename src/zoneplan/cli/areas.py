@@ -20,7 +20,17 @@ from zoneplan.errors import InputError
 HELP = "areas in ha (VN-2000 TM-3 planar and WGS 84 ellipsoidal) and lengths in km"
 
 #: What ``--by`` can tabulate.
-BY_CHOICES = ("feature", "layer", "category", "composition", "declared", "overlaps", "functional")
+BY_CHOICES = (
+    "feature",
+    "layer",
+    "category",
+    "composition",
+    "declared",
+    "overlaps",
+    "functional",
+    "projects",
+    "communes",
+)
 
 #: Reading engines of ``areas``: the two of GeoPandas, and dask for --by functional.
 AREAS_ENGINES = ("pyogrio", "fiona", "dask")
@@ -69,7 +79,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "--layer files (your parcels) by the functional areas: one row per piece, with "
             "the parcel's own columns, the functional area's id and category ('unassigned' for "
             "the part in none), both areas of the piece and of the whole parcel; --engine dask "
-            "does it partition by partition on a GeoParquet dataset too big for memory."
+            "does it partition by partition on a GeoParquet dataset too big for memory. "
+            "--by projects lists the investment projects (status, facts date, investor, "
+            "declared against measured area); --by communes the communes and wards covering "
+            "the zone (old units, km², population, published centre)."
         ),
     )
     parser.add_argument(
@@ -294,7 +307,7 @@ def column_table(args: argparse.Namespace) -> pd.DataFrame:
 
 def build_table(args: argparse.Namespace) -> pd.DataFrame:
     """Compute the table that ``--by`` asks for."""
-    from zoneplan import areas, composition
+    from zoneplan import areas, composition, inventory
 
     if args.by not in BY_CHOICES:
         return column_table(args)
@@ -322,6 +335,12 @@ def build_table(args: argparse.Namespace) -> pd.DataFrame:
         return areas.declared_vs_measured(
             layers, tolerance_pct=args.tolerance_pct, meridian=args.meridian
         )
+    if args.by == "projects":
+        return inventory.project_table(
+            layers, tolerance_pct=args.tolerance_pct, meridian=args.meridian
+        )
+    if args.by == "communes":
+        return inventory.commune_table(layers)
     zone, functional = _composition_inputs(layers)
     if args.by == "composition":
         return composition.zone_composition(zone, functional, meridian=args.meridian)

@@ -56,6 +56,7 @@ VIEWER_MODULES: Final = (
     "biglayer-decode.js",  # big-layer blocks: decoder, grid index, hit test
     "biglayer-raster.js",  # big-layer rasteriser and its Leaflet canvas renderer
     "viewer.js",  # the Viewer: layers, tooltips, popups, filters, basemaps
+    "facts.js",  # status styles, the popup timeline, the status legend, point labels
     "viewer-biglayer.js",  # the Viewer's big-layer drawing, hover, popup and search
     "access.js",  # main landmark, announcements, popups as dialogs, the features in view
     "controls.js",  # title, full screen, search, measure tool, coordinate readout

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Final, Literal, TypeAlias
 
-from zoneplan.schema import CATEGORIES, GROUPS, PHASES, STATUSES
+from zoneplan.events import EventDate
+from zoneplan.schema import CATEGORIES, EVENT_KINDS, GROUPS, PHASES, STATUSES
 
 Lang: TypeAlias = Literal["vi", "en"]
 
@@ -92,6 +93,11 @@ STRINGS: Final[dict[Lang, dict[str, str]]] = {
         "in_view_more": "Hiện {shown} đối tượng đầu; phóng to để xem các đối tượng khác.",
         "coords_centre": "Tâm bản đồ (+)",
         "coords_tap": "Điểm vừa chạm (○)",
+        "facts_as_of": "Số liệu đến ngày {date}",
+        "as_of": "Số liệu đến",
+        "timeline": "Diễn biến (mới nhất trước)",
+        "decision_no": "Văn bản",
+        "sources_disagree": "Các nguồn không thống nhất: xem các mục cùng nội dung",
     },
     "en": {
         "html_title": "Southern Coastal Economic Zone of Hai Phong – planning map",
@@ -165,6 +171,11 @@ STRINGS: Final[dict[Lang, dict[str, str]]] = {
         "in_view_more": "Showing the first {shown}; zoom in for the others.",
         "coords_centre": "Map centre (+)",
         "coords_tap": "Tapped point (○)",
+        "facts_as_of": "Facts as of {date}",
+        "as_of": "Facts as of",
+        "timeline": "Timeline (newest first)",
+        "decision_no": "Document",
+        "sources_disagree": "Sources disagree: see the other report of this fact",
     },
 }
 
@@ -266,7 +277,55 @@ def vocabulary(lang: Lang) -> dict[str, dict[str, str]]:
     Returns
     -------
     labels
-        ``{"categories": {...}, "statuses": {...}, "phases": {...}, "groups": {...}}``.
+        ``{"categories": {...}, "statuses": {...}, "phases": {...}, "groups": {...},
+        "kinds": {...}}`` (``kinds``: the kinds of dated events).
     """
-    tables = {"categories": CATEGORIES, "statuses": STATUSES, "phases": PHASES, "groups": GROUPS}
+    tables = {
+        "categories": CATEGORIES,
+        "statuses": STATUSES,
+        "phases": PHASES,
+        "groups": GROUPS,
+        "kinds": EVENT_KINDS,
+    }
     return {name: {k: label(t, k, lang) for k in t} for name, t in tables.items()}
+
+
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def date_text(date: EventDate | str, lang: Lang) -> str:
+    """
+    Return a date at its own precision, as the map shows it.
+
+    Parameters
+    ----------
+    date
+        An `EventDate` or ISO text of day, month or year precision.
+    lang
+        ``"vi"`` or ``"en"``.
+
+    Returns
+    -------
+    text
+        ``13/10/2025``, ``tháng 10/2025``, ``năm 2025`` in Vietnamese; ``13 Oct 2025``,
+        ``Oct 2025``, ``2025`` in English: a month or a year is never shown as a day.
+
+    Raises
+    ------
+    ValueError
+        If the text is not an ISO date.
+
+    Examples
+    --------
+    >>> date_text("2025-10-13", "vi"), date_text("2017-05", "en"), date_text("2025", "vi")
+    ('13/10/2025', 'May 2017', 'năm 2025')
+    """
+    d = date if isinstance(date, EventDate) else EventDate.parse(date)
+    day, month, year = d.start.day, d.start.month, d.start.year
+    if lang == "vi":
+        if d.precision == "day":
+            return f"{day:02d}/{month:02d}/{year}"
+        return f"tháng {month:02d}/{year}" if d.precision == "month" else f"năm {year}"
+    if d.precision == "day":
+        return f"{day} {_MONTHS_EN[month - 1]} {year}"
+    return f"{_MONTHS_EN[month - 1]} {year}" if d.precision == "month" else str(year)

@@ -24,10 +24,12 @@ import shapely
 from zoneplan import crs as zcrs
 from zoneplan.render.i18n import Lang, label
 from zoneplan.render.style import CATEGORY_STYLES, DEFAULT_STYLE
-from zoneplan.schema import CATEGORIES, PHASES
+from zoneplan.schema import CATEGORIES, PHASES, STATUSES
 
 if TYPE_CHECKING:
     import geopandas as gpd
+
+    from zoneplan.events import EventLog
 
 #: Decimal places kept in embedded coordinates (about 1 cm).
 COORD_DECIMALS: Final = 7
@@ -67,6 +69,11 @@ class MapLayer:
     big
         Draw the layer with the big-layer renderer (`zoneplan.render.biglayer`):
         compressed typed arrays on canvas tiles instead of GeoJSON and SVG.
+    events
+        The dated events of the layer's features (catalog layers), for their popup
+        timelines; None for a user's layer.
+    facts_as_of
+        The date the facts of the layer were last compiled (the catalog's).
     """
 
     id: str
@@ -77,6 +84,8 @@ class MapLayer:
     visible: bool = True
     style: dict[str, Any] = field(default_factory=dict)
     big: bool = False
+    events: EventLog | None = None
+    facts_as_of: str | None = None
 
     def title(self, lang: Lang) -> str:
         """Return the title in ``"vi"`` or ``"en"``."""
@@ -205,7 +214,7 @@ def _kind(geom_type: str) -> str:
 
 class LayerRegistry:
     """
-    Categories and phases met while building the map's features, with stable indexes.
+    Categories, phases and statuses of the map's features, with stable indexes.
 
     Parameters
     ----------
@@ -229,6 +238,7 @@ class LayerRegistry:
         for key in CATEGORIES:
             self._add(("schema", key), label(CATEGORIES, key, lang), CATEGORY_STYLES[key].to_dict())
         self.phases = list(PHASES)
+        self.statuses = list(STATUSES)
 
     def _add(self, key: tuple[str, str], text: str, style: dict[str, Any]) -> int:
         self.categories[key] = len(self.cat_rows)
@@ -258,6 +268,10 @@ class LayerRegistry:
         """Return the index of a feature's phase; unknown or missing phases count as none."""
         key = value if isinstance(value, str) and value in PHASES else "none"
         return self.phases.index(key)
+
+    def status(self, value: Any) -> int:
+        """Return the index of a feature's status in `zoneplan.schema.STATUSES`; -1 for none."""
+        return self.statuses.index(value) if isinstance(value, str) and value in STATUSES else -1
 
     def category_payload(self) -> list[dict[str, Any]]:
         """Return the categories with the swatch kind most of their features have."""

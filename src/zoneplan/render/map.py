@@ -143,18 +143,23 @@ def catalog_layers(
     Returns
     -------
     layers
-        One `MapLayer` per catalog entry, lowest draw order first.
+        One `MapLayer` per catalog entry, lowest draw order first, each with the
+        catalog's dated events and facts date.
 
     Raises
     ------
     InputError
-        If the catalog or a layer file cannot be read.
+        If the catalog, a layer file or the events file cannot be read.
     """
     from zoneplan.catalog import load_catalog
+    from zoneplan.events import events_path, read_events
     from zoneplan.io import load_catalog_layers
 
     cat = catalog or load_catalog()
     frames = load_catalog_layers(ids, engine=engine, catalog=cat)
+    file = events_path(cat.meta, cat.path.parent)
+    events = read_events(file) if file is not None else None
+    facts = cat.meta.get("facts_as_of")
     return [
         MapLayer(
             id=entry.id,
@@ -164,6 +169,8 @@ def catalog_layers(
             gdf=frames[entry.id],
             visible=entry.visible,
             style=dict(entry.style),
+            events=events,
+            facts_as_of=facts if isinstance(facts, str) else None,
         )
         for entry in cat.layers
         if entry.id in frames

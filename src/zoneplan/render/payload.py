@@ -20,8 +20,9 @@ import shapely
 import xyzservices.providers as xyz
 
 from zoneplan.areas import measure_features
+from zoneplan.events import EventDate, EventLog
 from zoneplan.render.biglayer import BigLayerBlock, encode_big_layer
-from zoneplan.render.i18n import BASEMAP_LABELS, Lang, label, strings, vocabulary
+from zoneplan.render.i18n import BASEMAP_LABELS, Lang, date_text, label, strings, vocabulary
 from zoneplan.render.layers import (
     LayerRegistry,
     MapLayer,
@@ -30,8 +31,8 @@ from zoneplan.render.layers import (
     map_geometries,
     wgs84_geometries,
 )
-from zoneplan.render.style import layer_style
-from zoneplan.schema import GROUPS, REQUIRED_NAMES
+from zoneplan.render.style import STATUS_STYLES, layer_style
+from zoneplan.schema import EVENT_KINDS, GROUPS, REQUIRED_NAMES
 
 #: Group of the user's own layers in the layer control.
 USER_GROUP: Final = "user"
@@ -86,8 +87,10 @@ def feature_collection(layer: MapLayer, registry: LayerRegistry) -> dict[str, An
     -------
     collection
         A FeatureCollection in EPSG:4326; each feature has a ``zp`` member with
-        ``cat``, ``phase``, ``names`` ([vi, en]), ``area_ha`` (VN-2000 planar),
-        ``length_km`` and ``declared_ha``. Features without geometry are left out.
+        ``cat``, ``phase``, ``status`` (-1 for none), ``names`` ([vi, en]),
+        ``area_ha`` (VN-2000 planar), ``length_km``, ``declared_ha``, ``as_of_text``
+        and ``events`` (its timeline, newest first; `timeline_records`). Features
+        without geometry are left out.
     """
     gdf = layer.gdf
     measured = measure_features(gdf)
@@ -115,6 +118,9 @@ def feature_collection(layer: MapLayer, registry: LayerRegistry) -> dict[str, An
                 "zp": {
                     "cat": registry.category(props.get("category"), title, geom.geom_type),
                     "phase": registry.phase(props.get("phase")),
+                    "status": registry.status(props.get("status")),
+                    "as_of_text": _date_text(props.get("as_of"), registry.lang),
+                    "events": timeline_records(layer.events, props.get("id"), registry.lang),
                     "names": [names_vi[i], names_en[i]],
                     "area_ha": json_value(areas[i]),
                     "length_km": json_value(lengths[i]),
@@ -125,6 +131,73 @@ def feature_collection(layer: MapLayer, registry: LayerRegistry) -> dict[str, An
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def _date_text(value: Any, lang: Lang) -> str | None:
+    """A date property as the map shows it, or None when it is not an ISO date."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return date_text(value, lang)
+    except ValueError:
+        return None
+
+
+def timeline_records(log: EventLog | None, feature_id: Any, lang: Lang) -> list[dict[str, Any]]:
+    """
+    Return a feature's dated events, newest first, as its popup shows them.
+
+    Parameters
+    ----------
+    log
+        The layer's events (`MapLayer.events`); None for a user's layer.
+    feature_id
+        The feature's ``id``.
+    lang
+        ``"vi"`` or ``"en"``.
+
+    Returns
+    -------
+    events
+        Each with ``date`` (ISO, at its precision), ``precision``, ``date_text``,
+        ``kind``, ``kind_label``, ``text``, ``decision``, ``url`` and ``conflict``.
+    """
+    if log is None or not isinstance(feature_id, str):
+        return []
+    return [
+        {
+            "date": e.date.text,
+            "precision": e.date.precision,
+            "date_text": date_text(e.date, lang),
+            "kind": e.kind,
+            "kind_label": label(EVENT_KINDS, e.kind, lang),
+            "text": e.text(lang),
+            "decision": e.decision,
+            "url": e.source_url,
+            "conflict": e.conflict,
+        }
+        for e in log.timeline(feature_id, newest_first=True)
+    ]
+
+
+def facts_date(layers: list[MapLayer], lang: Lang) -> dict[str, str] | None:
+    """
+    Return the facts date of the map's layers for the title block, or None.
+
+    The latest ``facts_as_of`` of the layers (the catalog's), with its text:
+    "Số liệu đến ngày 30/11/2026" / "Facts as of 30 Nov 2026".
+    """
+    dates = []
+    for ly in layers:
+        try:
+            dates.append(EventDate.parse(ly.facts_as_of or ""))
+        except ValueError:
+            continue  # no date, or not an ISO date: the title block says nothing
+    if not dates:
+        return None
+    latest = max(dates, key=lambda d: d.sort_key)
+    text = strings(lang)["facts_as_of"].format(date=date_text(latest, lang))
+    return {"date": latest.text, "text": text}
 
 
 def basemap_specs(lang: Lang) -> list[dict[str, Any]]:
@@ -278,6 +351,11 @@ def map_payload(
         "labels": labels,
         "categories": registry.category_payload(),
         "phases": [{"key": k, "label": labels["phases"][k]} for k in registry.phases],
+        "statuses": [
+            {"key": k, "label": labels["statuses"][k], "style": STATUS_STYLES[k].to_dict()}
+            for k in registry.statuses
+        ],
+        "facts_as_of": facts_date(layers, lang),
         "groups": groups,
         "basemaps": basemap_specs(lang),
         "known_properties": list(REQUIRED_NAMES),

@@ -91,11 +91,54 @@ CATEGORY_STYLES: Final[dict[str, CategoryStyle]] = {
     "ward": CategoryStyle(_INDIGO, _CYAN, fill_opacity=0.9, weight=2.0),
 }
 
+
+@dataclass(frozen=True)
+class StatusStyle:
+    """
+    How a feature's status changes its category style, so that status reads at a glance.
+
+    Parameters
+    ----------
+    dash
+        Outline dash pattern replacing the category's; None keeps it, ``""`` draws solid.
+    weight_add
+        Pixels added to the outline.
+    fill_scale
+        Factor on the fill opacity (faint for what is only proposed or stalled).
+    """
+
+    dash: str | None = None
+    weight_add: float = 0.0
+    fill_scale: float = 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the style as a JSON-ready dict (``dash`` left out when kept)."""
+        out = asdict(self)
+        if self.dash is None:
+            del out["dash"]
+        return out
+
+
+#: Outline and fill of each status. Planned land keeps its category style (most of the
+#: map is planned); the others differ by outline pattern and weight, not by hue:
+#: dotted and faint (proposed), dash-dot (investment approved), a thick solid outline
+#: (under construction), solid and fuller (in operation), long-short dashes and faint
+#: (stalled). Undated context (existing) keeps its category style too.
+STATUS_STYLES: Final[dict[str, StatusStyle]] = {
+    "proposed": StatusStyle(dash="2 5", fill_scale=0.45),
+    "planned": StatusStyle(),
+    "approved": StatusStyle(dash="12 4 3 4", weight_add=1.0),
+    "under construction": StatusStyle(dash="", weight_add=2.5, fill_scale=1.2),
+    "in operation": StatusStyle(dash="", weight_add=1.0, fill_scale=1.5),
+    "stalled": StatusStyle(dash="9 4 2 4", weight_add=1.5, fill_scale=0.5),
+    "existing": StatusStyle(),
+}
+
 #: Style of features whose category is not in the schema (user layers).
 DEFAULT_STYLE: Final[CategoryStyle] = CategoryStyle("#5A5A5A", "#A0A0A0", fill_opacity=0.35)
 
 #: Keys of a catalog layer's ``style`` entry that override the category style.
-LAYER_STYLE_KEYS: Final[tuple[str, ...]] = ("weight", "fill_opacity", "dash")
+LAYER_STYLE_KEYS: Final[tuple[str, ...]] = ("weight", "fill_opacity", "dash", "label")
 
 
 def category_style(category: object) -> CategoryStyle:
@@ -137,7 +180,8 @@ def layer_style(style: dict[str, Any] | None) -> dict[str, Any]:
     Returns
     -------
     overrides
-        ``weight`` and ``fill_opacity`` as numbers, ``dash`` as text or None.
+        ``weight`` and ``fill_opacity`` as numbers, ``dash`` as text or None, and
+        ``label`` (True) when the layer's points carry their names as text labels.
     """
     style = style or {}
     out: dict[str, Any] = {}
@@ -148,4 +192,6 @@ def layer_style(style: dict[str, Any] | None) -> dict[str, Any]:
     dash = style.get("dash")
     if "dash" in style and (dash is None or isinstance(dash, str)):
         out["dash"] = dash
+    if style.get("label") is True:
+        out["label"] = True
     return out

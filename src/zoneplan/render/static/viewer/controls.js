@@ -22,6 +22,12 @@ Viewer.prototype.addTitle = function () {
   details.id = this.map.getContainer().id + "-about";
   more.setAttribute("aria-controls", details.id);
   details.appendChild(el("div", "zp-title-decision", t.decision));
+  var facts = this.data.facts_as_of;
+  if (facts && typeof facts.text === "string") {
+    var line = el("div", "zp-title-facts", facts.text);
+    line.setAttribute("data-date", String(facts.date));
+    details.appendChild(line);
+  }
   details.appendChild(el("div", "zp-title-note", t.indicative));
   more.addEventListener("click", function () {
     var open = !box.classList.contains("zp-title-open");

@@ -122,6 +122,7 @@ Viewer.prototype.addLegend = function () {
       var plan = self.layers.filter(function (e) { return e.spec.group !== "user"; });
       if (plan.length) self.addLegendSection(user.length ? t.overlays : null, plan);
       user.forEach(function (entry) { self.addLegendSection(entry.spec.title, [entry]); });
+      self.statusLegend(body);
     }
   });
 };
@@ -185,6 +186,7 @@ Viewer.prototype.updateLegend = function () {
     section.items.forEach(function (it) { it.li.hidden = !shown.has(it.cat); });
     section.node.hidden = !shown.size;
   });
+  this.updateStatusLegend();
 };
 
 Viewer.prototype.addMinimap = function () {

@@ -6,7 +6,8 @@
  * controls in controls.js and panel.js.
  *
  * Uses: el, own, asText, safeUrl, escapeHtml, fold (dom.js); unmercLat, unmercLon
- * (coords.js); BigLayer (biglayer-raster.js).
+ * (coords.js); BigLayer (biglayer-raster.js); statusStyle, statusOf, timelineNode,
+ * labelLayer (facts.js).
  * Provides: Viewer.
  */
 
@@ -141,8 +142,10 @@ Viewer.prototype.drawLayers = function () {
       onEachFeature: function (feature, layer) { self.bindFeature(entry, feature, layer); }
     });
     entry.group = group;
+    if (spec.style && spec.style.label === true) entry.labels = self.labelLayer(entry, paneName);
     self.layers.push(entry);
     if (entry.on) group.addTo(self.map);
+    if (entry.on && entry.labels) entry.labels.addTo(self.map);
   });
   var measurePane = this.map.createPane("zp-pane-measure");
   measurePane.style.zIndex = "640";
@@ -164,7 +167,7 @@ Viewer.prototype.featureStyle = function (entry, feature) {
     className: "zp-f zp-l" + entry.index + " zp-c" + zp.cat + " zp-p" + zp.phase
   };
   if (entry.run) style.renderer = entry.run.renderer;
-  return style;
+  return this.statusStyle(feature, style);
 };
 
 /**
@@ -244,6 +247,8 @@ Viewer.prototype.tooltipContent = function (item) {
   box.appendChild(el("div", "zp-tip-name", names[0]));
   if (names[1]) box.appendChild(this.altName(item, "zp-tip-alt", names[1]));
   box.appendChild(el("div", "zp-tip-cat", this.categoryLabel(item)));
+  var status = this.statusOf(item.feature);
+  if (status) box.appendChild(el("div", "zp-tip-status", this.t.status + ": " + status.label));
   if (typeof zp.area_ha === "number") {
     box.appendChild(el("div", "zp-tip-area", this.t.area + ": " + this.fmtHa(zp.area_ha)));
   }
@@ -276,6 +281,8 @@ Viewer.prototype.popupContent = function (item) {
   row(this.t.category, this.categoryLabel(item), "zp-row-category");
   row(this.t.status, this.lookup(this.labels.statuses, own(props, "status")), "zp-row-status");
   row(this.t.phase, this.lookup(this.labels.phases, own(props, "phase")), "zp-row-phase");
+  var asOf = own(props, "as_of");
+  if (asOf !== undefined) row(this.t.as_of, zp.as_of_text || asOf, "zp-row-as-of");
   if (typeof zp.area_ha === "number") {
     row(this.t.measured_area, this.fmtHa(zp.area_ha), "zp-row-area");
     if (typeof zp.declared_ha === "number") {
@@ -298,6 +305,8 @@ Viewer.prototype.popupContent = function (item) {
     "zp-row-accuracy");
   row(this.t.method, own(props, "method"), "zp-row-method");
   box.appendChild(table);
+  var timeline = this.timelineNode(item);
+  if (timeline) box.appendChild(timeline);
   var known = new Set(this.data.known_properties);
   var extra = Object.keys(props).filter(function (k) { return !known.has(k) && !absent(props[k]); });
   if (extra.length) {
@@ -380,6 +389,7 @@ Viewer.prototype.setLayerOn = function (index, on) {
   var entry = this.layers[index];
   entry.on = on;
   if (on) entry.group.addTo(this.map); else this.map.removeLayer(entry.group);
+  if (entry.labels) { if (on) entry.labels.addTo(this.map); else this.map.removeLayer(entry.labels); }
   if (on) this.restack(entry);
   if (this.layerBoxes) this.layerBoxes[index].checked = on;
   this.updateLegend();
