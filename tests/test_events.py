@@ -25,12 +25,12 @@ from zoneplan.events import (
     Event,
     EventDate,
     EventLog,
-    check_events,
     load_events,
     parse_events,
     read_events,
 )
 from zoneplan.validate import validate_catalog
+from zoneplan.validate.events import check_events
 
 ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 

@@ -60,7 +60,7 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from zoneplan.errors import InputError
-from zoneplan.schema import EVENT_KINDS, KIND_STATUS, STATUSES
+from zoneplan.schema import EVENT_KINDS, KIND_STATUS
 
 Precision = Literal["day", "month", "year"]
 
@@ -395,8 +395,8 @@ def parse_events(text: str) -> tuple[list[Event], list[EventProblem]]:
     """
     Parse the text of an events file, collecting every problem of every row.
 
-    Rows with a problem are left out of the events; `check_events` adds the checks
-    that need the features.
+    Rows with a problem are left out of the events; `zoneplan.validate.events`
+    adds the checks that need the features.
 
     Returns
     -------
@@ -490,110 +490,6 @@ def _parse_row(raw: dict[str | Any, Any], row: int) -> tuple[Event | None, list[
     ), out
 
 
-def check_events(
-    events: Iterable[Event],
-    features: Mapping[str, Mapping[str, Any]],
-    *,
-    facts_as_of: str | None = None,
-) -> list[EventProblem]:
-    """
-    Check events against the features they describe.
-
-    Parameters
-    ----------
-    events
-        Parsed events (`parse_events`).
-    features
-        Feature id → properties, of every catalog layer.
-    facts_as_of
-        The catalog's ``facts_as_of`` date.
-
-    Returns
-    -------
-    problems
-        Events naming a missing feature; a feature whose first event gives no status;
-        a conflict key held by one report; a feature whose ``status`` is not the one its
-        latest event gives, or whose ``as_of`` is older than its latest event or newer
-        than ``facts_as_of``; an event newer than ``facts_as_of``; a feature without
-        events whose status is not ``existing``.
-    """
-    log = EventLog(events)
-    out: list[EventProblem] = []
-    for e in log.events:
-        if e.feature_id not in features:
-            msg = f"names feature {e.feature_id!r}, which no catalog layer has"
-            out.append(EventProblem(e.row, e.event_id, msg, "fix feature_id or add the feature"))
-    out += _conflict_problems(log)
-    facts = _facts_date(facts_as_of, out)
-    newest = log.newest()
-    if facts is not None and newest is not None and newest.start > facts.end:
-        late = log.events[-1]
-        msg = f"is dated {newest}, after facts_as_of {facts}"
-        out.append(EventProblem(late.row, late.event_id, msg, "raise facts_as_of in catalog.json"))
-    for fid, props in features.items():
-        out += _feature_problems(log, fid, props, facts)
-    return out
-
-
-def _conflict_problems(log: EventLog) -> list[EventProblem]:
-    out = []
-    for key, reports in log.conflicts().items():
-        if len(reports) < 2:
-            e = reports[0]
-            msg = f"conflict {key!r} has one report only"
-            fix = "add the report it disagrees with, or clear the conflict column"
-            out.append(EventProblem(e.row, e.event_id, msg, fix))
-    for fid in log.feature_ids:
-        first = log.timeline(fid)[0]
-        if first.status is None:
-            msg = f"the first event of {fid!r} is a {first.kind!r}, which gives no status"
-            fix = "add the event that brought the feature in (proposed, decision...)"
-            out.append(EventProblem(first.row, first.event_id, msg, fix))
-    return out
-
-
-def _facts_date(facts_as_of: str | None, out: list[EventProblem]) -> EventDate | None:
-    if facts_as_of is None:
-        return None
-    try:
-        return EventDate.parse(facts_as_of)
-    except ValueError as err:
-        out.append(EventProblem(0, "", f"catalog facts_as_of {err}", DATE_FIX))
-        return None
-
-
-def _feature_problems(
-    log: EventLog, fid: str, props: Mapping[str, Any], facts: EventDate | None
-) -> list[EventProblem]:
-    out = []
-    status = props.get("status")
-    events = log.timeline(fid)
-    if not events:
-        if status not in (None, "existing"):
-            msg = f"feature {fid!r} has status {status!r} but no events"
-            fix = "add its dated events, or give it status 'existing' (undated context)"
-            out.append(EventProblem(0, "", msg, fix))
-        return out
-    latest = events[-1]
-    expected = log.status(fid)
-    if expected is not None and status != expected:
-        msg = f"feature {fid!r} has status {status!r}, but its latest event gives {expected!r}"
-        fix = f"set its status to {expected!r}, or add the event that changed it"
-        out.append(EventProblem(latest.row, latest.event_id, msg, fix))
-    as_of = props.get("as_of")
-    try:
-        when = EventDate.parse(as_of) if isinstance(as_of, str) else None
-    except ValueError:
-        when = None  # the property check reports a malformed as_of
-    if when is not None and when.sort_key < latest.date.sort_key:
-        msg = f"feature {fid!r} is dated as_of {when}, before its latest event ({latest.date})"
-        out.append(EventProblem(latest.row, latest.event_id, msg, f"set as_of to {latest.date}"))
-    if when is not None and facts is not None and when.start > facts.end:
-        msg = f"feature {fid!r} is dated as_of {when}, after facts_as_of {facts}"
-        out.append(EventProblem(0, "", msg, "raise facts_as_of in catalog.json"))
-    return out
-
-
 def events_path(catalog_meta: Mapping[str, Any], folder: Path) -> Path | None:
     """The events file a catalog names (``events``), or None when it names none."""
     name = catalog_meta.get("events")
@@ -654,9 +550,3 @@ def load_events(path: str | os.PathLike[str] | None = None) -> EventLog:
     cat = load_catalog()
     file = events_path(cat.meta, cat.path.parent)
     return read_events(file) if file is not None else EventLog()
-
-
-def status_label(status: str, lang: str = "en") -> str:
-    """Return the label of a status (`zoneplan.schema.STATUSES`), or the key itself."""
-    labels = STATUSES.get(status)
-    return status if labels is None else labels[0 if lang == "vi" else 1]
