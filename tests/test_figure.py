@@ -174,6 +174,7 @@ def small_catalog(tmp_path_factory, geodata) -> Path:
     data["facts_as_of"] = "2026-11-30"
     (folder / "catalog.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     shutil.copy(geodata / "zone.geojson", folder / "zone.geojson")
+    shutil.copy(geodata / data["events"], folder / data["events"])  # the catalog names it
     return folder
 
 

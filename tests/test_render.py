@@ -473,3 +473,43 @@ def test_policy_allows_exactly_the_pages_own_scripts(small, self_contained):
     assert digests == allowed
     urls = {s for s in sources if s.startswith("https://")}
     assert urls == {assets.LEAFLET_JS_URL}
+
+
+def test_dated_facts_in_the_data_block(small):
+    from zoneplan.events import Event, EventDate, EventLog, load_events
+    from zoneplan.render.map import catalog_layers
+    from zoneplan.schema import EVENT_KINDS, KIND_STATUS, STATUSES
+
+    events = EventLog(
+        [
+            Event("a", "p1", EventDate.parse("2017-05"), "groundbreaking", "khởi công", "start"),
+            Event("b", "p1", EventDate.parse("2025-09-07"), "stalled", "đình trệ", "stalled"),
+        ]
+    )
+    tagged = small.assign(id=["p1", "p2", "p3"], status=["stalled", "bogus", None])
+    shipped = MapLayer("a", "A", "A", "context", tagged, events=events, facts_as_of="2026-11")
+    user = MapLayer("b", "B", "B", "user", tagged)  # same ids, no events of its own
+    data = data_block(build_html(build_map([shipped, user], lang="vi")))
+    assert [s["key"] for s in data["statuses"]] == list(STATUSES)
+    assert {k["key"]: k["status"] for k in data["event_kinds"]} == KIND_STATUS
+    assert [k["label"] for k in data["event_kinds"]] == [v[0] for v in EVENT_KINDS.values()]
+    assert data["facts_as_of"] == {"date": "2026-11", "text": "Số liệu đến ngày tháng 11/2026"}
+    first, second = (layer["data"]["features"] for layer in data["layers"])
+    zp = first[0]["zp"]
+    assert [e["date"] for e in zp["events"]] == ["2025-09-07", "2017-05"]  # newest first
+    assert [e["date_text"] for e in zp["events"]] == ["07/09/2025", "tháng 05/2017"]
+    assert zp["events"][0]["text"] == "đình trệ"
+    assert [f["zp"]["status"] for f in first] == [list(STATUSES).index("stalled"), -1, -1]
+    assert all(f["zp"]["events"] == [] for f in second)
+    # the shipped catalog: facts date, and every feature's timeline as load_events gives it
+    log = load_events()
+    block = data_block(build_html(build_map(catalog_layers(), lang="en")))
+    assert block["facts_as_of"]["text"] == "Facts as of 30 Nov 2026"
+    for layer_row in block["layers"]:
+        for f in layer_row["data"]["features"]:
+            fid = f["properties"]["id"]
+            want = [e.event_id for e in log.timeline(fid, newest_first=True)]
+            assert [e["date"] for e in f["zp"]["events"]] == [
+                e.date.text for e in log.timeline(fid, newest_first=True)
+            ], fid
+            assert len(want) == len(f["zp"]["events"])

@@ -32,7 +32,7 @@ from zoneplan.render.layers import (
     wgs84_geometries,
 )
 from zoneplan.render.style import STATUS_STYLES, layer_style
-from zoneplan.schema import EVENT_KINDS, GROUPS, REQUIRED_NAMES
+from zoneplan.schema import EVENT_KINDS, GROUPS, KIND_STATUS, REQUIRED_NAMES
 
 #: Group of the user's own layers in the layer control.
 USER_GROUP: Final = "user"
@@ -320,7 +320,11 @@ def map_payload(
     Returns
     -------
     payload
-        The document the viewer's ``zoneplan.init`` reads.
+        The document the viewer's ``zoneplan.init`` reads. Besides the layers:
+        ``statuses`` (key, label, outline style), ``event_kinds`` (key, label and the
+        status an event of that kind gives, `zoneplan.schema.KIND_STATUS`, so a status
+        on any date can be computed from the features' ``zp.events``) and
+        ``facts_as_of`` (date and title-block text, or None).
     """
     registry = LayerRegistry(lang)
     layer_rows = []
@@ -354,6 +358,9 @@ def map_payload(
         "statuses": [
             {"key": k, "label": labels["statuses"][k], "style": STATUS_STYLES[k].to_dict()}
             for k in registry.statuses
+        ],
+        "event_kinds": [
+            {"key": k, "label": labels["kinds"][k], "status": KIND_STATUS[k]} for k in EVENT_KINDS
         ],
         "facts_as_of": facts_date(layers, lang),
         "groups": groups,
