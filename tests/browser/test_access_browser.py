@@ -385,14 +385,15 @@ def test_big_user_layer_count_legend_and_feature_list(pages):
     # the real count of the big layer, in the map's number format
     assert any(t.startswith(" parcels.gpkg") and t.endswith(f"({PARCELS:,})") for t in titles)
     assert any(t.startswith(" plots.geojson") and t.endswith("(3)") for t in titles)
-    # each user layer has its own legend section, after the planning layers'
+    # each user layer has its own legend section, after the planning layers'; the status
+    # key comes last
     sections = mp.js(
         """() => [...document.querySelectorAll('.zp-legend-section')].map(s =>
           [s.querySelector('h3') ? s.querySelector('h3').textContent : null,
            [...s.querySelectorAll('li:not([hidden]) .zp-legend-label')].map(l => l.textContent)])"""
     )
     headings = [s[0] for s in sections]
-    assert headings == ["Planning layers", "parcels.gpkg", "plots.geojson"]
+    assert headings == ["Planning layers", "parcels.gpkg", "plots.geojson", "Status"]
     plots = dict(sections)["plots.geojson"]
     assert plots == ["Industrial park", "warehouse"]
     mp.assert_clean(allow_refused_tiles=True)

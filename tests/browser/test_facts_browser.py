@@ -148,6 +148,11 @@ def test_status_styles_text_layers_and_legend(open_map, maps, features) -> None:
     labels = mp.page.eval_on_selector_all(".zp-label", "ls => ls.map(l => l.textContent)")
     units = [p for p in features.values() if p["layer"] == "communes"]
     assert sorted(labels) == sorted(p["name_en"] for p in units)
+    shown = "() => [...document.querySelectorAll('.zp-label')].filter(l => l.offsetParent).length"
+    mp.js("() => window.zoneplan.viewer.map.setZoom(12, {animate: false})")
+    assert mp.js(shown) == len(units)
+    mp.js("() => window.zoneplan.viewer.map.setZoom(10, {animate: false})")
+    assert mp.js(shown) == 0  # too far out: the labels would cover each other
     index = [e.id for e in load_catalog().layers].index("communes")
     mp.js(f"() => window.zoneplan.viewer.setLayerOn({index}, false)")
     assert mp.page.locator(".zp-label").count() == 0

@@ -12,10 +12,10 @@ in a scope of their own that hands the named functions to the test:
   grid and hit test against brute force and GEOS (shapely);
 * ``biglayer-raster.js`` against GEOS point-in-polygon at the pixel centres.
 
-``viewer.js``, ``viewer-biglayer.js``, ``controls.js``, ``panel.js`` and ``start.js``
-drive the map itself: test_map_browser.py and test_biglayer_browser.py check them on
-real maps. The last test here checks that a map carries the modules joined in order and
-runs clean.
+``viewer.js``, ``viewer-biglayer.js``, ``facts.js``, ``controls.js``, ``panel.js`` and
+``start.js`` drive the map itself: test_map_browser.py, test_biglayer_browser.py and
+test_facts_browser.py check them on real maps. The last test here checks that a map
+carries the modules joined in order and runs clean.
 """
 
 from __future__ import annotations

@@ -121,10 +121,23 @@ Viewer.prototype.updateStatusLegend = function () {
   this.statusSection.hidden = shown.size === 0;
 };
 
-/** Text labels at the points of a layer whose style asks for them (label: true). */
+/** Below this zoom the labels would cover each other (a phone sees the zone at 10). */
+var LABEL_MIN_ZOOM = 11;
+
+/**
+ * Text labels at the points of a layer whose style asks for them (label: true); they
+ * show from LABEL_MIN_ZOOM on, where they no longer cover each other.
+ */
 Viewer.prototype.labelLayer = function (entry, paneName) {
   var self = this;
   var group = L.layerGroup();
+  if (!this.labelZoomWatched) {
+    this.labelZoomWatched = true;
+    var box = this.map.getContainer();
+    var follow = function () { box.classList.toggle("zp-labels-far", self.map.getZoom() < LABEL_MIN_ZOOM); };
+    this.map.on("zoomend", follow);
+    this.map.whenReady(follow);
+  }
   entry.items.forEach(function (item) {
     if (!item.layer.getLatLng) return;
     var node = el("span", "zp-label", self.names(item)[0]);
