@@ -163,6 +163,10 @@ def test_expected_figures_are_in_section_7(section7: str) -> None:
         "reported **29 Jan 2026**",
         "**132,632** (2025), about **195,000** (2035), about **350,000** (2050)",
         "**whole** Hùng Thắng and Chấn Hưng",
+        "Resolution 1669/NQ-UBTVQH15 of 16 Jun 2025, in force 1 Jul 2025",
+        "1,600 MW, then 3,200 MW",
+        "to run by 2030",
+        "C.E.O IP Development JSC",
     ):
         assert fact in flat, fact
 
@@ -249,6 +253,35 @@ def test_project_declared_area_status_and_events(
     assert "no site plan is published" in p["method"]
     for unit in want["units"]:
         assert UNITS[unit][0] in p["communes"]
+
+
+def test_project_capital_investor_and_capacity(features: dict[str, dict[str, Any]]) -> None:
+    # VND bn as published (section 7): about 4,059; over 178,000; over 5,670; 13,061; 2,795.372
+    capital = {fid: features[fid]["properties"]["capital_vnd_bn"] for fid in PROJECTS}
+    assert capital == {
+        "prj-tan-trao-ip-1": 4059,
+        "prj-hai-phong-lng": 178000,
+        "prj-ngu-phuc-ip-1": 5670,
+        "prj-tien-lang-1-ip": 13061,
+        "prj-tien-lang-airport-ip-b": 2795.372,
+    }
+    lng = features["prj-hai-phong-lng"]["properties"]
+    assert (lng["capacity_phases_mw"], lng["operation_target"]) == ("1,600 + 3,200", "2030")
+    assert features["prj-tan-trao-ip-1"]["properties"]["decision"] == "1799/QĐ-UBND"
+    assert "C.E.O" in features["prj-tien-lang-airport-ip-b"]["properties"]["investor"]
+    assert features["prj-tien-lang-1-ip"]["properties"]["investor"] is None  # not published
+
+
+def test_units_dated_by_resolution_1669(events: list[dict[str, str]]) -> None:
+    for fid in UNITS:
+        assert _events_of(events, fid) == [
+            ("2025-06-16", "decision", "1669/NQ-UBTVQH15"),
+            ("2025-07-01", "opened", "1669/NQ-UBTVQH15"),
+        ], fid
+    assert _events_of(events, "zone")[:2] == [
+        ("2023-09", "proposed", ""),
+        ("2024-12-04", "decision", "1511/QĐ-TTg"),
+    ]
 
 
 @pytest.mark.parametrize("fid", sorted(PROJECTS))
