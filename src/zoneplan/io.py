@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import datetime
 import json
 import logging
 import math
@@ -1037,9 +1038,17 @@ def _dates_as_text(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     ``2025-10-13``); GDAL's GeoJSON driver turns a column of full dates into datetimes.
     """
     for col in gdf.columns:
-        if col == gdf.geometry.name or not pd.api.types.is_datetime64_any_dtype(gdf[col]):
+        if col == gdf.geometry.name:
             continue
         values = gdf[col]
+        if values.dtype == object:
+            # read_layer gives GDAL's date fields back as datetime.date objects
+            present = values.dropna()
+            if len(present) and all(type(v) is datetime.date for v in present):
+                gdf[col] = values.map(lambda v: None if v is None or pd.isna(v) else v.isoformat())
+            continue
+        if not pd.api.types.is_datetime64_any_dtype(values):
+            continue
         text = values.dt.strftime("%Y-%m-%d")
         timed = values.notna() & (values != values.dt.normalize())
         text[timed] = values[timed].map(lambda v: v.isoformat())
