@@ -11,25 +11,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
 from zoneplan import crs as zcrs
 from zoneplan.areas import column_or_default, measure_grid_geometries
-from zoneplan.errors import LayerValidationError
+from zoneplan.errors import InputError, LayerValidationError
 from zoneplan.schema import CATEGORIES, FUNCTIONAL_CATEGORIES
 
 if TYPE_CHECKING:
-    import geopandas as gpd
+    from collections.abc import Mapping
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
 
 
 def grid_frame(gdf: gpd.GeoDataFrame, meridian: float) -> gpd.GeoDataFrame:
     """Return a copy of `gdf` whose geometries are in VN-2000 TM-3 (pinned), made valid."""
-    import geopandas as gpd
-
     geoms = shapely.make_valid(zcrs.to_vn2000(gdf, meridian=meridian))
     return gpd.GeoDataFrame(
         gdf.drop(columns=gdf.geometry.name), geometry=geoms, crs=zcrs.vn2000_tm3_crs(meridian)
@@ -220,8 +219,6 @@ def functional_overlaps(
     CRSError
         If the layer has no CRS.
     """
-    import geopandas as gpd
-
     func = functional_grid(functional, meridian).reset_index(drop=True)
     ids = column_or_default(func, "id").to_numpy()
     cats = func["category"].to_numpy()
@@ -247,3 +244,73 @@ def functional_overlaps(
         crs=zcrs.vn2000_tm3_crs(meridian),
     )
     return out.set_geometry(list(zcrs.to_wgs84(out)), crs=4326)
+
+
+def stack_by_category(
+    layers: Mapping[str, gpd.GeoDataFrame], categories: tuple[str, ...]
+) -> gpd.GeoDataFrame:
+    """Return the features of `categories` from every layer in WGS 84 (pinned transformation)."""
+    frames = []
+    for layer_id, gdf in layers.items():
+        zcrs.require_crs(gdf, layer_id)
+        if "category" not in gdf.columns:
+            continue
+        sel = gdf[gdf["category"].isin(categories)]
+        if len(sel):
+            frames.append(
+                gpd.GeoDataFrame(
+                    sel.drop(columns=sel.geometry.name), geometry=list(zcrs.to_wgs84(sel)), crs=4326
+                )
+            )
+    if not frames:
+        return gpd.GeoDataFrame({"category": []}, geometry=[], crs=4326)
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)
+
+
+def composition_layers(
+    layers: Mapping[str, gpd.GeoDataFrame],
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """
+    Return the (zone, functional) frames for the composition.
+
+    The catalog's own ``zone`` and ``functional_areas`` layers when both are there
+    (the airport layer repeats the airport footprint, which would count twice);
+    otherwise the features gathered by category from every given file.
+    """
+    if "zone" in layers and "functional_areas" in layers:
+        return layers["zone"], layers["functional_areas"]
+
+    zone = stack_by_category(layers, ("economic_zone",))
+    zone.attrs["layer_id"] = "zone"
+    if zone.empty:
+        names = ", ".join(layers)
+        msg = (
+            f"no feature of category 'economic_zone' in {names}; --by composition needs the zone "
+            "layer (drop --layer, or add the zone file with --layer)"
+        )
+        raise InputError(msg)
+    functional = stack_by_category(layers, FUNCTIONAL_CATEGORIES)
+    functional.attrs["layer_id"] = "functional_areas"
+    return zone, functional
+
+
+def functional_layer(layers: Mapping[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    """
+    Return the functional areas: the catalog layer, else every functional polygon given.
+
+    Parameters
+    ----------
+    layers
+        Layer id → layer.
+
+    Returns
+    -------
+    functional
+        ``layers["functional_areas"]``, else the features of
+        `zoneplan.schema.FUNCTIONAL_CATEGORIES` of every layer (`stack_by_category`).
+    """
+    if "functional_areas" in layers:
+        return layers["functional_areas"]
+    func = stack_by_category(layers, FUNCTIONAL_CATEGORIES)
+    func.attrs["layer_id"] = "functional_areas"
+    return func

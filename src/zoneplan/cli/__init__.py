@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
-import math
 import os
 import sys
 from collections.abc import Sequence
@@ -114,64 +113,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             "(run again with ZONEPLAN_DEBUG=1 for details and report it)"
         )
         return EXIT_INTERNAL
-
-
-def add_input_limit_argument(parser: argparse.ArgumentParser) -> None:
-    """Add ``--max-input-mb``, the largest GeoJSON file to parse (`zoneplan.io.input_limit`)."""
-    from zoneplan.io import DEFAULT_MAX_INPUT_MB
-
-    parser.add_argument(
-        "--max-input-mb",
-        type=_megabytes,
-        metavar="MB",
-        help="refuse GeoJSON files larger than this many megabytes "
-        f"(default: {DEFAULT_MAX_INPUT_MB}); convert bigger ones to GeoPackage or GeoParquet",
-    )
-
-
-def add_text_encoding_argument(parser: argparse.ArgumentParser) -> None:
-    """Add ``--text-encoding``, how legacy Vietnamese text is read (`zoneplan.legacy_text`)."""
-    from zoneplan.legacy_text import TEXT_ENCODINGS
-
-    parser.add_argument(
-        "--text-encoding",
-        choices=TEXT_ENCODINGS,
-        default=None,
-        help="text of .dbf, .csv, .xlsx, DXF, DGN and MapInfo files: auto (the default) "
-        "detects the legacy TCVN3 (ABC) and VNI fonts' text and Windows-1258 and converts "
-        "them to Unicode, reporting each converted column; or name the encoding",
-    )
-
-
-def add_progress_argument(parser: argparse.ArgumentParser, steps: str = "") -> None:
-    """Add ``--progress/--no-progress``; `steps` names the long steps in the help, if given."""
-    which = f" ({steps})" if steps else ""
-    parser.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help=f"progress bars of the long steps{which} on standard error (default: on when "
-        "standard error is a terminal)",
-    )
-
-
-def show_progress(args: argparse.Namespace) -> bool:
-    """Tell whether to draw progress bars: as --progress/--no-progress say, else on a terminal."""
-    if args.progress is not None:
-        return bool(args.progress)
-    return not args.quiet and sys.stderr.isatty()
-
-
-def _megabytes(text: str) -> float:
-    """Parse a positive number of megabytes for ``--max-input-mb``."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not value > 0 or math.isinf(value):
-        msg = f"{text!r} is not a positive number of megabytes, e.g. --max-input-mb 2048"
-        raise argparse.ArgumentTypeError(msg)
-    return value
 
 
 def _error(message: str) -> None:

@@ -7,7 +7,7 @@ import argparse
 import geopandas as gpd
 import pandas as pd
 
-from zoneplan.cli.areas import add_output_arguments, check_output, emit, stack_by_category
+from zoneplan.cli.common import add_output_arguments, check_output, emit
 from zoneplan.errors import InputError
 
 HELP = "coastal road corridor, distances between key places, airport height limits"
@@ -78,21 +78,10 @@ def _layer(layers: dict[str, gpd.GeoDataFrame], layer_id: str, what: str) -> gpd
     return layers[layer_id]
 
 
-def _functional(layers: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
-    """Return the functional areas: the catalog layer, else every functional polygon."""
-    from zoneplan.schema import FUNCTIONAL_CATEGORIES
-
-    if "functional_areas" in layers:
-        return layers["functional_areas"]
-
-    func = stack_by_category(layers, FUNCTIONAL_CATEGORIES)
-    func.attrs["layer_id"] = "functional_areas"
-    return func
-
-
 def build_table(args: argparse.Namespace) -> pd.DataFrame:
     """Run the analysis that the positional argument names."""
     from zoneplan import analysis
+    from zoneplan.composition import functional_layer
     from zoneplan.io import load_catalog_layers
 
     layers = load_catalog_layers(engine=args.engine)
@@ -102,7 +91,7 @@ def build_table(args: argparse.Namespace) -> pd.DataFrame:
         if args.right_of_way:
             return _no_geometry(analysis.road_corridor(roads, width_m=args.width_m, meridian=m))
         return analysis.corridor_analysis(
-            roads, _functional(layers), bands_m=args.bands, meridian=m
+            roads, functional_layer(layers), bands_m=args.bands, meridian=m
         )
     if args.analysis == "distances":
         return analysis.distance_table(analysis.key_locations(layers, meridian=m), meridian=m)
@@ -111,7 +100,7 @@ def build_table(args: argparse.Namespace) -> pd.DataFrame:
     if args.surfaces:
         return _no_geometry(surfaces)
     zones = analysis.height_limit_zones(surfaces, meridian=m)
-    return analysis.area_under_height_limits(zones, _functional(layers), meridian=m)
+    return analysis.area_under_height_limits(zones, functional_layer(layers), meridian=m)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 import geopandas as gpd
 import pandas as pd
 
-from zoneplan import crs as zcrs
-from zoneplan.cli import (
+from zoneplan.cli.common import (
     add_input_limit_argument,
+    add_output_arguments,
     add_progress_argument,
     add_text_encoding_argument,
+    check_output,
+    emit,
     show_progress,
 )
 from zoneplan.errors import InputError
@@ -34,34 +35,6 @@ BY_CHOICES = (
 
 #: Reading engines of ``areas``: the two of GeoPandas, and dask for --by functional.
 AREAS_ENGINES = ("pyogrio", "fiona", "dask")
-
-
-def add_output_arguments(
-    parser: argparse.ArgumentParser,
-    engines: tuple[str, ...] = ("pyogrio", "fiona"),
-    engine_help: str = "reading engine",
-) -> None:
-    """Add the options shared by ``areas`` and ``analyse``: format, output, meridian, engine."""
-    parser.add_argument(
-        "--format",
-        choices=["table", "csv", "json", "xlsx", "md", "parquet"],
-        help="output format (default: from the --out suffix, else a terminal table)",
-    )
-    parser.add_argument(
-        "--out", metavar="PATH", help="write to this file (atomically) instead of the terminal"
-    )
-    parser.add_argument(
-        "--meridian",
-        type=float,
-        default=zcrs.DEFAULT_MERIDIAN,
-        choices=sorted(zcrs.TM3_EPSG),
-        help="VN-2000 TM-3 central meridian: 105.75 for Hai Phong (EPSG:9210, default), "
-        "105.5 for the former Hải Dương part (EPSG:9209)",
-    )
-    parser.add_argument(
-        "--decimals", type=int, default=3, help="decimals in table and md output (default: 3)"
-    )
-    parser.add_argument("--engine", choices=list(engines), help=engine_help)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -186,56 +159,6 @@ def load_layers(args: argparse.Namespace) -> dict[str, gpd.GeoDataFrame]:
     return layers
 
 
-def stack_by_category(
-    layers: dict[str, gpd.GeoDataFrame], categories: tuple[str, ...]
-) -> gpd.GeoDataFrame:
-    """Return the features of `categories` from every layer in WGS 84 (pinned transformation)."""
-    frames = []
-    for layer_id, gdf in layers.items():
-        zcrs.require_crs(gdf, layer_id)
-        if "category" not in gdf.columns:
-            continue
-        sel = gdf[gdf["category"].isin(categories)]
-        if len(sel):
-            frames.append(
-                gpd.GeoDataFrame(
-                    sel.drop(columns=sel.geometry.name), geometry=list(zcrs.to_wgs84(sel)), crs=4326
-                )
-            )
-    if not frames:
-        return gpd.GeoDataFrame({"category": []}, geometry=[], crs=4326)
-    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)
-
-
-def _composition_inputs(
-    layers: dict[str, gpd.GeoDataFrame],
-) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """
-    Return the (zone, functional) frames for the composition.
-
-    The catalog's own ``zone`` and ``functional_areas`` layers when both are there
-    (the airport layer repeats the airport footprint, which would count twice);
-    otherwise the features gathered by category from every given file.
-    """
-    from zoneplan.schema import FUNCTIONAL_CATEGORIES
-
-    if "zone" in layers and "functional_areas" in layers:
-        return layers["zone"], layers["functional_areas"]
-
-    zone = stack_by_category(layers, ("economic_zone",))
-    zone.attrs["layer_id"] = "zone"
-    if zone.empty:
-        names = ", ".join(layers)
-        msg = (
-            f"no feature of category 'economic_zone' in {names}; --by composition needs the zone "
-            "layer (drop --layer, or add the zone file with --layer)"
-        )
-        raise InputError(msg)
-    functional = stack_by_category(layers, FUNCTIONAL_CATEGORIES)
-    functional.attrs["layer_id"] = "functional_areas"
-    return zone, functional
-
-
 def _functional_layer(args: argparse.Namespace) -> gpd.GeoDataFrame | None:
     """Return the --functional file's layer, or None for the shipped functional areas."""
     if not args.functional:
@@ -305,6 +228,15 @@ def column_table(args: argparse.Namespace) -> pd.DataFrame:
     )
 
 
+def _composition_inputs(
+    layers: dict[str, gpd.GeoDataFrame],
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The zone and functional layers of --by composition and overlaps (the library chooses)."""
+    from zoneplan.composition import composition_layers
+
+    return composition_layers(layers)
+
+
 def build_table(args: argparse.Namespace) -> pd.DataFrame:
     """Compute the table that ``--by`` asks for."""
     from zoneplan import areas, composition, inventory
@@ -346,28 +278,6 @@ def build_table(args: argparse.Namespace) -> pd.DataFrame:
         return composition.zone_composition(zone, functional, meridian=args.meridian)
     overlaps = composition.functional_overlaps(functional, meridian=args.meridian)
     return pd.DataFrame(overlaps.drop(columns=overlaps.geometry.name))
-
-
-def emit(table: pd.DataFrame, args: argparse.Namespace, sheet_name: str) -> int:
-    """Write `table` as asked by --format/--out and report the file unless --quiet."""
-    from zoneplan.tables import write_table
-
-    path = write_table(
-        table, args.out, fmt=args.format, decimals=args.decimals, sheet_name=sheet_name
-    )
-    if path is not None and not args.quiet:
-        print(f"{path}: written, {len(table)} row(s)", file=sys.stderr)  # noqa: T201
-    return 0
-
-
-def check_output(args: argparse.Namespace) -> None:
-    """Refuse a bad --format/--out combination or an unwritable --out before any work."""
-    from zoneplan._atomic import check_output_path
-    from zoneplan.tables import format_for_path
-
-    format_for_path(args.out, args.format)
-    if args.out:
-        check_output_path(args.out)
 
 
 def run(args: argparse.Namespace) -> int:

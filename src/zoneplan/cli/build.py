@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-from zoneplan.cli import (
+from zoneplan.cli.common import (
     add_input_limit_argument,
     add_progress_argument,
     add_text_encoding_argument,

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zoneplan.catalog import load_catalog
-from zoneplan.cli import add_input_limit_argument, add_text_encoding_argument
+from zoneplan.cli.common import add_input_limit_argument, add_text_encoding_argument
 from zoneplan.errors import InputError, LayerValidationError
 from zoneplan.export import SUFFIXES, format_for, write_layers
 from zoneplan.io import load_catalog_layers, read_layer

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-from zoneplan.cli import add_text_encoding_argument
+from zoneplan.cli.common import add_text_encoding_argument
 from zoneplan.coords import read_marker_table, summarise
 from zoneplan.export import format_for, write_layer
 

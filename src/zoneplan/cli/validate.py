@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from zoneplan.cli import add_input_limit_argument, add_text_encoding_argument
+from zoneplan.cli.common import add_input_limit_argument, add_text_encoding_argument
 from zoneplan.validate import errors_only, validate_catalog, validate_file
 
 HELP = "check the shipped layers, or the given files, and report every problem"
