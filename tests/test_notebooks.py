@@ -9,6 +9,7 @@ fails the test.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -163,6 +164,27 @@ def test_runs_on_this_venv_in_under_a_minute(executed):
     assert errors == []
     stderr = [o.text for o in _outputs(executed["nb"]) if o.get("name") == "stderr"]
     assert not [t for t in stderr if "Traceback" in t or "Warning" in t], stderr
+
+
+def test_leaves_only_files_git_ignores(executed):
+    """What a notebook writes beside itself is ignored by git, so a run leaves the tree clean."""
+    made = [
+        p.relative_to(executed["workdir"]).as_posix()
+        for p in executed["workdir"].rglob("*")
+        if p.is_file() and p.name != executed["name"]
+    ]
+    if not made:
+        return
+    paths = [f"notebooks/{rel}" for rel in made]
+    check = subprocess.run(
+        ["git", "check-ignore", "--no-index", *paths],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    ignored = set(check.stdout.split())
+    assert [p for p in paths if p not in ignored] == []
 
 
 def test_produces_its_tables_charts_and_map(executed):
