@@ -112,18 +112,14 @@ from pathlib import Path
 
 import numpy as np
 
+from zoneplan.render import chromium
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 DEFAULT_SEED = 20241211
 GEOMETRY_SAMPLE = 50
 CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
+    *chromium.CHROMIUM_ARGS,  # the browser tests' flags
     # no host name resolves: a request nobody answers fails in the browser's own network
     # stack, as offline, without a round trip through this script
     "--host-resolver-rules=MAP * ~NOTFOUND",
@@ -1339,7 +1335,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="open each map this many times for its first paint; the median is reported "
         "(default: %(default)s)",
     )
-    p.add_argument("--chromium", default="/usr/bin/chromium", help="Chromium executable")
+    p.add_argument("--chromium", default=chromium.CHROMIUM, help="Chromium executable")
     p.add_argument(
         "--web-assets",
         type=Path,

@@ -1,4 +1,4 @@
-"""Shared fixtures: the shipped geodata and small files written on demand."""
+"""Shared fixtures: the shipped geodata and small files written on demand (helpers: helpers.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from typing import Any
 import pytest
 
 from zoneplan.catalog import geodata_dir
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
@@ -34,20 +32,3 @@ def write_json(tmp_path: Path):
         return path
 
     return write
-
-
-def feature(geometry: dict | None, **props: Any) -> dict:
-    """A GeoJSON Feature with the given geometry and properties."""
-    return {"type": "Feature", "properties": props, "geometry": geometry}
-
-
-def collection(*features: dict) -> dict:
-    """A GeoJSON FeatureCollection."""
-    return {"type": "FeatureCollection", "features": list(features)}
-
-
-def square(x: float = 106.70, y: float = 20.65, d: float = 0.01) -> dict:
-    """A counter-clockwise square polygon geometry near Nam Đồ Sơn."""
-    x1, y1 = round(x + d, 7), round(y + d, 7)
-    ring = [[x, y], [x1, y], [x1, y1], [x, y1], [x, y]]
-    return {"type": "Polygon", "coordinates": [ring]}

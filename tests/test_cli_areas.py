@@ -18,7 +18,6 @@ from shapely import LineString, Point, Polygon
 
 from zoneplan.cli import main
 from zoneplan.crs import expected_area_ratio, tm3_area_scale_bounds
-from zoneplan.tables import to_json, write_table
 
 A = 6378137.0
 F = 1 / 298.257223563
@@ -403,17 +402,6 @@ def test_analyse_airport(catalog, capsys):
         assert sum(r["share_pct"] for r in rows if r["id"] == fid) == pytest.approx(100, abs=1e-6)
     assert main(["analyse", "airport", "--step-m", "0"]) == 1
     assert "height step 0.0 must be a positive" in capsys.readouterr().err
-
-
-def test_write_table_helpers():
-    import pandas as pd
-
-    df = pd.DataFrame({"name_vi": ["Cát Hải"], "x": [float("nan")], "n": [np.int64(3)]})
-    assert json.loads(to_json(df)) == [{"name_vi": "Cát Hải", "x": None, "n": 3}]
-    assert "Cát Hải" in to_json(df)  # UTF-8, not \\u escapes
-    buf = io.StringIO()
-    write_table(df, fmt="md", stream=buf)
-    assert buf.getvalue().startswith("| name_vi | x | n |")
 
 
 def test_shipped_zone_area_against_an_independent_equal_area_computation(capsys):

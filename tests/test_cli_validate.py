@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import collection, feature, square
+from helpers import collection, feature, square
 from zoneplan.cli import main
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from conftest import collection, feature, square
+from helpers import collection, feature, square
 from zoneplan.errors import LayerValidationError
 from zoneplan.schema import REQUIRED_NAMES
 from zoneplan.validate import (

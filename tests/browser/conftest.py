@@ -21,20 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from zoneplan.render import assets
+from zoneplan.render import assets, chromium
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = os.environ.get("ZONEPLAN_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
+CHROMIUM = os.environ.get("ZONEPLAN_CHROMIUM", chromium.CHROMIUM)
+CHROMIUM_ARGS = list(chromium.CHROMIUM_ARGS)
 VIEWPORT = {"width": 1280, "height": 800}
 CDN_FILES = {assets.LEAFLET_JS_URL: "leaflet.js", assets.LEAFLET_CSS_URL: "leaflet.css"}
 TILE_HOSTS = re.compile(

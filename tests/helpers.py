@@ -1,0 +1,29 @@
+"""
+Helpers the tests share: the repository root and small GeoJSON values.
+
+Import them with ``from helpers import ...``; fixtures stay in conftest.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def feature(geometry: dict | None, **props: Any) -> dict:
+    """A GeoJSON Feature with the given geometry and properties."""
+    return {"type": "Feature", "properties": props, "geometry": geometry}
+
+
+def collection(*features: dict) -> dict:
+    """A GeoJSON FeatureCollection."""
+    return {"type": "FeatureCollection", "features": list(features)}
+
+
+def square(x: float = 106.70, y: float = 20.65, d: float = 0.01) -> dict:
+    """A counter-clockwise square polygon geometry near Nam Đồ Sơn."""
+    x1, y1 = round(x + d, 7), round(y + d, 7)
+    ring = [[x, y], [x1, y], [x1, y1], [x, y1], [x, y]]
+    return {"type": "Polygon", "coordinates": [ring]}
