@@ -6,7 +6,7 @@ MAP ?= zoneplan-map.html
 PYTEST_ARGS ?=
 LINT_PATHS := src benchmarks tests tools
 
-.PHONY: map test notebook lint clean
+.PHONY: map test notebook lint typecheck clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ test: $(VENV)/.installed-test $(NODE_MODULES)/.installed
 
 notebook: $(VENV)/.installed-notebook
 	$(VENV)/bin/jupyter lab notebooks/
+
+# with the test extra: mypy, the stubs, and the optional packages (figure, dask) it checks against
+typecheck: $(VENV)/.installed-test
+	$(VENV)/bin/mypy
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check $(LINT_PATHS)

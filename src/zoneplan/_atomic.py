@@ -7,7 +7,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from zoneplan.errors import OutputError
 
@@ -61,9 +61,7 @@ def check_output_path(path: str | os.PathLike[str]) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_open(
-    path: str | os.PathLike[str], mode: str = "w"
-) -> Iterator[IO[str]] | Iterator[IO[bytes]]:
+def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[Any]]:
     """
     Open a temporary file beside `path` and move it over `path` only on success.
 
@@ -120,7 +118,7 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> Path:
     """
     mode = "wb" if isinstance(data, bytes) else "w"
     with atomic_open(path, mode) as fh:
-        fh.write(data)  # type: ignore[arg-type]
+        fh.write(data)
     return Path(path)
 
 

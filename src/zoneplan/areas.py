@@ -39,6 +39,7 @@ from zoneplan.schema import CATEGORIES
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    from shapely.geometry.base import BaseGeometry
 
 
 #: Columns of `measure_features`.
@@ -471,7 +472,7 @@ def area_table(
 
 
 def measure_grid_geometries(
-    geoms: Sequence[shapely.Geometry] | np.ndarray, *, meridian: float = zcrs.DEFAULT_MERIDIAN
+    geoms: Sequence[BaseGeometry] | np.ndarray, *, meridian: float = zcrs.DEFAULT_MERIDIAN
 ) -> pd.DataFrame:
     """
     Measure geometries given in VN-2000 TM-3 coordinates (results of overlays).

@@ -24,6 +24,8 @@ from zoneplan.schema import CATEGORIES, FUNCTIONAL_CATEGORIES
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from shapely.geometry.base import BaseGeometry
+
 _POLYGONAL = ("Polygon", "MultiPolygon")
 
 
@@ -35,7 +37,7 @@ def grid_frame(gdf: gpd.GeoDataFrame, meridian: float) -> gpd.GeoDataFrame:
     )
 
 
-def polygons_only(geom: shapely.Geometry | None) -> shapely.Geometry:
+def polygons_only(geom: BaseGeometry | None) -> BaseGeometry:
     """Return the polygonal part of a geometry (an empty polygon when there is none)."""
     if geom is None or geom.is_empty:
         return shapely.Polygon()
@@ -45,7 +47,7 @@ def polygons_only(geom: shapely.Geometry | None) -> shapely.Geometry:
     return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
-def zone_geometry(zone: gpd.GeoDataFrame, meridian: float) -> shapely.Geometry:
+def zone_geometry(zone: gpd.GeoDataFrame, meridian: float) -> BaseGeometry:
     """Return the union of the economic-zone polygons of `zone` in the VN-2000 grid."""
     grid = grid_frame(zone, meridian)
     if "category" in grid.columns and (grid["category"] == "economic_zone").any():
@@ -72,7 +74,8 @@ def functional_grid(functional: gpd.GeoDataFrame, meridian: float) -> gpd.GeoDat
         )
         raise LayerValidationError(msg)
     grid = grid[grid["category"].isin(FUNCTIONAL_CATEGORIES)].copy()
-    grid["geometry"] = [polygons_only(g) for g in grid.geometry.values]
+    polygons = [polygons_only(g) for g in grid.geometry.values]
+    grid["geometry"] = gpd.GeoSeries(polygons, index=grid.index, crs=grid.crs)
     return grid[~grid.geometry.is_empty]
 
 
@@ -126,7 +129,7 @@ def zone_composition(
     zone_geom = zone_geometry(zone, meridian)
     func = functional_grid(functional, meridian)
     inside = shapely.intersection(func.geometry.values, zone_geom)
-    rows: list[tuple[str, str, int, shapely.Geometry]] = []
+    rows: list[tuple[str, str, int, BaseGeometry]] = []
     for category in FUNCTIONAL_CATEGORIES:
         mask = (func["category"] == category).to_numpy()
         if mask.any():
@@ -144,9 +147,11 @@ def zone_composition(
     area_vn = measured["area_ha_vn2000"].fillna(0.0).to_numpy()
     area_ell = measured["area_ha_ellipsoidal"].fillna(0.0).to_numpy()
     # double counting: Σ(feature ∩ zone) − ∪(feature ∩ zone), in both measures
-    each = measure_grid_geometries(inside, meridian=meridian) if n else None
-    dbl_vn = (each["area_ha_vn2000"].fillna(0).sum() if n else 0.0) - area_vn[-4]
-    dbl_ell = (each["area_ha_ellipsoidal"].fillna(0).sum() if n else 0.0) - area_ell[-4]
+    dbl_vn, dbl_ell = -area_vn[-4], -area_ell[-4]
+    if n:
+        each = measure_grid_geometries(inside, meridian=meridian)
+        dbl_vn += each["area_ha_vn2000"].fillna(0).sum()
+        dbl_ell += each["area_ha_ellipsoidal"].fillna(0).sum()
     parts = [r[0] for r in rows]
     out = pd.DataFrame(
         {

@@ -437,7 +437,7 @@ def parse_degrees(value: Any) -> float | None:
         raise ValueError(text)
     degrees = parts[0] + sum(p / 60**k for k, p in enumerate(parts[1:], start=1))
     negative = text.startswith("-") or re.search(r"[SWsw]\s*$", text) is not None
-    return -degrees if negative else degrees
+    return float(-degrees if negative else degrees)
 
 
 # --- table → points ---------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import numpy as np
 import pyproj
@@ -398,7 +398,7 @@ def is_vn2000(crs: CRSLike) -> bool:
 
 
 def transform_geometries(
-    geoms: np.ndarray, func: Callable[[np.ndarray, np.ndarray], tuple]
+    geoms: np.ndarray, func: Callable[[np.ndarray, np.ndarray], tuple[Any, Any]]
 ) -> np.ndarray:
     """
     Apply a coordinate function ``(x, y) -> (x2, y2)`` to every vertex of `geoms`.
@@ -455,7 +455,7 @@ def to_wgs84(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> np.ndarray:
         to_geog = pyproj.Transformer.from_crs(crs, VN2000_GEOGRAPHIC_EPSG, always_xy=True)
         shift = _vn2000_geographic_shift()
 
-        def _func(x: np.ndarray, y: np.ndarray) -> tuple:
+        def _func(x: np.ndarray, y: np.ndarray) -> tuple[Any, Any]:
             return shift.transform(*to_geog.transform(x, y))
 
         return transform_geometries(geoms, _func)

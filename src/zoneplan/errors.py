@@ -8,6 +8,11 @@ command line prints them as one line, without a traceback.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
 
 class ZoneplanError(Exception):
     """Base class for zoneplan errors."""
@@ -20,7 +25,7 @@ class InputError(ZoneplanError, ValueError):
 class LayerValidationError(ZoneplanError, ValueError):
     """A layer failed schema or geometry checks; `problems` lists every one."""
 
-    def __init__(self, message: str, problems: list[object] | None = None) -> None:
+    def __init__(self, message: str, problems: Sequence[object] | None = None) -> None:
         super().__init__(message)
         self.problems = list(problems or [])
 

@@ -15,6 +15,7 @@ from typing import Final
 import numpy as np
 import pyproj
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 M2_PER_HA: Final[float] = 10_000.0
 
@@ -47,7 +48,7 @@ def _polygon_area_m2(poly: shapely.Polygon) -> float:
     return area_m2
 
 
-def geodesic_area_m2(geom: shapely.Geometry | None) -> float:
+def geodesic_area_m2(geom: BaseGeometry | None) -> float:
     """
     Return the area of a WGS 84 lon/lat (multi)polygon on the ellipsoid, in m².
 
@@ -74,7 +75,7 @@ def geodesic_area_m2(geom: shapely.Geometry | None) -> float:
     if geom is None or geom.is_empty:
         return float("nan")
     kind = geom.geom_type
-    if kind == "Polygon":
+    if isinstance(geom, shapely.Polygon):
         return _polygon_area_m2(geom)
     if kind in ("MultiPolygon", "GeometryCollection"):
         parts = [g for g in shapely.get_parts(geom) if g.geom_type in _POLYGONAL]
@@ -84,7 +85,7 @@ def geodesic_area_m2(geom: shapely.Geometry | None) -> float:
     return float("nan")
 
 
-def geodesic_length_m(geom: shapely.Geometry | None) -> float:
+def geodesic_length_m(geom: BaseGeometry | None) -> float:
     """
     Return the geodesic length of a WGS 84 lon/lat (multi)line, in metres.
 
@@ -152,7 +153,8 @@ def _ring_areas_m2(x: np.ndarray, y: np.ndarray, sizes: np.ndarray) -> np.ndarra
 def rank_within(group: np.ndarray, n_groups: int) -> np.ndarray:
     """Return the position of each item within its group (`group` sorted ascending)."""
     first = np.searchsorted(group, np.arange(n_groups))
-    return np.arange(len(group)) - first[group]
+    rank: np.ndarray = np.arange(len(group)) - first[group]
+    return rank
 
 
 def _polygon_areas_m2(polys: np.ndarray) -> np.ndarray:
@@ -167,10 +169,10 @@ def _polygon_areas_m2(polys: np.ndarray) -> np.ndarray:
     for j in range(1, int(rank.max(initial=0)) + 1):
         sel = rank == j
         area[ring_of[sel]] -= ring_area[sel]
-    return area
+    return np.asarray(area, dtype=np.float64)
 
 
-def geodesic_areas_m2(geoms: Sequence[shapely.Geometry | None] | np.ndarray) -> np.ndarray:
+def geodesic_areas_m2(geoms: Sequence[BaseGeometry | None] | np.ndarray) -> np.ndarray:
     """
     Return `geodesic_area_m2` of every geometry, vectorised over an array.
 

@@ -385,8 +385,10 @@ def _read(
         # The file is within --max-input-mb (checked by load_json); GDAL's own limit on
         # one feature (200 MB, fewer for many vertices) would refuse a detailed coastline.
         with _gdal_config(engine, OGR_GEOJSON_MAX_OBJ_SIZE="0"):
-            return gpd.read_file(target, **kwargs)
-    return gpd.read_file(target, **kwargs)
+            geojson: gpd.GeoDataFrame = gpd.read_file(target, **kwargs)
+            return geojson
+    gdf: gpd.GeoDataFrame = gpd.read_file(target, **kwargs)
+    return gdf
 
 
 # --- format details: GeoParquet, KML/KMZ, DXF, legacy .dbf encodings -------------------------
@@ -495,7 +497,9 @@ def _read_dxf(p: Path, *, layer: str | int | None, engine: Engine | None) -> gpd
     for col in _text_columns(gdf):
         gdf[col] = gdf[col].map(_unescape_dxf, na_action="ignore")
     geoms = shapely.force_2d(gdf.geometry.to_numpy())
-    return gdf.set_geometry(gpd.GeoSeries([_close_to_polygon(g) for g in geoms], index=gdf.index))
+    closed = gpd.GeoSeries([_close_to_polygon(g) for g in geoms], index=gdf.index)
+    out: gpd.GeoDataFrame = gdf.set_geometry(closed)
+    return out
 
 
 #: The first bytes of an OLE compound document: MicroStation V8 drawings (and .doc, .xls).

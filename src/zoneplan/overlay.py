@@ -91,7 +91,7 @@ def functional_frame(
     return grid[["id", "category", grid.geometry.name]]
 
 
-def _grid_to_wgs84(geoms: np.ndarray, source: object, meridian: float) -> np.ndarray:
+def _grid_to_wgs84(geoms: np.ndarray, source: zcrs.CRSLike, meridian: float) -> np.ndarray:
     """
     Return grid geometries (cut from a layer in CRS `source`) in WGS 84 lon/lat.
 
@@ -132,7 +132,7 @@ def _cut_chunk(
     # which is not safe to share between threads
     fgeoms = shapely.from_wkb(shapely.to_wkb(np.asarray(func.geometry.values, dtype=object)))
     shapely.prepare(fgeoms)
-    tree = shapely.STRtree(np.where(polygonal, grid, None))
+    tree = shapely.STRtree(np.where(polygonal, grid, np.full(len(grid), None, dtype=object)))
     f_idx, p_idx = tree.query(fgeoms, predicate="intersects")
     order = np.lexsort((f_idx, p_idx))
     f_idx, p_idx = f_idx[order], p_idx[order]
@@ -173,7 +173,7 @@ def _cut_chunk(
     area_ell = measures["area_ha_ellipsoidal"].to_numpy()[piece_parcel].copy()
     geoms_lonlat = lonlat[piece_parcel].copy()
     if (~whole).any():
-        cut_lonlat = _grid_to_wgs84(geoms_grid[~whole], parcels.crs, meridian)
+        cut_lonlat = _grid_to_wgs84(geoms_grid[~whole], zcrs.require_crs(parcels), meridian)
         area_vn[~whole] = shapely.area(geoms_grid[~whole]) / M2_PER_HA
         area_ell[~whole] = geodesic_areas_m2(cut_lonlat) / M2_PER_HA
         geoms_lonlat[~whole] = cut_lonlat
@@ -298,7 +298,7 @@ def functional_pieces(
     row = np.concatenate([p["parcel"] + start for p, start in zip(parts, starts, strict=True)])
     attrs = parcels.drop(columns=parcels.geometry.name).iloc[row].reset_index(drop=True)
     attrs.columns = [_output_name(str(c), set(PIECE_COLUMNS)) for c in attrs.columns]
-    func_id = np.append(func["id"].to_numpy(dtype=object), None)
+    func_id = np.append(func["id"].to_numpy(dtype=object), np.array([None], dtype=object))
     func_cat = np.append(func["category"].to_numpy(dtype=object), UNASSIGNED)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = 100.0 * cols["area_ha_vn2000"] / cols["parcel_area_ha_vn2000"]
@@ -322,7 +322,7 @@ def functional_pieces(
 
 
 def _partition_pieces(
-    part: gpd.GeoDataFrame, func: gpd.GeoDataFrame, meridian: float, crs: object
+    part: gpd.GeoDataFrame, func: gpd.GeoDataFrame, meridian: float, crs: zcrs.CRSLike | None
 ) -> pd.DataFrame:
     """`functional_pieces` of one dask partition, on one thread (dask runs the partitions)."""
     if part.crs is None and crs is not None:
@@ -337,7 +337,7 @@ def functional_pieces_dask(
     meridian: float = zcrs.DEFAULT_MERIDIAN,
     scheduler: str | None = None,
     workers: int | None = None,
-    crs: object = None,
+    crs: zcrs.CRSLike | None = None,
     progress: bool = False,
 ) -> pd.DataFrame:
     """

@@ -17,6 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from zoneplan import crs as zcrs
 
@@ -44,7 +45,7 @@ LAND_USE_CODES: Final[dict[str, dict[str, float]]] = {
 PARCELS_PER_SHEET: Final[int] = 500
 
 
-def _zone_polygon(meridian: float) -> shapely.Geometry:
+def _zone_polygon(meridian: float) -> BaseGeometry:
     """Return the shipped zone boundary in VN-2000 / TM-3 metres."""
     from zoneplan.io import load_catalog_layers
 

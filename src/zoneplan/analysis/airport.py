@@ -35,6 +35,8 @@ from zoneplan.composition import polygons_only
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from shapely.geometry.base import BaseGeometry
+
 
 @dataclass(frozen=True)
 class OLSParameters:
@@ -122,7 +124,7 @@ class SurfaceSlice:
     h_min: float
     h_max: float
     slope: float
-    geom: shapely.Geometry
+    geom: BaseGeometry
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ class RunwayFrame:
     scale: float
     length_m: float
 
-    def to_grid(self, geom: shapely.Geometry) -> shapely.Geometry:
+    def to_grid(self, geom: BaseGeometry) -> BaseGeometry:
         """Map a geometry from (u, v) ground metres to the VN-2000 grid."""
 
         def _map(uv: np.ndarray) -> np.ndarray:
@@ -428,7 +430,7 @@ def height_limit_zones(
     )
 
 
-def _valid_polygons(geoms: list) -> list:
+def _valid_polygons(geoms: list[BaseGeometry]) -> list[BaseGeometry]:
     """
     Make lon/lat polygons valid again after the datum shift.
 

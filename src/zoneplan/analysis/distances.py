@@ -4,7 +4,7 @@ Key distances: the port, the airport, the expressway and Cát Bi, geodesic and o
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import geopandas as gpd
 import pandas as pd
@@ -17,6 +17,8 @@ from zoneplan.geodesic import GEOD, M_PER_KM
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from shapely.geometry.base import BaseGeometry
 
 
 def _first(
@@ -54,7 +56,8 @@ def key_locations(
     locations
         key, name_vi, name_en, geometry (EPSG:4326); missing ones are left out.
     """
-    picks: list[tuple[str, str, str, shapely.Geometry]] = []
+    picks: list[tuple[str, str, str, BaseGeometry]] = []
+    g: BaseGeometry
     polys = ("Polygon", "MultiPolygon")
     port = _first(layers, "port", "berth", polys)
     if port is None and layers.get("port") is not None:
@@ -66,8 +69,8 @@ def key_locations(
     runway = _first(layers, "airport", "runway", LINES)
     if runway is not None:
         line = shapely.union_all(zcrs.to_vn2000(runway, meridian=meridian))
-        merged = ops.linemerge(line) if line.geom_type == "MultiLineString" else line
-        g = shapely.line_interpolate_point(merged, 0.5, normalized=True)
+        merged = ops.linemerge(line) if isinstance(line, shapely.MultiLineString) else line
+        g = shapely.line_interpolate_point(cast("shapely.LineString", merged), 0.5, normalized=True)
         picks.append(("airport", "Sân bay Tiên Lãng", "Tien Lang airport", g))
     else:
         area = _first(layers, "functional_areas", "airport", polys)
@@ -139,7 +142,7 @@ def distance_table(
             both_points = a.geom_type == "Point" and b.geom_type == "Point"
             pa, pb = (a, b) if both_points else ops.nearest_points(a, b)
             (lon_a, lat_a), (lon_b, lat_b) = (
-                (g.x, g.y) for g in grid_to_lonlat([pa, pb], meridian)
+                (shapely.get_x(g), shapely.get_y(g)) for g in grid_to_lonlat([pa, pb], meridian)
             )
             _, _, dist_m = GEOD.inv(lon_a, lat_a, lon_b, lat_b)
             rows.append(

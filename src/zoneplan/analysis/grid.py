@@ -25,6 +25,8 @@ from zoneplan.errors import LayerValidationError
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from shapely.geometry.base import BaseGeometry
+
 
 #: Segments per quarter circle of buffers (corridor bands, inner horizontal, conical).
 QUAD_SEGS: Final[int] = 32
@@ -38,14 +40,16 @@ def layer_name(gdf: gpd.GeoDataFrame, default: str) -> str:
     return str(gdf.attrs.get("layer_id", default))
 
 
-def ground_to_grid(geom_grid: shapely.Geometry, meridian: float) -> float:
+def ground_to_grid(geom_grid: BaseGeometry, meridian: float) -> float:
     """Return the grid length of one ground metre at the centroid of a grid geometry."""
     c = shapely.centroid(geom_grid)
     lon, lat = zcrs.vn2000_to_wgs84(c.x, c.y, meridian=meridian)
     return math.sqrt(zcrs.expected_area_ratio(float(lon), float(lat), meridian=meridian))
 
 
-def grid_to_lonlat(geoms: Sequence[shapely.Geometry] | np.ndarray, meridian: float) -> list:
+def grid_to_lonlat(
+    geoms: Sequence[BaseGeometry] | np.ndarray, meridian: float
+) -> list[BaseGeometry]:
     """Return grid geometries as WGS 84 lon/lat geometries (pinned inverse)."""
     gs = gpd.GeoSeries(list(geoms), crs=zcrs.vn2000_tm3_crs(meridian))
     return list(zcrs.to_wgs84(gs))
@@ -56,7 +60,7 @@ def select_features(
 ) -> gpd.GeoDataFrame:
     """Return the features of `category` (all features without a category column) of `kinds`."""
     zcrs.require_crs(gdf, layer_name(gdf, what))
-    sel = gdf[gdf["category"] == category] if "category" in gdf.columns else gdf
+    sel: gpd.GeoDataFrame = gdf[gdf["category"] == category] if "category" in gdf.columns else gdf
     sel = sel[~shapely.is_missing(sel.geometry.to_numpy()) & ~sel.geometry.is_empty.to_numpy()]
     sel = sel[sel.geometry.geom_type.isin(kinds)]
     if sel.empty:
@@ -80,7 +84,7 @@ def areas_inside(
             rows.append((z, f))
             pieces.append(shapely.intersection(feat, zone_geom))
     measured = measure_grid_geometries(pieces, meridian=meridian) if pieces else None
-    whole = measure_grid_geometries(func.geometry.values, meridian=meridian)
+    whole = measure_grid_geometries(func.geometry.to_numpy(), meridian=meridian)
     records = []
     for i, (z, f) in enumerate(rows):
         area_vn = (

@@ -59,7 +59,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Load every LAYER and write them to --out."""
     fmt = format_for(args.out, args.format)  # refuse a bad --out before reading
-    layers = {}
+    layers: dict[str, gpd.GeoDataFrame] = {}
     for spec in args.layers:
         name, gdf = _load(spec, input_crs=args.input_crs, layer=args.source_layer)
         if name in layers:

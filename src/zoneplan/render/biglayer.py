@@ -30,7 +30,7 @@ import base64
 import gzip
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import numpy as np
 import pandas as pd
@@ -391,7 +391,8 @@ def _encode(
         value_codes, cat_uniques = np.zeros(n, dtype=np.int64), [None]
     pair = pd.DataFrame({"cat": value_codes, "type": geom_types})
     cat_codes = np.empty(n, dtype=np.int64)
-    for (code, type_id), idx in pair.groupby(["cat", "type"], sort=False).indices.items():
+    for key, idx in pair.groupby(["cat", "type"], sort=False).indices.items():
+        code, type_id = cast("tuple[int, int]", key)  # the two grouping columns
         cat_codes[idx] = registry.category_count(
             cat_uniques[int(code)], title, type_names[int(type_id)], len(idx)
         )

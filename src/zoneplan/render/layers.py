@@ -150,8 +150,10 @@ def _name_text(col: pd.Series) -> pd.Series:
         return text.where(np.isfinite(values), "")
     if pd.api.types.is_integer_dtype(col) or pd.api.types.is_bool_dtype(col):
         return col.astype(str).where(col.notna(), "")
-    values = [json_value(v) for v in col.tolist()]
-    return pd.Series(["" if v is None else str(v) for v in values], index=col.index, dtype=object)
+    converted = [json_value(v) for v in col.tolist()]
+    return pd.Series(
+        ["" if v is None else str(v) for v in converted], index=col.index, dtype=object
+    )
 
 
 def feature_names(frame: pd.DataFrame, key: str) -> pd.Series:

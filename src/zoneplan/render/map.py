@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import folium
-from branca.element import Element, Figure
-from folium.elements import MacroElement
+from branca.element import Element, Figure, MacroElement
 
 from zoneplan._atomic import atomic_write
 from zoneplan.render import assets
@@ -48,7 +47,7 @@ DATA_ELEMENT_ID: str = "zoneplan-data"
 ZONE_CENTER: tuple[float, float] = (20.67, 106.68)
 
 
-class RawHTML(Element):  # type: ignore[misc]
+class RawHTML(Element):
     """
     A piece of finished HTML that is written out exactly as given.
 
@@ -73,7 +72,7 @@ class RawHTML(Element):  # type: ignore[misc]
         return self.html
 
 
-class PlanningViewer(MacroElement):  # type: ignore[misc]
+class PlanningViewer(MacroElement):
     """
     The viewer element: Leaflet and viewer assets, the data block and the start call.
 
@@ -94,13 +93,15 @@ class PlanningViewer(MacroElement):  # type: ignore[misc]
         self_contained: bool,
         blocks: Sequence[tuple[str, BigLayerBlock]] = (),
     ) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's is not annotated
         self._name = "PlanningViewer"
         self.payload_json = payload_json
         self.self_contained = self_contained
         self.blocks = list(blocks)
 
-    def render(self, **kwargs: object) -> None:
+    # branca declares Element.render -> str; MacroElement.render, like this one, returns
+    # nothing and adds its parts to the figure instead
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]
         """Put the assets in the page head, the data in its body, the start call in its script."""
         figure = self.get_root()
         if not isinstance(figure, Figure):
@@ -116,6 +117,9 @@ class PlanningViewer(MacroElement):  # type: ignore[misc]
             f'\n<script type="application/octet-stream" id="{element_id}">{block.base64()}</script>'
             for element_id, block in self.blocks
         )
+        if self._parent is None:
+            msg = "the planning viewer must be added to a map before it is rendered"
+            raise TypeError(msg)
         start = f'window.zoneplan.init({self._parent.get_name()}, "{DATA_ELEMENT_ID}");'
         figure.header.add_child(RawHTML(head), name=f"{name}_head")
         figure.html.add_child(RawHTML(data), name=f"{name}_data")
@@ -290,8 +294,11 @@ def build_map(
     m.default_js = []
     m.default_css = []
     root = m.get_root()
+    if not isinstance(root, Figure):  # folium puts every map in a Figure
+        msg = "folium.Map is not in a Figure"
+        raise TypeError(msg)
     root.title = escape(strings(lang)["html_title"])
-    root.lang = lang
+    vars(root)["lang"] = lang  # the page's language, for build_html's <html lang>
     viewer = PlanningViewer(embed_json(payload), self_contained=self_contained, blocks=blocks)
     m.add_child(viewer)
     return m

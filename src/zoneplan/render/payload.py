@@ -267,7 +267,7 @@ def fit_bounds(layers: list[MapLayer]) -> list[list[float]] | None:
 
 def big_layer_row(
     layer: MapLayer, registry: LayerRegistry, element_id: str, *, progress: bool = False
-) -> tuple[dict, BigLayerBlock]:
+) -> tuple[dict[str, Any], BigLayerBlock]:
     """
     Pack a layer for the big-layer renderer.
 

@@ -208,10 +208,11 @@ def _check_geometry(geom: Any, label: str, name: str, kind: Kind, depth: int) ->
         for member in members:
             out += _check_geometry(member, label, name, kind, depth + 1)
         return out
-    if _geometry_type(geom) is None:
+    known = _geometry_type(geom)
+    if known is None:
         return [Problem(label, f"unknown geometry type {short(gtype)}", _GEOJSON_FIX, name)]
-    coords = geom.get("coordinates")
-    positions = list(_positions(coords, _GEOMETRY_TYPES[gtype]))
+    coords: Any = geom.get("coordinates")  # any JSON value until checked
+    positions = list(_positions(coords, _GEOMETRY_TYPES[known]))
     if any(pos is None for pos in positions):
         msg = f"{gtype} coordinates are not nested as GeoJSON requires (or are not numbers)"
         return [Problem(label, msg, "export the layer again as RFC 7946 GeoJSON", name)]

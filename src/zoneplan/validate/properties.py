@@ -109,7 +109,7 @@ def row_property_problems(
     """`check_properties` on every row, in row order."""
     problems = []
     for name, row in zip(names, frame.to_dict("records"), strict=True):
-        props = {k: (None if isna(v) else py_scalar(v)) for k, v in row.items()}
+        props = {str(k): (None if isna(v) else py_scalar(v)) for k, v in row.items()}
         problems += check_properties(props, label, name, kind=kind)
     return problems
 
@@ -137,7 +137,7 @@ def column_property_problems(frame: pd.DataFrame, label: str, names: list[str]) 
         else:
             flags = [isinstance(v, float) and math.isinf(v) for v in col.tolist()]
             bad = np.flatnonzero(flags)
-        for row in bad:
+        for row in bad.tolist():
             value = py_scalar(col.iloc[row])
             msg = f"property {key!r} is {json_token(value)}, not a finite number"
             fix = "write a number, or null where it is unknown (NaN and Infinity are not numbers)"
@@ -162,7 +162,7 @@ def column_property_problems(frame: pd.DataFrame, label: str, names: list[str]) 
                 rows = np.flatnonzero(suspect.to_numpy())
             else:
                 rows = np.arange(len(urls))
-            for row in rows:
+            for row in rows.tolist():
                 problem = url_problem(urls.iloc[row], label, names[row])
                 if problem is not None:
                     found.append((row, (2, ""), problem))
