@@ -12,8 +12,9 @@ import pyproj
 import pytest
 
 from zoneplan.cli import main
-from zoneplan.coords import normalise_header, parse_degrees, parse_number, read_marker_table
+from zoneplan.coords import read_marker_table
 from zoneplan.errors import CRSError, InputError
+from zoneplan.marker_table import normalise_header, parse_degrees, parse_number
 
 GEOD = pyproj.Geod(ellps="WGS84")
 
