@@ -27,3 +27,12 @@ def square(x: float = 106.70, y: float = 20.65, d: float = 0.01) -> dict:
     x1, y1 = round(x + d, 7), round(y + d, 7)
     ring = [[x, y], [x1, y], [x1, y1], [x, y1], [x, y]]
     return {"type": "Polygon", "coordinates": [ring]}
+
+
+def build(out: Path, *args: str) -> Path:
+    """Run ``zoneplan build`` as the command line does and return the written file."""
+    from zoneplan.cli import main
+
+    code = main(["-q", "build", "--out", str(out), *args])
+    assert code == 0
+    return out

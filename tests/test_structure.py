@@ -17,6 +17,8 @@ import pytest
 from helpers import REPO
 
 SRC = REPO / "src"
+#: One of the Chromium flags, to find the lists of them.
+FLAG = "--disable-background-networking"
 
 
 def _module_name(path: Path, root: Path) -> str:
@@ -187,3 +189,29 @@ def test_a_planted_cycle_is_found(copy):
 def test_a_planted_private_import_is_found(copy, line):
     _plant(copy, "areas.py", line)
     assert private_imports(copy) == ["zoneplan.areas: zoneplan.crs._vn2000_geographic_shift"]
+
+
+def test_tests_take_shared_helpers_from_helpers_not_conftest():
+    tests = REPO / "tests"
+    offenders = [
+        f"{path.relative_to(REPO)}: {node.module}"
+        for path in tests.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[-1] == "conftest"
+    ]
+    assert offenders == []
+
+
+def test_one_list_of_chromium_flags():
+    """The browser tests and the map benchmark launch Chromium with zoneplan.render.chromium's."""
+    home = SRC / "zoneplan" / "render" / "chromium.py"
+    assert FLAG in home.read_text(encoding="utf-8")
+    places = [*REPO.glob("tests/**/*.py"), *REPO.glob("benchmarks/*.py"), *SRC.rglob("*.py")]
+    written = [
+        str(p.relative_to(REPO))
+        for p in places
+        if p not in (home, Path(__file__)) and FLAG in p.read_text(encoding="utf-8")
+    ]
+    assert written == []
+    for user in ("tests/browser/conftest.py", "benchmarks/bench_map.py"):
+        assert "chromium.CHROMIUM_ARGS" in (REPO / user).read_text(encoding="utf-8"), user

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import build
 from zoneplan.render import assets, chromium
 
 REPO = Path(__file__).resolve().parents[2]
@@ -235,15 +236,6 @@ def artifacts() -> Path:
     """The folder for screenshots (ignored by git)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
-
-
-def build(out: Path, *args: str) -> Path:
-    """Run ``zoneplan build`` as the command line does and return the written file."""
-    from zoneplan.cli import main
-
-    code = main(["-q", "build", "--out", str(out), *args])
-    assert code == 0
-    return out
 
 
 @pytest.fixture(scope="session")

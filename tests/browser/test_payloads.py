@@ -17,10 +17,9 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import box, mapping
 
+from helpers import build
 from zoneplan.events import Event, EventDate, EventLog, events_text
 from zoneplan.render import MapLayer, build_map, save_map
-
-from .conftest import build
 
 pytestmark = pytest.mark.browser
 
