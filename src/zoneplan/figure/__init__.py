@@ -143,7 +143,7 @@ def save_figure(
     import matplotlib
 
     from zoneplan._atomic import atomic_open, check_output_path
-    from zoneplan.figure.draw import _RC
+    from zoneplan.figure.draw import RC_PARAMS
 
     kind = figure_format(path, fmt)
     dpi = check_dpi(dpi)
@@ -165,7 +165,7 @@ def save_figure(
     level = subset_log.level
     subset_log.setLevel(logging.WARNING)
     try:
-        with matplotlib.rc_context(_RC), atomic_open(path, "wb") as fh:
+        with matplotlib.rc_context(RC_PARAMS), atomic_open(path, "wb") as fh:
             fig.savefig(fh, format=kind, dpi=dpi, metadata=meta, facecolor="white")
     finally:
         fig.set_size_inches(width_in, height_in)

@@ -45,16 +45,16 @@ from zoneplan.figure.text import (
     wrap,
 )
 from zoneplan.render.i18n import Lang, check_lang, strings
-from zoneplan.render.layers import LayerRegistry
+from zoneplan.render.layers import LayerRegistry, MapLayer
 from zoneplan.render.style import CategoryStyle, category_style, layer_style
 from zoneplan.schema import CATEGORIES
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
 
     from zoneplan.catalog import Catalog
-    from zoneplan.render import MapLayer
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,8 @@ INSET_FRAME: Final[str] = "#D55E00"
 #: Extent names that are not layer ids.
 EXTENT_ALIASES: Final[dict[str, str]] = {}
 _MM_PER_PT: Final[float] = 25.4 / 72.0
-_RC: Final[dict[str, Any]] = {
+#: matplotlib settings of every sheet: the font, TrueType fonts kept as text in PDF and SVG.
+RC_PARAMS: Final[dict[RcKeyType, Any]] = {
     "font.family": FONT_FAMILY,
     "lines.scale_dashes": False,
     "pdf.fonttype": 42,
@@ -215,7 +216,7 @@ def make_figure(
     (25000, True, 297)
     """
     lang = check_lang(lang)
-    with _matplotlib().rc_context(_RC):
+    with _matplotlib().rc_context(RC_PARAMS):
         return _make(
             extent=extent,
             paper=paper,
@@ -276,7 +277,7 @@ def _make(
     lay = layout(paper, orientation, graticule=graticule)
     denominator = None if scale is None else parse_scale(scale)
     tiles = bm.resolve(basemap)
-    own = [x if hasattr(x, "gdf") else user_layer(x, crs=crs) for x in layers]
+    own = [x if isinstance(x, MapLayer) else user_layer(x, crs=crs) for x in layers]
     cat = catalog or load_catalog()
     shown = catalog_layers(cat) + own
     drawn = [_project(layer) for layer in shown]
@@ -444,7 +445,8 @@ def _parse_lonlat_box(extent: str | Sequence[float]) -> tuple[float, float, floa
 
 def _lonlat_bounds(bounds: tuple[float, ...]) -> tuple[float, float, float, float]:
     """Return the WGS 84 box covering a grid rectangle."""
-    ring = shapely.segmentize(shapely.box(*bounds), (bounds[2] - bounds[0]) / 20)
+    x0, y0, x1, y1 = bounds[:4]
+    ring = shapely.segmentize(shapely.box(x0, y0, x1, y1), (x1 - x0) / 20)
     xy = np.asarray(ring.exterior.coords)
     lon, lat = vn2000_to_wgs84(xy[:, 0], xy[:, 1])
     return float(np.min(lon)), float(np.min(lat)), float(np.max(lon)), float(np.max(lat))

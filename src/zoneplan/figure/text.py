@@ -185,12 +185,14 @@ def format_date(value: dt.date | str, lang: Lang) -> str:
     """
     if isinstance(value, str):
         try:
-            value = dt.date.fromisoformat(value.strip()[:10])
+            day = dt.date.fromisoformat(value.strip()[:10])
         except ValueError:
             return value
+    else:
+        day = value
     if lang == "vi":
-        return f"{value.day:02d}/{value.month:02d}/{value.year}"
-    return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
+        return f"{day.day:02d}/{day.month:02d}/{day.year}"
+    return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
 
 
 def cited_decisions(sources: list[str]) -> list[str]:
