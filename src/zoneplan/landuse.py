@@ -23,7 +23,7 @@ not know are listed in a section of their own, never dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import numpy as np
 import pandas as pd
@@ -87,7 +87,7 @@ _UNUSED: Final[RGB] = (255, 255, 254)
 _SEA: Final[RGB] = (180, 255, 255)
 
 # (code, Vietnamese, English, parent, rgb[, alt_rgb]); in the order of the statistics table
-_TABLE: Final[tuple[tuple, ...]] = (
+_TABLE: Final[tuple[tuple[Any, ...], ...]] = (
     ("NNP", "Nhóm đất nông nghiệp", "Agricultural land", None, (255, 255, 100)),
     ("LUA", "Đất trồng lúa", "Rice land", "NNP", (255, 252, 130)),
     ("LUC", "Đất chuyên trồng lúa", "Specialised (wet) rice land", "LUA", (255, 252, 140)),
@@ -209,7 +209,10 @@ _TABLE: Final[tuple[tuple, ...]] = (
 
 #: Every land-use code the map and the statistics know, in the order of the statistics.
 CODES: Final[dict[str, LandUseCode]] = {
-    row[0]: LandUseCode(*row[:5], alt_rgb=row[5] if len(row) > 5 else None) for row in _TABLE
+    row[0]: LandUseCode(
+        row[0], row[1], row[2], row[3], row[4], alt_rgb=row[5] if len(row) > 5 else None
+    )
+    for row in _TABLE
 }
 
 #: Where the sources give two colours: the one drawn, the other one, and why.
@@ -478,7 +481,7 @@ def land_statistics(sums: pd.DataFrame, column: str) -> pd.DataFrame:
 
     for section in SECTIONS:
         total(section)
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
 
     def add(row: str, code: str, vi: str, en: str, level: int, kind: str, v: np.ndarray) -> None:
         rows.append(
@@ -641,7 +644,8 @@ def area_by_column(
     table["functional_id"] = table["functional_id"].astype(object)
     out = []
     groups = table.groupby(["functional_id", "functional_category"], sort=False, dropna=False)
-    for (fid, category), part in groups:
+    for group, part in groups:
+        fid, category = cast("tuple[Any, Any]", group)  # the two grouping columns
         one = _by_value(group_sums(part.rename(columns={key: column}), column), column, statistics)
         one.insert(0, "functional_category", category)
         one.insert(0, "functional_id", None if pd.isna(fid) else fid)
