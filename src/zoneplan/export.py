@@ -380,8 +380,10 @@ def with_date_fields(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, bool]:
         return gdf, False
     out = gdf.copy()
     for col in dates:
-        out[col] = pd.array(
-            [None if pd.isna(v) else v for v in gdf[col]], dtype=pd.ArrowDtype(pa.date32())
+        out[col] = pd.Series(
+            [None if pd.isna(v) else v for v in gdf[col]],
+            index=gdf.index,
+            dtype=pd.ArrowDtype(pa.date32()),
         )
     return out, True
 

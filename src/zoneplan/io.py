@@ -695,7 +695,7 @@ def _read_shapefile(p: Path, target: str, kwargs: dict[str, Any]) -> gpd.GeoData
     enc = legacy_text.current_text_encoding()
     declared = _cpg_codec(cpg)
     if enc == "auto" and cpg is not None and declared is None:
-        gdf = gpd.read_file(target, **kwargs)
+        gdf: gpd.GeoDataFrame = gpd.read_file(target, **kwargs)
         gdf, report = legacy_text.convert_frame(gdf, str(p), "auto")
         gdf.attrs["text_conversions"] = report
         return gdf
@@ -795,10 +795,10 @@ def _check_parts(p: Path, shp: Any, shx_size: int | None, dbf: tuple[bytes, int]
         + (f" but holds {n_dbf}" if n_dbf != n_dbf_declared else "")
     )
     if cut or n_dbf != n_dbf_declared:
-        part = ".shp" if cut else ".dbf"
+        short = ".shp" if cut else ".dbf"
         msg = (
-            f"{p}: the {part} file is truncated ({counts}); nothing was read, so that no "
-            f"record is dropped or shifted; copy the {part} again from the source"
+            f"{p}: the {short} file is truncated ({counts}); nothing was read, so that no "
+            f"record is dropped or shifted; copy the {short} again from the source"
         )
         raise InputError(msg)
     if not n_shp == n_shx == n_dbf:
@@ -872,6 +872,7 @@ def _decode_dbf_column(
             raise InputError(msg)
         decoded = [v.encode("latin-1").decode("utf-8") if isinstance(v, str) else v for v in values]
         return legacy_text.convert_values(decoded, enc) if enc == "auto" else (decoded, None, 0)
+    used: str
     if enc == "auto":
         found = legacy_text.detect(texts, ("tcvn3", "vni", "cp1258"))
         used = found or "cp1258"

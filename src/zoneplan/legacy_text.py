@@ -37,13 +37,16 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Literal, TypeAlias
+from typing import TYPE_CHECKING, Final, Literal, TypeAlias, TypeVar
 
 if TYPE_CHECKING:
     import pandas as pd
+    from _typeshed import ReadableBuffer
 
 TextEncoding: TypeAlias = Literal["auto", "utf-8", "cp1258", "tcvn3", "vni"]
 Legacy: TypeAlias = Literal["tcvn3", "vni", "cp1258"]
+#: A DataFrame or GeoDataFrame: `convert_frame` returns what it is given.
+FrameT = TypeVar("FrameT", bound="pd.DataFrame")
 
 #: The values of ``--text-encoding``.
 TEXT_ENCODINGS: Final[tuple[str, ...]] = ("auto", "utf-8", "cp1258", "tcvn3", "vni")
@@ -292,7 +295,7 @@ def _search(name: str) -> codecs.CodecInfo | None:
     if enc is None:
         return None
 
-    def _decode(data: bytes, errors: str = "strict") -> tuple[str, int]:
+    def _decode(data: ReadableBuffer, errors: str = "strict") -> tuple[str, int]:
         return decode(bytes(data), enc), len(data)  # type: ignore[arg-type]
 
     def _encode(text: str, errors: str = "strict") -> tuple[bytes, int]:
@@ -590,13 +593,13 @@ def _convert_one(value: object, enc: Legacy, *, forced: bool) -> object:
 
 
 def convert_frame(
-    df: pd.DataFrame,
+    df: FrameT,
     source: str,
     encoding: str | None = None,
     *,
     columns: Iterable[str] | None = None,
     candidates: Sequence[Legacy] = ("tcvn3", "vni"),
-) -> tuple[pd.DataFrame, list[TextConversion]]:
+) -> tuple[FrameT, list[TextConversion]]:
     """
     Convert the legacy Vietnamese text of a table's text columns (and its column names).
 

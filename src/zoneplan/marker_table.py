@@ -9,6 +9,7 @@ points become, polygons placed on the map, is `zoneplan.coords`.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io as _io
 import logging
@@ -22,9 +23,12 @@ from typing import TYPE_CHECKING, Any, Final
 
 from zoneplan.errors import InputError
 from zoneplan.io import check_input_path
+from zoneplan.legacy_text import convert_rows, current_text_encoding
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from zoneplan.legacy_text import Legacy
 
 log = logging.getLogger(__name__)
 
@@ -190,13 +194,18 @@ def read_table_rows(path: str | os.PathLike[str], *, sheet: str | None = None) -
 
 
 def _read_csv(p: Path) -> list[list[Any]]:
-    """Decode a CSV file and split it with the delimiter that fits best."""
+    """
+    Decode a CSV or text table and split it with the delimiter that fits best.
+
+    UTF-8 with or without a byte-order mark, UTF-16 (Excel's "Unicode text", with
+    its mark, or without one when every other byte is zero) and, when the bytes
+    are not UTF-8, the legacy encodings: TCVN3, VNI or Windows-1258 as detected
+    column by column (Windows-1258 when nothing is detected). TCVN3 and VNI text
+    saved from Excel as UTF-8 is detected too. ``--text-encoding`` overrides.
+    """
     raw = p.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = unicodedata.normalize("NFC", raw.decode("cp1258", errors="replace"))
-        log.info("%s: not UTF-8; decoded as Windows-1258", p)
+    enc = current_text_encoding()
+    text, unicode_source = _decode_table_bytes(raw, p, enc)
     lines = [ln for ln in text.splitlines() if ln.strip()][:_SCAN_ROWS]
     best, best_score = ",", -1.0
     for delim in ("\t", ";", "|", ","):
@@ -205,7 +214,52 @@ def _read_csv(p: Path) -> list[list[Any]]:
         score = len(wide) + (0.5 if len(set(wide)) == 1 else 0)
         if wide and score > best_score:
             best, best_score = delim, score
-    return [list(r) for r in csv.reader(_io.StringIO(text), delimiter=best)]
+    rows: list[list[Any]] = [list(r) for r in csv.reader(_io.StringIO(text), delimiter=best)]
+    if unicode_source:
+        rows, report = convert_rows(rows, str(p), enc)
+    else:  # bytes: TCVN3, VNI or Windows-1258 as detected per column, else Windows-1258
+        legacy: tuple[Legacy, ...] = ("tcvn3", "vni", "cp1258")
+        rows, report = convert_rows(rows, str(p), enc, candidates=legacy, raw=True)
+    for item in report:
+        log.info("%s", item)
+    return rows
+
+
+def _decode_table_bytes(raw: bytes, p: Path, enc: str) -> tuple[str, bool]:
+    """
+    Decode a text table's bytes; return the text and whether it was Unicode
+    (UTF-8/UTF-16) or is left byte for byte (Latin-1) for the legacy decoders.
+    """
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16")):
+        if raw.startswith(bom) or (codec == "utf-16" and raw.startswith(codecs.BOM_UTF16_BE)):
+            return _strict_decode(raw, codec, p), True
+    sample = raw[:4096]
+    if len(sample) >= 4 and sample[1::2].count(0) > 0.4 * len(sample[1::2]):
+        return _strict_decode(raw, "utf-16-le", p), True
+    if len(sample) >= 4 and sample[0::2].count(0) > 0.4 * len(sample[0::2]):
+        return _strict_decode(raw, "utf-16-be", p), True
+    try:
+        return raw.decode("utf-8"), True
+    except UnicodeDecodeError as err:
+        if enc == "utf-8":
+            msg = (
+                f"{p}: not UTF-8 text (byte 0x{raw[err.start]:02x} at offset {err.start}); "
+                "give --text-encoding cp1258, tcvn3 or vni (or auto), or save it as UTF-8"
+            )
+            raise InputError(msg) from err
+    return raw.decode("latin-1"), False
+
+
+def _strict_decode(raw: bytes, codec: str, p: Path) -> str:
+    """Decode a Unicode table, with a clear message for a damaged one."""
+    try:
+        return unicodedata.normalize("NFC", raw.decode(codec))
+    except UnicodeDecodeError as err:
+        msg = (
+            f"{p}: the file starts as {codec.upper().removesuffix('-SIG')} text but is damaged "
+            f"at byte {err.start}; save it again from Excel (CSV UTF-8)"
+        )
+        raise InputError(msg) from err
 
 
 def _read_xlsx(p: Path, sheet: str | None) -> list[list[Any]]:
@@ -224,7 +278,10 @@ def _read_xlsx(p: Path, sheet: str | None) -> list[list[Any]]:
             msg = f"{p}: no sheet {sheet!r}; the sheets are {book.sheetnames}"
             raise InputError(msg)
         ws = book[sheet] if sheet is not None else book.worksheets[0]
-        return [list(r) for r in ws.iter_rows(values_only=True)]
+        rows, report = convert_rows([list(r) for r in ws.iter_rows(values_only=True)], str(p))
+        for item in report:
+            log.info("%s", item)
+        return rows
     finally:
         book.close()
 
