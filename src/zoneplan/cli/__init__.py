@@ -24,6 +24,7 @@ COMMANDS: tuple[str, ...] = (
     "validate",
     "build",
     "areas",
+    "diff",
     "analyse",
     "import_coords",
     "export",

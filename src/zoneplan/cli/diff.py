@@ -1,0 +1,114 @@
+"""``zoneplan diff``: what changed between two versions of a layer, and by how many hectares."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from zoneplan.cli.common import (
+    add_input_limit_argument,
+    add_output_arguments,
+    add_text_encoding_argument,
+    check_output,
+)
+from zoneplan.errors import InputError
+
+if TYPE_CHECKING:
+    from zoneplan.diff import LayerDiff
+
+HELP = "compare two versions of a layer: features added, removed, changed; ha gained and lost"
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``diff`` subcommand."""
+    from zoneplan.diff import DEFAULT_TOLERANCE_M
+
+    parser = subparsers.add_parser(
+        "diff",
+        help=HELP,
+        description=(
+            "Compare two versions of a layer (two files in any format --layer reads) feature "
+            "by feature, matched by a key column: each feature is added, removed, changed or "
+            "unchanged. For each one the table gives its area before and after and the land "
+            "gained (the new shape outside the old) and lost (the old outside the new), planar "
+            "on VN-2000 / TM-3 and ellipsoidal on WGS 84, and the attributes that changed, "
+            "old → new. Files in different CRSs are compared on the VN-2000 grid."
+        ),
+    )
+    parser.add_argument("old", metavar="OLD", help="the earlier version (a layer file)")
+    parser.add_argument("new", metavar="NEW", help="the later version (a layer file)")
+    parser.add_argument(
+        "--key",
+        default="id",
+        metavar="NAME",
+        help="the column that matches a feature of one version to the other; it must be "
+        "unique in each (default: id)",
+    )
+    parser.add_argument(
+        "--ignore-field",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="an attribute not to compare (repeatable), e.g. a date of export",
+    )
+    parser.add_argument(
+        "--tolerance-m",
+        type=float,
+        default=DEFAULT_TOLERANCE_M,
+        metavar="M",
+        help="outlines that move less than this many metres count as the same shape "
+        f"(default: {DEFAULT_TOLERANCE_M})",
+    )
+    parser.add_argument(
+        "--changed-only",
+        action="store_true",
+        help="list only the features added, removed or changed",
+    )
+    parser.add_argument("--crs", help="CRS to assume for a file without one, e.g. EPSG:9210")
+    parser.add_argument(
+        "--repair",
+        action="store_true",
+        help="compare invalid geometries after fixing them with make_valid, reporting each "
+        "change (the files are not modified)",
+    )
+    add_input_limit_argument(parser)
+    add_text_encoding_argument(parser)
+    add_output_arguments(parser)
+    parser.set_defaults(func=run)
+
+
+def compute(args: argparse.Namespace) -> LayerDiff:
+    """Read both versions and compare them as the options say."""
+    from zoneplan.diff import compare_files
+
+    return compare_files(
+        args.old,
+        args.new,
+        crs=args.crs,
+        repair=args.repair,
+        key=args.key,
+        meridian=args.meridian,
+        tolerance_m=args.tolerance_m,
+        ignore=args.ignore_field,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compare the two versions and write the table; 0 on success."""
+    from zoneplan.tables import format_for_path, write_table
+
+    if not args.tolerance_m >= 0:
+        msg = f"--tolerance-m {args.tolerance_m} must be 0 or more, e.g. --tolerance-m 0.05"
+        raise InputError(msg)
+    check_output(args)
+    fmt = format_for_path(args.out, args.format)
+    diff = compute(args)
+    table = diff.json_table() if fmt == "json" else diff.flat_table()
+    if args.changed_only:
+        table = table[table["change"] != "unchanged"].reset_index(drop=True)
+    path = write_table(table, args.out, fmt=fmt, decimals=args.decimals, sheet_name="changes")
+    if not args.quiet:
+        where = f"{path}: written, {len(table)} row(s); " if path is not None else ""
+        print(f"{where}{diff.summary()}", file=sys.stderr)  # noqa: T201
+    return 0
