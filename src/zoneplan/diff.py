@@ -140,7 +140,7 @@ class LayerDiff:
         ``changes`` maps each changed field to ``{"old": value, "new": value}``.
         """
         out = self.table.copy()
-        keys = [_key_text(v) for v in out["id"]]
+        keys = _key_texts(out["id"])
         out["changes"] = [
             {f: {"old": o, "new": n} for f, (o, n) in self.changes.get(k, {}).items()} for k in keys
         ]
@@ -263,8 +263,11 @@ def compare_layers(
         table[name] = col
     table["moved_m"] = np.concatenate([moved, np.full(len(removed) + len(added), np.nan)])
     table["changed_fields"] = [*changed_fields, *([[]] * (len(removed) + len(added)))]
-    key_text = [_key_text(v) for v in table["id"]]
-    table["changes"] = [_changes_text(changes.get(k, {})) for k in key_text]
+    text = np.full(n_rows, "", dtype=object)
+    if changes:
+        key_text = _key_texts(table["id"])
+        text[:] = [_changes_text(changes[k]) if k in changes else "" for k in key_text]
+    table["changes"] = text
     ordered = ["id", *[c for c in LABEL_COLUMNS if c in table.columns], "change"]
     table = table[[*ordered, "geometry_changed", *MEASURE_COLUMNS, "changed_fields", "changes"]]
 
@@ -332,6 +335,15 @@ def _key_text(value: Any) -> str:
     return str(value)
 
 
+def _key_texts(col: pd.Series) -> np.ndarray:
+    """`_key_text` of a whole column (text and integer columns without a Python loop)."""
+    if pd.api.types.infer_dtype(col, skipna=False) == "string":
+        return col.to_numpy(dtype=object)
+    if pd.api.types.is_integer_dtype(col) and not col.isna().any():
+        return col.astype(str).to_numpy(dtype=object)
+    return np.array([_key_text(v) for v in col.tolist()], dtype=object)
+
+
 def feature_keys(gdf: pd.DataFrame, key: str, label: str) -> list[str]:
     """
     Return the key of every feature as text, refusing a missing, empty or repeated key.
@@ -368,9 +380,9 @@ another column with --key NAME
             f"give every feature a {key}, or match by another column with --key NAME"
         )
         raise InputError(msg)
-    keys = [_key_text(v) for v in col.tolist()]
-    counts = pd.Series(keys).value_counts(sort=False)
-    dup = counts[counts > 1]
+    keys = _key_texts(col)
+    repeated = pd.Index(keys).duplicated(keep=False)
+    dup = pd.Series(keys[repeated]).value_counts(sort=False) if repeated.any() else pd.Series()
     if len(dup):
         shown = ", ".join(f"{k!r} ({n} features)" for k, n in dup.iloc[:_SHOWN_DUPLICATES].items())
         more = f" and {len(dup) - _SHOWN_DUPLICATES} more" if len(dup) > _SHOWN_DUPLICATES else ""
@@ -381,7 +393,7 @@ another column with --key NAME
             "another column with --key NAME"
         )
         raise InputError(msg)
-    return keys
+    return [str(k) for k in keys]
 
 
 # --- shapes ------------------------------------------------------------------------------
@@ -411,8 +423,13 @@ def same_shapes(a: np.ndarray, b: np.ndarray, tolerance_m: float) -> tuple[np.nd
     moved = np.full(len(a), np.nan)
     idx = np.flatnonzero(~missing_a & ~missing_b)
     if idx.size:
-        exact = shapely.equals_exact(
-            shapely.normalize(a[idx]), shapely.normalize(b[idx]), tolerance=tolerance_m
+        # the same vertices in the same order (most features), then in any order
+        exact = shapely.equals_exact(a[idx], b[idx], tolerance=tolerance_m)
+        other = np.flatnonzero(~exact)
+        exact[other] = shapely.equals_exact(
+            shapely.normalize(a[idx[other]]),
+            shapely.normalize(b[idx[other]]),
+            tolerance=tolerance_m,
         )
         same[idx[exact]] = True
         moved[idx[exact]] = 0.0
@@ -558,15 +575,17 @@ def _take(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return out
 
 
-def _pick(old: pd.Series, new: pd.Series, rows_old: np.ndarray, rows_new: np.ndarray) -> list[Any]:
-    """For each row: the new version's value, else the old one's."""
-    o, n = old.to_numpy(dtype=object), new.to_numpy(dtype=object)
-    out = []
-    for ro, rn in zip(rows_old.tolist(), rows_new.tolist(), strict=True):
-        value = _plain(n[rn]) if rn >= 0 else None
-        if value is None and ro >= 0:
-            value = _plain(o[ro])
-        out.append(value)
+def _pick(old: pd.Series, new: pd.Series, rows_old: np.ndarray, rows_new: np.ndarray) -> np.ndarray:
+    """For each row: the new version's value, else the old one's (None where neither has one)."""
+    out = np.full(len(rows_old), None, dtype=object)
+    for values, rows in (
+        (old.to_numpy(dtype=object), rows_old),
+        (new.to_numpy(dtype=object), rows_new),
+    ):
+        ok = np.flatnonzero(rows >= 0)
+        taken = values[rows[ok]]
+        present = ~pd.isna(taken)
+        out[ok[present]] = taken[present]  # the new version's value goes in last
     return out
 
 
