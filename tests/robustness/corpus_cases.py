@@ -21,7 +21,7 @@ GOOD = CORPUS / "good.geojson"
 #: The input limit the very large case is run with; its file is a few times larger.
 SMALL_LIMIT_MB = 1
 #: The commands every case goes through; ``validate --repair`` is the one way validate writes.
-COMMANDS = ("validate", "validate --repair", "build", "areas")
+COMMANDS = ("validate", "validate --repair", "build", "areas", "diff")
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ SUFFIX = {
     "validate --repair": ".geojson",
     "build": ".html",
     "areas": ".csv",
+    "diff": ".csv",
 }
 PREFIX = "zoneplan: error: "
 OLD_BYTES = b"an earlier output, to be left exactly as it was\n"
@@ -42,6 +43,8 @@ def argv(command: str, source: Path, out: Path | None, case: Case) -> list[str]:
         return ["validate", *case.args, str(source)]
     if command == "validate --repair":
         return ["validate", "--repair", *case.args, str(source), "--out", str(out)]
+    if command == "diff":  # the bad file as the earlier version, a clean one as the later
+        return ["diff", *case.args, str(source), str(GOOD), "--out", str(out)]
     return [command, *case.args, "--layer", str(source), "--out", str(out)]
 
 
