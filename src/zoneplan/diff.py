@@ -141,9 +141,10 @@ class LayerDiff:
         """
         out = self.table.copy()
         keys = _key_texts(out["id"])
-        out["changes"] = [
+        changes: list[dict[str, dict[str, Any]]] = [
             {f: {"old": o, "new": n} for f, (o, n) in self.changes.get(k, {}).items()} for k in keys
         ]
+        out["changes"] = pd.Series(changes, index=out.index, dtype=object)
         return out
 
     def flat_table(self) -> pd.DataFrame:
@@ -206,7 +207,7 @@ def compare_layers(
         zcrs.require_crs(gdf, label)
     old_keys = feature_keys(old, key, labels[0])
     new_keys = feature_keys(new, key, labels[1])
-    pos = pd.Index(new_keys).get_indexer(old_keys)
+    pos = pd.Index(new_keys).get_indexer(pd.Index(old_keys))
     oi = np.flatnonzero(pos >= 0)  # matched, in the old version
     ni = pos[oi]  # their partners in the new version
     added = np.setdiff1d(np.arange(len(new)), ni)
@@ -250,17 +251,17 @@ def compare_layers(
     }
     n_match, n_removed = len(oi), len(removed)
     for name, values in measures.items():
-        col = np.zeros(n_rows)
-        col[cut] = values
+        column = np.zeros(n_rows)
+        column[cut] = values
         surface = "vn2000" if name.endswith("vn2000") else "ellipsoidal"
         area_new = table[f"area_ha_{surface}_new"].to_numpy()
         area_old = table[f"area_ha_{surface}_old"].to_numpy()
         if name.startswith("gained"):  # an added feature gains its whole area
-            col[n_match + n_removed :] = area_new[n_match + n_removed :]
+            column[n_match + n_removed :] = area_new[n_match + n_removed :]
         else:  # a removed feature loses its whole area
-            col[n_match : n_match + n_removed] = area_old[n_match : n_match + n_removed]
-        col[np.isnan(area_new) & np.isnan(area_old)] = np.nan  # lines and points have none
-        table[name] = col
+            column[n_match : n_match + n_removed] = area_old[n_match : n_match + n_removed]
+        column[np.isnan(area_new) & np.isnan(area_old)] = np.nan  # lines and points have none
+        table[name] = column
     table["moved_m"] = np.concatenate([moved, np.full(len(removed) + len(added), np.nan)])
     table["changed_fields"] = [*changed_fields, *([[]] * (len(removed) + len(added)))]
     text = np.full(n_rows, "", dtype=object)
@@ -446,7 +447,7 @@ def _polygonal(geoms: np.ndarray) -> np.ndarray:
     out = np.array(geoms, dtype=object)
     type_id = shapely.get_type_id(out)
     for i in np.flatnonzero(~np.isin(type_id, (3, 6))):
-        parts = [] if out[i] is None else shapely.get_parts(out[i])
+        parts: Any = [] if out[i] is None else shapely.get_parts(out[i])
         polys = [p for p in parts if shapely.get_type_id(p) in (3, 6)]
         out[i] = shapely.union_all(polys) if polys else shapely.Polygon()
     return out
