@@ -78,13 +78,24 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "(compressed, drawn on canvas tiles); 0 draws every --layer file that way",
     )
     parser.add_argument("--engine", choices=["pyogrio", "fiona"], help="reading engine")
+    _add_style_arguments(parser)
     add_progress_argument(parser, "measuring and packing big layers")
     parser.set_defaults(func=run)
 
 
+def _add_style_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add --style-by, its options, --label-by and --search-by (`zoneplan.cli.styling`)."""
+    from zoneplan.cli.styling import add_style_arguments
+
+    add_style_arguments(parser, search=True)
+
+
 def run(args: argparse.Namespace) -> int:
     """Build the map and write it; return 0 on success."""
+    from pathlib import Path
+
     from zoneplan._atomic import check_output_path
+    from zoneplan.cli.styling import layer_styles
     from zoneplan.errors import InputError
     from zoneplan.render.map import build_map, catalog_layers, save_map, user_layer
 
@@ -92,6 +103,9 @@ def run(args: argparse.Namespace) -> int:
     # the user's files first: a broken one is refused before the catalog is read
     if args.big_layer_threshold < 0:
         msg = f"--big-layer-threshold must be 0 or more, got {args.big_layer_threshold}"
+        raise InputError(msg)
+    if not args.layer and (args.style_by or args.label_by or args.search_by):
+        msg = "--style-by, --label-by and --search-by style your --layer files: add --layer FILE"
         raise InputError(msg)
     own = [
         user_layer(
@@ -103,6 +117,10 @@ def run(args: argparse.Namespace) -> int:
         )
         for path in args.layer
     ]
+    styles = layer_styles(
+        args, [(Path(p).name, layer.gdf) for p, layer in zip(args.layer, own, strict=True)]
+    )
+    own = [styling.apply(layer) for layer, styling in zip(own, styles, strict=True)]
     layers = catalog_layers(engine=args.engine) + own
     m = build_map(
         layers, lang=args.lang, self_contained=args.self_contained, progress=show_progress(args)

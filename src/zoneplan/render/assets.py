@@ -61,6 +61,7 @@ VIEWER_MODULES: Final = (
     "access.js",  # main landmark, announcements, popups as dialogs, the features in view
     "controls.js",  # title, full screen, search, measure tool, coordinate readout
     "panel.js",  # layer panel, legend, overview map
+    "labels.js",  # --label-by labels and --search-by search of styled layers
     "start.js",  # zoneplan.init and the window.zoneplan namespace
 )
 VIEWER_MODULE_DIR: Final = "viewer"

@@ -306,6 +306,7 @@ def encode_big_layer(
     measured: pd.DataFrame,
     *,
     progress: bool = False,
+    categories: np.ndarray | None = None,
 ) -> BigLayerBlock:
     """
     Pack one layer for the big-layer renderer.
@@ -322,6 +323,9 @@ def encode_big_layer(
         `zoneplan.areas.measure_features` of the layer.
     progress
         Show a progress bar of the packing steps on standard error.
+    categories
+        The category of each feature of the layer (a styled layer's classes,
+        `zoneplan.render.thematic`); from its ``category`` column when None.
 
     Returns
     -------
@@ -334,11 +338,16 @@ def encode_big_layer(
     # geometry (the geometry column), each attribute column, categories and names, compression
     steps = len(gdf.columns) + 2
     with progress_bar(steps, f"packing {layer.id}", enabled=progress, unit="step") as bar:
-        return _encode(layer, registry, geoms, measured, bar)
+        return _encode(layer, registry, geoms, measured, bar, categories)
 
 
 def _encode(
-    layer: MapLayer, registry: LayerRegistry, geoms: np.ndarray, measured: pd.DataFrame, bar: Bar
+    layer: MapLayer,
+    registry: LayerRegistry,
+    geoms: np.ndarray,
+    measured: pd.DataFrame,
+    bar: Bar,
+    categories: np.ndarray | None = None,
 ) -> BigLayerBlock:
     """`encode_big_layer`, advancing `bar` after each step."""
     gdf = layer.gdf
@@ -391,11 +400,14 @@ def _encode(
         value_codes, cat_uniques = np.zeros(n, dtype=np.int64), [None]
     pair = pd.DataFrame({"cat": value_codes, "type": geom_types})
     cat_codes = np.empty(n, dtype=np.int64)
-    for key, idx in pair.groupby(["cat", "type"], sort=False).indices.items():
-        code, type_id = cast("tuple[int, int]", key)  # the two grouping columns
-        cat_codes[idx] = registry.category_count(
-            cat_uniques[int(code)], title, type_names[int(type_id)], len(idx)
-        )
+    if categories is not None:  # a styled layer: its classes, registered already
+        cat_codes = np.asarray(categories, dtype=np.int64)[present]
+    else:
+        for key, idx in pair.groupby(["cat", "type"], sort=False).indices.items():
+            code, type_id = cast("tuple[int, int]", key)  # the two grouping columns
+            cat_codes[idx] = registry.category_count(
+                cat_uniques[int(code)], title, type_names[int(type_id)], len(idx)
+            )
     if "phase" in frame.columns:
         value_codes, phase_uniques = _column_codes(frame["phase"])
         lookup = np.array([registry.phase(v) for v in phase_uniques], dtype=np.int64)

@@ -47,6 +47,10 @@ NAME_FALLBACKS: Final[tuple[str, ...]] = (
 )
 
 
+if TYPE_CHECKING:  # the styling of a layer
+    import zoneplan.render.classify
+
+
 @dataclass(frozen=True)
 class MapLayer:
     """
@@ -66,6 +70,14 @@ class MapLayer:
         Whether the layer is on when the map opens.
     style
         Catalog style overrides (``weight``, ``fill_opacity``, ``dash``).
+    style_by
+        Colour the features by one of their columns (`zoneplan.render.classify`),
+        with a legend entry per class.
+    label_by
+        Label the features with this column where the label fits.
+    search_by
+        Columns that search matches as a sequence: ``("so_to", "so_thua")`` finds
+        "tờ 12 thửa 345" and "12/345".
     big
         Draw the layer with the big-layer renderer (`zoneplan.render.biglayer`):
         compressed typed arrays on canvas tiles instead of GeoJSON and SVG.
@@ -83,6 +95,9 @@ class MapLayer:
     gdf: gpd.GeoDataFrame
     visible: bool = True
     style: dict[str, Any] = field(default_factory=dict)
+    style_by: zoneplan.render.classify.StyleBy | None = None
+    label_by: str | None = None
+    search_by: tuple[str, ...] = ()
     big: bool = False
     events: EventLog | None = None
     facts_as_of: str | None = None
@@ -234,7 +249,7 @@ class LayerRegistry:
 
     def __init__(self, lang: Lang) -> None:
         self.lang = lang
-        self.categories: dict[tuple[str, str], int] = {}
+        self.categories: dict[tuple[str, ...], int] = {}
         self.cat_rows: list[dict[str, Any]] = []
         self.kinds: list[Counter[str]] = []
         for key in CATEGORIES:
@@ -242,7 +257,7 @@ class LayerRegistry:
         self.phases = list(PHASES)
         self.statuses = list(STATUSES)
 
-    def _add(self, key: tuple[str, str], text: str, style: dict[str, Any]) -> int:
+    def _add(self, key: tuple[str, ...], text: str, style: dict[str, Any]) -> int:
         self.categories[key] = len(self.cat_rows)
         self.cat_rows.append({"label": text, "style": style})
         self.kinds.append(Counter())
@@ -265,6 +280,20 @@ class LayerRegistry:
             index = self._add(key, key[1], DEFAULT_STYLE.to_dict())
         self.kinds[index][_kind(geom_type)] += count
         return index
+
+    def add_class(
+        self, key: tuple[str, ...], text: str, style: dict[str, Any], **extra: Any
+    ) -> int:
+        """Return the index of a styled layer's class, adding it with legend fields `extra`."""
+        index = self.categories.get(key)
+        if index is None:
+            index = self._add(key, text, style)
+            self.cat_rows[index].update(extra)
+        return index
+
+    def count_kind(self, index: int, geom_type: str, count: int) -> None:
+        """Count `count` features of one geometry type in category `index` (legend swatch)."""
+        self.kinds[index][_kind(geom_type)] += count
 
     def phase(self, value: Any) -> int:
         """Return the index of a feature's phase; unknown or missing phases count as none."""

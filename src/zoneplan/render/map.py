@@ -26,9 +26,11 @@ from branca.element import Element, Figure, MacroElement
 from zoneplan._atomic import atomic_write
 from zoneplan.render import assets
 from zoneplan.render.biglayer import BIG_LAYER_FEATURES, BigLayerBlock, check_viewer_size, is_big
+from zoneplan.render.classify import StyleBy
 from zoneplan.render.i18n import Lang, check_lang, strings
 from zoneplan.render.layers import MapLayer
 from zoneplan.render.payload import USER_GROUP, embed_json, map_payload
+from zoneplan.render.thematic import check_columns
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -188,6 +190,9 @@ def user_layer(
     engine: Engine | None = None,
     big_layer_features: int = BIG_LAYER_FEATURES,
     repair: bool = False,
+    style_by: str | StyleBy | None = None,
+    label_by: str | None = None,
+    search_by: str | Sequence[str] = (),
 ) -> MapLayer:
     """
     Read and validate one of the user's own files for the map.
@@ -206,6 +211,15 @@ def user_layer(
     repair
         Make invalid polygons valid with ``shapely.make_valid`` instead of
         refusing the file; each repair is reported (`zoneplan.validate.load_user_layer`).
+    style_by
+        Colour the features by this column: land-use colours for land-use codes, a
+        colour-blind-safe palette for other values, classes of numbers
+        (`zoneplan.render.classify.StyleBy` for the scheme, k, breaks and ramp).
+    label_by
+        Label the features with this column where the label fits.
+    search_by
+        Columns search matches in sequence (``"so_to,so_thua"``: "tờ 12 thửa 345",
+        "12/345").
 
     Returns
     -------
@@ -217,7 +231,8 @@ def user_layer(
     LayerValidationError
         If the file has errors; the message names the first and how to fix it.
     InputError
-        If the file cannot be read, or has more features than a browser can hold.
+        If the file cannot be read, has more features than a browser can hold, or
+        lacks a column named by `style_by`, `label_by` or `search_by`.
     """
     from zoneplan.validate import load_user_layer
 
@@ -225,7 +240,21 @@ def user_layer(
     name = Path(path).name
     check_viewer_size(gdf, name)
     big = is_big(gdf, max_features=big_layer_features)
-    return MapLayer(id=name, title_vi=name, title_en=name, group=USER_GROUP, gdf=gdf, big=big)
+    if isinstance(search_by, str):
+        search_by = [c.strip() for c in search_by.split(",") if c.strip()]
+    layer = MapLayer(
+        id=name,
+        title_vi=name,
+        title_en=name,
+        group=USER_GROUP,
+        gdf=gdf,
+        big=big,
+        style_by=StyleBy(style_by) if isinstance(style_by, str) else style_by,
+        label_by=label_by,
+        search_by=tuple(search_by),
+    )
+    check_columns(layer)
+    return layer
 
 
 def build_map(

@@ -72,7 +72,13 @@ def embed_json(value: Any) -> str:
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def feature_collection(layer: MapLayer, registry: LayerRegistry) -> dict[str, Any]:
+def feature_collection(
+    layer: MapLayer,
+    registry: LayerRegistry,
+    *,
+    measured: pd.DataFrame | None = None,
+    categories: np.ndarray | None = None,
+) -> dict[str, Any]:
     """
     Build the GeoJSON of one layer, each feature with its measured values.
 
@@ -82,6 +88,12 @@ def feature_collection(layer: MapLayer, registry: LayerRegistry) -> dict[str, An
         The layer.
     registry
         Category and phase indexes shared by all layers of the map.
+    measured
+        `zoneplan.areas.measure_features` of the layer, if already done.
+    categories
+        The category of each feature (a styled layer's classes); from its
+        ``category`` column when None. The features of a labelled layer
+        (`MapLayer.label_by`) also carry ``zp.lp``, where the label goes ([lon, lat]).
 
     Returns
     -------
@@ -92,8 +104,11 @@ def feature_collection(layer: MapLayer, registry: LayerRegistry) -> dict[str, An
         and ``events`` (its timeline, newest first; `timeline_records`). Features
         without geometry are left out.
     """
+    from zoneplan.render.thematic import label_points
+
     gdf = layer.gdf
-    measured = measure_features(gdf)
+    if measured is None:
+        measured = measure_features(gdf)
     areas = measured["area_ha_vn2000"].to_numpy()
     lengths = measured["length_km_vn2000"].to_numpy()
     geoms = map_geometries(gdf)
@@ -104,6 +119,7 @@ def feature_collection(layer: MapLayer, registry: LayerRegistry) -> dict[str, An
     names_vi = feature_names(frame, "name_vi").to_numpy()
     names_en = feature_names(frame, "name_en").to_numpy()
     title = layer.title(registry.lang)
+    points = label_points(geoms) if layer.label_by else None
     features = []
     for i, (geom, text, raw) in enumerate(zip(geoms, geo_json, records, strict=True)):
         if geom is None or shapely.is_empty(geom):
@@ -116,7 +132,9 @@ def feature_collection(layer: MapLayer, registry: LayerRegistry) -> dict[str, An
                 "geometry": json.loads(text),
                 "properties": props,
                 "zp": {
-                    "cat": registry.category(props.get("category"), title, geom.geom_type),
+                    "cat": int(categories[i])
+                    if categories is not None
+                    else registry.category(props.get("category"), title, geom.geom_type),
                     "phase": registry.phase(props.get("phase")),
                     "status": registry.status(props.get("status")),
                     "as_of_text": _date_text(props.get("as_of"), registry.lang),
@@ -130,6 +148,8 @@ def feature_collection(layer: MapLayer, registry: LayerRegistry) -> dict[str, An
                 },
             }
         )
+        if points is not None:  # a labelled layer: where the label goes
+            features[-1]["zp"]["lp"] = json_value(points[i].tolist())
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -266,7 +286,13 @@ def fit_bounds(layers: list[MapLayer]) -> list[list[float]] | None:
 
 
 def big_layer_row(
-    layer: MapLayer, registry: LayerRegistry, element_id: str, *, progress: bool = False
+    layer: MapLayer,
+    registry: LayerRegistry,
+    element_id: str,
+    *,
+    progress: bool = False,
+    measured: pd.DataFrame | None = None,
+    categories: np.ndarray | None = None,
 ) -> tuple[dict[str, Any], BigLayerBlock]:
     """
     Pack a layer for the big-layer renderer.
@@ -281,15 +307,25 @@ def big_layer_row(
         id of the script element that will hold the block.
     progress
         Show progress bars of measuring and packing on standard error.
+    measured
+        `zoneplan.areas.measure_features` of the layer, if already done.
+    categories
+        The category of each feature (a styled layer's classes).
 
     Returns
     -------
     header, block
         The block's header (``element`` names the script element) and the block.
     """
-    measured = measure_features(layer.gdf, progress=progress)
+    if measured is None:
+        measured = measure_features(layer.gdf, progress=progress)
     block = encode_big_layer(
-        layer, registry, map_geometries(layer.gdf), measured, progress=progress
+        layer,
+        registry,
+        map_geometries(layer.gdf),
+        measured,
+        progress=progress,
+        categories=categories,
     )
     return {**block.header, "element": element_id}, block
 
@@ -326,6 +362,8 @@ def map_payload(
         on any date can be computed from the features' ``zp.events``) and
         ``facts_as_of`` (date and title-block text, or None).
     """
+    from zoneplan.render.thematic import check_columns, feature_phases, style_layer
+
     registry = LayerRegistry(lang)
     layer_rows = []
     for index, layer in enumerate(layers):
@@ -335,15 +373,40 @@ def map_payload(
             "visible": bool(layer.visible),
             "style": layer_style(layer.style),
         }
+        check_columns(layer)
+        measured, categories = None, None
+        if layer.style_by is not None:
+            measured = measure_features(layer.gdf, progress=progress and layer.big)
+            styled = style_layer(
+                layer,
+                registry,
+                measured["area_ha_vn2000"].to_numpy(dtype=float),
+                feature_phases(layer.gdf, registry),
+            )
+            categories = styled.categories
+            row["thematic"] = styled.payload()
+        if layer.label_by:
+            row["label_by"] = layer.label_by
+        if layer.search_by:
+            row["search_by"] = list(layer.search_by)
         if layer.big:
             if blocks is None:
                 msg = "map_payload needs a blocks list for big layers"
                 raise ValueError(msg)
             element_id = f"{BIG_ELEMENT_PREFIX}{index}"
-            row["big"], block = big_layer_row(layer, registry, element_id, progress=progress)
+            row["big"], block = big_layer_row(
+                layer,
+                registry,
+                element_id,
+                progress=progress,
+                measured=measured,
+                categories=categories,
+            )
             blocks.append((element_id, block))
         else:
-            row["data"] = feature_collection(layer, registry)
+            row["data"] = feature_collection(
+                layer, registry, measured=measured, categories=categories
+            )
         layer_rows.append(row)
     groups = [{"key": k, "label": label(GROUPS, k, lang)} for k in GROUPS]
     groups.append({"key": USER_GROUP, "label": strings(lang)["user_group"]})

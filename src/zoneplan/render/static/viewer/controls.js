@@ -5,7 +5,7 @@
  * touch screen of the map's centre or the last tap).
  *
  * Uses: el, fold, fullscreenIcon, stopEvents, control (dom.js); toVN2000, measurePlanar
- * (coords.js); unmercLat, unmercLon (coords.js); Dock (dock.js).
+ * (coords.js); unmercLat, unmercLon (coords.js); Dock (dock.js); searchColumns (labels.js).
  */
 
 Viewer.prototype.addTitle = function () {
@@ -81,11 +81,21 @@ Viewer.prototype.searchBody = function (body, input) {
     var q = fold(input.value);
     found = [];
     if (!q) return;
+    // the columns named by --search-by first ("tờ 12 thửa 345"), then the names
+    self.layers.forEach(function (entry) { self.searchColumns(entry, input.value, found, 12 - found.length); });
     self.layers.forEach(function (entry) {
       if (entry.big) { self.searchBig(entry, q, found, 12 - found.length); return; }
       entry.items.forEach(function (item) {
-        if (found.length < 12 && item.key.indexOf(q) !== -1) found.push(item);
+        if (found.length < 12 && item.key.indexOf(q) !== -1 && found.indexOf(item) === -1) found.push(item);
       });
+    });
+    var seen = new Set();
+    found = found.filter(function (item) {
+      if (item.big === undefined) return true;
+      var key = item.entry.index + ":" + item.big;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
     });
     if (!found.length) {
       list.appendChild(el("li", "zp-search-none", self.t.search_none));

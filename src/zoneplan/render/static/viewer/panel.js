@@ -159,7 +159,17 @@ Viewer.prototype.addLegendSection = function (title, entries) {
       : withAlpha(cat.style.fill, Math.max(cat.style.fill_opacity, 0.12));
     if (cat.style.dash) sw.style.borderStyle = "dashed";
     li.appendChild(sw);
-    li.appendChild(el("span", "zp-legend-label", cat.label));
+    if (cat.legend_group) {
+      // a styled layer's class: its names, then the count and hectares of what is shown
+      var text = el("span", "zp-legend-text");
+      text.appendChild(el("span", "zp-legend-label", cat.label));
+      if (cat.alt) text.appendChild(el("span", "zp-legend-alt", cat.alt));
+      li.countNode = el("span", "zp-legend-count");
+      text.appendChild(li.countNode);
+      li.appendChild(text);
+    } else {
+      li.appendChild(el("span", "zp-legend-label", cat.label));
+    }
     list.appendChild(li);
     items.push({ cat: i, li: li });
   });
@@ -169,21 +179,45 @@ Viewer.prototype.addLegendSection = function (title, entries) {
   return section;
 };
 
-/** Show the legend entries of the categories that are drawn now. */
+/**
+ * Show the legend entries of the categories that are drawn now; for the classes of
+ * styled layers, the number of features and their VN-2000 hectares in the layers and
+ * phases that are on.
+ */
 Viewer.prototype.updateLegend = function () {
   if (!this.legendSections) return;
   var self = this;
+  if (this.scheduleLabels) this.scheduleLabels(); // labels follow the layers and phases shown
   this.legendSections.forEach(function (section) {
     var shown = new Set();
+    var counts = new Map(); // category -> [features, VN-2000 ha], for styled layers' classes
     section.entries.forEach(function (entry) {
       if (!entry.on) return;
+      if (entry.spec.thematic) {
+        entry.spec.thematic.stats.forEach(function (st) {
+          if (!self.phaseOn[st[1]]) return;
+          shown.add(st[0]);
+          var c = counts.get(st[0]) || [0, 0];
+          c[0] += st[2];
+          c[1] += st[3];
+          counts.set(st[0], c);
+        });
+        return;
+      }
       if (entry.big) {
         entry.spec.big.cat_phase.forEach(function (cp) { if (self.phaseOn[cp[1]]) shown.add(cp[0]); });
         return;
       }
       entry.items.forEach(function (item) { if (item.shown) shown.add(item.feature.zp.cat); });
     });
-    section.items.forEach(function (it) { it.li.hidden = !shown.has(it.cat); });
+    section.items.forEach(function (it) {
+      it.li.hidden = !shown.has(it.cat);
+      if (!it.li.countNode) return;
+      var c = counts.get(it.cat);
+      it.li.countNode.textContent = c ? self.fmt(c[0], 0) + " · " + self.fmtHa(c[1]) : "";
+      it.li.setAttribute("data-count", c ? String(c[0]) : "0");
+      it.li.setAttribute("data-ha", c ? String(c[1]) : "0");
+    });
     section.node.hidden = !shown.size;
   });
   this.updateStatusLegend();

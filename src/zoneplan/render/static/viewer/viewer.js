@@ -42,6 +42,7 @@ function Viewer(map, data, decoded) {
   this.addSearch();
   this.addMeasure();
   this.addFeatureList();
+  this.addLabels();
   this.addMinimap();
   L.control.scale({ metric: true, imperial: false, maxWidth: 160 }).addTo(map);
   this.addCoordinates();

@@ -1,0 +1,295 @@
+"""Styling user layers by a column: classes, colours, legend counts and hectares, options."""
+
+from __future__ import annotations
+
+import builtins
+from pathlib import Path
+
+import geopandas as gpd
+import mapclassify
+import numpy as np
+import pandas as pd
+import pytest
+
+from zoneplan import landuse
+from zoneplan.areas import measure_features
+from zoneplan.cli import main
+from zoneplan.errors import InputError
+from zoneplan.render import MapLayer, user_layer
+from zoneplan.render.classify import QUALITATIVE, StyleBy, classify, ramp
+from zoneplan.render.layers import LayerRegistry
+from zoneplan.render.payload import map_payload
+from zoneplan.synthetic import synthetic_parcels
+
+
+@pytest.fixture(scope="module")
+def parcels() -> gpd.GeoDataFrame:
+    p = synthetic_parcels(600, seed=11, cadastral=True)
+    p.loc[0:4, "land_use_code"] = "QQQ"
+    p.loc[5:6, "land_use_code"] = None
+    p["phase"] = np.where(np.arange(len(p)) % 3 == 0, "2026-2030", "after 2030")
+    return p
+
+
+def test_each_land_use_code_gets_its_colour_and_unknown_codes_the_fallback() -> None:
+    codes = list(landuse.CODES)
+    values = pd.Series([*codes, "QQQ", "qqq ", None])
+    c = classify(values, StyleBy("lu"))
+    assert c.kind == "landuse"
+    fills = {cls.code: cls.fill for cls in c.classes if cls.key is not None}
+    for code in codes:
+        rgb = landuse.CODES[code].rgb
+        expected = landuse.UNKNOWN_HEX if rgb is None else "#{:02X}{:02X}{:02X}".format(*rgb)
+        assert fills[code] == expected, code
+    # every feature's class carries its value's colour
+    for value, index in zip(values, c.index, strict=True):
+        cls = c.classes[index]
+        if pd.isna(value):
+            assert cls.key is None
+            assert cls.fill == landuse.UNKNOWN_HEX
+        else:
+            assert cls.key == value
+    unknown = [cls for cls in c.classes if not cls.known]
+    assert {cls.key for cls in unknown} == {"QQQ", "qqq ", None}
+    assert [cls.code for cls in unknown] == ["QQQ", "QQQ", None]
+    assert all(cls.fill == landuse.UNKNOWN_HEX for cls in unknown)
+    assert landuse.UNKNOWN_HEX not in {landuse.CODES[k].hex for k in codes}
+    # the legend order is the statistics order, unknown values last
+    known_order = [cls.code for cls in c.classes if cls.known]
+    assert known_order == codes
+
+
+def test_other_text_gets_the_colour_blind_safe_palette() -> None:
+    values = pd.Series(["b", "a", "c", "a", None])
+    c = classify(values, StyleBy("x"))
+    assert c.kind == "categorical"
+    assert [cls.key for cls in c.classes] == ["a", "b", "c", None]
+    assert [cls.fill for cls in c.classes[:3]] == list(QUALITATIVE[:3])
+    assert c.index.tolist() == [1, 0, 2, 0, 3]
+    forced = classify(pd.Series(["ONT", "x", "y", "z"]), StyleBy("x", palette="landuse"))
+    assert forced.kind == "landuse"
+    assert classify(pd.Series(["ONT", "LUC"]), StyleBy("x", palette="qualitative")).kind == (
+        "categorical"
+    )
+
+
+@pytest.mark.parametrize(
+    ("scheme", "make"),
+    [
+        ("quantiles", lambda y: mapclassify.Quantiles(y, k=5)),
+        ("equal_interval", lambda y: mapclassify.EqualInterval(y, k=5)),
+        ("fisher_jenks", lambda y: mapclassify.FisherJenks(y, k=5)),
+        ("user_defined", lambda y: mapclassify.UserDefined(y, bins=[300.0, 600.0, 900.0])),
+    ],
+)
+def test_numeric_classes_are_mapclassify_breaks(scheme: str, make, parcels) -> None:
+    values = parcels["declared_area_m2"].iloc[:300]  # Fisher-Jenks classifies 300 exactly
+    y = values.to_numpy(dtype=float)
+    breaks = (300.0, 600.0, 900.0) if scheme == "user_defined" else None
+    c = classify(values, StyleBy("a", scheme=scheme, breaks=breaks))
+    reference = make(y)
+    assert c.kind == "numeric"
+    np.testing.assert_array_equal(c.bins, reference.bins)
+    np.testing.assert_array_equal(c.index, reference.yb)
+    assert [cls.fill for cls in c.classes] == ramp("YlOrRd", len(reference.bins))
+    assert [cls.bounds[1] for cls in c.classes] == list(reference.bins)
+
+
+def test_numbers_with_missing_values_get_a_no_value_class() -> None:
+    values = pd.Series([1.0, 2.0, np.nan, 4.0, 8.0, 9.5, 3.3])
+    c = classify(values, StyleBy("v", k=3, cmap="Blues"))
+    assert c.classes[-1].key is None
+    assert c.index[2] == len(c.classes) - 1
+    assert c.classes[0].fill == ramp("Blues", 3)[0]
+
+
+def test_text_is_categorical_whatever_the_scheme_and_bad_options_are_refused() -> None:
+    assert classify(pd.Series(["a", "b"]), StyleBy("x", scheme="quantiles")).kind == "categorical"
+    few = pd.Series([1, 2, 2, 3])
+    assert classify(few, StyleBy("x")).kind == "categorical"
+    assert classify(few, StyleBy("x", scheme="equal_interval", k=2)).kind == "numeric"
+    with pytest.raises(InputError, match="user_defined scheme needs breaks"):
+        StyleBy("x", scheme="user_defined")
+    with pytest.raises(InputError, match="unknown --cmap"):
+        ramp("NoSuchRamp", 3)
+
+
+def test_a_missing_mapclassify_says_how_to_install_it(monkeypatch) -> None:
+    real = builtins.__import__
+
+    def fake(name, *args, **kwargs):
+        if name == "mapclassify":
+            raise ImportError(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake)
+    with pytest.raises(InputError, match=r"pip install 'zoneplan\[classify\]'"):
+        classify(pd.Series([1.0, 2.0, 3.0, 4.5]), StyleBy("v", scheme="quantiles"))
+
+
+def _legend(layers: list[MapLayer]) -> tuple[dict, dict]:
+    payload = map_payload(layers, "vi", [])
+    return payload, dict(enumerate(payload["categories"]))
+
+
+def test_legend_counts_and_hectares_equal_python(parcels) -> None:
+    layer = MapLayer("p.gpkg", "p", "p", "user", parcels, style_by=StyleBy("land_use_code"))
+    payload, cats = _legend([layer])
+    row = payload["layers"][0]
+    stats = pd.DataFrame(row["thematic"]["stats"], columns=["cat", "phase", "n", "ha"])
+    # independent: group the measured areas by the value and phase in pandas
+    measured = measure_features(parcels)["area_ha_vn2000"]
+    frame = pd.DataFrame(
+        {
+            "code": parcels["land_use_code"].fillna("<none>"),
+            "phase": parcels["phase"],
+            "ha": measured,
+        }
+    )
+    expected = frame.groupby(["code", "phase"])["ha"].agg(["size", "sum"])
+    phases = [p["key"] for p in payload["phases"]]
+    got = {}
+    for r in stats.itertuples():
+        cat = cats[r.cat]
+        code = "<none>" if cat["label"] == "Không có giá trị" else cat["label"].split(" · ")[0]
+        got[code, phases[r.phase]] = (r.n, r.ha)
+    assert set(got) == set(expected.index)
+    for key, (n, ha) in got.items():
+        assert n == expected.loc[key, "size"]
+        assert ha == pytest.approx(expected.loc[key, "sum"], rel=1e-12)
+    # every feature of the GeoJSON path has its class's category
+    features = row["data"]["features"]
+    labels = [cats[f["zp"]["cat"]]["label"].split(" · ")[0] for f in features]
+    assert labels[:3] == ["QQQ", "QQQ", "QQQ"]
+    assert labels[10] == parcels.loc[10, "land_use_code"]
+    ont = next(c for c in cats.values() if c["label"].startswith("ONT · "))
+    assert ont["style"]["fill"] == "#FFD0FF"
+    assert ont["alt"] == "Rural residential"
+    assert ont["legend_group"] == "p · land_use_code"
+    unknown = next(c for c in cats.values() if c["label"].startswith("QQQ · "))
+    assert unknown["style"]["fill"] == landuse.UNKNOWN_HEX
+    assert unknown["known"] is False
+
+
+def test_big_layer_blocks_carry_the_class_of_each_feature(parcels) -> None:
+    from zoneplan.render.biglayer import BigLayerBlock
+
+    small = MapLayer("p.gpkg", "p", "p", "user", parcels, style_by=StyleBy("land_use_code"))
+    big = MapLayer("p.gpkg", "p", "p", "user", parcels, style_by=StyleBy("land_use_code"), big=True)
+    blocks: list[tuple[str, BigLayerBlock]] = []
+    a = map_payload([small], "vi", [])
+    b = map_payload([big], "vi", blocks)
+    assert a["categories"] == b["categories"]
+    assert a["layers"][0]["thematic"] == b["layers"][0]["thematic"]
+    import gzip
+
+    header = b["layers"][0]["big"]
+    raw = gzip.decompress(blocks[0][1].data)
+    part = header["parts"]["cat"]
+    dtype = {"u8": np.uint8, "u16": np.uint16}[part["type"]]
+    data = np.frombuffer(raw, dtype=np.uint8, count=part["bytes"], offset=part["offset"])
+    if part["shuffle"] and dtype != np.uint8:
+        data = data.reshape(np.dtype(dtype).itemsize, -1).T.copy()
+    cats = data.view(dtype).ravel()
+    expected = [f["zp"]["cat"] for f in a["layers"][0]["data"]["features"]]
+    assert cats.tolist() == expected
+
+
+def test_two_layers_styled_by_different_columns(tmp_path: Path, parcels) -> None:
+    a = tmp_path / "a.gpkg"
+    b = tmp_path / "b.gpkg"
+    parcels.iloc[:200].to_file(a)
+    parcels.iloc[200:400].to_file(b)
+    out = tmp_path / "m.html"
+    args = ["-q", "build", "--out", str(out), "--layer", str(a), "--layer", str(b)]
+    args += ["--style-by", "a.gpkg=land_use_code", "--style-by", "b.gpkg=declared_area_m2"]
+    args += ["--scheme", "equal_interval", "--k", "4", "--cmap", "Greens"]
+    args += ["--label-by", "so_thua", "--search-by", "so_to,so_thua"]
+    assert main(args) == 0
+    html = out.read_text(encoding="utf-8")
+    assert '"column":"land_use_code","kind":"landuse"' in html
+    assert '"column":"declared_area_m2","kind":"numeric"' in html
+    assert html.count('"label_by":"so_thua"') == 2
+    assert html.count('"search_by":["so_to","so_thua"]') == 2
+    for colour in ramp("Greens", 4):
+        assert colour in html
+
+
+def test_style_options_are_checked(tmp_path: Path, parcels, capsys) -> None:
+    path = tmp_path / "p.gpkg"
+    parcels.iloc[:50].to_file(path)
+    out = str(tmp_path / "m.html")
+    base = ["build", "--out", out, "--layer", str(path)]
+    assert main([*base, "--style-by", "nope"]) == 1
+    assert "no layer file has the column(s) nope" in capsys.readouterr().err
+    assert main([*base, "--style-by", "x.gpkg=land_use"]) == 1
+    assert "no layer file is named x.gpkg" in capsys.readouterr().err
+    assert main([*base, "--label-by", "p.gpkg=nope"]) == 1
+    assert "p.gpkg has no column 'nope' for --label-by" in capsys.readouterr().err
+    assert main([*base, "--style-by", "so_thua", "--scheme", "quantiles", "--k", "1"]) == 1
+    assert "between 2 and 20 classes" in capsys.readouterr().err
+    assert main([*base, "--style-by", "so_thua", "--breaks", "3,2"]) == 1
+    assert "increasing numbers" in capsys.readouterr().err
+    assert main(["build", "--out", out, "--style-by", "land_use"]) == 1
+    assert "add --layer FILE" in capsys.readouterr().err
+    assert not Path(out).exists()
+
+
+def test_python_api_takes_the_same_options(tmp_path: Path, parcels) -> None:
+    path = tmp_path / "p.gpkg"
+    parcels.iloc[:100].to_file(path)
+    layer = user_layer(
+        path,
+        style_by=StyleBy("declared_area_m2", scheme="quantiles", k=4, cmap="Blues"),
+        label_by="so_thua",
+        search_by="so_to,so_thua",
+    )
+    assert layer.search_by == ("so_to", "so_thua")
+    payload = map_payload([layer], "en", [])
+    assert payload["layers"][0]["thematic"]["kind"] == "numeric"
+    lp = payload["layers"][0]["data"]["features"][0]["zp"]["lp"]
+    assert parcels.iloc[0].geometry.contains(gpd.points_from_xy([lp[0]], [lp[1]])[0])
+    with pytest.raises(InputError, match="no column 'nope' for --style-by"):
+        user_layer(path, style_by="nope")
+
+
+def test_registry_keeps_catalog_categories_first() -> None:
+    registry = LayerRegistry("vi")
+    n = len(registry.cat_rows)
+    index = registry.add_class(("class", "a", "c", "0"), "x", {"fill": "#000000"}, alt="y")
+    assert index == n
+    assert registry.add_class(("class", "a", "c", "0"), "x", {}) == n
+
+
+def test_print_sheets_draw_the_classes_and_list_them(parcels, tmp_path, geodata) -> None:
+    import json
+    import shutil
+
+    from matplotlib.colors import to_rgba
+
+    from zoneplan.catalog import load_catalog
+    from zoneplan.figure import make_figure, sheet_info
+
+    # a catalog of the zone layer only: a cheap sheet
+    data = json.loads((geodata / "catalog.json").read_text(encoding="utf-8"))
+    data["layers"] = [entry for entry in data["layers"] if entry["id"] == "zone"]
+    (tmp_path / "catalog.json").write_text(json.dumps(data), encoding="utf-8")
+    shutil.copy(geodata / "zone.geojson", tmp_path / "zone.geojson")
+
+    few = parcels.iloc[:60].copy()
+    few["land_use_code"] = ["ONT", "LUC", "QQQ"] * 20
+    layer = MapLayer("thua.gpkg", "thua", "thua", "user", few, style_by=StyleBy("land_use_code"))
+    fig = make_figure("thua.gpkg", layers=[layer], dpi=72, catalog=load_catalog(tmp_path))
+    legend = sheet_info(fig).legend
+    assert list(legend[-3:]) == [
+        "LUC · Đất chuyên trồng lúa",
+        "ONT · Đất ở tại nông thôn",
+        "QQQ · Mã không có trong bảng",
+    ]
+    faces = set()
+    for ax in fig.axes:
+        for coll in ax.collections:
+            faces |= {tuple(np.round(c, 3)) for c in coll.get_facecolors()}
+    for code in ("ONT", "LUC"):
+        assert tuple(np.round(to_rgba(landuse.CODES[code].hex, 0.8), 3)) in faces
+    assert tuple(np.round(to_rgba(landuse.UNKNOWN_HEX, 0.8), 3)) in faces
