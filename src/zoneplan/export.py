@@ -47,6 +47,8 @@ from zoneplan.errors import CRSError, OutputError
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
+    from zoneplan.qgis_style import LayerStyle
+
 log = logging.getLogger(__name__)
 
 Format: TypeAlias = Literal["geojson", "gpkg", "shp", "kml", "parquet", "dxf", "tab", "mif"]
@@ -203,6 +205,8 @@ def write_layers(
     path: str | os.PathLike[str],
     fmt: str | None = None,
     crs: str | int | pyproj.CRS | None = None,
+    *,
+    styles: Mapping[str, LayerStyle] | None = None,
 ) -> Path:
     """
     Write several layers to one file atomically.
@@ -220,6 +224,9 @@ def write_layers(
         The format; from the suffix when None.
     crs
         Output CRS, as in `write_layer`.
+    styles
+        Layer name → style (`zoneplan.qgis_style`), written into a GeoPackage's
+        ``layer_styles`` table so that QGIS opens the layers styled.
 
     Returns
     -------
@@ -229,7 +236,8 @@ def write_layers(
     Raises
     ------
     OutputError
-        If the format or path is wrong, or the writer fails.
+        If the format or path is wrong, or the writer fails, or styles are given
+        for a format other than GeoPackage.
     CRSError
         If a layer has no CRS, or `crs` cannot be used for the format.
     """
@@ -237,6 +245,9 @@ def write_layers(
     key = format_for(out, fmt)
     if not layers:
         msg = f"{out}: no layers to write; name at least one layer"
+        raise OutputError(msg)
+    if styles and key != "gpkg":
+        msg = f"{out}: styles travel in GeoPackage files only; write a .gpkg (--format gpkg)"
         raise OutputError(msg)
     target = _target_crs(layers, key, crs, out)
     prepared = {name: zcrs.reproject(gdf, target) for name, gdf in layers.items()}
@@ -251,6 +262,10 @@ def write_layers(
             else:
                 with atomic_path(out) as tmp:
                     _WRITERS[key](prepared, tmp)
+                    if styles:
+                        from zoneplan.qgis_style import write_layer_styles
+
+                        write_layer_styles(tmp, styles)
     except (OutputError, CRSError):
         raise
     except Exception as err:  # GDAL and pyarrow raise many types; all mean "cannot write"

@@ -17,6 +17,8 @@ from zoneplan.validate import errors_only, load_user_layer, validate_layer
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from zoneplan.qgis_style import LayerStyle
+
 HELP = (
     "write catalog layers or your own files as GeoPackage, Shapefile, KML, GeoJSON, "
     "GeoParquet or DXF"
@@ -43,6 +45,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--crs", help="output CRS, e.g. EPSG:9210 (default: the layer's own)")
     parser.add_argument("--out", required=True, help="output file")
+    _add_style_arguments(parser)
     parser.add_argument(
         "--input-crs", help="CRS of input files that carry none (a .shp without .prj, DXF)"
     )
@@ -56,19 +59,65 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(func=run)
 
 
+def _add_style_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add --style-by, its options and --label-by (`zoneplan.cli.styling`)."""
+    from zoneplan.cli.styling import add_style_arguments
+
+    add_style_arguments(parser)
+
+
 def run(args: argparse.Namespace) -> int:
     """Load every LAYER and write them to --out."""
     fmt = format_for(args.out, args.format)  # refuse a bad --out before reading
     layers: dict[str, gpd.GeoDataFrame] = {}
+    files: list[str] = []
     for spec in args.layers:
         name, gdf = _load(spec, input_crs=args.input_crs, layer=args.source_layer)
         if name in layers:
             name = f"{name}_{len(layers) + 1}"
         layers[name] = gdf
-    out = write_layers(layers, args.out, fmt, args.crs)
+        files.append(Path(spec).name)
+    styles = _styles(args, fmt, layers, files)
+    out = write_layers(layers, args.out, fmt, args.crs, styles=styles)
     total = sum(len(g) for g in layers.values())
     log.info("wrote %d feature(s) from %d layer(s) to %s", total, len(layers), out)
     return 0
+
+
+def _styles(
+    args: argparse.Namespace, fmt: str, layers: dict[str, gpd.GeoDataFrame], files: list[str]
+) -> dict[str, LayerStyle] | None:
+    """
+    The QGIS styles of a GeoPackage: --style-by/--label-by of the files, else the category style.
+
+    Catalog layers (and files with schema categories) get the map's category colours;
+    other formats carry no style, and --style-by for them is refused.
+    """
+    from dataclasses import replace
+
+    from zoneplan.cli.styling import layer_styles
+    from zoneplan.qgis_style import category_style, styled
+
+    asked = bool(args.style_by or args.label_by)
+    if fmt != "gpkg":
+        if asked:
+            msg = (
+                f"--style-by and --label-by travel in GeoPackage files only; "
+                f"write --out {Path(args.out).stem}.gpkg"
+            )
+            raise InputError(msg)
+        return None
+    chosen = layer_styles(args, list(zip(files, layers.values(), strict=True)))
+    out: dict[str, LayerStyle] = {}
+    for (name, gdf), styling in zip(layers.items(), chosen, strict=True):
+        spec, label_by = styling.style_by, styling.label_by
+        if spec is not None:
+            out[name] = styled(gdf, spec, label_by=label_by, name=f"{name} by {spec.column}")[0]
+            continue
+        style = category_style(gdf, name=f"{name} by category")
+        if style is not None:
+            out[name] = replace(style, label_by=label_by) if label_by else style
+    return out or None
 
 
 def _load(spec: str, *, input_crs: str | None, layer: str | None) -> tuple[str, gpd.GeoDataFrame]:
