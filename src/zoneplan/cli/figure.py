@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+from pathlib import Path
+
+from zoneplan.cli.styling import add_style_arguments, layer_styles
 
 HELP = "write a print-ready map sheet (PDF, PNG or SVG) at a true scale on the VN-2000 grid"
 
@@ -85,6 +88,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="label WGS 84 longitudes and latitudes (degrees and minutes) and the frame's "
         "corners on the outer edge",
     )
+    add_style_arguments(parser, labels=False)
     parser.set_defaults(func=run)
 
 
@@ -100,12 +104,20 @@ def run(args: argparse.Namespace) -> int:
         check_png_size(out, *paper_size(args.paper, args.orientation), dpi)
     from zoneplan.figure import make_figure, save_figure, sheet_info
 
+    layers = args.layer
+    if args.style_by:
+        from zoneplan.render import user_layer
+
+        own = [user_layer(path, crs=args.crs) for path in args.layer]
+        named = [(Path(p).name, layer.gdf) for p, layer in zip(args.layer, own, strict=True)]
+        styles = layer_styles(args, named)
+        layers = [styling.apply(layer) for layer, styling in zip(own, styles, strict=True)]
     fig = make_figure(
         args.extent,
         paper=args.paper,
         orientation=args.orientation,
         scale=args.scale,
-        layers=args.layer,
+        layers=layers,
         lang=args.lang,
         basemap=args.basemap,
         title=args.title,

@@ -142,6 +142,11 @@ class _Drawn:
     categories: list[Any]
     sources: list[str]
     overrides: dict[str, Any] = field(default_factory=dict)
+    #: a layer styled by a column (`MapLayer.style_by`): each feature's class, and the
+    #: classes' styles and legend labels, as the HTML map draws them
+    classes: np.ndarray | None = None
+    class_styles: list[CategoryStyle] = field(default_factory=list)
+    class_labels: list[str] = field(default_factory=list)
 
 
 def make_figure(
@@ -280,7 +285,7 @@ def _make(
     own = [x if isinstance(x, MapLayer) else user_layer(x, crs=crs) for x in layers]
     cat = catalog or load_catalog()
     shown = catalog_layers(cat) + own
-    drawn = [_project(layer) for layer in shown]
+    drawn = [_project(layer, lang) for layer in shown]
     ext = _extent_bounds(extent, drawn)
     ext_w, ext_h = ext[2] - ext[0], ext[3] - ext[1]
     if denominator is None:
@@ -380,13 +385,26 @@ def _make(
 # --- layers -------------------------------------------------------------------------------
 
 
-def _project(layer: MapLayer) -> _Drawn:
+def _project(layer: MapLayer, lang: Lang = "vi") -> _Drawn:
     """Project a layer's geometries onto EPSG:9210 through the pinned transformation."""
     gdf = layer.gdf
     geoms = shapely.force_2d(to_vn2000(gdf)) if len(gdf) else np.array([], dtype=object)
     cats = list(gdf["category"]) if "category" in gdf.columns else [None] * len(gdf)
     srcs = [str(s) for s in gdf["source"]] if "source" in gdf.columns else [""] * len(gdf)
-    return _Drawn(layer, np.asarray(geoms, dtype=object), cats, srcs, layer_style(layer.style))
+    drawn = _Drawn(layer, np.asarray(geoms, dtype=object), cats, srcs, layer_style(layer.style))
+    if layer.style_by is not None:
+        from zoneplan.render.classify import class_rows, classify
+        from zoneplan.render.thematic import CLASS_EDGE, CLASS_FILL_OPACITY, CLASS_WEIGHT
+
+        classes = classify(gdf[layer.style_by.column], layer.style_by)
+        drawn.classes = classes.index
+        drawn.class_styles = [
+            CategoryStyle(CLASS_EDGE, c.fill, fill_opacity=CLASS_FILL_OPACITY, weight=CLASS_WEIGHT)
+            for c in classes.classes
+        ]
+        # in the sheet's language (the legend's width is the sheet's to share)
+        drawn.class_labels = [text for text, _ in class_rows(classes, lang)]
+    return drawn
 
 
 def _extent_bounds(extent: str | Sequence[float], drawn: list[_Drawn]) -> tuple[float, ...]:
@@ -477,8 +495,18 @@ def _legend_entries(drawn: list[_Drawn], frame: Any, lang: Lang) -> list[LegendE
     """
     registry = LayerRegistry(lang)
     used: set[int] = set()
+    styled: list[LegendEntry] = []
     for d in drawn:
         title = d.layer.title(lang)
+        if d.classes is not None:  # a layer styled by a column: its classes in the frame
+            shown: dict[int, str] = {}
+            for geom, index in zip(d.geoms, d.classes, strict=True):
+                if _hit(geom, frame):
+                    shown.setdefault(int(index), _kind(geom))
+            styled += [
+                LegendEntry(d.class_labels[i], d.class_styles[i], shown[i]) for i in sorted(shown)
+            ]
+            continue
         for geom, value in zip(d.geoms, d.categories, strict=True):
             if _hit(geom, frame):
                 missing = isinstance(value, float) and math.isnan(value)
@@ -488,7 +516,7 @@ def _legend_entries(drawn: list[_Drawn], frame: Any, lang: Lang) -> list[LegendE
         LegendEntry(row["label"], CategoryStyle(**row["style"]), row["kind"])
         for i, row in enumerate(rows)
         if i in used
-    ]
+    ] + styled
 
 
 def _rgba(color: str, alpha: float) -> tuple[float, float, float, float]:
@@ -531,13 +559,21 @@ def _draw_layer(ax: Axes, d: _Drawn, z: int, u: float) -> None:
     for i, (geom, value) in enumerate(zip(d.geoms, d.categories, strict=True)):
         if geom is None or shapely.is_empty(geom):
             continue
-        key = value if isinstance(value, str) and value in CATEGORIES else None
+        key: Any
+        if d.classes is not None:
+            key = int(d.classes[i])
+        else:
+            key = value if isinstance(value, str) and value in CATEGORIES else None
         groups.setdefault((key, _kind(geom)), []).append(i)
     for (key, kind), idx in sorted(
         groups.items(), key=lambda kv: ("fill", "line", "point").index(kv[0][1])
     ):
-        style = category_style(key)
-        weight, opacity, dash = _effective(style, d.overrides)
+        if d.classes is not None:  # the class's style, as on the HTML map
+            style = d.class_styles[key]
+            weight, opacity, dash = style.weight, style.fill_opacity, style.dash
+        else:
+            style = category_style(key)
+            weight, opacity, dash = _effective(style, d.overrides)
         lw = weight * PX_PT * u
         series = gpd.GeoSeries(d.geoms[idx])
         ls = _dash(dash, PX_PT * u)
