@@ -9,6 +9,7 @@ fails the test.
 
 from __future__ import annotations
 
+import html
 import subprocess
 import sys
 import time
@@ -252,6 +253,9 @@ def test_produces_its_tables_charts_and_map(executed):
         assert _images(nb) >= 1
         assert "big-layer renderer: True" in _text(nb)
         assert "zoneplan-big-" in _maps(nb)[0]
+        assert '"column":"land_use_code","kind":"landuse"' in html.unescape(_maps(nb)[0])
+        assert _images(nb) >= 2  # land use per functional area; parcels by land-use code
+        assert _tables_with(nb, "row", "code", "name_vi", "name_en", "n_features", "share_pct")
     else:
         assert _tables_with(nb, "layer", "id", "area_ha_vn2000", "area_ha_ellipsoidal")
         assert _tables_with(nb, "my_id", "area_id", "category", "area_ha_vn2000", "share_pct")
@@ -278,6 +282,16 @@ def test_parcels_notebook_writes_tables_that_agree(run):
     assert header == ["functional_category", "land_use", "area_ha_vn2000", "share_pct"]
     html = (work / "parcels_map.html").read_text(encoding="utf-8")
     assert 'id="zoneplan-big-' in html
+    # the land statistics in Excel: the total is the layer's whole VN-2000 area
+    stats = pd.read_excel(work / "land_statistics.xlsx", sheet_name="thong ke dat dai")
+    total = stats[stats["kind"] == "total"].iloc[0]
+    assert total["n_features"] == 20_000
+    assert total["area_ha_vn2000"] == pytest.approx(areas["area_ha_vn2000"].sum(), rel=1e-9)
+    sections = stats[stats["kind"] == "section"]
+    assert sections["area_ha_vn2000"].sum() == pytest.approx(total["area_ha_vn2000"], rel=1e-12)
+    nnp = stats[stats["code"] == "NNP"].iloc[0]
+    rice = stats[stats["code"].isin(["LUC", "LUK", "LUN"])]["area_ha_vn2000"].sum()
+    assert rice <= nnp["area_ha_vn2000"]
 
 
 def test_your_own_data_writes_excel_geopackage_and_kml(run):
