@@ -408,13 +408,14 @@ def wait_for_quiet(max_wait: float, threshold: float = 0.85) -> float:
 # --------------------------------------------------------------------------------------
 
 
-def parcels_file(workdir: Path, n: int, seed: int):
+def parcels_file(workdir: Path, n: int, seed: int, *, cadastral: bool = False):
     """Generate the parcels (or reuse the file of an earlier run): file, frame, seconds, reused."""
     import geopandas as gpd
 
     from zoneplan.synthetic import synthetic_parcels
 
-    path = workdir / f"parcels-{n}-seed{seed}.gpkg"
+    kind = "-cadastral" if cadastral else ""
+    path = workdir / f"parcels-{n}-seed{seed}{kind}.gpkg"
     t0 = time.perf_counter()
     reused = path.exists()
     if reused:
@@ -422,7 +423,7 @@ def parcels_file(workdir: Path, n: int, seed: int):
         gdf = gpd.read_file(path)
     else:
         log(f"{n:,}: generating parcels (seed {seed})")
-        gdf = synthetic_parcels(n, seed=seed)
+        gdf = synthetic_parcels(n, seed=seed, cadastral=cadastral)
         tmp = path.with_suffix(".tmp.gpkg")
         gdf.to_file(tmp, driver="GPKG", layer="parcels", engine="pyogrio")
         tmp.replace(path)
@@ -1182,6 +1183,10 @@ def write_report(
     rerun = ".venv/bin/python benchmarks/bench_map.py"
     if sizes != ",".join(str(n) for n in DEFAULT_SIZES):
         rerun += f" --sizes {sizes}"
+    if args.style_by:
+        rerun += f" --style-by {args.style_by}"
+    if args.skip_explore_above is not None:
+        rerun += f" --skip-explore-above {args.skip_explore_above}"
     lines = [
         "# Map benchmark: zoneplan's big-layer path against geopandas' explore()",
         "",
@@ -1199,6 +1204,15 @@ def write_report(
         f"- explore() time limit {args.explore_timeout:.0f} s, memory limit "
         f"{args.explore_memory_gb:g} GB; page time limit {args.page_timeout:.0f} s",
         "",
+        *(
+            [
+                f"- zoneplan's map is styled with `--style-by {args.style_by}` on "
+                f"`synthetic_parcels(n, seed={args.seed}, cadastral=True)`",
+                "",
+            ]
+            if args.style_by
+            else []
+        ),
         "zoneplan builds with `zoneplan build --layer FILE --self-contained` (its map also holds "
         f"the catalog layers; a layer of more than {BIG_LAYER_FEATURES:,} features or "
         f"{BIG_LAYER_VERTICES:,} vertices takes the big-layer path, the others GeoJSON/SVG; "
@@ -1343,6 +1357,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="npm folder for folium's CDN files (default: %(default)s)",
     )
     p.add_argument("--no-npm", action="store_true", help="abort folium's non-Leaflet CDN requests")
+    p.add_argument(
+        "--style-by",
+        metavar="COLUMN",
+        help="build zoneplan's map with --style-by COLUMN, on parcels with the cadastral "
+        "columns (land_use_code, so_to, so_thua): e.g. land_use_code for parcels coloured "
+        "by land-use code",
+    )
     return p.parse_args(argv)
 
 
@@ -1378,7 +1399,9 @@ def main(argv: list[str] | None = None) -> int:
             probe.close()
             for n in sizes:
                 load_before = os.getloadavg()
-                path, gdf, gen_s, reused = parcels_file(workdir, n, args.seed)
+                path, gdf, gen_s, reused = parcels_file(
+                    workdir, n, args.seed, cadastral=bool(args.style_by)
+                )
                 vertices = int(shapely.get_num_coordinates(gdf.geometry.values).sum())
                 rng = np.random.default_rng(args.seed)
                 sample = np.sort(
@@ -1397,6 +1420,7 @@ def main(argv: list[str] | None = None) -> int:
                         "--layer",
                         str(path),
                         "--self-contained",
+                        *(["--style-by", args.style_by] if args.style_by else []),
                         "--out",
                         str(folder / "zp.html"),
                     ],
