@@ -293,3 +293,51 @@ def test_print_sheets_draw_the_classes_and_list_them(parcels, tmp_path, geodata)
     for code in ("ONT", "LUC"):
         assert tuple(np.round(to_rgba(landuse.CODES[code].hex, 0.8), 3)) in faces
     assert tuple(np.round(to_rgba(landuse.UNKNOWN_HEX, 0.8), 3)) in faces
+
+
+def test_print_sheets_label_parcels_that_fit_without_overlap(parcels, tmp_path, geodata) -> None:
+    import json
+    import shutil
+
+    import shapely
+
+    from zoneplan.catalog import load_catalog
+    from zoneplan.crs import to_vn2000
+    from zoneplan.figure import make_figure, sheet_info
+
+    data = json.loads((geodata / "catalog.json").read_text(encoding="utf-8"))
+    data["layers"] = [entry for entry in data["layers"] if entry["id"] == "zone"]
+    (tmp_path / "catalog.json").write_text(json.dumps(data), encoding="utf-8")
+    shutil.copy(geodata / "zone.geojson", tmp_path / "zone.geojson")
+    catalog = load_catalog(tmp_path)
+
+    layer = MapLayer("thua.gpkg", "thua", "thua", "user", parcels, label_by="so_thua")
+    grid = np.asarray(to_vn2000(parcels), dtype=object)
+    lon, lat = parcels.geometry.iloc[300].representative_point().coords[0]
+    box = (lon - 0.01, lat - 0.01, lon + 0.01, lat + 0.01)
+
+    near = make_figure(box, layers=[layer], scale=25000, dpi=72, catalog=catalog)
+    labels = [t for t in near.axes[0].texts if t.get_gid() == "zp-value-label"]
+    assert sheet_info(near).labels == len(labels) > 10
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(near).get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    for i, a in enumerate(boxes):  # never overlapping
+        assert not any(a.overlaps(b) for b in boxes[i + 1 :])
+    to_data = near.axes[0].transData.inverted()
+    for label, extent in zip(labels, boxes, strict=True):
+        (x0, y0), (x1, y1) = to_data.transform([(extent.x0, extent.y0), (extent.x1, extent.y1)])
+        # the label's parcel holds its anchor, and the text's box fits the parcel's box
+        hits = shapely.contains_xy(grid, *label.get_position()).nonzero()[0]
+        assert len(hits) == 1
+        parcel = grid[hits[0]]
+        assert label.get_text() == str(parcels["so_thua"].iloc[hits[0]])
+        px0, py0, px1, py1 = parcel.bounds
+        assert px0 <= x0
+        assert x1 <= px1
+        assert py0 <= y0
+        assert y1 <= py1
+
+    far = make_figure("zone", layers=[layer], scale=500000, dpi=72, catalog=catalog)
+    assert sheet_info(far).labels == 0  # parcels too small at 1:500,000 for their numbers

@@ -88,7 +88,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="label WGS 84 longitudes and latitudes (degrees and minutes) and the frame's "
         "corners on the outer edge",
     )
-    add_style_arguments(parser, labels=False)
+    add_style_arguments(parser)
     parser.set_defaults(func=run)
 
 
@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
     from zoneplan.figure import make_figure, save_figure, sheet_info
 
     layers = args.layer
-    if args.style_by:
+    if args.style_by or args.label_by:
         from zoneplan.render import user_layer
 
         own = [user_layer(path, crs=args.crs) for path in args.layer]

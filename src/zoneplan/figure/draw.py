@@ -62,6 +62,11 @@ log = logging.getLogger(__name__)
 PX_PT: Final[float] = 0.5
 #: Sizes of the sheet's text on A4, in points; they grow with the paper.
 FONT_PT: Final[dict[str, float]] = {"body": 6.0, "title": 9.5, "head": 7.0, "label": 6.0}
+#: Labels of --label-by (parcel numbers ...): their size on A4 in points, the most one sheet
+#: draws, and the least gap between two of them in points.
+VALUE_LABEL_PT: Final[float] = 5.0
+VALUE_LABEL_MAX: Final[int] = 5000
+VALUE_LABEL_GAP_PT: Final[float] = 1.0
 #: Smallest legend text before the sheet is refused as too small for the legend (A4 points).
 MIN_LEGEND_PT: Final[float] = 3.5
 #: Colour of the frame rectangle in the inset (the viewer's minimap colour).
@@ -118,6 +123,8 @@ class Sheet:
         The catalog's facts date as printed, or None when the catalog has none.
     lang
         The sheet's language.
+    labels
+        How many --label-by labels the frame shows.
     """
 
     layout: Layout
@@ -131,6 +138,7 @@ class Sheet:
     attribution: str | None
     facts_as_of: str | None
     lang: Lang
+    labels: int = 0
 
 
 @dataclass
@@ -147,6 +155,8 @@ class _Drawn:
     classes: np.ndarray | None = None
     class_styles: list[CategoryStyle] = field(default_factory=list)
     class_labels: list[str] = field(default_factory=list)
+    #: a labelled layer (`MapLayer.label_by`): each feature's label text ("" for none)
+    labels: list[str] | None = None
 
 
 def make_figure(
@@ -332,6 +342,7 @@ def _make(
         )
     for z, d in enumerate(on_sheet, start=1):
         _draw_layer(ax, d, z, u)
+    n_labels = _draw_value_labels(ax, on_sheet, bounds, denominator, u, z=len(on_sheet) + 1)
     interval = grid_interval(denominator, u)
     _draw_grid(fig, ax, mm, lay, bounds, denominator, interval, lang)
     ax.set_xlim(bounds[0], bounds[2])
@@ -378,6 +389,7 @@ def _make(
         attribution=base.attribution if base is not None else None,
         facts_as_of=facts_text,
         lang=lang,
+        labels=n_labels,
     )
     return fig
 
@@ -404,7 +416,115 @@ def _project(layer: MapLayer, lang: Lang = "vi") -> _Drawn:
         ]
         # in the sheet's language (the legend's width is the sheet's to share)
         drawn.class_labels = [text for text, _ in class_rows(classes, lang)]
+    if layer.label_by:
+        drawn.labels = [label_text(v) for v in gdf[layer.label_by].tolist()]
     return drawn
+
+
+def label_text(value: Any) -> str:
+    """
+    Return a value as a label shows it: whole numbers without decimals, others to 3.
+
+    Examples
+    --------
+    >>> label_text(345.0), label_text(12.34567), label_text(None), label_text("12a")
+    ('345', '12.346', '', '12a')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return str(value)
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        return str(int(number)) if number.is_integer() else f"{round(number, 3):g}"
+    return str(value)
+
+
+def _draw_value_labels(
+    ax: Axes, drawn: list[_Drawn], bounds: tuple[float, ...], scale: int, u: float, z: float
+) -> int:
+    """
+    Draw the --label-by labels that fit, topmost layer first, and return how many.
+
+    As on the HTML map: a polygon's or line's label goes at a point on its surface when
+    the text fits inside the feature's box, a point's beside nothing; no label touches
+    another or the frame's edge; at most `VALUE_LABEL_MAX` are drawn.
+    """
+    from matplotlib import patheffects
+
+    size = VALUE_LABEL_PT * u
+    m_per_pt = _MM_PER_PT * scale / 1000.0  # ground metres per point of paper
+    height = size * 1.2 * m_per_pt
+    gap = VALUE_LABEL_GAP_PT * u * m_per_pt
+    frame = shapely.box(bounds[0], bounds[1], bounds[2], bounds[3])
+    widths: dict[str, float] = {}
+    grid: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
+    cell = max(height * 8, 1e-9)
+    placed = 0
+    halo = [patheffects.withStroke(linewidth=1.2 * u, foreground="white")]
+
+    def free(b: tuple[float, float, float, float]) -> bool:
+        for gx in range(math.floor(b[0] / cell), math.floor(b[2] / cell) + 1):
+            for gy in range(math.floor(b[1] / cell), math.floor(b[3] / cell) + 1):
+                for o in grid.get((gx, gy), ()):
+                    if (
+                        b[0] < o[2] + gap
+                        and b[2] + gap > o[0]
+                        and b[1] < o[3] + gap
+                        and b[3] + gap > o[1]
+                    ):
+                        return False
+        return True
+
+    def take(b: tuple[float, float, float, float]) -> None:
+        for gx in range(math.floor(b[0] / cell), math.floor(b[2] / cell) + 1):
+            for gy in range(math.floor(b[1] / cell), math.floor(b[3] / cell) + 1):
+                grid.setdefault((gx, gy), []).append(b)
+
+    for d in reversed(drawn):
+        if d.labels is None or not len(d.geoms):
+            continue
+        present = ~(shapely.is_missing(d.geoms) | shapely.is_empty(d.geoms))
+        inside = np.zeros(len(d.geoms), dtype=bool)
+        inside[present] = shapely.intersects(d.geoms[present], frame)
+        for i in np.flatnonzero(inside):
+            text = d.labels[i]
+            if not text or placed >= VALUE_LABEL_MAX:
+                continue
+            geom = d.geoms[i]
+            width = widths.get(text)
+            if width is None:
+                width = widths[text] = text_width_pt(text, size, "bold") * m_per_pt
+            x0, y0, x1, y1 = shapely.bounds(geom)
+            point = shapely.get_type_id(geom) in (0, 4)
+            if not point and (width + 4 * gap > x1 - x0 or height + 2 * gap > y1 - y0):
+                continue  # does not fit its feature
+            at = shapely.point_on_surface(geom)
+            x, y = at.x, at.y
+            b = (x - width / 2, y - height / 2, x + width / 2, y + height / 2)
+            if b[0] < bounds[0] or b[1] < bounds[1] or b[2] > bounds[2] or b[3] > bounds[3]:
+                continue
+            if not free(b):
+                continue
+            take(b)
+            placed += 1
+            ax.text(
+                x,
+                y,
+                text,
+                ha="center",
+                va="center_baseline",
+                fontsize=size,
+                fontweight="bold",
+                color="#111111",
+                path_effects=halo,
+                parse_math=False,
+                zorder=z,
+                gid="zp-value-label",
+            )
+    return placed
 
 
 def _extent_bounds(extent: str | Sequence[float], drawn: list[_Drawn]) -> tuple[float, ...]:
