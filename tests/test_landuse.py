@@ -253,6 +253,21 @@ def test_cli_land_statistics_in_every_format(parcel_file: Path, tmp_path: Path, 
     assert list(values[0]) == list(landuse.STATISTICS_COLUMNS)
     assert len(values) == len(records) + 1
     assert values[2][1] == "LUA" or values[1][1] == "TOTAL"
+    # formatted as land statistics tables are: sections and groups bold, names indented by
+    # level, unknown codes in italics, hectares to two decimals; the cells keep every digit
+    cols = list(landuse.STATISTICS_COLUMNS)
+    rows = {row[1].value: row for row in sheet.iter_rows(min_row=2)}
+    for code, bold, indent in (("TOTAL", True, 0), ("NNP", True, 0), ("LUA", True, 1)):
+        assert rows[code][cols.index("name_vi")].font.b is bold
+        assert rows[code][cols.index("name_vi")].alignment.indent == indent
+    luc = rows["LUC"]
+    assert not luc[cols.index("name_vi")].font.b
+    assert luc[cols.index("name_en")].alignment.indent == 2
+    assert rows["QQQ"][cols.index("code")].font.i
+    area = luc[cols.index("area_ha_vn2000")]
+    assert area.number_format == "#,##0.00"
+    luc_json = next(r for r in records if r["code"] == "LUC")
+    assert area.value == pytest.approx(luc_json["area_ha_vn2000"], rel=1e-12)
     for fmt, marker in (("csv", "Nhóm đất nông nghiệp"), ("md", "| NNP |"), ("table", "TOTAL")):
         assert main([*args, "--format", fmt]) == 0
         assert marker in capsys.readouterr().out

@@ -324,6 +324,48 @@ STATISTICS_COLUMNS: Final[tuple[str, ...]] = (
 
 _MISSING_KEY: Final = "(trống)"
 
+#: Number formats of the statistics in Excel: hectares to two decimals as land
+#: statistics print them, shares to two, counts whole (the cells keep every digit).
+_XLSX_NUMBERS: Final[dict[str, str]] = {
+    "n_features": "#,##0",
+    "area_ha_vn2000": "#,##0.00",
+    "area_ha_ellipsoidal": "#,##0.00",
+    "share_pct": "0.00",
+}
+
+
+def format_statistics_sheet(sheet: Any, table: pd.DataFrame) -> None:
+    """
+    Format an Excel sheet holding `land_statistics` the way land statistics tables look.
+
+    The header, the total and the sections (NNP, PNN, CSD ...) in bold, the total and
+    the sections shaded, the groups (LUA, OTC ...) in bold, each name indented by its
+    level, the codes unknown to the table in italics, hectares to two decimals. Pass it
+    as ``xlsx_format`` to `zoneplan.tables.write_table`; the values are not changed.
+    """
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    columns = list(table.columns)
+    bold = Font(bold=True)
+    shade = PatternFill("solid", start_color="FFE8E8E8", end_color="FFE8E8E8")
+    for cell in sheet[1]:
+        cell.font = bold
+    kinds = table["kind"].tolist() if "kind" in columns else [None] * len(table)
+    levels = table["level"].tolist() if "level" in columns else [0] * len(table)
+    for r, (kind, level) in enumerate(zip(kinds, levels, strict=True), start=2):
+        row = sheet[r]
+        for name, cell in zip(columns, row, strict=False):
+            if name in _XLSX_NUMBERS:
+                cell.number_format = _XLSX_NUMBERS[name]
+            if name in ("name_vi", "name_en") and isinstance(level, int | np.integer):
+                cell.alignment = Alignment(indent=int(level))
+            if kind in ("total", "section", "group"):
+                cell.font = bold
+            elif kind == "unknown":
+                cell.font = Font(italic=True)
+            if kind in ("total", "section"):
+                cell.fill = shade
+
 
 def _children() -> dict[str | None, list[str]]:
     out: dict[str | None, list[str]] = {}

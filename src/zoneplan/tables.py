@@ -13,8 +13,9 @@ import json
 import math
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Final, Literal, TypeAlias
+from typing import IO, Any, Final, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,8 @@ from zoneplan._atomic import atomic_path, atomic_write, check_output_path
 from zoneplan.errors import OutputError
 
 Format: TypeAlias = Literal["table", "csv", "json", "xlsx", "md", "parquet"]
+#: Formats an openpyxl worksheet once a table is written into it (`write_table`).
+XlsxFormat: TypeAlias = Callable[[Any, pd.DataFrame], None]
 
 #: The formats `write_table` knows, with their usual file suffix.
 FORMATS: Final[dict[str, str]] = {
@@ -294,7 +297,9 @@ def _plain_frame(df: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=geometry)
 
 
-def _write_xlsx(df: pd.DataFrame, path: Path, sheet_name: str) -> None:
+def _write_xlsx(
+    df: pd.DataFrame, path: Path, sheet_name: str, xlsx_format: XlsxFormat | None = None
+) -> None:
     """Write `df` to an Excel workbook at `path` with openpyxl."""
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         df.to_excel(writer, sheet_name=sheet_name[:31] or "Sheet1", index=False)
@@ -303,6 +308,8 @@ def _write_xlsx(df: pd.DataFrame, path: Path, sheet_name: str) -> None:
             width = max(len(str(c.value)) if c.value is not None else 0 for c in cells)
             sheet.column_dimensions[cells[0].column_letter].width = min(max(width + 2, 8), 60)
         sheet.freeze_panes = "A2"
+        if xlsx_format is not None:
+            xlsx_format(sheet, df)
 
 
 def write_table(
@@ -313,6 +320,7 @@ def write_table(
     decimals: int = 3,
     sheet_name: str = "zoneplan",
     stream: IO[str] | None = None,
+    xlsx_format: XlsxFormat | None = None,
 ) -> Path | None:
     """
     Write a table to a file atomically, or to standard output.
@@ -333,6 +341,9 @@ def write_table(
         Worksheet name of the xlsx format.
     stream
         Where text goes when `path` is None.
+    xlsx_format
+        Called as ``xlsx_format(worksheet, df)`` once the xlsx sheet is written, to format
+        its cells (bold rows, indents, number formats); the values stay as written.
 
     Returns
     -------
@@ -356,7 +367,7 @@ def write_table(
         try:
             with atomic_path(out, suffix=FORMATS[fmt]) as tmp:
                 if fmt == "xlsx":
-                    _write_xlsx(df, tmp, sheet_name)
+                    _write_xlsx(df, tmp, sheet_name, xlsx_format)
                 else:
                     _plain_frame(df).to_parquet(tmp, index=False)
         except OSError as err:

@@ -291,4 +291,8 @@ def run(args: argparse.Namespace) -> int:
     check_output(args)
     table = build_table(args)
     sheet = "land statistics" if args.land_statistics else f"areas by {args.by}"
+    if args.land_statistics:  # formatted as land statistics tables are
+        from zoneplan.landuse import format_statistics_sheet
+
+        return emit(table, args, sheet_name=sheet, xlsx_format=format_statistics_sheet)
     return emit(table, args, sheet_name=sheet)

@@ -9,10 +9,14 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from zoneplan import crs as zcrs
+
+if TYPE_CHECKING:
+    from zoneplan.tables import XlsxFormat
 
 
 def add_input_limit_argument(parser: argparse.ArgumentParser) -> None:
@@ -101,12 +105,26 @@ def add_output_arguments(
     parser.add_argument("--engine", choices=list(engines), help=engine_help)
 
 
-def emit(table: pd.DataFrame, args: argparse.Namespace, sheet_name: str) -> int:
-    """Write `table` as asked by --format/--out and report the file unless --quiet."""
+def emit(
+    table: pd.DataFrame,
+    args: argparse.Namespace,
+    sheet_name: str,
+    xlsx_format: XlsxFormat | None = None,
+) -> int:
+    """
+    Write `table` as asked by --format/--out and report the file unless --quiet.
+
+    `xlsx_format` formats the cells of an Excel sheet (`zoneplan.tables.write_table`).
+    """
     from zoneplan.tables import write_table
 
     path = write_table(
-        table, args.out, fmt=args.format, decimals=args.decimals, sheet_name=sheet_name
+        table,
+        args.out,
+        fmt=args.format,
+        decimals=args.decimals,
+        sheet_name=sheet_name,
+        xlsx_format=xlsx_format,
     )
     if path is not None and not args.quiet:
         print(f"{path}: written, {len(table)} row(s)", file=sys.stderr)  # noqa: T201
