@@ -6,7 +6,8 @@ Run with the Python that has QGIS's bindings (Debian's python3-qgis), not the pr
     python3 tests/qgis_render.py FILE.gpkg TABLE OUT.png WIDTH HEIGHT XMIN YMIN XMAX YMAX
 
 Prints a JSON line: the renderer QGIS loaded (type, attribute, categories with their
-values and RGBA colours, or ranges), whether labels are on, and the layer's CRS.
+values and RGBA colours, or ranges), whether labels are on and the first feature's label,
+and the layer's CRS.
 """
 
 from __future__ import annotations
@@ -50,6 +51,18 @@ def main() -> None:
             for r in renderer.ranges()
         ]
     info["labels"] = bool(layer.labelsEnabled())
+    if layer.labelsEnabled():  # the label text of the first feature, as QGIS makes it
+        from qgis.core import QgsExpression, QgsExpressionContext, QgsExpressionContextUtils
+
+        pal = layer.labeling().settings()
+        feature = next(layer.getFeatures())
+        if pal.isExpression:
+            context = QgsExpressionContext()
+            context.appendScope(QgsExpressionContextUtils.layerScope(layer))
+            context.setFeature(feature)
+            info["first_label"] = str(QgsExpression(pal.fieldName).evaluate(context))
+        else:
+            info["first_label"] = str(feature[pal.fieldName])
     settings = QgsMapSettings()
     settings.setLayers([layer])
     settings.setDestinationCrs(layer.crs())

@@ -45,7 +45,12 @@ def exported(parcels, tmp_path_factory) -> Path:
     parcels.to_file(src)
     out = folder / "styled.gpkg"
     args = ["-q", "export", str(src), "zone", "functional_areas", "transport"]
-    args += ["--style-by", "thua.gpkg=land_use_code", "--label-by", "thua.gpkg=so_thua"]
+    args += [
+        "--style-by",
+        "thua.gpkg=land_use_code",
+        "--label-by",
+        "thua.gpkg=so_thua,land_use_code",
+    ]
     assert main([*args, "--out", str(out)]) == 0
     return out
 
@@ -118,12 +123,18 @@ def test_qml_and_sld_match_the_legend_of_the_map(exported, parcels) -> None:
             assert value == code
     root = ET.fromstring(styles.loc["thua", "styleQML"].split("\n", 1)[1])
     assert root.get("labelsEnabled") == "1"
-    assert root.find("labeling/settings/text-style").get("fieldName") == "so_thua"
+    # two columns: an expression of one line each, as QGIS writes it
+    text_style = root.find("labeling/settings/text-style")
+    assert text_style.get("isExpression") == "1"
+    assert text_style.get("fieldName") == 'concat("so_thua", \'\\n\', "land_use_code")'
     assert root.find("labeling/settings/placement").get("fitInPolygonOnly") == "1"
     assert root.find("labeling/settings/rendering").get("displayAll") == "0"
     sld = ET.fromstring(styles.loc["thua", "styleSLD"])
     rules = sld.findall(".//se:Rule", SLD)
     assert len(rules) == len(legend) + 1  # and the labels
+    label = rules[-1].find(".//se:Label", SLD)
+    assert [p.text for p in label.findall("ogc:PropertyName", SLD)] == ["so_thua", "land_use_code"]
+    assert label.find("ogc:PropertyName", SLD).tail == "\n"
     for rule, entry in zip(rules[:-1], legend, strict=True):
         fill = rule.find(".//se:Fill/se:SvgParameter[@name='fill']", SLD).text
         assert fill == entry["style"]["fill"]
@@ -204,6 +215,8 @@ def test_qgis_opens_the_file_styled_and_draws_the_colours(exported, parcels, tmp
     assert info["type"] == "categorizedSymbol"
     assert info["attr"] == "land_use_code"
     assert info["labels"] is True
+    first = frame.iloc[0]  # QGIS's label: the parcel number over the land-use code
+    assert info["first_label"] == f"{first['so_thua']}\n{first['land_use_code']}"
     legend = _qml_categories(
         read_layer_styles(exported).set_index("f_table_name").loc["thua", "styleQML"]
     )
@@ -219,7 +232,7 @@ def test_qgis_opens_the_file_styled_and_draws_the_colours(exported, parcels, tmp
         middle = shapely.point_on_surface(geom)
         corner = shapely.Point(shapely.get_coordinates(geom)[0])
         point = shapely.Point(
-            middle.x + 0.6 * (corner.x - middle.x), middle.y + 0.6 * (corner.y - middle.y)
+            middle.x + 0.8 * (corner.x - middle.x), middle.y + 0.8 * (corner.y - middle.y)
         )
         if not geom.buffer(-0.0001).contains(point):
             continue

@@ -209,7 +209,7 @@ def test_two_layers_styled_by_different_columns(tmp_path: Path, parcels) -> None
     html = out.read_text(encoding="utf-8")
     assert '"column":"land_use_code","kind":"landuse"' in html
     assert '"column":"declared_area_m2","kind":"numeric"' in html
-    assert html.count('"label_by":"so_thua"') == 2
+    assert html.count('"label_by":["so_thua"]') == 2
     assert html.count('"search_by":["so_to","so_thua"]') == 2
     for colour in ramp("Greens", 4):
         assert colour in html
@@ -261,25 +261,32 @@ def test_registry_keeps_catalog_categories_first() -> None:
     assert registry.add_class(("class", "a", "c", "0"), "x", {}) == n
 
 
-def test_print_sheets_draw_the_classes_and_list_them(parcels, tmp_path, geodata) -> None:
+@pytest.fixture
+def zone_catalog(tmp_path: Path, geodata: Path):
+    """A catalog of the zone layer only (and its events): cheap sheets."""
     import json
     import shutil
 
-    from matplotlib.colors import to_rgba
-
     from zoneplan.catalog import load_catalog
-    from zoneplan.figure import make_figure, sheet_info
 
-    # a catalog of the zone layer only: a cheap sheet
     data = json.loads((geodata / "catalog.json").read_text(encoding="utf-8"))
     data["layers"] = [entry for entry in data["layers"] if entry["id"] == "zone"]
     (tmp_path / "catalog.json").write_text(json.dumps(data), encoding="utf-8")
-    shutil.copy(geodata / "zone.geojson", tmp_path / "zone.geojson")
+    for name in ("zone.geojson", data.get("events")):
+        if name:
+            shutil.copy(geodata / name, tmp_path / name)
+    return load_catalog(tmp_path)
+
+
+def test_print_sheets_draw_the_classes_and_list_them(parcels, zone_catalog) -> None:
+    from matplotlib.colors import to_rgba
+
+    from zoneplan.figure import make_figure, sheet_info
 
     few = parcels.iloc[:60].copy()
     few["land_use_code"] = ["ONT", "LUC", "QQQ"] * 20
     layer = MapLayer("thua.gpkg", "thua", "thua", "user", few, style_by=StyleBy("land_use_code"))
-    fig = make_figure("thua.gpkg", layers=[layer], dpi=72, catalog=load_catalog(tmp_path))
+    fig = make_figure("thua.gpkg", layers=[layer], dpi=72, catalog=zone_catalog)
     legend = sheet_info(fig).legend
     assert list(legend[-3:]) == [
         "LUC · Đất chuyên trồng lúa",
@@ -295,28 +302,18 @@ def test_print_sheets_draw_the_classes_and_list_them(parcels, tmp_path, geodata)
     assert tuple(np.round(to_rgba(landuse.UNKNOWN_HEX, 0.8), 3)) in faces
 
 
-def test_print_sheets_label_parcels_that_fit_without_overlap(parcels, tmp_path, geodata) -> None:
-    import json
-    import shutil
-
+def test_print_sheets_label_parcels_that_fit_without_overlap(parcels, zone_catalog) -> None:
     import shapely
 
-    from zoneplan.catalog import load_catalog
     from zoneplan.crs import to_vn2000
     from zoneplan.figure import make_figure, sheet_info
 
-    data = json.loads((geodata / "catalog.json").read_text(encoding="utf-8"))
-    data["layers"] = [entry for entry in data["layers"] if entry["id"] == "zone"]
-    (tmp_path / "catalog.json").write_text(json.dumps(data), encoding="utf-8")
-    shutil.copy(geodata / "zone.geojson", tmp_path / "zone.geojson")
-    catalog = load_catalog(tmp_path)
-
-    layer = MapLayer("thua.gpkg", "thua", "thua", "user", parcels, label_by="so_thua")
+    layer = MapLayer("thua.gpkg", "thua", "thua", "user", parcels, label_by="so_thua,land_use_code")
     grid = np.asarray(to_vn2000(parcels), dtype=object)
     lon, lat = parcels.geometry.iloc[300].representative_point().coords[0]
     box = (lon - 0.01, lat - 0.01, lon + 0.01, lat + 0.01)
 
-    near = make_figure(box, layers=[layer], scale=25000, dpi=72, catalog=catalog)
+    near = make_figure(box, layers=[layer], scale=25000, dpi=72, catalog=zone_catalog)
     labels = [t for t in near.axes[0].texts if t.get_gid() == "zp-value-label"]
     assert sheet_info(near).labels == len(labels) > 10
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -332,12 +329,15 @@ def test_print_sheets_label_parcels_that_fit_without_overlap(parcels, tmp_path, 
         hits = shapely.contains_xy(grid, *label.get_position()).nonzero()[0]
         assert len(hits) == 1
         parcel = grid[hits[0]]
-        assert label.get_text() == str(parcels["so_thua"].iloc[hits[0]])
+        # one line a column: the parcel number over the land-use code (none when missing)
+        row = parcels.iloc[hits[0]]
+        lines = [str(row["so_thua"])] + ([row["land_use_code"]] if row["land_use_code"] else [])
+        assert label.get_text().split("\n") == lines
         px0, py0, px1, py1 = parcel.bounds
         assert px0 <= x0
         assert x1 <= px1
         assert py0 <= y0
         assert y1 <= py1
 
-    far = make_figure("zone", layers=[layer], scale=500000, dpi=72, catalog=catalog)
+    far = make_figure("zone", layers=[layer], scale=500000, dpi=72, catalog=zone_catalog)
     assert sheet_info(far).labels == 0  # parcels too small at 1:500,000 for their numbers

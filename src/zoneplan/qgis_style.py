@@ -24,9 +24,11 @@ from typing import TYPE_CHECKING, Final, Literal
 import numpy as np
 import pandas as pd
 
+from zoneplan.render.layers import label_columns
+
 if TYPE_CHECKING:
     import os
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     import geopandas as gpd
 
@@ -314,15 +316,29 @@ def to_qml(style: LayerStyle) -> str:
     return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + body + "\n"
 
 
-def _labeling(root: ET.Element, column: str) -> None:
-    """Simple labels of a column: inside the feature where they fit, never overlapping."""
+def label_expression(columns: Sequence[str]) -> str:
+    r"""
+    Return the QGIS expression of a label of several columns, one line each.
+
+    Examples
+    --------
+    >>> print(label_expression(["so_thua", "loai dat"]))
+    concat("so_thua", '\n', "loai dat")
+    """
+    quoted = ['"' + c.replace('"', '""') + '"' for c in columns]
+    return "concat(" + ", '\\n', ".join(quoted) + ")"
+
+
+def _labeling(root: ET.Element, label_by: str) -> None:
+    """Simple labels of columns: inside the feature where they fit, never overlapping."""
+    columns = label_columns(label_by)
     labeling = ET.SubElement(root, "labeling", type="simple")
     settings = ET.SubElement(labeling, "settings", calloutType="simple")
     text = ET.SubElement(
         settings,
         "text-style",
-        fieldName=column,
-        isExpression="0",
+        fieldName=columns[0] if len(columns) == 1 else label_expression(columns),
+        isExpression="0" if len(columns) == 1 else "1",
         fontFamily="DejaVu Sans",
         fontSize="8",
         fontSizeUnit="Point",
@@ -424,7 +440,12 @@ def to_sld(style: LayerStyle, layer_name: str) -> str:
         rule = ET.SubElement(fts, _q("se", "Rule"))
         text = ET.SubElement(rule, _q("se", "TextSymbolizer"))
         label = ET.SubElement(text, _q("se", "Label"))
-        ET.SubElement(label, _q("ogc", "PropertyName")).text = style.label_by
+        # mixed content: the columns' values with a line break between them
+        names = [
+            ET.SubElement(label, _q("ogc", "PropertyName")) for _ in label_columns(style.label_by)
+        ]
+        for name, column in zip(names, label_columns(style.label_by), strict=True):
+            name.text = column
         font = ET.SubElement(text, _q("se", "Font"))
         _svg(font, "font-family", "DejaVu Sans")
         _svg(font, "font-size", "11")
@@ -436,6 +457,11 @@ def to_sld(style: LayerStyle, layer_name: str) -> str:
         fill = ET.SubElement(text, _q("se", "Fill"))
         _svg(fill, "fill", "#111111")
     ET.indent(root)
+    for label in root.iter(_q("se", "Label")):  # mixed content: a line break between columns
+        names = list(label)
+        label.text = None
+        for i, name in enumerate(names):
+            name.tail = "\n" if i < len(names) - 1 else None
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
 

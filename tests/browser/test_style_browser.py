@@ -2,8 +2,9 @@
 Parcels styled by land-use code, labelled and searched, in real headless Chromium.
 
 One map holds two parcel files built with the real CLI: one drawn as GeoJSON and one
-by the big-layer renderer, both ``--style-by land_use_code --label-by so_thua
---search-by so_to,so_thua``. The colours at known pixels, the legend's counts and
+by the big-layer renderer, both ``--style-by land_use_code --label-by
+so_thua,land_use_code --search-by so_to,so_thua`` (labels of two lines: the parcel number
+over the code). The colours at known pixels, the legend's counts and
 hectares, the labels at street zoom and the search by parcel number are checked on both.
 """
 
@@ -41,7 +42,7 @@ def files(tmp_path_factory):
     out = folder / "styled.html"
     args = ["-q", "build", "--out", str(out), "--layer", str(folder / SMALL)]
     args += ["--layer", str(folder / BIG), "--big-layer-threshold", "1000"]
-    args += ["--style-by", "land_use_code", "--label-by", "so_thua"]
+    args += ["--style-by", "land_use_code", "--label-by", "so_thua,land_use_code"]
     args += ["--search-by", "so_to,so_thua"]
     assert main(args) == 0
     return {"map": out, SMALL: small.reset_index(drop=True), BIG: big.reset_index(drop=True)}
@@ -162,7 +163,8 @@ LABELS = """() => Array.from(
   const v = window.zoneplan.viewer, b = v.map.getContainer().getBoundingClientRect();
   const c = v.map.containerPointToLatLng(
     [r.left + r.width / 2 - b.left, r.top + r.height / 2 - b.top]);
-  return {text: n.textContent, box: [r.left, r.top, r.right, r.bottom], lat: c.lat, lon: c.lng};
+  return {lines: Array.from(n.children).map(l => l.textContent),
+          box: [r.left, r.top, r.right, r.bottom], lat: c.lat, lon: c.lng};
 })"""
 
 
@@ -183,14 +185,15 @@ def test_labels_fit_their_parcel_and_never_overlap(page, files, name) -> None:
             a, b = boxes[i], boxes[j]
             overlap = a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
             assert not overlap, (labels[i], labels[j])
-    # each label is the parcel number of the parcel it stands in
+    # each label is the parcel number over the land-use code of the parcel it stands in
     both = pd.concat([files[SMALL], files[BIG]], ignore_index=True)
     tree = shapely.STRtree(both.geometry.values)
     matched = 0
     for lab in labels:
         hits = tree.query(shapely.Point(lab["lon"], lab["lat"]), predicate="intersects")
         assert len(hits) >= 1, lab
-        assert lab["text"] in {str(both.loc[h, "so_thua"]) for h in hits}, lab
+        lines = [[str(both.loc[h, "so_thua"]), str(both.loc[h, "land_use_code"])] for h in hits]
+        assert lab["lines"] in lines, lab
         matched += 1
     assert matched == len(labels)
 

@@ -78,9 +78,9 @@ def add_style_arguments(
         "--label-by",
         action="append",
         default=[],
-        metavar="[FILE=]COLUMN",
+        metavar="[FILE=]COLUMNS",
         help="label features with a column (parcel numbers ...) where the label fits, "
-        "never overlapping",
+        "never overlapping; several columns make a line each: so_thua,land_use",
     )
     if not search:
         return

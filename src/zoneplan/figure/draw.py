@@ -155,7 +155,8 @@ class _Drawn:
     classes: np.ndarray | None = None
     class_styles: list[CategoryStyle] = field(default_factory=list)
     class_labels: list[str] = field(default_factory=list)
-    #: a labelled layer (`MapLayer.label_by`): each feature's label text ("" for none)
+    #: a labelled layer (`MapLayer.label_by`): each feature's label text, its lines
+    #: (one a column) joined by newlines ("" for none)
     labels: list[str] | None = None
 
 
@@ -416,8 +417,9 @@ def _project(layer: MapLayer, lang: Lang = "vi") -> _Drawn:
         ]
         # in the sheet's language (the legend's width is the sheet's to share)
         drawn.class_labels = [text for text, _ in class_rows(classes, lang)]
-    if layer.label_by:
-        drawn.labels = [label_text(v) for v in gdf[layer.label_by].tolist()]
+    if layer.label_columns:
+        values = zip(*(gdf[c].tolist() for c in layer.label_columns), strict=True)
+        drawn.labels = ["\n".join(t for t in map(label_text, row) if t) for row in values]
     return drawn
 
 
@@ -496,14 +498,17 @@ def _draw_value_labels(
             geom = d.geoms[i]
             width = widths.get(text)
             if width is None:
-                width = widths[text] = text_width_pt(text, size, "bold") * m_per_pt
+                lines = text.split("\n")
+                width = max(text_width_pt(line, size, "bold") for line in lines) * m_per_pt
+                widths[text] = width
+            tall = height * (text.count("\n") + 1)
             x0, y0, x1, y1 = shapely.bounds(geom)
             point = shapely.get_type_id(geom) in (0, 4)
-            if not point and (width + 4 * gap > x1 - x0 or height + 2 * gap > y1 - y0):
+            if not point and (width + 4 * gap > x1 - x0 or tall + 2 * gap > y1 - y0):
                 continue  # does not fit its feature
             at = shapely.point_on_surface(geom)
             x, y = at.x, at.y
-            b = (x - width / 2, y - height / 2, x + width / 2, y + height / 2)
+            b = (x - width / 2, y - tall / 2, x + width / 2, y + tall / 2)
             if b[0] < bounds[0] or b[1] < bounds[1] or b[2] > bounds[2] or b[3] > bounds[3]:
                 continue
             if not free(b):
@@ -515,7 +520,8 @@ def _draw_value_labels(
                 y,
                 text,
                 ha="center",
-                va="center_baseline",
+                va="center_baseline" if "\n" not in text else "center",
+                multialignment="center",
                 fontsize=size,
                 fontweight="bold",
                 color="#111111",

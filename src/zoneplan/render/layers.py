@@ -74,7 +74,8 @@ class MapLayer:
         Colour the features by one of their columns (`zoneplan.render.classify`),
         with a legend entry per class.
     label_by
-        Label the features with this column where the label fits.
+        Label the features with this column where the label fits; several columns
+        separated by commas (``"so_thua,land_use"``) make a label of one line each.
     search_by
         Columns that search matches as a sequence: ``("so_to", "so_thua")`` finds
         "tờ 12 thửa 345" and "12/345".
@@ -105,6 +106,25 @@ class MapLayer:
     def title(self, lang: Lang) -> str:
         """Return the title in ``"vi"`` or ``"en"``."""
         return self.title_vi if lang == "vi" else self.title_en
+
+    @property
+    def label_columns(self) -> tuple[str, ...]:
+        """The columns of `label_by`, one label line each (`label_columns`)."""
+        return label_columns(self.label_by)
+
+
+def label_columns(label_by: str | None) -> tuple[str, ...]:
+    """
+    Return the columns of a ``label_by``: one, or several separated by commas.
+
+    Examples
+    --------
+    >>> label_columns("so_thua, loai"), label_columns(None)
+    (('so_thua', 'loai'), ())
+    """
+    if not label_by:
+        return ()
+    return tuple(c.strip() for c in label_by.split(",") if c.strip())
 
 
 def json_value(value: Any) -> Any:

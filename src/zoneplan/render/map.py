@@ -216,7 +216,8 @@ def user_layer(
         colour-blind-safe palette for other values, classes of numbers
         (`zoneplan.render.classify.StyleBy` for the scheme, k, breaks and ramp).
     label_by
-        Label the features with this column where the label fits.
+        Label the features with this column where the label fits; columns separated
+        by commas make labels of one line each (``"so_thua,land_use"``).
     search_by
         Columns search matches in sequence (``"so_to,so_thua"``: "tờ 12 thửa 345",
         "12/345").

@@ -385,8 +385,8 @@ def map_payload(
             )
             categories = styled.categories
             row["thematic"] = styled.payload()
-        if layer.label_by:
-            row["label_by"] = layer.label_by
+        if layer.label_columns:
+            row["label_by"] = list(layer.label_columns)
         if layer.search_by:
             row["search_by"] = list(layer.search_by)
         if layer.big:

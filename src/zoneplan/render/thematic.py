@@ -72,8 +72,7 @@ def check_columns(layer: MapLayer) -> None:
     wanted = []
     if layer.style_by is not None:
         wanted.append(("--style-by", layer.style_by.column))
-    if layer.label_by:
-        wanted.append(("--label-by", layer.label_by))
+    wanted += [("--label-by", c) for c in layer.label_columns]
     wanted += [("--search-by", c) for c in layer.search_by]
     have = [str(c) for c in layer.gdf.columns if c != layer.gdf.geometry.name]
     for option, column in wanted:

@@ -1,6 +1,7 @@
 /*
  * Labels and attribute search of the layers the user styled: --label-by draws a column's
- * values where they fit inside their feature, never overlapping one another; --search-by
+ * values (several columns: a line each) where they fit inside their feature, never
+ * overlapping one another; --search-by
  * finds a feature by a sequence of columns ("tờ 12 thửa 345", "12/345"). Both work on the
  * GeoJSON path and on big layers.
  *
@@ -13,7 +14,7 @@ var LABEL_MAX = 600, LABEL_GAP = 2, LABEL_FONT = "600 11px sans-serif", LABEL_HE
 
 Viewer.prototype.addLabels = function () {
   var self = this;
-  this.labelEntries = this.layers.filter(function (e) { return e.spec.label_by; });
+  this.labelEntries = this.layers.filter(function (e) { return e.spec.label_by && e.spec.label_by.length; });
   if (!this.labelEntries.length) return;
   var pane = this.map.createPane("zp-pane-labels");
   pane.style.zIndex = "630";
@@ -45,6 +46,11 @@ function labelText(value) {
   if (value === null || value === undefined || value === "") return "";
   if (typeof value === "number") return Number.isInteger(value) ? String(value) : String(+value.toFixed(3));
   return String(value);
+}
+
+/** The lines of a label: each column's value, empty ones left out. */
+function labelLines(values) {
+  return values.map(labelText).filter(function (t) { return t !== ""; });
 }
 
 /**
@@ -86,15 +92,18 @@ Viewer.prototype.drawLabels = function () {
     }
     placed.push(b);
   }
-  /** Try one label: text at layer point (x, y) inside a feature box of w x h pixels. */
-  function tryLabel(text, x, y, w, h) {
-    if (!text || placed.length >= LABEL_MAX) return;
-    var tw = self.labelWidth(text);
-    if (tw + 4 > w || LABEL_HEIGHT + 2 > h) return; // does not fit its feature
-    var b = [x - tw / 2, y - LABEL_HEIGHT / 2, x + tw / 2, y + LABEL_HEIGHT / 2];
+  /** Try one label: its lines at layer point (x, y) inside a feature box of w x h pixels. */
+  function tryLabel(lines, x, y, w, h) {
+    if (!lines.length || placed.length >= LABEL_MAX) return;
+    var tw = 0;
+    lines.forEach(function (line) { tw = Math.max(tw, self.labelWidth(line)); });
+    var th = LABEL_HEIGHT * lines.length;
+    if (tw + 4 > w || th + 2 > h) return; // does not fit its feature
+    var b = [x - tw / 2, y - th / 2, x + tw / 2, y + th / 2];
     if (b[0] < view.x0 || b[1] < view.y0 || b[2] > view.x1 || b[3] > view.y1 || !free(b)) return;
     take(b);
-    var node = el("div", "zp-value-label", text);
+    var node = el("div", "zp-value-label");
+    lines.forEach(function (line) { node.appendChild(el("div", null, line)); });
     L.DomUtil.setPosition(node, L.point(Math.round(b[0]), Math.round(b[1])));
     pane.appendChild(node);
   }
@@ -108,7 +117,7 @@ Viewer.prototype.drawLabels = function () {
 };
 
 Viewer.prototype.labelVector = function (entry, view, tryLabel) {
-  var map = this.map, column = entry.spec.label_by;
+  var map = this.map, columns = entry.spec.label_by;
   entry.items.forEach(function (item) {
     if (!item.shown) return;
     var lp = item.feature.zp.lp;
@@ -121,7 +130,8 @@ Viewer.prototype.labelVector = function (entry, view, tryLabel) {
       var a = map.latLngToLayerPoint(b.getNorthWest()), c = map.latLngToLayerPoint(b.getSouthEast());
       w = c.x - a.x; h = c.y - a.y;
     }
-    tryLabel(labelText(own(item.feature.properties, column)), p.x, p.y, w, h);
+    var props = item.feature.properties;
+    tryLabel(labelLines(columns.map(function (c) { return own(props, c); })), p.x, p.y, w, h);
   });
 };
 
@@ -135,13 +145,15 @@ Viewer.prototype.labelBig = function (entry, s, origin, view, tryLabel) {
       if (w0 >= 0) { sum += w0; n++; }
     }
     big.meanSize = n ? sum / n : 0;
-    big.labelColumn = big.columns.filter(function (c) { return c.name === entry.spec.label_by; })[0];
+    big.labelColumns = entry.spec.label_by.map(function (name) {
+      return big.columns.filter(function (c) { return c.name === name; })[0];
+    }).filter(Boolean);
   }
   // too small on screen for any label: do not even look at the features in view
-  if (big.meanSize * s < 12 || !big.labelColumn) return;
+  if (big.meanSize * s < 12 || !big.labelColumns.length) return;
   var x0 = (view.x0 + origin.x) / s, y0 = (view.y0 + origin.y) / s;
   var x1 = (view.x1 + origin.x) / s, y1 = (view.y1 + origin.y) / s;
-  var phaseOn = this.phaseOn, bb = big.bbox, column = big.labelColumn, hits = [];
+  var phaseOn = this.phaseOn, bb = big.bbox, columns = big.labelColumns, hits = [];
   queryBig(big, x0, y0, x1, y1, function (f) { if (phaseOn[big.phase[f]]) hits.push(f); });
   if (hits.length > 20 * LABEL_MAX) return;
   hits.forEach(function (f) {
@@ -151,7 +163,8 @@ Viewer.prototype.labelBig = function (entry, s, origin, view, tryLabel) {
     // the middle of the box when it is inside the feature (most parcels), else no label
     var mx = (bb[i] + bb[i + 2]) / 2, my = (bb[i + 1] + bb[i + 3]) / 2;
     if (big.kind[f] === RING_POLYGON && !hitBig(big, f, mx, my, 0)) return;
-    tryLabel(labelText(bigValue(column, f)), mx * s - origin.x, my * s - origin.y, w, h);
+    var lines = labelLines(columns.map(function (c) { return bigValue(c, f); }));
+    tryLabel(lines, mx * s - origin.x, my * s - origin.y, w, h);
   });
 };
 
