@@ -204,6 +204,16 @@ def measure_chunk(
 #: Identifying columns of the feature table, in order.
 ID_COLUMNS: Final[tuple[str, ...]] = ("layer", "id", "name_vi", "name_en", "category")
 
+#: The measured and declared area columns of `compare_declared`, in order.
+DECLARED_COLUMNS: Final[tuple[str, ...]] = (
+    "declared_ha",
+    "area_ha_vn2000",
+    "area_ha_ellipsoidal",
+    "declared_diff_ha",
+    "declared_diff_pct",
+    "declared_flag",
+)
+
 #: Columns of `feature_areas`, in order.
 FEATURE_COLUMNS: Final[tuple[str, ...]] = (
     *ID_COLUMNS,
@@ -359,15 +369,7 @@ def declared_vs_measured(
         If a layer has no CRS.
     """
     t = feature_areas(layers, meridian=meridian, tolerance_pct=tolerance_pct)
-    cols = [
-        *ID_COLUMNS,
-        "declared_ha",
-        "area_ha_vn2000",
-        "area_ha_ellipsoidal",
-        "declared_diff_ha",
-        "declared_diff_pct",
-        "declared_flag",
-    ]
+    cols = [*ID_COLUMNS, *DECLARED_COLUMNS]
     return t.loc[t["declared_ha"].notna(), cols].reset_index(drop=True)
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 import shapely
 
 from zoneplan import crs as zcrs
-from zoneplan.areas import column_or_default, feature_areas
+from zoneplan.areas import DECLARED_COLUMNS, column_or_default, feature_areas
 from zoneplan.errors import InputError
 
 if TYPE_CHECKING:
@@ -38,12 +38,7 @@ PROJECT_COLUMNS: Final[tuple[str, ...]] = (
     "communes",
     "investor",
     "capital_vnd_bn",
-    "declared_ha",
-    "area_ha_vn2000",
-    "area_ha_ellipsoidal",
-    "declared_diff_ha",
-    "declared_diff_pct",
-    "declared_flag",
+    *DECLARED_COLUMNS,
     "source_url",
 )
 #: Columns of `commune_table`, in order.

@@ -7,7 +7,7 @@
  * (attribution) get escaped text; links are http(s) only. Lookups keyed by data
  * use Map, never plain objects, so keys such as "__proto__" stay inert.
  *
- * Provides: el, own, asText, safeUrl, escapeHtml, fold, fullscreenIcon, withAlpha,
+ * Provides: el, own, asText, safeUrl, escapeHtml, fold, svgEl, fullscreenIcon, withAlpha,
  * stopEvents, control.
  */
 
@@ -50,20 +50,20 @@ function fold(text) {
     .replace(/[đĐ]/g, "d").toLowerCase().replace(/\s+/g, " ").trim();
 }
 
+/** An SVG element with the given attributes (constant, never data). */
+function svgEl(name, attrs) {
+  var node = document.createElementNS("http://www.w3.org/2000/svg", name);
+  Object.keys(attrs).forEach(function (k) { node.setAttribute(k, String(attrs[k])); });
+  return node;
+}
+
 /** Four corner marks, drawn as SVG so no icon font or image is needed. */
 function fullscreenIcon() {
-  var ns = "http://www.w3.org/2000/svg";
-  var svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("viewBox", "0 0 16 16");
-  svg.setAttribute("width", "16");
-  svg.setAttribute("height", "16");
-  svg.setAttribute("aria-hidden", "true");
-  var path = document.createElementNS(ns, "path");
-  path.setAttribute("d", "M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5");
-  path.setAttribute("fill", "none");
-  path.setAttribute("stroke", "currentColor");
-  path.setAttribute("stroke-width", "2");
-  svg.appendChild(path);
+  var svg = svgEl("svg", { viewBox: "0 0 16 16", width: 16, height: 16, "aria-hidden": "true" });
+  svg.appendChild(svgEl("path", {
+    d: "M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5", fill: "none", stroke: "currentColor",
+    "stroke-width": 2,
+  }));
   return svg;
 }
 

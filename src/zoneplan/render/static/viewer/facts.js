@@ -76,25 +76,16 @@ Viewer.prototype.statusLegend = function (body) {
   var section = el("div", "zp-legend-section zp-legend-statuses");
   section.appendChild(el("h3", "zp-legend-heading", this.t.status));
   var list = el("ul", "zp-legend-list");
-  var ns = "http://www.w3.org/2000/svg";
   statuses.forEach(function (st, i) {
     var li = el("li", "zp-legend-item zp-legend-status");
     li.setAttribute("data-status-index", String(i));
     var s = st.style || {};
-    var svg = document.createElementNS(ns, "svg");
-    svg.setAttribute("class", "zp-status-swatch");
-    svg.setAttribute("width", "28");
-    svg.setAttribute("height", "14");
-    svg.setAttribute("aria-hidden", "true");
-    var rect = document.createElementNS(ns, "rect");
-    rect.setAttribute("x", "2");
-    rect.setAttribute("y", "2");
-    rect.setAttribute("width", "24");
-    rect.setAttribute("height", "10");
+    var svg = svgEl("svg", { "class": "zp-status-swatch", width: 28, height: 14, "aria-hidden": "true" });
     var fill = typeof s.fill_scale === "number" ? s.fill_scale : 1;
-    rect.setAttribute("fill", withAlpha("#777777", 0.3 * fill));
-    rect.setAttribute("stroke", "#333333");
-    rect.setAttribute("stroke-width", String(1.5 + (typeof s.weight_add === "number" ? s.weight_add : 0)));
+    var rect = svgEl("rect", {
+      x: 2, y: 2, width: 24, height: 10, fill: withAlpha("#777777", 0.3 * fill), stroke: "#333333",
+      "stroke-width": 1.5 + (typeof s.weight_add === "number" ? s.weight_add : 0),
+    });
     if (s.dash) rect.setAttribute("stroke-dasharray", String(s.dash));
     svg.appendChild(rect);
     li.appendChild(svg);
