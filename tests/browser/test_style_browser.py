@@ -3,9 +3,10 @@ Parcels styled by land-use code, labelled and searched, in real headless Chromiu
 
 One map holds two parcel files built with the real CLI: one drawn as GeoJSON and one
 by the big-layer renderer, both ``--style-by land_use_code --label-by
-so_thua,land_use_code --search-by so_to,so_thua`` (labels of two lines: the parcel number
-over the code). The colours at known pixels, the legend's counts and
-hectares, the labels at street zoom and the search by parcel number are checked on both.
+so_thua,land_use_code --search-by chu_su_dung,so_to,so_thua`` (labels of two lines: the
+parcel number over the code). The colours at known pixels, the legend's counts and
+hectares, the labels at street zoom and the search by parcel number and by a land user's
+name without diacritics are checked on both.
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ def files(tmp_path_factory):
     parcels = synthetic_parcels(N_SMALL + N_BIG, seed=17, cadastral=True)
     parcels.loc[[0, 1], "land_use_code"] = "QQQ"
     parcels.loc[[N_SMALL, N_SMALL + 1], "land_use_code"] = "QQQ"
+    # land users' names, found by search without their diacritics
+    parcels["chu_su_dung"] = None
+    parcels.loc[16, "chu_su_dung"] = "Trần Đức Thắng"
+    parcels.loc[1044, "chu_su_dung"] = "Lê Thị Hoà"
     small, big = parcels.iloc[:N_SMALL], parcels.iloc[N_SMALL:]
     small.to_file(folder / SMALL)
     big.to_file(folder / BIG)
@@ -43,7 +48,7 @@ def files(tmp_path_factory):
     args = ["-q", "build", "--out", str(out), "--layer", str(folder / SMALL)]
     args += ["--layer", str(folder / BIG), "--big-layer-threshold", "1000"]
     args += ["--style-by", "land_use_code", "--label-by", "so_thua,land_use_code"]
-    args += ["--search-by", "so_to,so_thua"]
+    args += ["--search-by", "chu_su_dung,so_to,so_thua"]
     assert main(args) == 0
     return {"map": out, SMALL: small.reset_index(drop=True), BIG: big.reset_index(drop=True)}
 
@@ -206,6 +211,8 @@ def test_labels_fit_their_parcel_and_never_overlap(page, files, name) -> None:
         ("1/17", SMALL, 16),
         ("Tờ 3, thửa 45", BIG, 1044 - N_SMALL),
         ("3/45", BIG, 1044 - N_SMALL),
+        ("tran duc thang", SMALL, 16),
+        ("LE THI HOA", BIG, 1044 - N_SMALL),
     ],
 )
 def test_search_by_parcel_number_opens_the_parcel(page, files, query, name, row) -> None:

@@ -90,7 +90,8 @@ def add_style_arguments(
         default=[],
         metavar="[FILE=]COLUMNS",
         help='columns that search matches in order, e.g. "so_to,so_thua": then "tờ 12 thửa '
-        '345", "12/345" or "to 12 thua 345" finds that parcel',
+        '345", "12/345" or "to 12 thua 345" finds that parcel; text with letters is also '
+        'found inside any of them, diacritics or not ("tran duc thang")',
     )
 
 

@@ -186,14 +186,51 @@ function sameValue(value, token) {
 }
 
 /**
- * Find the features whose --search-by columns equal the values of the query, in order;
- * push up to `room` items. A query of fewer values matches the last columns ("345" finds
- * parcel 345 of every sheet).
+ * Find the features of the --search-by columns; push up to `room` items. First those whose
+ * columns equal the values of the query, in order (a query of fewer values matches the
+ * last columns: "345" finds parcel 345 of every sheet), then, for a query with letters,
+ * those with the query's text in one of the columns, diacritics or not ("tran duc thang"
+ * finds "Trần Đức Thắng").
  */
 Viewer.prototype.searchColumns = function (entry, q, found, room) {
   var columns = entry.spec.search_by;
-  var tokens = queryValues(q);
-  if (!columns || !tokens.length || tokens.length > columns.length || room <= 0) return;
+  if (!columns || !columns.length || room <= 0) return;
+  var before = found.length;
+  this.searchSequence(entry, columns, queryValues(q), found, room);
+  room -= found.length - before;
+  var text = fold(q);
+  if (room > 0 && /\p{L}/u.test(text)) this.searchText(entry, columns, text, found, room);
+};
+
+/** The features whose text columns hold `text` (folded); push up to `room` new items. */
+Viewer.prototype.searchText = function (entry, columns, text, found, room) {
+  function holds(value) { return typeof value === "string" && fold(value).indexOf(text) !== -1; }
+  if (!entry.big) {
+    entry.items.forEach(function (item) {
+      if (room <= 0 || found.indexOf(item) !== -1) return;
+      var props = item.feature.properties || {};
+      if (columns.some(function (c) { return holds(own(props, c)); })) { found.push(item); room--; }
+    });
+    return;
+  }
+  var big = entry.big;
+  var flags = big.columns.filter(function (c) { return columns.indexOf(c.name) !== -1 && c.values; })
+    .map(function (col) {
+      var ok = new Uint8Array(col.values.length), any = false;
+      col.values.forEach(function (v, i) { if (holds(v)) { ok[i] = 1; any = true; } });
+      return any ? { col: col, ok: ok } : null;
+    }).filter(Boolean);
+  for (var f = 0; f < big.n && room > 0 && flags.length; f++) {
+    if (flags.some(function (t) { return t.ok[t.col.codes[f]] === 1; })) {
+      found.push(this.bigItem(entry, f));
+      room--;
+    }
+  }
+};
+
+/** The features whose columns equal the query's values in order; push up to `room`. */
+Viewer.prototype.searchSequence = function (entry, columns, tokens, found, room) {
+  if (!tokens.length || tokens.length > columns.length || room <= 0) return;
   var cols = columns.slice(columns.length - tokens.length);
   if (!entry.big) {
     entry.items.forEach(function (item) {
