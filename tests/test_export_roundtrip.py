@@ -113,32 +113,19 @@ def test_vn2000_coordinates_match_the_published_point(tmp_path):
 
 
 @pytest.mark.parametrize("engine", ["pyogrio", "fiona"])
-def test_dxf_keeps_geometry_and_layer_names(tmp_path, vn_layer, engine):
-    out = write_layer(
-        vn_layer.drop(columns=["id"]).rename(columns={"ten": "layer"}), tmp_path / "ban_ve.dxf"
-    )
+def test_dxf_keeps_geometry_layer_names_and_labels(tmp_path, vn_layer, engine):
+    out = write_layer(vn_layer.rename(columns={"ten": "layer"}), tmp_path / "ban_ve.dxf")
     assert out.read_bytes().isascii()  # Vietnamese as \U+XXXX escapes, readable by every AutoCAD
-    back = read_layer(out, crs="EPSG:9210", engine=engine)
-    # a multipolygon becomes one HATCH per part: join the parts by their layer name again
-    joined = back.dissolve(by="Layer", sort=False)
-    assert joined.index.tolist() == NAMES
+    back = read_layer(out, engine=engine)
+    assert back["Layer"].tolist() == NAMES
+    assert back["name"].tolist() == vn_layer["name"].tolist()
+    assert back.geom_type.tolist() == vn_layer.geom_type.tolist()
     assert (
-        np.abs(joined.geometry.area.to_numpy() / vn_layer.geometry.area.to_numpy() - 1).max()
-        < 1e-12
+        np.abs(back.geometry.area.to_numpy() / vn_layer.geometry.area.to_numpy() - 1).max() < 1e-12
     )
-    for got, want in zip(joined.geometry, vn_layer.geometry, strict=True):
+    for got, want in zip(back.geometry, vn_layer.geometry, strict=True):
         assert got.hausdorff_distance(want) < 1e-6
-    assert _holes(joined) == [1, 0, 0]
-
-
-def test_dxf_from_degrees_is_drawn_in_vn2000_metres(tmp_path):
-    lonlat = gpd.GeoDataFrame(
-        {"name": ["Ô 1"]}, geometry=[box(106.70, 20.60, 106.71, 20.61)], crs=4326
-    )
-    back = read_layer(write_layer(lonlat, tmp_path / "o.dxf"), crs="EPSG:9210")
-    expected = reproject(lonlat, 9210).geometry.iloc[0]
-    assert back.geometry.iloc[0].area == pytest.approx(expected.area, rel=1e-9)
-    assert back["Layer"].tolist() == ["Ô 1"]
+    assert _holes(back) == [1, 0, 0]
 
 
 def test_shapefile_set_has_utf8_cpg_and_replaces_stale_parts(tmp_path, vn_layer):

@@ -24,7 +24,7 @@ import pandas as pd
 import shapely
 
 from zoneplan import crs as zcrs
-from zoneplan import legacy_text
+from zoneplan import dxf, legacy_text
 from zoneplan.catalog import Catalog, load_catalog
 from zoneplan.errors import CRSError, InputError
 
@@ -480,26 +480,44 @@ def _read_dxf(p: Path, *, layer: str | int | None, engine: Engine | None) -> gpd
     Read a DXF drawing: closed polylines become polygons, text is proper Unicode.
 
     GDAL returns a closed LWPOLYLINE as a closed line; a ring with at least
-    three corners becomes a polygon here. Heights are dropped (planning drawings
-    are flat). AutoCAD writes characters outside the drawing's code page as
-    ``\\U+XXXX``; these are decoded. Drawings in code page ANSI_1258
-    (Vietnamese) are decoded here, because GDAL's iconv path loses characters.
+    three corners becomes a polygon here, and a closed polyline inside another of
+    the same layer a hole of it (`zoneplan.dxf.rebuild`; drawings zoneplan wrote
+    are read by their tags: every polygon with its holes and its label). Heights
+    are dropped (planning drawings are flat). AutoCAD writes characters outside
+    the drawing's code page as ``\\U+XXXX``; these are decoded. Drawings in code
+    page ANSI_1258 (Vietnamese) are decoded here, because GDAL's iconv path loses
+    characters. The CRS is the one the drawing states in its custom properties
+    (as zoneplan writes it), if any.
     """
     codepage = _dxf_codepage(p)
     codec = _PY_DECODED.get(codepage.upper()) if codepage else None
     kwargs: dict[str, Any] = {"engine": engine} if engine else {}
     if layer is not None:
         kwargs["layer"] = layer
-    with _gdal_config(engine, DXF_ENCODING="ISO-8859-1" if codec else None):
+    options = {"DXF_ENCODING": "ISO-8859-1" if codec else None}
+    with _gdal_config(engine, DXF_INCLUDE_RAW_CODE_VALUES="TRUE", **options):
         gdf = gpd.read_file(p, **kwargs)
+    raw = gdf.pop("RawCodeValues") if "RawCodeValues" in gdf.columns else None
+    tags = [None] * len(gdf) if raw is None else [dxf.parse_tag(v) for v in raw]
     if codec:
         gdf = _recode_text(gdf, codec)
+    # GDAL decodes \U+XXXX in MTEXT itself: decoding its text again would alter it
+    mtext = (
+        gdf["SubClasses"].astype(str).str.contains("AcDbMText", regex=False)
+        if "SubClasses" in gdf.columns
+        else pd.Series(False, index=gdf.index)
+    )
     for col in _text_columns(gdf):
-        gdf[col] = gdf[col].map(_unescape_dxf, na_action="ignore")
+        escaped = ~mtext if col == "Text" else pd.Series(True, index=gdf.index)
+        gdf[col] = [
+            _unescape_dxf(v) if e else _unescape_dxf(v, escapes=False)
+            for v, e in zip(gdf[col], escaped, strict=True)
+        ]
     geoms = shapely.force_2d(gdf.geometry.to_numpy())
     closed = gpd.GeoSeries([_close_to_polygon(g) for g in geoms], index=gdf.index)
-    out: gpd.GeoDataFrame = gdf.set_geometry(closed)
-    return out
+    out = dxf.rebuild(gdf.set_geometry(closed), tags, p)
+    stated = dxf.drawing_crs(p)
+    return out.set_crs(stated) if stated is not None else out
 
 
 #: The first bytes of an OLE compound document: MicroStation V8 drawings (and .doc, .xls).
@@ -619,10 +637,10 @@ def _dxf_codepage(p: Path) -> str | None:
     return match.group(1) if match else None
 
 
-def _unescape_dxf(value: Any) -> Any:
+def _unescape_dxf(value: Any, *, escapes: bool = True) -> Any:
     """
-    Decode AutoCAD's ``\\U+XXXX`` escapes in a text value, and repair UTF-8 text
-    that a writer put in a drawing declared as another code page.
+    Decode AutoCAD's ``\\U+XXXX`` escapes in a text value (unless `escapes` is False),
+    and repair UTF-8 text that a writer put in a drawing declared as another code page.
     """
     if not isinstance(value, str):
         return value
@@ -633,7 +651,7 @@ def _unescape_dxf(value: Any) -> Any:
                 break
             except (UnicodeEncodeError, UnicodeDecodeError):
                 continue
-    if "\\U+" not in value:
+    if not escapes or "\\U+" not in value:
         return value
     return _DXF_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
 

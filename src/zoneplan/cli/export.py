@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from zoneplan.catalog import load_catalog
 from zoneplan.cli.common import add_input_limit_argument, add_text_encoding_argument
-from zoneplan.errors import InputError, LayerValidationError
+from zoneplan.errors import InputError, LayerValidationError, OutputError
 from zoneplan.export import SUFFIXES, format_for, write_layers
 from zoneplan.io import load_catalog_layers, read_layer
 from zoneplan.validate import errors_only, load_user_layer, validate_layer
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 HELP = (
     "write catalog layers or your own files as GeoPackage, Shapefile, KML, GeoJSON, "
-    "GeoParquet or DXF"
+    "GeoParquet, MapInfo TAB/MIF or DXF"
 )
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         dest="source_layer",
         help="layer inside multi-layer input files (GeoPackage, KML)",
     )
+    parser.add_argument(
+        "--hatch",
+        action="store_true",
+        help="DXF: a solid hatch under each polygon, on a layer <category>-HATCH",
+    )
     add_input_limit_argument(parser)
     add_text_encoding_argument(parser)
     parser.set_defaults(func=run)
@@ -69,6 +74,9 @@ def _add_style_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Load every LAYER and write them to --out."""
     fmt = format_for(args.out, args.format)  # refuse a bad --out before reading
+    if args.hatch and fmt != "dxf":
+        msg = f"{args.out}: --hatch fills polygons in DXF drawings only; write a .dxf"
+        raise OutputError(msg)
     layers: dict[str, gpd.GeoDataFrame] = {}
     files: list[str] = []
     for spec in args.layers:
@@ -78,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         layers[name] = gdf
         files.append(Path(spec).name)
     styles = _styles(args, fmt, layers, files)
-    out = write_layers(layers, args.out, fmt, args.crs, styles=styles)
+    out = write_layers(layers, args.out, fmt, args.crs, styles=styles, hatch=args.hatch)
     total = sum(len(g) for g in layers.values())
     log.info("wrote %d feature(s) from %d layer(s) to %s", total, len(layers), out)
     return 0

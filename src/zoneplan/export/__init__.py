@@ -11,26 +11,25 @@ What each format keeps (see docs/your-own-data.md):
   coordinates to 12 decimals (about 0.1 µm, so areas survive a round trip), all
   attributes, UTF-8.
 * GeoPackage: any CRS, all attributes and types, UTF-8; several layers in one file.
-* Shapefile: any CRS (.prj), text in UTF-8 with a ``.cpg``; field names are cut to
-  10 characters by the format (logged), dates keep no time of day.
-* KML: always WGS 84; ``name`` becomes the placemark's label and ``id`` its id;
-  other columns go to ExtendedData (text, whole numbers of 32 bits, decimals,
-  true/false; dates become ISO text).
+* Shapefile: any CRS (.prj), text in UTF-8 with a ``.cpg``; what the .dbf cannot
+  hold (field names over 10 bytes, text over 254 bytes) goes to side tables.
+* KML (`zoneplan.export.kml`): always WGS 84, valid against the OGC KML 2.2 schema;
+  other columns go to ExtendedData.
 * GeoParquet: any CRS, all attributes and types.
-* DXF: geometry in any projected CRS (VN-2000 / TM-3 105°45' by default: CAD
-  drawings are in metres) and one text per feature, the DXF layer name; GDAL's
-  DXF driver holds no other attributes. Polygons are HATCH entities (holes kept),
-  lines LWPOLYLINE. Non-ASCII text is written as AutoCAD ``\\U+XXXX`` escapes.
+* MapInfo TAB, MIF/MID (`zoneplan.export.mapinfo`): any CRS, VN-2000 with its datum
+  shift spelled out; no empty values.
+* DXF (`zoneplan.export.dxf`, made with ezdxf): any projected CRS (VN-2000 / TM-3
+  105°45' by default: CAD drawings are in metres); polygons as closed LWPOLYLINEs on
+  a layer per category, holes as polylines of their own, an optional HATCH, the
+  names as MTEXT labels; no attribute table (a warning names what is not kept).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
-import re
-import shutil
-import tempfile
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
@@ -41,13 +40,43 @@ import pandas as pd
 import pyproj
 
 from zoneplan import crs as zcrs
-from zoneplan._atomic import atomic_path, check_output_path, keep_mode
+from zoneplan._atomic import atomic_path, check_output_path
 from zoneplan.errors import CRSError, OutputError
+from zoneplan.export.dxf import DXF_LABEL_COLUMNS, DXF_LAYER_COLUMNS, write_dxf
+from zoneplan.export.fileset import write_file_set
+from zoneplan.export.kml import (
+    KML_ID_FIELD,
+    KML_NAME_COLUMNS,
+    KML_NAME_FIELD,
+    kml_ncname,
+    write_kml,
+)
+from zoneplan.export.mapinfo import MAPINFO_PARTS, mapinfo_crs, write_mapinfo
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
     from zoneplan.qgis_style import LayerStyle
+
+__all__ = [
+    "DXF_DEFAULT_CRS",
+    "DXF_LABEL_COLUMNS",
+    "DXF_LAYER_COLUMNS",
+    "GEOJSON_DECIMALS",
+    "KML_ID_FIELD",
+    "KML_NAME_COLUMNS",
+    "KML_NAME_FIELD",
+    "SUFFIXES",
+    "WGS84_ONLY",
+    "Format",
+    "format_for",
+    "gpkg_layer_names",
+    "kml_ncname",
+    "mapinfo_crs",
+    "with_date_fields",
+    "write_layer",
+    "write_layers",
+]
 
 log = logging.getLogger(__name__)
 
@@ -70,23 +99,7 @@ WGS84_ONLY: Final[frozenset[str]] = frozenset({"geojson", "kml"})
 DXF_DEFAULT_CRS: Final[str] = f"EPSG:{zcrs.TM3_EPSG[zcrs.DEFAULT_MERIDIAN]}"
 #: Decimals of GeoJSON coordinates (1e-12° ≈ 0.1 µm).
 GEOJSON_DECIMALS: Final[int] = 12
-#: Columns looked for, in order, to name each feature's DXF layer.
-DXF_LAYER_COLUMNS: Final[tuple[str, ...]] = (
-    "layer",
-    "Layer",
-    "category",
-    "zone",
-    "name_vi",
-    "name",
-    "id",
-)
 _SHP_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".shp.xml")
-#: The files of a MapInfo layer, by format.
-_MAPINFO_PARTS: Final[dict[str, tuple[str, ...]]] = {
-    "tab": (".tab", ".dat", ".map", ".id", ".ind", ".cpg"),
-    "mif": (".mif", ".mid"),
-}
-_DXF_FORBIDDEN = re.compile(r'[<>/\\":;?*|=`]')
 
 
 def format_for(
@@ -155,6 +168,7 @@ def write_layer(
     crs: str | int | pyproj.CRS | None = None,
     *,
     layer_name: str | None = None,
+    hatch: bool = False,
 ) -> Path:
     """
     Write one layer atomically in a planners' format.
@@ -166,13 +180,15 @@ def write_layer(
     path
         The output file (``.shp``: the whole set .shp/.shx/.dbf/.prj/.cpg).
     fmt
-        ``"geojson"``, ``"gpkg"``, ``"shp"``, ``"kml"``, ``"parquet"`` or ``"dxf"``;
-        from the suffix when None.
+        ``"geojson"``, ``"gpkg"``, ``"shp"``, ``"kml"``, ``"parquet"``, ``"dxf"``,
+        ``"tab"`` or ``"mif"``; from the suffix when None.
     crs
         Output CRS; the layer's own when None (DXF: EPSG:9210 for a layer in
         degrees). GeoJSON and KML are always WGS 84.
     layer_name
         Layer name inside GeoPackage and KML; the file's stem when None.
+    hatch
+        DXF only: a solid HATCH under each polygon (`zoneplan.export.dxf`).
 
     Returns
     -------
@@ -197,7 +213,7 @@ def write_layer(
     >>> gpd.read_file(out)["name_vi"].tolist()
     ['Đồ Sơn']
     """
-    return write_layers({layer_name or Path(path).stem: gdf}, path, fmt, crs)
+    return write_layers({layer_name or Path(path).stem: gdf}, path, fmt, crs, hatch=hatch)
 
 
 def write_layers(
@@ -207,6 +223,7 @@ def write_layers(
     crs: str | int | pyproj.CRS | None = None,
     *,
     styles: Mapping[str, LayerStyle] | None = None,
+    hatch: bool = False,
 ) -> Path:
     """
     Write several layers to one file atomically.
@@ -227,6 +244,8 @@ def write_layers(
     styles
         Layer name → style (`zoneplan.qgis_style`), written into a GeoPackage's
         ``layer_styles`` table so that QGIS opens the layers styled.
+    hatch
+        DXF only: a solid HATCH under each polygon.
 
     Returns
     -------
@@ -237,7 +256,7 @@ def write_layers(
     ------
     OutputError
         If the format or path is wrong, or the writer fails, or styles are given
-        for a format other than GeoPackage.
+        for a format other than GeoPackage, or `hatch` for a format other than DXF.
     CRSError
         If a layer has no CRS, or `crs` cannot be used for the format.
     """
@@ -249,6 +268,9 @@ def write_layers(
     if styles and key != "gpkg":
         msg = f"{out}: styles travel in GeoPackage files only; write a .gpkg (--format gpkg)"
         raise OutputError(msg)
+    if hatch and key != "dxf":
+        msg = f"{out}: a hatch is drawn in DXF drawings only; write a .dxf (--format dxf)"
+        raise OutputError(msg)
     target = _target_crs(layers, key, crs, out)
     prepared = {name: zcrs.reproject(gdf, target) for name, gdf in layers.items()}
     if key != "gpkg" and len(prepared) > 1:
@@ -257,11 +279,14 @@ def write_layers(
         with _quiet_gdal():
             if key == "shp":
                 _write_shapefile(next(iter(prepared.values())), out)
-            elif key in _MAPINFO_PARTS:
-                _write_mapinfo(next(iter(prepared.values())), out, key)
+            elif key in MAPINFO_PARTS:
+                write_mapinfo(next(iter(prepared.values())), out, key)
             else:
+                writer = (
+                    functools.partial(write_dxf, hatch=hatch) if key == "dxf" else _WRITERS[key]
+                )
                 with atomic_path(out) as tmp:
-                    _WRITERS[key](prepared, tmp)
+                    writer(prepared, tmp)
                     if styles:
                         from zoneplan.qgis_style import write_layer_styles
 
@@ -423,114 +448,13 @@ def _write_parquet(layers: Mapping[str, gpd.GeoDataFrame], tmp: Path) -> None:
     gdf.to_parquet(tmp, index=False)
 
 
-#: The column zoneplan writes each placemark's XML id from (never a user's column).
-KML_ID_FIELD: Final[str] = "zoneplan_kml_id"
-#: The column a copy of the name column goes to when it is not ``name`` itself.
-KML_NAME_FIELD: Final[str] = "zoneplan_kml_name"
-#: Columns looked for, in order, to give each placemark its ``<name>`` (Google Earth's list).
-KML_NAME_COLUMNS: Final[tuple[str, ...]] = ("name", "Name", "name_vi", "ten", "ten_vi", "title")
-
-
-def kml_ncname(text: str) -> str:
-    """
-    Make text a valid XML id (an NCName): letters, digits, ``_.-``; not starting with a digit.
-
-    Examples
-    --------
-    >>> kml_ncname("khu kinh tế"), kml_ncname("1511/QĐ"), kml_ncname("")
-    ('khu_kinh_tế', '_1511_QĐ', '_')
-    """
-    cleaned = "".join(c if c.isalnum() or c in "_.-" else "_" for c in text)
-    return cleaned if cleaned[:1].isalpha() or cleaned[:1] == "_" else f"_{cleaned}"
-
-
-def _write_kml(layers: Mapping[str, gpd.GeoDataFrame], tmp: Path) -> None:
-    """
-    KML through GDAL's LIBKML driver that validates against the OGC KML 2.2 schema:
-    placemark ids are made by zoneplan (unique, valid XML ids) and a feature's ``id``
-    stays a value in ExtendedData; ``<name>`` comes from the first name column.
-    """
-    import pyogrio
-
-    ((name, gdf),) = layers.items()
-    layer = kml_ncname(name)
-    frame = _kml_columns(gdf)
-    frame.insert(0, KML_ID_FIELD, [f"{layer}.{i + 1}" for i in range(len(frame))])
-    label = next((c for c in KML_NAME_COLUMNS if c in frame.columns), None)
-    if label not in {None, "name", "Name"}:  # the column stays in ExtendedData too
-        frame.insert(1, KML_NAME_FIELD, frame[label])
-        label = KML_NAME_FIELD
-    options = {"LIBKML_ID_FIELD": KML_ID_FIELD, "LIBKML_NAME_FIELD": label or "name"}
-    pyogrio.set_gdal_config_options(options)
-    try:
-        pyogrio.write_dataframe(frame, tmp, driver="LIBKML", layer=layer)
-    finally:
-        pyogrio.set_gdal_config_options(dict.fromkeys(options))
-
-
-def _kml_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Make columns KML can type: 32-bit integers, ISO text for dates, text ids."""
-    out = gdf.copy()
-    for col in out.columns:
-        if col == out.geometry.name:
-            continue
-        series = out[col]
-        if col == "id":
-            out[col] = series.map(lambda v: None if pd.isna(v) else str(v))
-        elif pd.api.types.is_integer_dtype(series):
-            small = series.dropna().abs().max() if series.notna().any() else 0
-            out[col] = (
-                series.astype("int32")
-                if small < 2**31 and series.notna().all()
-                else series.astype(str)
-            )
-        elif pd.api.types.is_datetime64_any_dtype(series) or series.map(_is_date).any():
-            out[col] = series.map(lambda v: None if pd.isna(v) else v.isoformat())
-    return out
-
-
-def _is_date(value: Any) -> bool:
-    """Whether a cell is a date or datetime object."""
-    import datetime
-
-    return isinstance(value, datetime.date)
-
-
-def _write_dxf(layers: Mapping[str, gpd.GeoDataFrame], tmp: Path) -> None:
-    """DXF through GDAL: geometry plus one text per feature as the DXF layer name."""
-    import pyogrio
-
-    ((name, gdf),) = layers.items()
-    col = next((c for c in DXF_LAYER_COLUMNS if c in gdf.columns), None)
-    names = (
-        gdf[col].map(lambda v: name if pd.isna(v) else str(v))
-        if col
-        else pd.Series(name, index=gdf.index)
-    )
-    cleaned = names.map(lambda v: _DXF_FORBIDDEN.sub("_", v)[:255] or "0")
-    if (cleaned != names).any():
-        log.warning(
-            '%s: DXF layer names cannot hold <>/\\":;?*|=` ; those characters became _', tmp.name
-        )
-    frame = gpd.GeoDataFrame(
-        {"Layer": cleaned.to_numpy()}, geometry=gdf.geometry.to_numpy(), crs=gdf.crs
-    )
-    pyogrio.write_dataframe(frame, tmp, driver="DXF")
-    text = tmp.read_bytes().decode("utf-8")
-    tmp.write_bytes(_escape_dxf(text).encode("ascii"))
-
-
-def _escape_dxf(text: str) -> str:
-    """Write characters beyond ASCII as AutoCAD's ``\\U+XXXX``, readable in every DXF version."""
-    return "".join(c if ord(c) < 128 else f"\\U+{ord(c):04X}" for c in text)
-
-
+#: The writers of the formats written as one file.
 _WRITERS: Final[dict[str, Any]] = {
     "geojson": _write_geojson,
     "gpkg": _write_gpkg,
     "parquet": _write_parquet,
-    "kml": _write_kml,
-    "dxf": _write_dxf,
+    "kml": write_kml,
+    "dxf": write_dxf,
 }
 
 
@@ -576,7 +500,7 @@ def _write_shapefile(gdf: gpd.GeoDataFrame, out: Path) -> None:
         if long_names or long_text:
             _shapefile_side_tables(gdf, tmp, long_names, long_text)
 
-    _write_file_set(out, write, (*_SHP_PARTS, SHP_SIDE_TABLE, ".names.csv"))
+    write_file_set(out, write, (*_SHP_PARTS, SHP_SIDE_TABLE, ".names.csv"))
     if long_names:
         log.info(
             "%s: Shapefile field names hold 10 bytes; %s were shortened; the mapping is in %s",
@@ -615,86 +539,6 @@ def _shapefile_side_tables(
         rows.writerow(["FID", *cols])
         for fid, values in enumerate(gdf[cols].itertuples(index=False, name=None)):
             rows.writerow([fid, *("" if pd.isna(v) else v for v in values)])
-
-
-def _write_file_set(out: Path, write: Any, known_parts: tuple[str, ...]) -> None:
-    """
-    Write a format of several files atomically: all parts are written by `write`
-    into a temporary folder beside `out`, then moved in (the main file last); stale
-    parts of an older set are removed.
-    """
-    folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        write(folder / out.name)
-        main = out.suffix.lower()
-        parts = sorted(folder.iterdir(), key=lambda p: p.suffix.lower() == main)
-        new = {p.name[len(out.stem) :].lower() for p in parts}
-        for part in parts:
-            final = out.parent / (out.stem + part.name[len(out.stem) :])
-            keep_mode(final, str(part))
-            part.replace(final)
-        for suffix in known_parts:
-            stale = out.parent / (out.stem + suffix)
-            if suffix not in new and stale.exists():
-                with contextlib.suppress(OSError):
-                    stale.unlink()
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def mapinfo_crs(crs: pyproj.CRS) -> pyproj.CRS:
-    """
-    The CRS to write a MapInfo layer in: VN-2000 spelled out with its datum shift.
-
-    GDAL's MapInfo writer knows no VN-2000 datum and would write the grid on WGS 84
-    (a shift of some 300 m in MapInfo). VN-2000 is written instead as its projection
-    on the WGS 84 ellipsoid with the Decision 05/2007 Helmert parameters (as
-    position-vector +towgs84, the convention MapInfo's datum 9999 takes), which
-    MapInfo, QGIS and GDAL apply when they read the file.
-
-    Examples
-    --------
-    >>> "+towgs84=-191.90441429,-39.30318279" in mapinfo_crs(pyproj.CRS(9210)).to_proj4()
-    True
-    """
-    if not zcrs.is_vn2000(crs):
-        return crs
-    h = zcrs.HELMERT_05_2007
-    shift = [h["x"], h["y"], h["z"], -h["rx"], -h["ry"], -h["rz"], h["s"]]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # pyproj: proj4 strings lose information
-        tokens = crs.to_proj4().split()
-    kept = [t for t in tokens if not t.startswith(("+datum=", "+ellps=", "+towgs84=", "+type="))]
-    towgs84 = ",".join(repr(v) for v in shift)
-    return pyproj.CRS(" ".join([*kept, "+ellps=WGS84", f"+towgs84={towgs84}"]))
-
-
-def _write_mapinfo(gdf: gpd.GeoDataFrame, out: Path, key: str) -> None:
-    """MapInfo TAB or MIF/MID through GDAL, text in UTF-8, VN-2000 with its datum shift."""
-    import pyogrio
-
-    frame = gdf.set_crs(mapinfo_crs(pyproj.CRS.from_user_input(gdf.crs)), allow_override=True)
-    attrs = frame.drop(columns=frame.geometry.name)
-    empty = [str(c) for c in attrs.columns if attrs[c].isna().any()]
-    if empty:
-        log.warning(
-            "%s: MapInfo has no empty values; the empty values of %s are written as 0 "
-            "(numbers) or empty text; keep a GeoPackage to keep them empty",
-            out,
-            ", ".join(empty),
-        )
-    options = {"ENCODING": "UTF-8"}
-    if key == "tab" and len(frame):
-        x0, y0, x1, y1 = frame.total_bounds
-        pad = max(x1 - x0, y1 - y0, 1.0)
-        options["BOUNDS"] = f"{x0 - pad},{y0 - pad},{x1 + pad},{y1 + pad}"
-
-    def write(tmp: Path) -> None:
-        pyogrio.write_dataframe(
-            frame, tmp, driver="MapInfo File", layer=out.stem, layer_options=options
-        )
-
-    _write_file_set(out, write, _MAPINFO_PARTS[key])
 
 
 def gpkg_layer_names(path: str | os.PathLike[str]) -> list[str]:
