@@ -191,6 +191,9 @@ def test_leaves_only_files_git_ignores(executed):
 def test_produces_its_tables_charts_and_map(executed):
     nb, name = executed["nb"], executed["name"]
     assert len(_maps(nb)) == 1, "the planning map is shown inline once"
+    # the page the saved file would be: its policy, and Leaflet inlined so it draws offline
+    assert "&lt;meta http-equiv=&quot;Content-Security-Policy&quot;" in _maps(nb)[0]
+    assert "src=&quot;https://unpkg.com" not in _maps(nb)[0]
     if name.startswith("01"):
         # per feature and per category, VN-2000 beside ellipsoidal
         assert _tables_with(

@@ -141,7 +141,8 @@ def test_hostile_values_reach_the_page_only_as_json_data(small, text):
     assert props[text] == text
     tags = parse(html)
     # the data stayed inside its one element: no extra scripts, no template run on it
-    assert len(tags.scripts) == 5
+    # (Leaflet, the check that it loaded, the viewer, the data, folium's map and the start)
+    assert len(tags.scripts) == 6
     assert "49" not in json.dumps(data["layers"][0]["title"])
 
 
@@ -513,3 +514,35 @@ def test_dated_facts_in_the_data_block(small):
                 e.date.text for e in log.timeline(fid, newest_first=True)
             ], fid
             assert len(want) == len(f["zp"]["events"])
+
+
+def _srcdoc(cell: str) -> str:
+    from html import unescape
+
+    found = re.search(r'<iframe srcdoc="([^"]*)"', cell)
+    assert found
+    return unescape(found.group(1))
+
+
+def test_notebook_display_is_the_saved_page(small):
+    """In a notebook the map is the page save_map writes, policy and all, in an iframe."""
+    m = build_map([layer(small)], lang="en", self_contained=True)
+    cell = m._repr_html_()
+    assert cell == render_map.notebook_html(m)
+    assert _srcdoc(cell) == build_html(m)
+    title = re.search(r"<title>([^<]*)</title>", build_html(m))
+    assert title
+    assert f'title="{title.group(1)}"' in cell  # the frame is named for screen readers
+
+
+def test_notebook_display_inlines_leaflet_unless_told_not_to(small):
+    m = build_map([layer(small)], lang="en")  # self_contained=None, the default
+    page = _srcdoc(m._repr_html_())
+    assert 'src="https://unpkg.com' not in page
+    assert assets.leaflet_js()[:2000] in page
+    assert "zoneplan-leaflet-missing" not in page  # nothing to load, nothing to warn about
+    saved = build_html(m)  # saved, the same map links Leaflet's CDN, as before
+    assert f'<script src="{assets.LEAFLET_JS_URL}"' in saved
+    assert "zoneplan-leaflet-missing" in saved  # and says so when the CDN cannot be reached
+    cdn = _srcdoc(build_map([layer(small)], lang="en", self_contained=False)._repr_html_())
+    assert f'<script src="{assets.LEAFLET_JS_URL}"' in cdn

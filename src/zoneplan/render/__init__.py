@@ -12,9 +12,11 @@ from zoneplan.render.assets import AssetError
 from zoneplan.render.layers import MapLayer
 from zoneplan.render.map import (
     DEFAULT_OUTPUT,
+    PlanningMap,
     build_html,
     build_map,
     catalog_layers,
+    notebook_html,
     save_map,
     user_layer,
 )
@@ -24,10 +26,12 @@ __all__ = [
     "DEFAULT_OUTPUT",
     "AssetError",
     "MapLayer",
+    "PlanningMap",
     "build_html",
     "build_map",
     "catalog_layers",
     "embed_json",
+    "notebook_html",
     "save_map",
     "user_layer",
 ]

@@ -347,5 +347,41 @@ def head_html(*, self_contained: bool) -> str:
             f'<script src="{escape(LEAFLET_JS_URL)}" integrity="{LEAFLET_JS_SRI}" '
             'crossorigin="anonymous" referrerpolicy="no-referrer"></script>',
         ]
+        leaflet.append(inline_script(leaflet_check_js()))
     viewer = [inline_style(viewer_file(VIEWER_CSS)), inline_script(viewer_script())]
     return "\n".join(leaflet + viewer)
+
+
+#: What a page linked to Leaflet's CDN says when the library did not load (no network).
+LEAFLET_MISSING_TEXT: Final = (
+    "Không tải được thư viện bản đồ Leaflet từ unpkg.com (không có mạng?): bản đồ không vẽ "
+    "được. Hãy lưu bản đồ kèm thư viện (zoneplan build --self-contained, hoặc "
+    "build_map(..., self_contained=True)) để xem không cần mạng. / The map library Leaflet "
+    "could not be loaded from unpkg.com (no network?), so the map cannot be drawn. Build it "
+    "with the library inside (zoneplan build --self-contained, or build_map(..., "
+    "self_contained=True)) to view it offline."
+)
+
+
+def leaflet_check_js() -> str:
+    """
+    A script, run right after Leaflet's ``<script src>``, that shows `LEAFLET_MISSING_TEXT`
+    at the top of the page (as a text node, with ``role="alert"``) when Leaflet did not load.
+    """
+    text = json.dumps(LEAFLET_MISSING_TEXT).replace("<", "\\u003c")
+    return (
+        "(function () {\n"
+        '  if (typeof window.L !== "undefined") { return; }\n'
+        "  function show() {\n"
+        '    var box = document.createElement("div");\n'
+        '    box.id = "zoneplan-leaflet-missing";\n'
+        '    box.setAttribute("role", "alert");\n'
+        '    box.style.cssText = "position:fixed;z-index:10000;top:0;left:0;right:0;'
+        "padding:12px 16px;background:#fff3cd;color:#1a1a1a;border-bottom:2px solid #b07d00;"
+        'font:15px/1.4 sans-serif";\n'
+        f"    box.appendChild(document.createTextNode({text}));\n"
+        "    document.body.insertBefore(box, document.body.firstChild);\n"
+        "  }\n"
+        '  document.addEventListener("DOMContentLoaded", show);\n'
+        "})();"
+    )

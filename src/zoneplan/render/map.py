@@ -16,7 +16,7 @@ import hashlib
 import logging
 import os
 import re
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,7 +83,8 @@ class PlanningViewer(MacroElement):
     payload_json
         The map data, already escaped by `embed_json`.
     self_contained
-        Inline Leaflet instead of loading it from its CDN.
+        Inline Leaflet instead of loading it from its CDN; None: inline when the map
+        is shown in a notebook, linked from the CDN when it is saved.
     blocks
         ``(element id, block)`` of each big layer.
     """
@@ -92,7 +93,7 @@ class PlanningViewer(MacroElement):
         self,
         payload_json: str,
         *,
-        self_contained: bool,
+        self_contained: bool | None,
         blocks: Sequence[tuple[str, BigLayerBlock]] = (),
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # branca's is not annotated
@@ -110,7 +111,7 @@ class PlanningViewer(MacroElement):
             msg = "the planning viewer must be added to a map before it is rendered"
             raise TypeError(msg)
         name = self.get_name()
-        head = assets.head_html(self_contained=self.self_contained)
+        head = assets.head_html(self_contained=bool(self.self_contained))
         data = (
             f'<script type="application/json" id="{DATA_ELEMENT_ID}">{self.payload_json}</script>'
         )
@@ -126,6 +127,20 @@ class PlanningViewer(MacroElement):
         figure.header.add_child(RawHTML(head), name=f"{name}_head")
         figure.html.add_child(RawHTML(data), name=f"{name}_data")
         figure.script.add_child(RawHTML(start), name=f"{name}_start")
+
+
+class PlanningMap(folium.Map):
+    """
+    The map `build_map` returns: a `folium.Map` whose notebook display is the saved page.
+
+    Shown in a notebook, it is the page `build_html` makes, in an iframe: the same
+    Content-Security-Policy as the saved file, and Leaflet inlined (drawn offline)
+    unless the map was built with ``self_contained=False``, where a message says so
+    when Leaflet cannot be loaded from its CDN.
+    """
+
+    def _repr_html_(self, **kwargs: object) -> str:
+        return notebook_html(self)
 
 
 def catalog_layers(
@@ -262,9 +277,9 @@ def build_map(
     layers: Sequence[MapLayer],
     *,
     lang: Lang = "vi",
-    self_contained: bool = False,
+    self_contained: bool | None = None,
     progress: bool = False,
-) -> folium.Map:
+) -> PlanningMap:
     """
     Build the planning map.
 
@@ -277,14 +292,16 @@ def build_map(
         Interface language, ``"vi"`` or ``"en"``.
     self_contained
         Inline every JavaScript and CSS file so the page works with no network
-        (only basemap tiles need one).
+        (only basemap tiles need one). None (the default): inlined when the map is
+        shown in a notebook, Leaflet linked from its CDN when it is saved.
     progress
         Show progress bars on standard error while big layers are measured and packed.
 
     Returns
     -------
     m
-        The map; render it with `build_html` or write it with `save_map`.
+        The map; render it with `build_html`, write it with `save_map`, or show it
+        in a notebook (`notebook_html`).
 
     Raises
     ------
@@ -308,7 +325,7 @@ def build_map(
     layer_list = list(layers)
     blocks: list[tuple[str, BigLayerBlock]] = []
     payload = map_payload(layer_list, lang, blocks, progress=progress)
-    m = folium.Map(
+    m = PlanningMap(
         location=list(ZONE_CENTER),
         zoom_start=11,
         tiles=None,
@@ -358,6 +375,53 @@ def build_html(m: folium.Map) -> str:
     # people who need larger text must be able to pinch it larger
     html = _VIEWPORT.sub("", html)
     return html.replace("<head>", f"<head>\n{csp_meta(html)}\n{VIEWPORT_META}", 1)
+
+
+#: Height of the map shown in a notebook.
+NOTEBOOK_HEIGHT_PX: int = 600
+
+
+def notebook_html(m: folium.Map, *, height_px: int = NOTEBOOK_HEIGHT_PX) -> str:
+    """
+    The map as a notebook shows it: the page of `build_html` in an iframe's ``srcdoc``.
+
+    The page keeps its Content-Security-Policy (the same as the saved file's: the
+    scripts by their hashes). A map built with ``self_contained=None`` (the default)
+    has Leaflet inlined here, so it draws without a network; with
+    ``self_contained=False`` it links Leaflet's CDN and says so in the map when the
+    library cannot be loaded.
+
+    Parameters
+    ----------
+    m
+        A map from `build_map`.
+    height_px
+        The height of the map in the notebook.
+
+    Returns
+    -------
+    html
+        One ``<div>`` holding the iframe.
+    """
+    viewers = [c for c in m._children.values() if isinstance(c, PlanningViewer)]
+    chosen = [v.self_contained for v in viewers]
+    for viewer in viewers:
+        if viewer.self_contained is None:
+            viewer.self_contained = True
+    try:
+        page = build_html(m)
+    finally:
+        for viewer, value in zip(viewers, chosen, strict=True):
+            viewer.self_contained = value
+    title = escape(unescape(getattr(m.get_root(), "title", "") or "zoneplan"))
+    return (
+        f'<div style="width:100%;height:{int(height_px)}px;position:relative">'
+        '<span style="position:absolute;color:#565656">'
+        "Trust the notebook (File &gt; Trust Notebook) to show the map.</span>"
+        f'<iframe srcdoc="{escape(page, quote=True)}" title="{title}" '
+        'style="position:absolute;left:0;top:0;width:100%;height:100%;border:none" '
+        "allowfullscreen></iframe></div>"
+    )
 
 
 #: The page's viewport: the device's width, and zooming left to the reader.
