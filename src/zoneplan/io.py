@@ -17,7 +17,7 @@ import os
 import re
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 
 import geopandas as gpd
 import pandas as pd
@@ -126,7 +126,8 @@ def read_layer(
         raise
     except Exception as err:  # engines raise many types; all mean "cannot read"
         what = fmt or "vector"
-        reason = " ".join(str(err).split())[:200]
+        # GDAL's messages may start with the source file and line it was raised in
+        reason = _GDAL_SOURCE.sub("", " ".join(str(err).split()))[:200]
         msg = (
             f"{p}: cannot be read as a {what} file ({reason}); check that it is complete, "
             f"or convert it to one of {', '.join(sorted(set(FORMATS.values())))}"
@@ -416,6 +417,8 @@ _PY_DECODED = {
     "ANSI_1258": "cp1258",
     "WINDOWS-1258": "cp1258",
 }
+#: The source file and line GDAL puts before some of its messages ("/path/x.cpp, 554: ").
+_GDAL_SOURCE = re.compile(r"\S+\.cpp, \d+: ")
 _DXF_ESCAPE = re.compile(r"\\U\+([0-9A-Fa-f]{4,5})")
 
 
@@ -581,6 +584,7 @@ def _read_mapinfo(p: Path, layer: str | int | None) -> gpd.GeoDataFrame:
     """
     import pyogrio
 
+    _check_mapinfo_parts(p)
     kwargs: dict[str, Any] = {"layer": layer} if layer is not None else {}
     with warnings.catch_warnings():
         # GDAL has no iconv name for WindowsVietnamese; the bytes are decoded here
@@ -590,6 +594,35 @@ def _read_mapinfo(p: Path, layer: str | int | None) -> gpd.GeoDataFrame:
     declared = _MAPINFO_CHARSETS.get((charset or "").lower())
     label = f"the MapInfo charset {charset}" if charset else None
     return _decode_dbf_text(raw, p, label, declared, legacy_text.current_text_encoding())
+
+
+#: The parts of a MapInfo layer beside its .tab or .mif, and what each holds.
+_MAPINFO_NEEDS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
+    ".mif": ((".mid", "the attribute values"),),
+    ".tab": ((".dat", "the attribute table"), (".map", "the geometry"), (".id", "the index")),
+}
+
+
+def _check_mapinfo_parts(p: Path) -> None:
+    """
+    Refuse a MapInfo layer whose parts did not travel with it: without its .mid a MIF
+    is read with every attribute empty, without its .map a TAB without geometry.
+    """
+    with p.open("rb") as fh:
+        head = fh.read(4096).decode("latin-1")
+    if p.suffix.lower() == ".mif" and re.search(r"(?im)^\s*columns\s+0\s*$", head):
+        return  # a MIF without columns has no .mid
+    if p.suffix.lower() == ".tab" and re.search(r"(?im)^\s*type\s+(?!native)", head):
+        return  # a raster, seamless or view table: GDAL says what it is
+    parts = _MAPINFO_NEEDS[p.suffix.lower()]
+    for ext, what in parts:
+        if not any(c.is_file() for c in (p.with_suffix(ext), p.with_suffix(ext.upper()))):
+            every = ", ".join([p.suffix.lower(), *(e for e, _ in parts)])
+            msg = (
+                f"{p}: the {ext} file ({what}) is missing beside the {p.suffix.lower()}; copy "
+                f"all the parts of the MapInfo layer ({every}) together"
+            )
+            raise InputError(msg)
 
 
 def _mapinfo_charset(p: Path) -> str | None:

@@ -208,13 +208,19 @@ def _read_csv(p: Path) -> list[list[Any]]:
     text, unicode_source = _decode_table_bytes(raw, p, enc)
     lines = [ln for ln in text.splitlines() if ln.strip()][:_SCAN_ROWS]
     best, best_score = ",", -1.0
-    for delim in ("\t", ";", "|", ","):
-        counts = [len(next(csv.reader([ln], delimiter=delim))) for ln in lines]
-        wide = [c for c in counts if c >= 3]
-        score = len(wide) + (0.5 if len(set(wide)) == 1 else 0)
-        if wide and score > best_score:
-            best, best_score = delim, score
-    rows: list[list[Any]] = [list(r) for r in csv.reader(_io.StringIO(text), delimiter=best)]
+    try:
+        for delim in ("\t", ";", "|", ","):
+            counts = [len(next(csv.reader([ln], delimiter=delim))) for ln in lines]
+            wide = [c for c in counts if c >= 3]
+            score = len(wide) + (0.5 if len(set(wide)) == 1 else 0)
+            if wide and score > best_score:
+                best, best_score = delim, score
+        # newline="": a line may end in CR alone (old Mac and some exports), as csv expects
+        reader = csv.reader(_io.StringIO(text, newline=""), delimiter=best)
+        rows: list[list[Any]] = [list(r) for r in reader]
+    except csv.Error as err:
+        msg = f"{p}: cannot be split into rows and columns ({err}); save it from Excel again"
+        raise InputError(msg) from err
     if unicode_source:
         rows, report = convert_rows(rows, str(p), enc)
     else:  # bytes: TCVN3, VNI or Windows-1258 as detected per column, else Windows-1258

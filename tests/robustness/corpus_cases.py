@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import random
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,6 +196,84 @@ def _socket(folder: Path) -> Path:
     server = socket.socket(socket.AF_UNIX)
     server.bind(str(path))  # the file stays after the socket object is collected
     server.close()
+    return path
+
+
+# --- the office formats: CAD drawings, MapInfo, Shapefiles whose parts disagree -----------
+
+
+def _truncated_dxf(folder: Path) -> Path:
+    """A DXF drawing made by ezdxf, cut in the middle (a copy that stopped half way)."""
+    import ezdxf
+
+    doc = ezdxf.new("R2000")
+    doc.modelspace().add_lwpolyline(
+        [(606000, 2282000), (606100, 2282000), (606100, 2282100)], close=True
+    )
+    whole = folder / "whole.dxf"
+    doc.saveas(whole)
+    data = whole.read_bytes()
+    path = folder / "ban_ve.dxf"
+    path.write_bytes(data[: len(data) // 2])
+    whole.unlink()
+    return path
+
+
+def _dgn_v8(folder: Path) -> Path:
+    """A file with the OLE compound document header that MicroStation V8 drawings have."""
+    path = folder / "to_ban_do_v8.dgn"
+    path.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(4088))
+    return path
+
+
+def _dgn_v7(folder: Path) -> Path:
+    """A DGN V7 sheet in VN-2000 metres, written by GDAL's DGN writer (DGN V7 has no CRS)."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    path = folder / "to_ban_do.dgn"
+    sheet = gpd.GeoDataFrame(geometry=[box(606000, 2282000, 606100, 2282100)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # pyogrio: no CRS given, as DGN V7 has none
+        sheet.to_file(path, driver="DGN", engine="pyogrio")
+    return path
+
+
+def _shapefile(folder: Path, name: str) -> Path:
+    """Two squares as a Shapefile set in VN-2000, written by GDAL."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    path = folder / f"{name}.shp"
+    squares = [box(606000, 2282000, 606100, 2282100), box(606200, 2282000, 606300, 2282100)]
+    gpd.GeoDataFrame({"id": ["p1", "p2"]}, geometry=squares, crs=9210).to_file(path)
+    return path
+
+
+def _truncated_dbf(folder: Path) -> Path:
+    """A Shapefile whose .dbf lost its last record on the way (a USB copy cut short)."""
+    path = _shapefile(folder, "thua_dat")
+    dbf = path.with_suffix(".dbf")
+    dbf.write_bytes(dbf.read_bytes()[:-20])
+    return path
+
+
+def _missing_shx(folder: Path) -> Path:
+    path = _shapefile(folder, "thua_dat")
+    path.with_suffix(".shx").unlink()
+    return path
+
+
+def _mapinfo(folder: Path, suffix: str, drop: str) -> Path:
+    """A MapInfo layer written by GDAL, one of its parts left behind."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    path = folder / f"ranh_gioi{suffix}"
+    gpd.GeoDataFrame(
+        {"id": ["p1"], "ten": ["Lô 1"]}, geometry=[box(606000, 2282000, 606100, 2282100)], crs=9210
+    ).to_file(path, driver="MapInfo File")
+    path.with_suffix(drop).unlink()
     return path
 
 
@@ -412,6 +491,70 @@ CASES: tuple[Case, ...] = (
         ("JSON nested more than 32 levels deep", "flatten the nested values"),
         make=_deep_property,
         feature="'p1'",
+    ),
+    Case(
+        "random_bytes_dxf",
+        ("cannot be read as a DXF file", "check that it is complete, or convert it"),
+        make=_random_bytes(".dxf"),
+    ),
+    Case(
+        "truncated_dxf",
+        ("cannot be read as a DXF file (error at line", "check that it is complete"),
+        make=_truncated_dxf,
+    ),
+    Case(
+        "random_bytes_dgn",
+        ("cannot be read as a DGN file", "check that it is complete, or convert it"),
+        make=_random_bytes(".dgn"),
+    ),
+    Case(
+        "dgn_v8",
+        (
+            "a MicroStation DGN V8 drawing",
+            "reading V8 needs the proprietary ODA library",
+            "save it as DXF or as DGN V7",
+        ),
+        make=_dgn_v8,
+    ),
+    Case(
+        "dgn_v7_without_crs",
+        ("the file has no CRS", "it looks like VN-2000 / TM-3 105°45' (Hai Phong), EPSG:9210"),
+        make=_dgn_v7,
+    ),
+    Case(
+        "random_bytes_tab",
+        ("the .dat file (the attribute table) is missing beside the .tab", "copy all the parts"),
+        make=_random_bytes(".tab"),
+    ),
+    Case(
+        "mif_without_mid",
+        (
+            "the .mid file (the attribute values) is missing beside the .mif",
+            "copy all the parts of the MapInfo layer (.mif, .mid) together",
+        ),
+        make=lambda folder: _mapinfo(folder, ".mif", ".mid"),
+    ),
+    Case(
+        "tab_without_map",
+        (
+            "the .map file (the geometry) is missing beside the .tab",
+            "(.tab, .dat, .map, .id) together",
+        ),
+        make=lambda folder: _mapinfo(folder, ".tab", ".map"),
+    ),
+    Case(
+        "shapefile_truncated_dbf",
+        (
+            "the .dbf file is truncated",
+            "the .dbf declares 2 record(s) but holds 1",
+            "copy the .dbf again from the source",
+        ),
+        make=_truncated_dbf,
+    ),
+    Case(
+        "shapefile_missing_shx",
+        ("the .shx file (index) is missing beside the .shp", "copy all the parts"),
+        make=_missing_shx,
     ),
     Case("path_does_not_exist", ("no such file", "check the path and the spelling"), make=_missing),
     Case(
