@@ -158,7 +158,8 @@ def test_landmarks_heading_and_language(pages, variant, lang):
           [s.getAttribute('data-panel'), s.getAttribute('aria-label'),
            s.querySelector('h2 .zp-dock-label').textContent])"""
     )
-    assert sorted(p[0] for p in panels) == ["features", "layers", "legend", "measure", "search"]
+    ids = sorted(p[0] for p in panels)
+    assert ids == ["features", "layers", "legend", "measure", "search", "time"]
     for _, label, heading in panels:
         assert label
         assert heading == label

@@ -112,7 +112,7 @@ def test_each_panel_opens_alone_closes_and_scrolls_by_touch(on_phone, artifacts)
     before = mp.js(view)
     buttons = page.locator(".zp-toolbar .zp-dock-button")
     ids = buttons.evaluate_all("bs => bs.map(b => b.getAttribute('data-panel'))")
-    assert ids == ["layers", "legend", "search", "measure", "features"]
+    assert ids == ["layers", "legend", "search", "measure", "features", "time"]
     toolbar_top = mp.js("document.querySelector('.zp-toolbar').getBoundingClientRect().top")
     for pid in ids:
         page.tap(f'.zp-dock-button[data-panel="{pid}"]')

@@ -66,6 +66,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="draw invalid --layer geometries after fixing them with make_valid, reporting "
         "each change with its area difference (the files are not modified)",
     )
+    parser.add_argument(
+        "--date-field",
+        action="append",
+        default=[],
+        metavar="[FILE=]NAME",
+        help="a column of dates of the --layer files (YYYY-MM-DD, YYYY-MM, YYYY or "
+        "DD/MM/YYYY): the map's date slider shows each feature from its date; FILE=NAME "
+        "for one file only (repeatable)",
+    )
     add_input_limit_argument(parser)
     add_text_encoding_argument(parser)
     parser.add_argument(
@@ -107,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.layer and (args.style_by or args.label_by or args.search_by):
         msg = "--style-by, --label-by and --search-by style your --layer files: add --layer FILE"
         raise InputError(msg)
+    fields = date_fields(args.date_field, args.layer)
     own = [
         user_layer(
             path,
@@ -114,6 +124,7 @@ def run(args: argparse.Namespace) -> int:
             engine=args.engine,
             big_layer_features=args.big_layer_threshold,
             repair=args.repair,
+            date_field=fields.get(path),
         )
         for path in args.layer
     ]
@@ -131,3 +142,42 @@ def run(args: argparse.Namespace) -> int:
         count = sum(len(layer.gdf) for layer in layers)
         print(f"{path}: {kind}map of {len(layers)} layers, {count} features")  # noqa: T201
     return 0
+
+
+def date_fields(specs: list[str], layers: list[str]) -> dict[str, str]:
+    """
+    Return the date column of each --layer file from the --date-field options.
+
+    ``NAME`` applies to every file, ``FILE=NAME`` to the file given as FILE (its path or
+    its name); a later option wins.
+
+    Raises
+    ------
+    InputError
+        If there is no --layer file, or FILE names none of them.
+
+    Examples
+    --------
+    >>> date_fields(["approved", "b.gpkg=since"], ["a.gpkg", "data/b.gpkg"])
+    {'a.gpkg': 'approved', 'data/b.gpkg': 'since'}
+    """
+    from pathlib import Path
+
+    from zoneplan.errors import InputError
+
+    out: dict[str, str] = {}
+    for spec in specs:
+        if not layers:
+            msg = f"--date-field {spec} needs the file it dates: add --layer FILE"
+            raise InputError(msg)
+        target, sep, name = spec.rpartition("=")
+        if not sep:
+            out.update(dict.fromkeys(layers, name))
+            continue
+        hits = [p for p in layers if target in (p, Path(p).name)]
+        if not hits:
+            known = ", ".join(layers)
+            msg = f"--date-field {spec}: {target} is not one of the --layer files ({known})"
+            raise InputError(msg)
+        out.update(dict.fromkeys(hits, name))
+    return out

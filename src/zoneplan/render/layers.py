@@ -87,6 +87,9 @@ class MapLayer:
         timelines; None for a user's layer.
     facts_as_of
         The date the facts of the layer were last compiled (the catalog's).
+    date_field
+        A column of dates: on the map's date slider each feature appears on its date
+        (`zoneplan.render.timeline`).
     """
 
     id: str
@@ -102,6 +105,7 @@ class MapLayer:
     big: bool = False
     events: EventLog | None = None
     facts_as_of: str | None = None
+    date_field: str | None = None
 
     def title(self, lang: Lang) -> str:
         """Return the title in ``"vi"`` or ``"en"``."""

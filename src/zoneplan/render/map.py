@@ -208,6 +208,7 @@ def user_layer(
     style_by: str | StyleBy | None = None,
     label_by: str | None = None,
     search_by: str | Sequence[str] = (),
+    date_field: str | None = None,
 ) -> MapLayer:
     """
     Read and validate one of the user's own files for the map.
@@ -236,6 +237,8 @@ def user_layer(
     search_by
         Columns search matches in sequence (``"so_to,so_thua"``: "tờ 12 thửa 345",
         "12/345").
+    date_field
+        A column of dates: on the date slider each feature appears on its date.
 
     Returns
     -------
@@ -248,13 +251,17 @@ def user_layer(
         If the file has errors; the message names the first and how to fix it.
     InputError
         If the file cannot be read, has more features than a browser can hold, or
-        lacks a column named by `style_by`, `label_by` or `search_by`.
+        lacks a column named by `style_by`, `label_by` or `search_by`, or
+        `date_field` is not a column of dates.
     """
+    from zoneplan.render.timeline import date_values
     from zoneplan.validate import load_user_layer
 
     gdf = load_user_layer(path, crs=crs, engine=engine, repair=repair)
     name = Path(path).name
     check_viewer_size(gdf, name)
+    if date_field:
+        date_values(gdf, date_field, str(path))  # a bad date is refused before the slow part
     big = is_big(gdf, max_features=big_layer_features)
     if isinstance(search_by, str):
         search_by = [c.strip() for c in search_by.split(",") if c.strip()]
@@ -268,6 +275,7 @@ def user_layer(
         style_by=StyleBy(style_by) if isinstance(style_by, str) else style_by,
         label_by=label_by,
         search_by=tuple(search_by),
+        date_field=date_field,
     )
     check_columns(layer)
     return layer

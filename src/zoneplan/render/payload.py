@@ -32,6 +32,7 @@ from zoneplan.render.layers import (
     wgs84_geometries,
 )
 from zoneplan.render.style import STATUS_STYLES, layer_style
+from zoneplan.render.timeline import layer_time, time_payload
 from zoneplan.schema import EVENT_KINDS, GROUPS, KIND_STATUS, REQUIRED_NAMES
 
 #: Group of the user's own layers in the layer control.
@@ -359,12 +360,16 @@ def map_payload(
         The document the viewer's ``zoneplan.init`` reads. Besides the layers:
         ``statuses`` (key, label, outline style), ``event_kinds`` (key, label and the
         status an event of that kind gives, `zoneplan.schema.KIND_STATUS`, so a status
-        on any date can be computed from the features' ``zp.events``) and
-        ``facts_as_of`` (date and title-block text, or None).
+        on any date can be computed from the features' ``zp.events``),
+        ``facts_as_of`` (date and title-block text, or None) and ``time`` (the date
+        slider's range, stops and marks, `zoneplan.render.timeline.time_payload`; None
+        when no layer has dates). A layer read with a date column has ``time``
+        (`zoneplan.render.timeline.layer_time`).
     """
     from zoneplan.render.thematic import check_columns, feature_phases, style_layer
 
     registry = LayerRegistry(lang)
+    times = [layer_time(layer) for layer in layers]  # bad dates refused first
     layer_rows = []
     for index, layer in enumerate(layers):
         row: dict[str, Any] = {
@@ -389,6 +394,8 @@ def map_payload(
             row["label_by"] = list(layer.label_columns)
         if layer.search_by:
             row["search_by"] = list(layer.search_by)
+        if times[index] is not None:
+            row["time"] = times[index]
         if layer.big:
             if blocks is None:
                 msg = "map_payload needs a blocks list for big layers"
@@ -431,4 +438,5 @@ def map_payload(
         "known_properties": list(REQUIRED_NAMES),
         "layers": layer_rows,
         "fit": fit_bounds(layers),
+        "time": time_payload(layers, times, lang),
     }

@@ -116,7 +116,7 @@ Viewer.prototype.featuresInView = function (limit) {
     if (entry.big) {
       var big = entry.big, bb = big.bbox, self = this;
       queryBig(big, x0, y0, x1, y1, function (f) {
-        if (!phaseOn[big.phase[f]]) return;
+        if (!phaseOn[big.phase[f]] || !self.bigOn(entry, f)) return;
         if (bb[4 * f] > x1 || bb[4 * f + 2] < x0 || bb[4 * f + 1] > y1 || bb[4 * f + 3] < y0) return;
         total++;
         if (out.length < limit) out.push(self.bigItem(entry, f));

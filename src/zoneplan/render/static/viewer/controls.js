@@ -138,6 +138,8 @@ Viewer.prototype.showItem = function (item) {
     this.setPhaseOn(phase, true);
     if (this.phaseBoxes) this.phaseBoxes[phase].checked = true;
   }
+  // a feature found before it existed on the slider's date: the date moves to its first
+  if (item.big === undefined && this.existsOn && !this.existsOn(item)) this.setDate(item.feature.zp.steps[0][0]);
   var opener = document.activeElement;
   // on a phone the panel gives the map back to the feature
   if (this.dock.compact) this.dock.hide(false);

@@ -37,8 +37,14 @@ Viewer.prototype.timelineNode = function (item) {
   var box = el("div", "zp-timeline");
   box.appendChild(el("div", "zp-timeline-title", t.timeline));
   var list = el("ol", "zp-timeline-list");
+  var self = this;
   events.forEach(function (ev) {
     var li = el("li", "zp-event");
+    // on the date slider, the events after the date shown are greyed and say so
+    if (self.eventLater && self.eventLater(item, ev)) {
+      li.className += " zp-event-later";
+      li.appendChild(el("div", "zp-event-note", t.time_later));
+    }
     var head = el("div", "zp-event-head");
     var date = el("span", "zp-event-date", asText(own(ev, "date_text")));
     date.setAttribute("data-date", asText(own(ev, "date")));
@@ -133,7 +139,8 @@ Viewer.prototype.labelLayer = function (entry, paneName) {
     if (!item.layer.getLatLng) return;
     var node = el("span", "zp-label", self.names(item)[0]);
     var icon = L.divIcon({ html: node, className: "zp-label-icon", iconSize: null, iconAnchor: [-8, 8] });
-    group.addLayer(L.marker(item.layer.getLatLng(), { icon: icon, pane: paneName, interactive: false, keyboard: false }));
+    item.label = L.marker(item.layer.getLatLng(), { icon: icon, pane: paneName, interactive: false, keyboard: false });
+    group.addLayer(item.label);
   });
   return group;
 };

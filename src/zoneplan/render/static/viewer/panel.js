@@ -205,7 +205,7 @@ Viewer.prototype.updateLegend = function () {
         return;
       }
       if (entry.big) {
-        entry.spec.big.cat_phase.forEach(function (cp) { if (self.phaseOn[cp[1]]) shown.add(cp[0]); });
+        (entry.catPhaseNow || entry.spec.big.cat_phase).forEach(function (cp) { if (self.phaseOn[cp[1]]) shown.add(cp[0]); });
         return;
       }
       entry.items.forEach(function (item) { if (item.shown) shown.add(item.feature.zp.cat); });

@@ -60,6 +60,7 @@ Viewer.prototype.rasterBigTile = function (entry, tx, ty, z, r) {
   var paths = [];
   var pixels = null;
   var bb = big.bbox, phaseOn = this.phaseOn, kinds = big.kind, cats = big.cat, phases = big.phase;
+  var since = entry.since || null, today = entry.day; // the date slider (time.js)
   var g = big.grid, stamp = big.stamp, qid = big.query = (big.query + 1) >>> 0 || 1;
   var dots = this.bigPixels(entry, "pixel"), fills = this.bigPixels(entry, "pixelFill");
   var qx0 = bx0 - pad, qy0 = by0 - pad, qx1 = bx1 + pad, qy1 = by1 + pad;
@@ -78,7 +79,7 @@ Viewer.prototype.rasterBigTile = function (entry, tx, ty, z, r) {
         var f = list0[k];
         if (stamp[f] === qid) continue;
         stamp[f] = qid;
-        if (!phaseOn[phases[f]]) continue;
+        if (!phaseOn[phases[f]] || (since && since[f] > today)) continue;
         var i = 4 * f;
         var fx0 = bb[i], fy0 = bb[i + 1], fx1 = bb[i + 2], fy1 = bb[i + 3];
         if (fx0 > qx1 || fx1 < qx0 || fy0 > qy1 || fy1 < qy0) continue;
@@ -229,13 +230,13 @@ Viewer.prototype.bigLatLngs = function (entry, f) {
 /** The topmost big-layer feature under a point, or null. */
 Viewer.prototype.bigHit = function (latlng) {
   var x = mercX(L.Util.wrapNum(latlng.lng, [-180, 180], true)), y = mercY(latlng.lat);
-  var tol = 5 / (256 * Math.pow(2, this.map.getZoom()));
+  var tol = 5 / (256 * Math.pow(2, this.map.getZoom())), self = this;
   for (var k = this.layers.length - 1; k >= 0; k--) {
     var entry = this.layers[k];
     if (!entry.big || !entry.on) continue;
     var big = entry.big, phaseOn = this.phaseOn, best = -1;
     queryBig(big, x - tol, y - tol, x + tol, y + tol, function (f) {
-      if (f > best && phaseOn[big.phase[f]] && hitBig(big, f, x, y, tol)) best = f;
+      if (f > best && phaseOn[big.phase[f]] && self.bigOn(entry, f) && hitBig(big, f, x, y, tol)) best = f;
     });
     if (best >= 0) return { entry: entry, f: best };
   }
@@ -303,7 +304,7 @@ Viewer.prototype.searchBig = function (entry, q, found, room) {
   });
   if (!hits[0] && !hits[1]) return;
   for (var f = 0; f < big.n && room > 0; f++) {
-    if ((hits[0] && hits[0][big.names[0].codes[f]]) || (hits[1] && hits[1][big.names[1].codes[f]])) {
+    if (((hits[0] && hits[0][big.names[0].codes[f]]) || (hits[1] && hits[1][big.names[1].codes[f]])) && this.bigOn(entry, f)) {
       found.push(this.bigItem(entry, f));
       room--;
     }

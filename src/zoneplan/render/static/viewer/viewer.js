@@ -7,7 +7,7 @@
  *
  * Uses: el, own, asText, safeUrl, escapeHtml, fold (dom.js); unmercLat, unmercLon
  * (coords.js); BigLayer (biglayer-raster.js); statusStyle, statusOf, timelineNode,
- * labelLayer (facts.js).
+ * labelLayer (facts.js); setupTime, addTimePanel, itemOn, statusHeading (time.js).
  * Provides: Viewer.
  */
 
@@ -34,6 +34,7 @@ function Viewer(map, data, decoded) {
   this.dock = new Dock(map, this.t);
   this.drawLayers();
   this.setupBigEvents();
+  this.setupTime();
   this.addBasemapLayer(data.basemaps.length ? 0 : -1);
   this.addTitle();
   this.addFullscreen();
@@ -43,6 +44,7 @@ function Viewer(map, data, decoded) {
   this.addMeasure();
   this.addFeatureList();
   this.addLabels();
+  this.addTimePanel();
   this.addMinimap();
   L.control.scale({ metric: true, imperial: false, maxWidth: 160 }).addTo(map);
   this.addCoordinates();
@@ -158,7 +160,7 @@ Viewer.prototype.featureStyle = function (entry, feature) {
   var over = entry.spec.style || {};
   var dash = Object.prototype.hasOwnProperty.call(over, "dash") ? over.dash : cat.dash;
   var style = {
-    pane: "zp-pane-" + entry.index,
+    pane: entry.pane || "zp-pane-" + entry.index,
     color: cat.color,
     fillColor: cat.fill,
     opacity: 1,
@@ -280,7 +282,9 @@ Viewer.prototype.popupContent = function (item) {
   }
   row(this.t.layer, item.entry.spec.title, "zp-row-layer");
   row(this.t.category, this.categoryLabel(item), "zp-row-category");
-  row(this.t.status, this.lookup(this.labels.statuses, own(props, "status")), "zp-row-status");
+  var status = this.statusOf(item.feature);
+  row(this.statusHeading(item), status ? status.label : this.lookup(this.labels.statuses, own(props, "status")),
+    "zp-row-status");
   row(this.t.phase, this.lookup(this.labels.phases, own(props, "phase")), "zp-row-phase");
   var asOf = own(props, "as_of");
   if (asOf !== undefined) row(this.t.as_of, zp.as_of_text || asOf, "zp-row-as-of");
@@ -396,12 +400,17 @@ Viewer.prototype.setLayerOn = function (index, on) {
   this.updateLegend();
 };
 
+/** The entries of both sides: the layers, and their twins on the right while swiping. */
+Viewer.prototype.allEntries = function () {
+  return this.twins ? this.layers.concat(this.twins) : this.layers;
+};
+
 Viewer.prototype.setPhaseOn = function (phaseIndex, on) {
   this.phaseOn[phaseIndex] = on;
   var self = this;
-  this.layers.forEach(function (entry) {
+  this.allEntries().forEach(function (entry) {
     entry.items.forEach(function (item) {
-      var show = self.phaseOn[item.feature.zp.phase];
+      var show = self.itemOn(item);
       if (show && !item.shown) entry.group.addLayer(item.layer);
       if (!show && item.shown) entry.group.removeLayer(item.layer);
       item.shown = show;
