@@ -301,3 +301,88 @@ def test_same_shapes_tolerance():
     assert same.tolist() == [True, True, False, True]
     assert moved[2] == pytest.approx(1.0)
     assert same_shapes(a[:1], b[:1], 0.0)[0].tolist() == [False]
+
+
+def _events_by_hand() -> dict[str, list[tuple[str, str]]]:
+    """Each feature's (first day, kind) read from geodata/events.csv with the csv module alone."""
+    import csv
+
+    from zoneplan.catalog import geodata_dir
+
+    out: dict[str, list[tuple[str, str]]] = {}
+    with (geodata_dir() / "events.csv").open(encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            first = {"day": r["date"], "month": r["date"] + "-01", "year": r["date"] + "-01-01"}
+            out.setdefault(r["feature_id"], []).append((first[r["precision"]], r["kind"]))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def test_shipped_layers_at_two_dates(catalog_frames):
+    from zoneplan.diff import catalog_on, compare_dates
+    from zoneplan.schema import KIND_STATUS
+
+    events = _events_by_hand()
+    a, b = "2024-12-04", "2026-11-30"
+
+    def on(day: str) -> dict[str, str]:
+        """Feature id → status on `day`, worked out from the rows by hand."""
+        got = {}
+        for gdf in catalog_frames.values():
+            for fid, own in zip(gdf["id"], gdf["status"], strict=True):
+                if fid not in events:
+                    got[fid] = own
+                    continue
+                given = [KIND_STATUS[k] for d, k in events[fid] if d <= day and KIND_STATUS[k]]
+                if given:
+                    got[fid] = given[-1]
+        return got
+
+    for day in (a, b, "2017-05-31", "2025-07-01"):
+        frame = catalog_on(day)
+        assert dict(zip(frame["id"], frame["status"], strict=True)) == on(day), day
+    table = compare_dates(a, b).table.set_index("id")
+    old, new = on(a), on(b)
+    assert set(table.index) == set(old) | set(new)
+    for fid, r in table.iterrows():
+        if fid not in old:
+            want = "added"
+        elif old[fid] != new[fid]:
+            want = "changed"
+            assert r["changes"] == f"status: {old[fid]} → {new[fid]}"
+        else:
+            want = "unchanged"
+        assert r["change"] == want, fid
+    assert not (table["change"] == "removed").any()  # nothing shipped disappears
+    # an added area gains its whole area, measured independently on the grid through PROJ
+    ftz = catalog_frames["functional_areas"].set_index("id").loc["fa-ftz-1", "geometry"]
+    grid = shapely.transform(ftz, lambda xy: np.column_stack(TO_GRID.transform(xy[:, 0], xy[:, 1])))
+    assert table.loc["fa-ftz-1", "change"] == "added"
+    assert table.loc["fa-ftz-1", "gained_ha_vn2000"] == pytest.approx(grid.area / 1e4, rel=1e-9)
+    assert table.loc["fa-ftz-1", "gained_ha_ellipsoidal"] == pytest.approx(
+        abs(GEOD.geometry_area_perimeter(ftz)[0]) / 1e4, rel=1e-9
+    )
+
+
+def test_at_on_the_command_line(tmp_path, capsys):
+    import json
+
+    from zoneplan.cli import main
+
+    out = tmp_path / "changes.json"
+    assert main(["diff", "--at", "2024-12-04", "--at", "2026-11-30", "--out", str(out)]) == 0
+    records = {r["id"]: r for r in json.loads(out.read_text(encoding="utf-8"))}
+    assert records["fa-ftz-1"]["change"] == "added"
+    assert records["tr-coastal-road"]["changed_fields"] == ["status"]
+    capsys.readouterr()
+    for args, message in [
+        (["--at", "2024-12-04"], "--at takes two days"),
+        (["--at", "2024-12", "--at", "2026-11-30"], "give a day as YYYY-MM-DD"),
+        (["a.gpkg", "b.gpkg", "--at", "2024-12-04", "--at", "2025-01-01"], "not both"),
+        (["a.gpkg"], "give the two versions to compare"),
+    ]:
+        bad = tmp_path / "bad.csv"
+        assert main(["diff", *args, "--out", str(bad)]) == 1, args
+        err = capsys.readouterr().err.strip()
+        assert message in err
+        assert len(err.splitlines()) == 1
+        assert not bad.exists()

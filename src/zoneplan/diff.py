@@ -45,7 +45,7 @@ import math
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -56,6 +56,9 @@ from zoneplan import crs as zcrs
 from zoneplan.areas import measure_chunk, valid_for_measuring
 from zoneplan.errors import InputError
 from zoneplan.geodesic import M2_PER_HA, geodesic_areas_m2
+
+if TYPE_CHECKING:
+    from zoneplan.catalog import Catalog
 
 #: How far (grid metres) an outline may move and still count as the same shape.
 DEFAULT_TOLERANCE_M: Final[float] = 0.05
@@ -317,6 +320,108 @@ def compare_files(
 
     frames = [load_user_layer(p, crs=crs, repair=repair) for p in (old, new)]
     labels = (str(old), str(new))
+    return compare_layers(frames[0], frames[1], labels=labels, **options)
+
+
+def catalog_on(
+    day: dt.date | str,
+    ids: Sequence[str] | None = None,
+    *,
+    catalog: Catalog | None = None,
+) -> gpd.GeoDataFrame:
+    """
+    Return the shipped layers as they stood on a day, in one frame.
+
+    A feature with dated events exists from its first event and has the status its
+    latest status-giving event gives it by then (`zoneplan.events.EventLog.status`); a
+    feature without events (the undated context) exists on every day with its own
+    status. This is what the map's date slider shows on that day.
+
+    Parameters
+    ----------
+    day
+        The day, a date or ``YYYY-MM-DD``.
+    ids
+        Catalog layer ids; all layers when None.
+    catalog
+        A catalog other than the shipped one (its events file is read).
+
+    Returns
+    -------
+    features
+        One row per feature existing that day, in WGS 84, with a ``layer`` column (the
+        catalog layer id) and ``status`` as of that day.
+
+    Raises
+    ------
+    InputError
+        If `day` is not a ``YYYY-MM-DD`` date, or a layer cannot be read.
+
+    Examples
+    --------
+    >>> on = catalog_on("2024-12-04")
+    >>> on.set_index("id").loc["zone", "status"], "fa-ftz-1" in set(on["id"])
+    ('planned', False)
+    """
+    from zoneplan.catalog import load_catalog
+    from zoneplan.events import EventLog, as_date, events_path, read_events
+    from zoneplan.io import load_catalog_layers
+
+    try:
+        when = as_date(day)
+    except ValueError as err:
+        msg = f"--at {day}: {err}; give a day as YYYY-MM-DD, e.g. --at 2024-12-04"
+        raise InputError(msg) from err
+    cat = catalog or load_catalog()
+    file = events_path(cat.meta, cat.path.parent)
+    log = read_events(file) if file is not None else EventLog()
+    frames = []
+    for layer_id, gdf in load_catalog_layers(ids, catalog=cat).items():
+        own = dict(zip(gdf["id"].astype(str), gdf["status"], strict=True))
+        statuses = log.statuses_on(when, own)
+        keep = gdf["id"].astype(str).isin(statuses)
+        part = gdf.loc[keep].copy()
+        part["status"] = part["id"].astype(str).map(statuses)
+        part.insert(0, "layer", layer_id)
+        frames.append(part)
+    out = pd.concat(frames, ignore_index=True)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=frames[0].crs)
+
+
+def compare_dates(
+    old: dt.date | str,
+    new: dt.date | str,
+    ids: Sequence[str] | None = None,
+    *,
+    catalog: Catalog | None = None,
+    **options: Any,
+) -> LayerDiff:
+    """
+    Compare the shipped layers on two days (`catalog_on`): what appeared, what changed status.
+
+    Features keep one shape in the shipped layers, so between two days a feature is
+    ``added`` (its first event falls between them, its whole area gained), ``changed``
+    (its status moved on, old → new) or ``unchanged``.
+
+    Parameters
+    ----------
+    old, new
+        The two days, ``YYYY-MM-DD``.
+    ids
+        Catalog layer ids; all when None.
+    catalog
+        A catalog other than the shipped one.
+    **options
+        Passed to `compare_layers` (``key``, ``meridian``, ``tolerance_m``, ``ignore``).
+
+    Examples
+    --------
+    >>> d = compare_dates("2024-12-04", "2026-11-30")
+    >>> d.table.set_index("id").loc["fa-ftz-1", "change"]
+    'added'
+    """
+    frames = [catalog_on(day, ids, catalog=catalog) for day in (old, new)]
+    labels = (f"the shipped layers on {old}", f"the shipped layers on {new}")
     return compare_layers(frames[0], frames[1], labels=labels, **options)
 
 

@@ -33,11 +33,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "unchanged. For each one the table gives its area before and after and the land "
             "gained (the new shape outside the old) and lost (the old outside the new), planar "
             "on VN-2000 / TM-3 and ellipsoidal on WGS 84, and the attributes that changed, "
-            "old → new. Files in different CRSs are compared on the VN-2000 grid."
+            "old → new. Files in different CRSs are compared on the VN-2000 grid. With --at "
+            "DAY --at DAY, the shipped layers as they stood on two days instead."
         ),
     )
-    parser.add_argument("old", metavar="OLD", help="the earlier version (a layer file)")
-    parser.add_argument("new", metavar="NEW", help="the later version (a layer file)")
+    parser.add_argument("old", metavar="OLD", nargs="?", help="the earlier version (a layer file)")
+    parser.add_argument("new", metavar="NEW", nargs="?", help="the later version (a layer file)")
+    parser.add_argument(
+        "--at",
+        action="append",
+        default=[],
+        metavar="YYYY-MM-DD",
+        help="instead of two files: the shipped layers as they stood on a day (their dated "
+        "events), given twice, e.g. --at 2024-12-04 --at 2026-11-30",
+    )
     parser.add_argument(
         "--key",
         default="id",
@@ -82,16 +91,38 @@ def compute(args: argparse.Namespace) -> LayerDiff:
     """Read both versions and compare them as the options say."""
     from zoneplan.diff import compare_files
 
+    options = {
+        "key": args.key,
+        "meridian": args.meridian,
+        "tolerance_m": args.tolerance_m,
+        "ignore": args.ignore_field,
+    }
+    if args.at:
+        from zoneplan.diff import compare_dates
+
+        return compare_dates(args.at[0], args.at[1], **options)
     return compare_files(
         args.old,
         args.new,
         crs=args.crs,
         repair=args.repair,
-        key=args.key,
-        meridian=args.meridian,
-        tolerance_m=args.tolerance_m,
-        ignore=args.ignore_field,
+        **options,
     )
+
+
+def check_versions(args: argparse.Namespace) -> None:
+    """Refuse anything but two files or two --at days, before any work."""
+    files = [p for p in (args.old, args.new) if p is not None]
+    if args.at and files:
+        msg = "give two files (OLD NEW) or two days (--at DAY --at DAY), not both"
+        raise InputError(msg)
+    if args.at and len(args.at) != 2:
+        n = len(args.at)
+        msg = f"--at takes two days, one each time, got {n}: --at 2024-12-04 --at 2026-11-30"
+        raise InputError(msg)
+    if not args.at and len(files) != 2:
+        msg = "give the two versions to compare: zoneplan diff OLD NEW, or --at DAY --at DAY"
+        raise InputError(msg)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -101,6 +132,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.tolerance_m >= 0:
         msg = f"--tolerance-m {args.tolerance_m} must be 0 or more, e.g. --tolerance-m 0.05"
         raise InputError(msg)
+    check_versions(args)
     check_output(args)
     fmt = format_for_path(args.out, args.format)
     diff = compute(args)
