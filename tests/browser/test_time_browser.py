@@ -10,12 +10,15 @@ moves by keyboard and by touch.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 
 import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
+from PIL import Image
 
 from helpers import build
 from zoneplan.catalog import load_catalog
@@ -147,7 +150,7 @@ def test_date_in_the_address_round_trips_and_the_keyboard_moves_it(open_map, map
     mp.page.goto(path.resolve().as_uri() + "#date=2025-06-30")
     mp.page.wait_for_selector("body[data-zoneplan-ready]", state="attached")
     assert mp.js("() => window.zoneplan.viewer.timeline.date") == "2025-06-30"
-    rng = mp.page.locator(".zp-time-range")
+    rng = mp.page.locator(".zp-time-date")
     assert rng.input_value() == str(stops.index("2025-06-30"))
     assert rng.get_attribute("aria-valuetext") == "30 Jun 2025"
     # keys move it a month at a time, and the address follows without a history step
@@ -177,7 +180,7 @@ def test_date_in_the_address_round_trips_and_the_keyboard_moves_it(open_map, map
 def test_slider_by_touch_on_a_phone(open_map, maps, phone) -> None:
     mp = open_map(maps["en"], **phone)
     mp.page.locator('.zp-toolbar button[data-panel="time"]').tap()
-    rng = mp.page.locator(".zp-time-range")
+    rng = mp.page.locator(".zp-time-date")
     rng.wait_for(state="visible")
     box = rng.bounding_box()
     assert box is not None
@@ -223,4 +226,120 @@ def test_user_layer_date_field(open_map, dated, kind) -> None:
         assert mp.js(count) == want, (kind, day)
         label = mp.page.locator(".zp-layer", has_text="dated.geojson").locator(".zp-layer-count")
         assert label.text_content() == f" ({want})"
+    # the swipe: the right side's copy of the layer counts its own date
+    mp.js("() => window.zoneplan.viewer.setDate('2024-06-30')")
+    mp.js("() => window.zoneplan.viewer.setSwipe(true)")
+    mp.js("() => window.zoneplan.viewer.setDate('2025-04-15', {right: true})")
+    counts = mp.js(
+        """() => { const v = window.zoneplan.viewer;
+        const e = v.layers.find(e => e.spec.group === 'user'), t = v.twins[e.index];
+        if (!t.big) t.countNow = t.items.filter(it => it.shown).length;
+        return [e.countNow, t.countNow, v.map.hasLayer(t.group)]; }"""
+    )
+    by = [
+        sum(1 for d in dated["days"] if d is None or d <= day)
+        for day in ("2024-06-30", "2025-04-15")
+    ]
+    assert counts == [*by, True]
+    mp.page.evaluate("() => window.zoneplan.viewer.whenDrawn()")
+    mp.assert_clean(allow_refused_tiles=True)
+
+
+#: What covers the map: the controls, the phone's dock and the swipe's divider.
+COVERS = ".leaflet-control-container, .zp-toolbar, .zp-sheet, .zp-swipe"
+SET_COVERS = (
+    "(v) => document.querySelectorAll('" + COVERS + "').forEach(n => { n.style.visibility = v; })"
+)
+
+
+def _shot(mp) -> np.ndarray:
+    """The map's pixels (controls and divider hidden), once the view has been painted."""
+    mp.page.evaluate("() => window.zoneplan.viewer.whenDrawn()")
+    mp.js(SET_COVERS, "hidden")
+    png = mp.page.screenshot()
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def _mad(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean absolute difference of two images."""
+    return float(np.abs(a.astype(int) - b.astype(int)).mean())
+
+
+def _whole_sides(mp) -> tuple[np.ndarray, np.ndarray]:
+    """The swipe with the divider at the right edge (all left side) and at the left edge."""
+    at = mp.js("() => window.zoneplan.viewer.swipe.at")
+    shots = []
+    for edge in (1, 0):
+        mp.js("(x) => window.zoneplan.viewer.setSwipeAt(x)", edge)
+        shots.append(_shot(mp))
+    mp.js("(x) => window.zoneplan.viewer.setSwipeAt(x)", at)
+    mp.js(SET_COVERS, "")
+    return shots[0], shots[1]
+
+
+def test_swipe_shows_each_date_on_its_side(open_map, maps) -> None:
+    mp = open_map(maps["en"])
+    old, new = "2017-05-31", "2026-11-30"
+    mp.js("(d) => window.zoneplan.viewer.setDate(d)", old)
+    ref_old = _shot(mp)
+    mp.js("(d) => window.zoneplan.viewer.setDate(d)", new)
+    ref_new = _shot(mp)
+    width = ref_old.shape[1]
+    half = width // 2
+    # the two dates look different on both halves, so the checks below can tell them apart
+    assert (ref_old[:, :half] != ref_new[:, :half]).any(axis=2).sum() > 1000
+    assert (ref_old[:, half:] != ref_new[:, half:]).any(axis=2).sum() > 1000
+    # the swipe from the panel: the slider's date on the left, the second date on the right
+    mp.js("(d) => window.zoneplan.viewer.setDate(d)", old)
+    mp.js(SET_COVERS, "")
+    mp.page.locator(".zp-swipe-on").check()
+    mp.js("(d) => window.zoneplan.viewer.setDate(d, {right: true})", new)
+    assert mp.js("() => location.hash") == f"#date={old}&right={new}"
+    divider = mp.page.locator(".zp-swipe")
+    assert divider.get_attribute("aria-label") == "Divider: left 31 May 2017, right 30 Nov 2026"
+    box = divider.bounding_box()
+    assert box is not None
+    assert box["x"] + box["width"] / 2 == pytest.approx(half, abs=1)
+    # with the divider at an edge, one side fills the map: the left side is the first date,
+    # the right side the second (clipping panes antialiases edges a little differently, so
+    # these are compared by how close they are; the halves below pixel for pixel)
+    all_left, all_right = _whole_sides(mp)
+    assert _mad(all_left, ref_old) < 0.2 * _mad(all_left, ref_new)
+    assert _mad(all_right, ref_new) < 0.2 * _mad(all_right, ref_old)
+    # drag the divider to a quarter of the width
+    y = box["y"] + box["height"] / 2
+    mp.page.mouse.move(half, y)
+    mp.page.mouse.down()
+    mp.page.mouse.move(width * 0.6, y, steps=4)
+    mp.page.mouse.move(width / 4, y, steps=4)
+    mp.page.mouse.up()
+    at = round(width / 4)
+    assert mp.js("() => window.zoneplan.viewer.swipe.at") == pytest.approx(0.25, abs=0.002)
+    got = _shot(mp)
+    assert (got[:, : at - 3] == all_left[:, : at - 3]).all()
+    assert (got[:, at + 3 :] == all_right[:, at + 3 :]).all()
+    # pan the map: each side still shows its date, clipped at the same place on the screen
+    mp.js(SET_COVERS, "")
+    mp.js("() => window.zoneplan.viewer.map.panBy([120, 0], {animate: false})")
+    panned = _shot(mp)
+    mp.js(SET_COVERS, "")
+    all_left, all_right = _whole_sides(mp)
+    assert (panned[:, : at - 3] == all_left[:, : at - 3]).all()
+    assert (panned[:, at + 3 :] == all_right[:, at + 3 :]).all()
+    assert (panned != got).any(axis=2).sum() > 1000  # it did move
+    # off: the panes are whole again and the address forgets the right date
+    mp.js("() => window.zoneplan.viewer.setSwipe(false)")
+    assert "right=" not in mp.js("() => location.hash")
+    mp.js("() => window.zoneplan.viewer.map.panBy([-120, 0], {animate: false})")
+    back = _shot(mp)
+    assert _mad(back, ref_old) < 0.2 * _mad(back, ref_new)
+    assert mp.js("() => window.zoneplan.viewer.panes.every(p => !p.style.clip)")
+    # a link with both dates opens the swipe; the keyboard moves the divider
+    mp.js(SET_COVERS, "")
+    mp.js("() => { location.hash = 'date=2017-05-31&right=2026-11-30'; }")
+    mp.page.wait_for_function("() => window.zoneplan.viewer.swipe.on")
+    divider.focus()
+    mp.page.keyboard.press("ArrowRight")
+    assert mp.js("() => window.zoneplan.viewer.swipe.at") == pytest.approx(0.27, abs=0.002)
+    assert divider.get_attribute("aria-valuenow") == "27"
     mp.assert_clean(allow_refused_tiles=True)

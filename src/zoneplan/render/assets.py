@@ -59,6 +59,7 @@ VIEWER_MODULES: Final = (
     "facts.js",  # status styles, the popup timeline, the status legend, point labels
     "viewer-biglayer.js",  # the Viewer's big-layer drawing, hover, popup and search
     "time.js",  # the date slider: features as they stood on a date, the date in the address
+    "swipe.js",  # the swipe: the layers on two dates left and right of a divider
     "access.js",  # main landmark, announcements, popups as dialogs, the features in view
     "controls.js",  # title, full screen, search, measure tool, coordinate readout
     "panel.js",  # layer panel, legend, overview map

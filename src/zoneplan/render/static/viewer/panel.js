@@ -83,7 +83,7 @@ Viewer.prototype.panelOpacity = function (body) {
   range.value = "100";
   range.addEventListener("input", function () {
     var v = String(Number(range.value) / 100);
-    self.panes.forEach(function (pane) { pane.style.opacity = v; });
+    self.panes.concat(self.rightPanes || []).forEach(function (pane) { pane.style.opacity = v; });
   });
   lab.appendChild(range);
   body.appendChild(lab);

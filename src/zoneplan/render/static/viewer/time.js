@@ -72,8 +72,13 @@ Viewer.prototype.setupTime = function () {
   this.layers.forEach(function (entry) { self.timeEntry(entry); });
   this.setDate(this.validDay(hashParams().get("date")) || spec.end, { hash: false, quiet: true });
   window.addEventListener("hashchange", function () {
-    var day = self.validDay(hashParams().get("date")) || spec.end;
+    var params = hashParams();
+    var day = self.validDay(params.get("date")) || spec.end;
     if (day !== self.timeline.date) self.setDate(day, { hash: false });
+    var right = self.validDay(params.get("right"));
+    if (!self.swipe) return;
+    if (right && right !== self.timeline.right) self.setDate(right, { right: true, hash: false });
+    if (!!right !== self.swipe.on) self.setSwipe(!!right);
   });
 };
 
@@ -276,28 +281,42 @@ Viewer.prototype.addTimePanel = function () {
   this.showDate();
 };
 
-Viewer.prototype.timeBody = function (body) {
-  var self = this, t = this.t, tl = this.timeline;
-  var base = this.map.getContainer().id + "-time";
+/**
+ * A labelled slider over the stops: {row (its label and the date as text), out, range};
+ * moving it calls setDate with `opts` (the swipe's right side: {right: true}).
+ */
+Viewer.prototype.dateRange = function (id, text, opts) {
+  var self = this, tl = this.timeline;
   var row = el("div", "zp-time-row");
-  var label = el("label", "zp-time-label", t.time_date);
-  label.htmlFor = base;
+  var label = el("label", "zp-time-label", text);
+  label.htmlFor = id;
   var out = el("output", "zp-time-value");
-  out.setAttribute("for", base);
+  out.setAttribute("for", id);
   out.setAttribute("aria-hidden", "true"); // the range's aria-valuetext says it
   row.appendChild(label);
   row.appendChild(out);
   var range = el("input", "zp-time-range");
   range.type = "range";
-  range.id = base;
+  range.id = id;
   range.min = "0";
   range.max = String(tl.stops.length - 1);
   range.step = "1";
+  range.addEventListener("input", function () {
+    self.setDate(tl.stops[+range.value], Object.assign({ quiet: true }, opts));
+  });
+  range.addEventListener("change", function () { self.setDate(tl.stops[+range.value], opts); });
+  return { row: row, out: out, range: range };
+};
+
+Viewer.prototype.timeBody = function (body) {
+  var self = this, t = this.t, tl = this.timeline;
+  var base = this.map.getContainer().id + "-time";
+  var slider = this.dateRange(base, t.time_date, {});
+  var row = slider.row, out = slider.out, range = slider.range;
+  range.classList.add("zp-time-date");
   var ticks = el("datalist");
   ticks.id = base + "-marks";
   range.setAttribute("list", ticks.id);
-  range.addEventListener("input", function () { self.setDate(tl.stops[+range.value], { quiet: true }); });
-  range.addEventListener("change", function () { self.setDate(tl.stops[+range.value]); });
   var marks = el("div", "zp-time-marks");
   tl.spec.marks.forEach(function (mark) {
     var option = el("option");

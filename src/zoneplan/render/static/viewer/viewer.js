@@ -7,7 +7,8 @@
  *
  * Uses: el, own, asText, safeUrl, escapeHtml, fold (dom.js); unmercLat, unmercLon
  * (coords.js); BigLayer (biglayer-raster.js); statusStyle, statusOf, timelineNode,
- * labelLayer (facts.js); setupTime, addTimePanel, itemOn, statusHeading (time.js).
+ * labelLayer (facts.js); setupTime, addTimePanel, itemOn, statusHeading (time.js);
+ * setTwinOn (swipe.js).
  * Provides: Viewer.
  */
 
@@ -396,13 +397,14 @@ Viewer.prototype.setLayerOn = function (index, on) {
   if (on) entry.group.addTo(this.map); else this.map.removeLayer(entry.group);
   if (entry.labels) { if (on) entry.labels.addTo(this.map); else this.map.removeLayer(entry.labels); }
   if (on) this.restack(entry);
+  if (this.twins) this.setTwinOn(index, on);
   if (this.layerBoxes) this.layerBoxes[index].checked = on;
   this.updateLegend();
 };
 
 /** The entries of both sides: the layers, and their twins on the right while swiping. */
 Viewer.prototype.allEntries = function () {
-  return this.twins ? this.layers.concat(this.twins) : this.layers;
+  return this.twins && this.swipe && this.swipe.on ? this.layers.concat(this.twins) : this.layers;
 };
 
 Viewer.prototype.setPhaseOn = function (phaseIndex, on) {
