@@ -226,6 +226,12 @@ def test_produces_its_tables_charts_and_map(executed):
         assert conflicts
         assert "ftz-4068-date" in conflicts[0]
         assert "port-scheme" in conflicts[0]
+        # what changed since the decision: the zone on 4 Dec 2024 against the facts date
+        assert "17 added, 0 removed, 3 changed" in _text(nb)
+        assert "changed  transport" in _text(nb)
+        since = _tables_with(nb, "change", "gained_ha_vn2000", "gained_ha_ellipsoidal", "changes")
+        assert since
+        assert "under construction → stalled" in since[0]
     elif name.startswith("02"):
         assert _tables_with(
             nb, "right_of_way_m", "length_km_geodesic", "area_ha_vn2000", "length_x_width_ha"
