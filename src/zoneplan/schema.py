@@ -95,6 +95,9 @@ CATEGORIES: Final[dict[str, tuple[str, str]]] = {
     # communes and wards
     "commune": ("Xã", "Commune"),
     "ward": ("Phường", "Ward"),
+    # the land two versions of a layer differ by (zoneplan diff --map)
+    "land_gained": ("Đất tăng thêm", "Land gained"),
+    "land_lost": ("Đất mất đi", "Land lost"),
 }
 
 #: Categories whose polygons are functional areas of the zone (composition analysis).

@@ -343,3 +343,81 @@ def test_swipe_shows_each_date_on_its_side(open_map, maps) -> None:
     assert mp.js("() => window.zoneplan.viewer.swipe.at") == pytest.approx(0.27, abs=0.002)
     assert divider.get_attribute("aria-valuenow") == "27"
     mp.assert_clean(allow_refused_tiles=True)
+
+
+@pytest.fixture(scope="module")
+def change_map(tmp_path_factory) -> dict:
+    """Two versions of three squares on the grid, compared by ``zoneplan diff --map``."""
+    from zoneplan.cli import main
+
+    folder = tmp_path_factory.mktemp("change")
+    x0, y0 = 600_000, 2_280_000
+
+    def sq(x: float, h: float = 800) -> shapely.Polygon:
+        return shapely.box(x0 + x, y0, x0 + x + 800, y0 + h)
+
+    old = gpd.GeoDataFrame(
+        {"id": ["grown", "removed", "same"]}, geometry=[sq(0), sq(1000), sq(2000)], crs=9210
+    )
+    new = gpd.GeoDataFrame(
+        {"id": ["grown", "same", "added"]}, geometry=[sq(0, 1200), sq(2000), sq(3000)], crs=9210
+    )
+    old.to_file(folder / "v1.gpkg")
+    new.to_crs(4326).to_file(folder / "v2.geojson")
+    out, table = folder / "change.html", folder / "change.json"
+    args = [str(folder / "v1.gpkg"), str(folder / "v2.geojson"), "--map", str(out)]
+    assert main(["-q", "diff", *args, "--lang", "en", "--out", str(table)]) == 0
+    rows = {r["id"]: r for r in json.loads(table.read_text(encoding="utf-8"))}
+    return {"path": out, "rows": rows}
+
+
+def test_diff_map_colours_tooltips_and_swipe(open_map, change_map) -> None:
+    mp = open_map(change_map["path"])
+    v = "window.zoneplan.viewer"
+    titles = mp.js(f"() => {v}.layers.map(e => [e.spec.title, e.spec.side || null])")
+    assert titles == [
+        ["v1.gpkg", "left"],
+        ["v2.geojson", "right"],
+        ["Land gained", None],
+        ["Land lost", None],
+    ]
+    # gained and lost land in two colours, each piece's tooltip with its hectares
+    tips = mp.js(
+        f"""() => {v}.layers.slice(2).map(e => e.items.map(it =>
+          [it.feature.properties.id, {v}.tooltipContent(it).textContent,
+           it.layer.options.fillColor]))"""
+    )
+    gained, lost = ({t[0]: t for t in layer} for layer in tips)
+    assert set(gained) == {"grown", "added"}
+    assert set(lost) == {"removed"}
+    rows = change_map["rows"]
+    assert rows["grown"]["gained_ha_vn2000"] == pytest.approx(32.0, abs=1e-3)
+    assert "Land gained" in gained["grown"][1]
+    assert "32.00 ha" in gained["grown"][1]
+    assert "64.00 ha" in gained["added"][1]
+    assert "Land lost" in lost["removed"][1]
+    assert "64.00 ha" in lost["removed"][1]
+    assert gained["grown"][2] != lost["removed"][2]
+    # the swipe: the old version left of the divider, the new one right of it
+    assert mp.page.locator(".zp-swipe").get_attribute("aria-label") == (
+        "Divider: left v1.gpkg, right v2.geojson"
+    )
+    mp.js(f"() => {{ {v}.setLayerOn(2, false); {v}.setLayerOn(3, false); }}")
+    removed = mp.js(
+        f"""() => {{ const e = {v}.layers[0];
+        const it = e.items.find(it => it.feature.properties.id === 'removed');
+        const p = {v}.map.latLngToContainerPoint(it.layer.getBounds().getCenter());
+        return [p.x, p.y]; }}"""
+    )
+
+    def pixel(at: float) -> tuple[int, int, int]:
+        mp.js(f"(x) => {v}.setSwipeAt(x)", at)
+        img = _shot(mp)
+        mp.js(SET_COVERS, "")
+        return tuple(int(c) for c in img[round(removed[1]), round(removed[0])])
+
+    only_old, only_new = pixel(1), pixel(0)
+    background = (236, 239, 242)  # the blank test tile
+    assert only_new == background  # the removed square is not in the new version
+    assert only_old != background
+    mp.assert_clean(allow_refused_tiles=True)

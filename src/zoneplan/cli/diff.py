@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zoneplan.cli.common import (
@@ -15,6 +16,8 @@ from zoneplan.cli.common import (
 from zoneplan.errors import InputError
 
 if TYPE_CHECKING:
+    import geopandas as gpd
+
     from zoneplan.diff import LayerDiff
 
 HELP = "compare two versions of a layer: features added, removed, changed; ha gained and lost"
@@ -83,31 +86,49 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_input_limit_argument(parser)
     add_text_encoding_argument(parser)
+    parser.add_argument(
+        "--map",
+        metavar="OUT.html",
+        help="also write a map of the change: land gained and lost in two colours, both "
+        "versions faded with a swipe between them, tooltips with the hectares",
+    )
+    parser.add_argument(
+        "--lang", choices=["vi", "en"], default="vi", help="language of the --map (default: vi)"
+    )
     add_output_arguments(parser)
     parser.set_defaults(func=run)
 
 
-def compute(args: argparse.Namespace) -> LayerDiff:
-    """Read both versions and compare them as the options say."""
-    from zoneplan.diff import compare_files
+def compute(
+    args: argparse.Namespace,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, tuple[str, str], LayerDiff]:
+    """Read both versions and compare them as the options say: (old, new, names, diff)."""
+    from zoneplan.diff import compare_layers
 
-    options = {
-        "key": args.key,
-        "meridian": args.meridian,
-        "tolerance_m": args.tolerance_m,
-        "ignore": args.ignore_field,
-    }
     if args.at:
-        from zoneplan.diff import compare_dates
+        from zoneplan.diff import catalog_on
 
-        return compare_dates(args.at[0], args.at[1], **options)
-    return compare_files(
-        args.old,
-        args.new,
-        crs=args.crs,
-        repair=args.repair,
-        **options,
+        old, new = (catalog_on(day) for day in args.at)
+        labels = (f"the shipped layers on {args.at[0]}", f"the shipped layers on {args.at[1]}")
+        names = (args.at[0], args.at[1])
+    else:
+        from zoneplan.validate import load_user_layer
+
+        old, new = (
+            load_user_layer(p, crs=args.crs, repair=args.repair) for p in (args.old, args.new)
+        )
+        labels = (str(args.old), str(args.new))
+        names = (Path(args.old).name, Path(args.new).name)
+    diff = compare_layers(
+        old,
+        new,
+        labels=labels,
+        key=args.key,
+        meridian=args.meridian,
+        tolerance_m=args.tolerance_m,
+        ignore=args.ignore_field,
     )
+    return old, new, names, diff
 
 
 def check_versions(args: argparse.Namespace) -> None:
@@ -127,6 +148,7 @@ def check_versions(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Compare the two versions and write the table; 0 on success."""
+    from zoneplan._atomic import check_output_path
     from zoneplan.tables import format_for_path, write_table
 
     if not args.tolerance_m >= 0:
@@ -134,8 +156,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(msg)
     check_versions(args)
     check_output(args)
+    if args.map:
+        check_output_path(args.map)
     fmt = format_for_path(args.out, args.format)
-    diff = compute(args)
+    old, new, names, diff = compute(args)
     table = diff.json_table() if fmt == "json" else diff.flat_table()
     if args.changed_only:
         table = table[table["change"] != "unchanged"].reset_index(drop=True)
@@ -143,4 +167,12 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         where = f"{path}: written, {len(table)} row(s); " if path is not None else ""
         print(f"{where}{diff.summary()}", file=sys.stderr)  # noqa: T201
+    if args.map:
+        from zoneplan.render.diffmap import diff_map
+        from zoneplan.render.map import save_map
+
+        saved = save_map(diff_map(old, new, diff, names, lang=args.lang), args.map)
+        if not args.quiet:
+            note = f"{saved}: map of the change, swipe between {names[0]} and {names[1]}"
+            print(note, file=sys.stderr)  # noqa: T201
     return 0

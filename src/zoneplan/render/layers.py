@@ -15,7 +15,7 @@ import datetime as dt
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -90,6 +90,9 @@ class MapLayer:
     date_field
         A column of dates: on the map's date slider each feature appears on its date
         (`zoneplan.render.timeline`).
+    side
+        ``"left"`` or ``"right"``: the side of the map's swipe divider the layer is drawn
+        on (two versions of a layer, `zoneplan.render.diffmap`); None: both.
     """
 
     id: str
@@ -106,6 +109,7 @@ class MapLayer:
     events: EventLog | None = None
     facts_as_of: str | None = None
     date_field: str | None = None
+    side: Literal["left", "right"] | None = None
 
     def title(self, lang: Lang) -> str:
         """Return the title in ``"vi"`` or ``"en"``."""

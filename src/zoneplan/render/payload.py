@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
+from collections.abc import Sequence
 from typing import Any, Final
 
 import numpy as np
@@ -331,6 +332,18 @@ def big_layer_row(
     return {**block.header, "element": element_id}, block
 
 
+def swipe_payload(layers: Sequence[MapLayer], lang: Lang) -> dict[str, Any] | None:
+    """
+    Return the swipe between two versions: the titles of the left and right layers.
+
+    None unless some layer is drawn on one side only (`MapLayer.side`).
+    """
+    sides = {s: [ly.title(lang) for ly in layers if ly.side == s] for s in ("left", "right")}
+    if not sides["left"] and not sides["right"]:
+        return None
+    return {"labels": [", ".join(sides["left"]), ", ".join(sides["right"])]}
+
+
 def map_payload(
     layers: list[MapLayer],
     lang: Lang,
@@ -396,6 +409,8 @@ def map_payload(
             row["search_by"] = list(layer.search_by)
         if times[index] is not None:
             row["time"] = times[index]
+        if layer.side is not None:
+            row["side"] = layer.side
         if layer.big:
             if blocks is None:
                 msg = "map_payload needs a blocks list for big layers"
@@ -439,4 +454,5 @@ def map_payload(
         "layers": layer_rows,
         "fit": fit_bounds(layers),
         "time": time_payload(layers, times, lang),
+        "swipe": swipe_payload(layers, lang),
     }

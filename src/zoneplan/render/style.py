@@ -89,6 +89,8 @@ CATEGORY_STYLES: Final[dict[str, CategoryStyle]] = {
     "power_plant": CategoryStyle(_WINE, _ROSE, fill_opacity=0.7, weight=2.5),
     "commune": CategoryStyle(_INDIGO, "#FFFFFF", fill_opacity=0.9, weight=2.0),
     "ward": CategoryStyle(_INDIGO, _CYAN, fill_opacity=0.9, weight=2.0),
+    "land_gained": CategoryStyle(_INDIGO, _BLUE, fill_opacity=0.75, weight=2.0),
+    "land_lost": CategoryStyle(_WINE, _VERMILLION, fill_opacity=0.75, weight=2.0),
 }
 
 

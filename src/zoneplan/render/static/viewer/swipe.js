@@ -9,9 +9,29 @@
  *
  * Uses: el, stopEvents (dom.js); BigLayer (biglayer-raster.js); labelLayer (facts.js);
  * hashParams, writeHash, dateRange (time.js).
- * Provides: Viewer.prototype.addSwipeControls, setSwipe, setSwipeAt, showSwipe,
- * setTwinOn.
+ * Provides: Viewer.prototype.addSwipeControls, setupVersionSwipe, setSwipe, setSwipeAt,
+ * showSwipe, setTwinOn.
  */
+
+/**
+ * Two versions of a layer (zoneplan diff --map): the layers the payload puts on one side
+ * (spec.side) are clipped at a divider that is there from the start.
+ */
+Viewer.prototype.setupVersionSwipe = function () {
+  var spec = this.data.swipe, self = this;
+  if (!spec) return;
+  var sides = { left: [], right: [] };
+  this.layers.forEach(function (entry) {
+    if (entry.spec.side === "left" || entry.spec.side === "right") sides[entry.spec.side].push(self.panes[entry.index]);
+  });
+  this.swipe = { on: true, versions: true, at: 0.5, leftPanes: sides.left, rightPanes: sides.right, divider: null };
+  this.makeDivider();
+  var left = String(spec.labels[0]), right = String(spec.labels[1]);
+  this.swipe.labels[0].textContent = left;
+  this.swipe.labels[1].textContent = right;
+  this.swipe.divider.setAttribute("aria-label", this.t.swipe_divider.replace("{left}", left).replace("{right}", right));
+  this.clipSwipe();
+};
 
 /** How far one arrow key moves the divider, as a share of the map's width. */
 var SWIPE_STEP = 0.02;
@@ -101,6 +121,8 @@ Viewer.prototype.setSwipe = function (on) {
   sw.part.hidden = !on;
   if (on) {
     this.makeTwins();
+    sw.leftPanes = this.panes;
+    sw.rightPanes = this.rightPanes;
     if (!tl.right) tl.right = tl.spec.end;
     if (!sw.divider) this.makeDivider();
     sw.divider.hidden = false;
@@ -108,7 +130,7 @@ Viewer.prototype.setSwipe = function (on) {
     sw.divider.hidden = true;
   }
   this.layers.forEach(function (entry) { self.setTwinOn(entry.index, entry.on); });
-  if (!on) this.panes.forEach(function (p) { p.style.clip = ""; });
+  if (!on) this.panes.concat(this.rightPanes || []).forEach(function (p) { p.style.clip = ""; });
   writeHash(new Map([["right", on ? tl.right : null]]));
   this.applyTime();
   this.showDate();
@@ -171,8 +193,8 @@ Viewer.prototype.clipSwipe = function () {
   var x = nw.x + size.x * sw.at;
   function rect(top, r, bottom, l) { return "rect(" + [top, r, bottom, l].join("px, ") + "px)"; }
   var left = rect(nw.y, x, se.y, nw.x), right = rect(nw.y, se.x, se.y, x);
-  this.panes.forEach(function (p) { p.style.clip = left; });
-  this.rightPanes.forEach(function (p) { p.style.clip = right; });
+  sw.leftPanes.forEach(function (p) { p.style.clip = left; });
+  sw.rightPanes.forEach(function (p) { p.style.clip = right; });
   sw.divider.style.left = Math.round(size.x * sw.at) + "px";
   sw.divider.setAttribute("aria-valuenow", String(Math.round(100 * sw.at)));
 };
@@ -180,7 +202,7 @@ Viewer.prototype.clipSwipe = function () {
 /** Show the swipe's dates: the right range, the divider's labels and name. */
 Viewer.prototype.showSwipe = function () {
   var sw = this.swipe, tl = this.timeline;
-  if (!sw || !sw.on) return;
+  if (!sw || !sw.on || sw.versions) return;
   var l = this.fmtDay(tl.date), r = this.fmtDay(tl.right);
   sw.range.value = String(this.stopIndex(tl.right));
   sw.range.setAttribute("aria-valuetext", r);

@@ -46,6 +46,7 @@ function Viewer(map, data, decoded) {
   this.addFeatureList();
   this.addLabels();
   this.addTimePanel();
+  this.setupVersionSwipe();
   this.addMinimap();
   L.control.scale({ metric: true, imperial: false, maxWidth: 160 }).addTo(map);
   this.addCoordinates();
