@@ -6,7 +6,7 @@
  * GeoJSON path and on big layers.
  *
  * Uses: el, fold (dom.js); queryBig, hitBig, bigValue (biglayer-decode.js); mercX, mercY,
- * unmercLat, unmercLon (coords.js).
+ * unmercLat, unmercLon (coords.js); bigOn (time.js).
  */
 
 // labels drawn in one view at most, and the smallest gap between two of them (CSS pixels)
@@ -136,7 +136,7 @@ Viewer.prototype.labelVector = function (entry, view, tryLabel) {
 };
 
 Viewer.prototype.labelBig = function (entry, s, origin, view, tryLabel) {
-  var big = entry.big;
+  var big = entry.big, self = this;
   if (!big.n) return;
   if (big.meanSize === undefined) { // the typical feature size, in world units
     var sum = 0, n = 0, step = Math.max(1, Math.floor(big.n / 2000));
@@ -154,7 +154,7 @@ Viewer.prototype.labelBig = function (entry, s, origin, view, tryLabel) {
   var x0 = (view.x0 + origin.x) / s, y0 = (view.y0 + origin.y) / s;
   var x1 = (view.x1 + origin.x) / s, y1 = (view.y1 + origin.y) / s;
   var phaseOn = this.phaseOn, bb = big.bbox, columns = big.labelColumns, hits = [];
-  queryBig(big, x0, y0, x1, y1, function (f) { if (phaseOn[big.phase[f]]) hits.push(f); });
+  queryBig(big, x0, y0, x1, y1, function (f) { if (phaseOn[big.phase[f]] && self.bigOn(entry, f)) hits.push(f); });
   if (hits.length > 20 * LABEL_MAX) return;
   hits.forEach(function (f) {
     var i = 4 * f;

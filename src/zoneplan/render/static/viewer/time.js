@@ -219,6 +219,7 @@ Viewer.prototype.applyTime = function () {
   if (this.bigShape) this.hoverBig(null);
   this.map.closePopup();
   this.updateCounts();
+  if (this.scheduleLabels) this.scheduleLabels(); // --label-by labels of the features shown
   if (this.legend) this.updateLegend();
   if (this.inView && this.inView.shown()) this.updateFeatureList();
 };
