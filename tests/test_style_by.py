@@ -302,7 +302,9 @@ def test_print_sheets_draw_the_classes_and_list_them(parcels, zone_catalog) -> N
     assert tuple(np.round(to_rgba(landuse.UNKNOWN_HEX, 0.8), 3)) in faces
 
 
-def test_print_sheets_label_parcels_that_fit_without_overlap(parcels, zone_catalog) -> None:
+def test_print_sheets_label_parcels_that_fit_without_overlap(
+    parcels, zone_catalog, tmp_path, capsys
+) -> None:
     import shapely
 
     from zoneplan.crs import to_vn2000
@@ -339,5 +341,7 @@ def test_print_sheets_label_parcels_that_fit_without_overlap(parcels, zone_catal
         assert py0 <= y0
         assert y1 <= py1
 
+    assert main(["figure", "--label-by", "so_thua", "--out", str(tmp_path / "x.pdf")]) == 1
+    assert "style your --layer files: add --layer FILE" in capsys.readouterr().err
     far = make_figure("zone", layers=[layer], scale=500000, dpi=72, catalog=zone_catalog)
     assert sheet_info(far).labels == 0  # parcels too small at 1:500,000 for their numbers

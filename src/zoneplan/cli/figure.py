@@ -98,6 +98,11 @@ def run(args: argparse.Namespace) -> int:
     from zoneplan.figure import check_dpi, check_png_size, figure_format, paper_size
 
     fmt = figure_format(args.out, args.format)  # refuse bad options before the slow part
+    if not args.layer and (args.style_by or args.label_by):
+        from zoneplan.errors import InputError
+
+        msg = "--style-by and --label-by style your --layer files: add --layer FILE"
+        raise InputError(msg)
     dpi = check_dpi(args.dpi)
     out = check_output_path(args.out)
     if fmt == "png":
