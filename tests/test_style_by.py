@@ -288,10 +288,14 @@ def test_print_sheets_draw_the_classes_and_list_them(parcels, zone_catalog) -> N
     layer = MapLayer("thua.gpkg", "thua", "thua", "user", few, style_by=StyleBy("land_use_code"))
     fig = make_figure("thua.gpkg", layers=[layer], dpi=72, catalog=zone_catalog)
     legend = sheet_info(fig).legend
+    # each class with the count and VN-2000 ha of its parcels in the frame (all of them here)
+    ha = measure_features(few)["area_ha_vn2000"].groupby(few["land_use_code"].to_numpy()).sum()
+    text = {code: f"{ha[code]:.1f}".rstrip("0").rstrip(".") for code in ("LUC", "ONT", "QQQ")}
+    size = {code: f"20 · {t.replace('.', ',')} ha" for code, t in text.items()}
     assert list(legend[-3:]) == [
-        "LUC · Đất chuyên trồng lúa",
-        "ONT · Đất ở tại nông thôn",
-        "QQQ · Mã không có trong bảng",
+        f"LUC · Đất chuyên trồng lúa ({size['LUC']})",
+        f"ONT · Đất ở tại nông thôn ({size['ONT']})",
+        f"QQQ · Mã không có trong bảng ({size['QQQ']})",
     ]
     faces = set()
     for ax in fig.axes:

@@ -615,6 +615,9 @@ def _legend_entries(drawn: list[_Drawn], frame: Any, lang: Lang) -> list[LegendE
     """
     Return the legend rows of the categories with a feature inside the frame.
 
+    A styled layer's classes say how many of its features reach into the frame and their
+    whole VN-2000 area in ha, as the HTML map's legend counts the features shown.
+
     The categories are grouped, ordered and styled as the HTML map's legend does
     (`zoneplan.render.layers.LayerRegistry`): the schema's in its order, then the user
     layers' own values, or their titles where a feature has no category.
@@ -626,12 +629,19 @@ def _legend_entries(drawn: list[_Drawn], frame: Any, lang: Lang) -> list[LegendE
         title = d.layer.title(lang)
         if d.classes is not None:  # a layer styled by a column: its classes in the frame
             shown: dict[int, str] = {}
+            counts: dict[int, list[float]] = {}  # class -> [features, VN-2000 ha] in the frame
             for geom, index in zip(d.geoms, d.classes, strict=True):
                 if _hit(geom, frame):
                     shown.setdefault(int(index), _kind(geom))
-            styled += [
-                LegendEntry(d.class_labels[i], d.class_styles[i], shown[i]) for i in sorted(shown)
-            ]
+                    c = counts.setdefault(int(index), [0, 0.0])
+                    c[0] += 1
+                    c[1] += float(shapely.area(geom)) / 1e4  # the grid's own planar area
+            for i in sorted(shown):
+                n, ha = int(counts[i][0]), counts[i][1]
+                size = f"{n} · {format_decimal(ha, lang, 1)} ha" if shown[i] == "fill" else f"{n}"
+                styled.append(
+                    LegendEntry(f"{d.class_labels[i]} ({size})", d.class_styles[i], shown[i])
+                )
             continue
         for geom, value in zip(d.geoms, d.categories, strict=True):
             if _hit(geom, frame):
