@@ -1,5 +1,5 @@
 """
-Benchmark of the map at 10^4-10^6 parcels: zoneplan's big-layer path against ``explore()``.
+Benchmark of the map at 10^4-10^6 parcels: zoneplan against lonboard and ``explore()``.
 
 Not a test: a script that measures, prints its progress to stderr and writes a
 Markdown report (``docs/benchmark-map.md`` by default). Rerun it with::
@@ -7,22 +7,29 @@ Markdown report (``docs/benchmark-map.md`` by default). Rerun it with::
     .venv/bin/python benchmarks/bench_map.py
     .venv/bin/python benchmarks/bench_map.py --sizes 10000 --keep   # a quick look
 
-``explore()`` needs ``mapclassify`` (``pip install -e '.[bench]'`` installs it with
-Playwright), and the page needs Debian's Chromium (``/usr/bin/chromium`` or
-``--chromium``).
+``explore()`` needs ``mapclassify`` and lonboard is lonboard (``pip install -e
+'.[bench]'`` installs both with Playwright; without lonboard installed, or with
+``--tools zoneplan,explore``, its column is left out), and the pages need
+Debian's Chromium (``/usr/bin/chromium`` or ``--chromium``).
 
 Method, the same for both tools
 -------------------------------
-For each size, ``zoneplan.synthetic.synthetic_parcels(n, seed=...)`` makes the
-parcels, written once to a GeoPackage in the work folder. Then:
+Two kinds of layer, each at every size: the mesh of
+``zoneplan.synthetic.synthetic_parcels(n, seed=...)`` (neighbours share their
+edges, as in a cadastre) and ``synthetic_rectangles(n, seed=...)``
+(independent rectangles at random, no shared edges); each written once to a
+GeoPackage in the work folder. Then:
 
 Build
     ``zoneplan build --layer FILE --self-contained --out zp.html`` (the real
     command line) and a Python process that reads the same file with geopandas,
     calls ``gdf.explore()`` with its defaults (tooltips on) and saves the map.
-    Both run as subprocesses, timed by wall clock including reading the file;
-    ``explore()`` gets a time limit (``--explore-timeout``) and a memory limit
-    (``--explore-memory-gb``) and is reported as not finished when it exceeds
+    A third reads it with geopandas and writes lonboard's standalone page,
+    ``lonboard.viz(gdf).to_html(out)``, with its defaults. All run as
+    subprocesses, timed by wall clock including reading the file, with their
+    peak resident memory (``ru_maxrss`` from ``wait4``); ``explore()`` and
+    lonboard get a time limit (``--explore-timeout``) and a memory limit
+    (``--explore-memory-gb``) and are reported as not finished when they exceed
     them. The HTML size is the written file's size (MB = 10^6 bytes).
 Page
     Each HTML opens in a fresh headless Chromium (1280x800, a fresh browser and
@@ -34,13 +41,28 @@ Page
     (jQuery, Bootstrap, Font Awesome, Leaflet.awesome-markers) from a local npm
     install at their exact versions (``--web-assets``, made with ``npm install``
     on first use); anything else, basemap tiles included, is aborted and listed
-    in the report.
+    in the report. lonboard's page asks jsDelivr and cdnjs for require.js,
+    @jupyter-widgets/html-manager, anywidget, parquet-wasm (the version its
+    bundle names) and @geoarrow/geoarrow-js: each is answered from that npm
+    package (``npm pack`` of the version the URL's range resolves to, unpacked
+    without its dependencies); a version npm does not have is aborted, and the
+    page's failure reported. Two things differ for lonboard, both stated in
+    the report: require.js's ``integrity`` attribute names cdnjs's own minified
+    copy, which no package holds, so the page opened is a copy without that
+    one attribute (npm's requirejs of the same release is served); and its
+    page starts Web Workers from ``blob:`` URLs, which fail from a ``file:``
+    page, so it is served at ``http://lonboard.localhost/`` by the script
+    itself (no socket; Playwright answers the request).
 First paint with all features drawn (ms since navigation start)
     zoneplan: the page sets ``body[data-zoneplan-ready]`` once the big layer is
     decoded, every tile in view is drawn and two animation frames followed;
     ``window.zoneplan.timings.drawn`` is that moment (``timings.decoded`` is
     reported too). explore: Leaflet's SVG renderer adds every path while the
-    page's script runs, before the load event; a script injected before the
+    page's script runs, before the load event; lonboard: every WebGL draw call
+    is counted (a script injected before the page wraps them), and first paint
+    is the second animation frame after the last draw call that is followed by
+    ``LONBOARD_QUIET_S`` seconds without any (its layers appear batch by batch
+    as they are triangulated in workers). explore: a script injected before the
     page schedules an animation frame at the load event and a second one from
     it, and the second callback's ``performance.now()`` is the first paint: it
     runs after the frame that laid out and painted every path, which is what
@@ -59,11 +81,15 @@ Redraw (median ms)
     zoneplan ``map.setView(c, z, {animate: false})`` / ``map.panBy([dx, dy],
     {animate: false})`` then ``await viewer.whenDrawn()`` (two animation
     frames); explore the same calls on the page's ``L.Map`` then two animation
-    frames.
+    frames; lonboard ``jumpTo`` / ``panBy(..., {animate: false})`` on its
+    MapLibre map (found through React's fibres; deck.gl draws over it), then
+    the second animation frame after its next WebGL draw.
 Hover (ms)
     At zoom 18 over a sampled parcel: the time from Playwright's real mouse
     move onto it to a tooltip naming that parcel being in the page (measured
-    from Python, so it includes a few ms of protocol round trip).
+    from Python, so it includes a few ms of protocol round trip). lonboard has
+    no hover tooltip: a click shows the attributes; the time from the click to
+    the parcel's id in the page is reported instead.
 JavaScript heap (MB)
     After first paint and one second of quiet, through the DevTools protocol:
     ``HeapProfiler.collectGarbage`` then ``Runtime.getHeapUsage``. The table's
@@ -109,6 +135,7 @@ import time
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import unquote
 
 import numpy as np
 
@@ -127,6 +154,8 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1280, "height": 800}
 ZOOM_LEVELS = 3
 HOVER_ZOOM = 18
+#: A page slower than this to first paint is opened twice, not --repeat times.
+SLOW_PAINT_MS = 60_000
 #: Share of the CPUs used by other processes above which a measurement may be disturbed.
 DISTURBED = 0.10
 PANS = [(300, 0), (300, 0), (0, 300), (0, 300), (-300, 0), (-300, 0), (-300, 0), (-300, 0)]
@@ -141,6 +170,25 @@ TILE_URL = re.compile(
     r"^https?://([a-z0-9-]+\.)*(openstreetmap\.org|arcgisonline\.com|basemaps\.cartocdn\.com"
     r"|opentopomap\.org|stadiamaps\.com)/"
 )
+#: The kinds of parcel layer: (generator in zoneplan.synthetic, description).
+KINDS = {
+    "mesh": ("synthetic_parcels", "jittered quadrilateral mesh, shared edges"),
+    "random": ("synthetic_rectangles", "independent rectangles at random, no shared edges"),
+}
+TOOLS = ("zoneplan", "lonboard", "explore")
+LABEL = {"zoneplan": "zoneplan", "lonboard": "lonboard", "explore": "explore()"}
+#: lonboard's CDN files, from npm at these versions (each fits the range the page asks for);
+#: parquet-wasm's version is read from the installed lonboard's bundle.
+LONBOARD_NPM = {
+    "requirejs": "2.3.4",
+    "@jupyter-widgets/html-manager": "1.0.15",
+    "anywidget": "0.9.21",
+    "@geoarrow/geoarrow-js": "0.3.0",
+}
+REQUIRE_CDN = re.compile(r"^https://cdnjs\.cloudflare\.com/ajax/libs/require\.js/([^/]+)/require")
+LONBOARD_ORIGIN = "http://lonboard.localhost/"
+#: lonboard's first paint: the last draw call followed by this many seconds without any.
+LONBOARD_QUIET_S = 8.0
 JSDELIVR_NPM = re.compile(r"^https://cdn\.jsdelivr\.net/npm/((?:@[^/]+/)?[^@/]+)@([^/]+)/(.+)$")
 LEAFLET_CDN = re.compile(r"^https://cdn\.jsdelivr\.net/npm/leaflet@[^/]+/dist/(.+)$")
 AWESOME_CDN = re.compile(
@@ -148,7 +196,10 @@ AWESOME_CDN = re.compile(
 )
 JQUERY_CDN = re.compile(r"^https://code\.jquery\.com/jquery-3\.7\.1\.min\.js$")
 #: The hosts of the CDN files answered locally: only their requests are routed.
-CDN_HOSTS = re.compile(r"^https://(cdn\.jsdelivr\.net|cdnjs\.cloudflare\.com|code\.jquery\.com)/")
+CDN_HOSTS = re.compile(
+    r"^(https://(cdn\.jsdelivr\.net|cdnjs\.cloudflare\.com|code\.jquery\.com)|"
+    r"http://lonboard\.localhost)/"
+)
 
 EXPLORE_SCRIPT = """
 import sys
@@ -156,6 +207,86 @@ import geopandas as gpd
 gdf = gpd.read_file(sys.argv[1])
 m = gdf.explore()
 m.save(sys.argv[2])
+"""
+
+LONBOARD_SCRIPT = """
+import sys
+import geopandas as gpd
+import lonboard
+gdf = gpd.read_file(sys.argv[1])
+m = lonboard.viz(gdf)
+m.to_html(sys.argv[2])
+"""
+
+# lonboard: every WebGL draw call counted, and the frames in which the count grew.
+LONBOARD_INIT = """
+window.__lb = { draws: 0, last: 0, frames: [] };
+for (const C of [window.WebGLRenderingContext, window.WebGL2RenderingContext]) {
+  if (!C) continue;
+  for (const m of ["drawArrays", "drawElements", "drawArraysInstanced",
+                   "drawElementsInstanced", "drawRangeElements"]) {
+    const f = C.prototype[m];
+    if (!f) continue;
+    C.prototype[m] = function (...a) {
+      window.__lb.draws++;
+      window.__lb.last = performance.now();
+      return f.apply(this, a);
+    };
+  }
+}
+(function tick() {
+  requestAnimationFrame(() => {
+    const lb = window.__lb;
+    if (lb.draws !== lb.seen) { lb.frames.push([performance.now(), lb.draws]); lb.seen = lb.draws; }
+    tick();
+  });
+})();
+"""
+
+# lonboard's MapLibre map, found through React's fibres (deck.gl is overlaid on it).
+LONBOARD_FIND_MAP = """
+() => {
+  const seen = new Set();
+  for (const el of document.querySelectorAll("*")) {
+    const key = Object.keys(el).find(k => k.startsWith("__reactFiber"));
+    if (!key) continue;
+    for (let f = el[key]; f; f = f.return) {
+      let h = f.memoizedState, guard = 0;
+      for (; h && guard < 64; h = h.next, guard++) {
+        for (const c of [h.memoizedState, h.memoizedState && h.memoizedState.current]) {
+          if (!c || typeof c !== "object" || seen.has(c)) continue;
+          seen.add(c);
+          if (typeof c.jumpTo === "function") { window.__lbMap = c; return true; }
+          if (typeof c.getMap === "function" && c.getMap()) {
+            window.__lbMap = c.getMap(); return true;
+          }
+        }
+      }
+    }
+  }
+  return false;
+}
+"""
+
+# The same page helpers for lonboard: its map and "painted" (the frame after its next draw).
+LONBOARD_HELPERS = """
+window.__benchMap = () => window.__lbMap;
+window.__benchLbDrawn = (d0) => new Promise(resolve => {
+  const wait = () => window.__lb.draws > d0
+    ? requestAnimationFrame(() => requestAnimationFrame(resolve))
+    : requestAnimationFrame(wait);
+  wait();
+});
+window.__benchStep = async (step) => {
+  const map = window.__lbMap;
+  const d0 = window.__lb.draws;
+  const t0 = performance.now();
+  if (step.pan) map.panBy(step.pan, { animate: false });
+  else map.jumpTo({ center: [step.center[1], step.center[0]], zoom: step.zoom });
+  await window.__benchLbDrawn(d0);
+  return performance.now() - t0;
+};
+true;
 """
 
 # Recorded before any page script runs: the load event and the next two animation frames.
@@ -250,6 +381,7 @@ class Build:
     failure: str | None = None
     idle: float | None = None
     others: float | None = None
+    peak_mb: float | None = None
 
 
 @dataclass
@@ -277,6 +409,7 @@ class PageResult:
     served: list[str] = field(default_factory=list)
     aborted: list[str] = field(default_factory=list)
     tiles_aborted: int = 0
+    draw_frames: list[tuple[int, int]] = field(default_factory=list)
     failure: str | None = None
     idle: float | None = None
     others: float | None = None
@@ -303,6 +436,12 @@ class PageResult:
         return statistics.median(self.pan_ms) if self.pan_ms else None
 
     @property
+    def slowest_ms(self) -> float | None:
+        """The slowest redraw step (zoom in, zoom back out, pan)."""
+        steps = self.zoom_ms + self.zoom_back_ms + self.pan_ms
+        return max(steps) if steps else None
+
+    @property
     def heap_mb(self) -> float | None:
         """V8 used heap + embedder (DOM) heap + array-buffer backing stores, MB."""
         if not self.heap:
@@ -313,20 +452,35 @@ class PageResult:
 
 @dataclass
 class SizeResult:
-    """Both tools at one size."""
+    """Every tool at one size of one kind of layer."""
 
+    kind: str
     n: int
     vertices: int
     parcels_file: Path
     generate_s: float
     reused: bool
-    zoneplan_build: Build
-    explore_build: Build
-    zoneplan_page: PageResult | None
-    explore_page: PageResult | None
-    explore_note: str = ""
+    builds: dict[str, Build]
+    pages: dict[str, PageResult | None]
+    notes: dict[str, str] = field(default_factory=dict)
     load_before: tuple[float, float, float] = (0.0, 0.0, 0.0)
     load_after: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+    def page(self, tool: str) -> PageResult | None:
+        """The tool's page result if it painted, else None."""
+        page = self.pages.get(tool)
+        return page if page is not None and page.failure is None else None
+
+    def why(self, tool: str) -> str:
+        """Why a tool has no figures here, or ''."""
+        build = self.builds.get(tool)
+        page = self.pages.get(tool)
+        return (
+            self.notes.get(tool)
+            or (build.failure if build else "")
+            or (page.failure if page else "")
+            or ""
+        )
 
 
 def cpu_idle(seconds: float = 2.0) -> float:
@@ -408,22 +562,21 @@ def wait_for_quiet(max_wait: float, threshold: float = 0.85) -> float:
 # --------------------------------------------------------------------------------------
 
 
-def parcels_file(workdir: Path, n: int, seed: int, *, cadastral: bool = False):
+def parcels_file(workdir: Path, kind: str, n: int, seed: int):
     """Generate the parcels (or reuse the file of an earlier run): file, frame, seconds, reused."""
     import geopandas as gpd
 
-    from zoneplan.synthetic import synthetic_parcels
+    from zoneplan import synthetic
 
-    kind = "-cadastral" if cadastral else ""
-    path = workdir / f"parcels-{n}-seed{seed}{kind}.gpkg"
+    path = workdir / f"parcels-{kind}-{n}-seed{seed}.gpkg"
     t0 = time.perf_counter()
     reused = path.exists()
     if reused:
-        log(f"{n:,}: reusing {path}")
+        log(f"{kind} {n:,}: reusing {path}")
         gdf = gpd.read_file(path)
     else:
-        log(f"{n:,}: generating parcels (seed {seed})")
-        gdf = synthetic_parcels(n, seed=seed, cadastral=cadastral)
+        log(f"{kind} {n:,}: generating parcels (seed {seed})")
+        gdf = getattr(synthetic, KINDS[kind][0])(n, seed=seed)
         tmp = path.with_suffix(".tmp.gpkg")
         gdf.to_file(tmp, driver="GPKG", layer="parcels", engine="pyogrio")
         tmp.replace(path)
@@ -443,31 +596,48 @@ def _limit_memory(gb: float):
 def timed_build(
     cmd: list[str], out: Path, *, timeout: float | None, memory_gb: float | None = None
 ) -> Build:
-    """Run a build command, timed by wall clock; report how it failed if it did."""
+    """
+    Run a build command, timed by wall clock, with its peak resident memory (``wait4``);
+    report how it failed if it did.
+    """
     out.unlink(missing_ok=True)
     meter = OthersMeter()
     meter.start()
-    t0 = time.perf_counter()
-    try:
-        proc = subprocess.run(
+    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
             cmd,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
+            stdout=stdout,
+            stderr=stderr,
             cwd=REPO,
             preexec_fn=_limit_memory(memory_gb) if memory_gb else None,
         )
-    except subprocess.TimeoutExpired:
-        return Build(failure=f"did not finish in {timeout:.0f} s", others=meter.stop())
-    seconds = time.perf_counter() - t0
-    others = meter.stop()
+        status, usage = 0, None
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if timeout is not None and time.perf_counter() - t0 > timeout:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                return Build(failure=f"did not finish in {timeout:.0f} s", others=meter.stop())
+            time.sleep(0.02)
+        seconds = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        others = meter.stop()
+        stderr.seek(0)
+        stdout.seek(0)
+        err = stderr.read().decode(errors="replace")
+        text = err or stdout.read().decode(errors="replace")
+    peak_mb = usage.ru_maxrss / 1024 if usage is not None else None  # kB on Linux
     if proc.returncode != 0 or not out.exists():
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or [""]
-        if "MemoryError" in proc.stderr or proc.returncode in (-9, 137):
+        tail = text.strip().splitlines()[-1:] or [""]
+        if "MemoryError" in err or proc.returncode in (-9, 137):
             return Build(failure=f"ran out of memory (limit {memory_gb} GB) after {seconds:.0f} s")
         return Build(failure=f"failed after {seconds:.0f} s (exit {proc.returncode}): {tail[0]}")
-    return Build(seconds=seconds, html=out, mb=out.stat().st_size / 1e6, others=others)
+    return Build(
+        seconds=seconds, html=out, mb=out.stat().st_size / 1e6, others=others, peak_mb=peak_mb
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -476,17 +646,42 @@ def timed_build(
 
 
 def _content_type(name: str) -> str:
+    if name.endswith(".wasm"):
+        return "application/wasm"
     kind, _ = mimetypes.guess_type(name)
     if name.endswith((".woff2", ".woff", ".ttf")):
         return "font/" + name.rsplit(".", 1)[1]
     return kind or "application/octet-stream"
 
 
+def _version_fits(installed: str, spec: str) -> bool:
+    """Tell whether an npm version fits a jsDelivr version or range (exact, ^, ~, x/*)."""
+    spec = spec.strip()
+    try:
+        have = [int(x) for x in installed.split("-", 1)[0].split(".")]
+    except ValueError:
+        return False
+    if spec.startswith(("^", "~")):
+        want = spec[1:].split(".")
+        fixed = [int(x) for x in want if x.isdigit()]
+        if spec[0] == "^":  # same left-most non-zero part, at least the version named
+            lead = next((i for i, x in enumerate(fixed) if x), len(fixed) - 1)
+            keep = lead + 1
+        else:  # same major.minor (or major when only it is named)
+            keep = min(2, len(fixed))
+        return have[:keep] == fixed[:keep] and have[: len(fixed)] >= fixed
+    parts = spec.split(".")
+    return all(
+        p in ("x", "*") or (p.isdigit() and int(p) == h) for p, h in zip(parts, have, strict=False)
+    )
+
+
 class LocalAssets:
     """Answers for the CDN files a page asks for, from installed packages only."""
 
-    def __init__(self, web_assets: Path | None) -> None:
+    def __init__(self, web_assets: Path | None, lonboard_page: bytes | None = None) -> None:
         self.node_modules = web_assets / "node_modules" if web_assets else None
+        self.lonboard_page = lonboard_page
 
     def _npm(self, package: str, version: str, path: str) -> bytes | None:
         if self.node_modules is None:
@@ -498,16 +693,32 @@ class LocalAssets:
             return None
         target = (root / path).resolve()
         if (
-            installed != version
+            not _version_fits(installed, version)
             or not target.is_relative_to(root.resolve())
             or not target.is_file()
         ):
             return None
         return target.read_bytes()
 
+    def _installed(self, package: str) -> str:
+        try:
+            path = self.node_modules / package / "package.json"  # type: ignore[operator]
+            return str(json.loads(path.read_text())["version"])
+        except (OSError, TypeError, ValueError, KeyError):
+            return "?"
+
     def answer(self, url: str) -> tuple[bytes, str, str] | None:
         """Return (body, content type, source) for a CDN URL, or None to abort it."""
-        url = url.split("?", 1)[0].split("#", 1)[0]
+        url = unquote(url.split("?", 1)[0].split("#", 1)[0])
+        if url.startswith(LONBOARD_ORIGIN):
+            if self.lonboard_page is None or url != LONBOARD_ORIGIN + "map.html":
+                return None
+            return self.lonboard_page, "text/html", "lonboard's to_html() file (see above)"
+        m = REQUIRE_CDN.match(url)
+        if m:
+            body = self._npm("requirejs", m.group(1), "require.js")
+            source = f"npm requirejs@{m.group(1)} (require.js)"
+            return (body, "application/javascript", source) if body else None
         m = LEAFLET_CDN.match(url)
         if m:
             from zoneplan.render import assets
@@ -521,7 +732,8 @@ class LocalAssets:
         if m:
             body = self._npm(m.group(1), m.group(2), m.group(3))
             if body is not None:
-                return body, _content_type(m.group(3)), f"npm {m.group(1)}@{m.group(2)}"
+                got = self._installed(m.group(1))
+                return body, _content_type(m.group(3)), f"npm {m.group(1)}@{got}"
             return None
         if JQUERY_CDN.match(url):
             body = self._npm("jquery", "3.7.1", "dist/jquery.min.js")
@@ -564,6 +776,74 @@ def ensure_web_assets(folder: Path) -> Path | None:
     return folder
 
 
+def lonboard_packages() -> dict[str, str]:
+    """lonboard's CDN packages with the versions to serve; {} when lonboard is not installed."""
+    try:
+        import lonboard
+    except ImportError:
+        return {}
+    packages = dict(LONBOARD_NPM)
+    bundle = (Path(lonboard.__file__).parent / "static" / "index.js").read_text(errors="replace")
+    m = re.search(r'"([0-9][^"]*)",\w+=`https://cdn\.jsdelivr\.net/npm/parquet-wasm@', bundle)
+    if m:
+        packages["parquet-wasm"] = m.group(1)
+    return packages
+
+
+def ensure_lonboard_assets(folder: Path, packages: dict[str, str]) -> list[str]:
+    """
+    Unpack lonboard's CDN packages into `folder`/node_modules with ``npm pack`` (no
+    dependencies: each file asked for is a bundle); return what could not be had.
+    """
+    missing = []
+    npm = shutil.which("npm")
+    modules = folder / "node_modules"
+    for name, version in packages.items():
+        root = modules / name
+        try:
+            if json.loads((root / "package.json").read_text())["version"] == version:
+                continue
+        except (OSError, ValueError, KeyError):
+            pass
+        if npm is None:
+            missing.append(f"{name}@{version} (npm not found)")
+            continue
+        log(f"npm pack {name}@{version} into {modules}")
+        with tempfile.TemporaryDirectory() as tmp:
+            proc = subprocess.run(
+                [npm, "pack", "--silent", f"{name}@{version}"],
+                cwd=tmp,
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=300,
+            )
+            tarballs = list(Path(tmp).glob("*.tgz"))
+            if proc.returncode != 0 or not tarballs:
+                why = (proc.stderr.strip().splitlines() or ["npm pack failed"])[-1][:160]
+                missing.append(f"{name}@{version} ({why})")
+                continue
+            shutil.rmtree(root, ignore_errors=True)
+            root.mkdir(parents=True)
+            subprocess.run(
+                ["tar", "-xzf", str(tarballs[0]), "-C", str(root), "--strip-components=1"],
+                check=True,
+            )
+    return missing
+
+
+def lonboard_page(html: Path) -> bytes:
+    """lonboard's page as opened: require.js's integrity attribute removed (see above)."""
+    text = html.read_bytes()
+    return re.sub(
+        rb'(<script src="https://cdnjs\.cloudflare\.com/ajax/libs/require\.js/[^"]+")'
+        rb' integrity="[^"]*"',
+        rb"\1",
+        text,
+        count=1,
+    )
+
+
 def _settle(page, seconds: float = 1.0) -> None:
     page.wait_for_timeout(seconds * 1000)
 
@@ -592,6 +872,8 @@ def measure_page(
     try:
         context = browser.new_context(viewport=VIEWPORT, service_workers="block")
         context.add_init_script(INIT_SCRIPT)
+        if tool == "lonboard":
+            context.add_init_script(LONBOARD_INIT)
 
         def route(r) -> None:
             url = r.request.url
@@ -629,7 +911,16 @@ def measure_page(
 
         log(f"  {tool}: opening {html.name} ({html.stat().st_size / 1e6:.1f} MB)")
         try:
-            page.goto(html.resolve().as_uri(), wait_until="load", timeout=timeout_s * 1000)
+            url = LONBOARD_ORIGIN + "map.html" if tool == "lonboard" else html.resolve().as_uri()
+            page.goto(url, wait_until="load", timeout=timeout_s * 1000)
+            if tool == "lonboard":
+                # drawn: a draw call, then LONBOARD_QUIET_S seconds without any
+                page.wait_for_function(
+                    "q => window.__lb.draws > 0 && performance.now() - window.__lb.last > q",
+                    arg=LONBOARD_QUIET_S * 1000,
+                    polling=500,
+                    timeout=timeout_s * 1000,
+                )
             if tool == "zoneplan":
                 # predicates as functions: zoneplan's Content-Security-Policy forbids the
                 # string evaluation Playwright would use to poll an expression
@@ -663,6 +954,11 @@ def measure_page(
             result.decoded_ms = timings.get("decoded")
         else:
             result.first_paint_ms = bench["raf2"]
+        if tool == "lonboard":
+            frames = page.evaluate("window.__lb.frames")
+            result.first_paint_ms = frames[-1][0]
+            result.decoded_ms = frames[0][0] if frames[0][1] else frames[1][0]
+            result.draw_frames = [(round(t), d) for t, d in frames]
         log(f"  {tool}: first paint {result.first_paint_ms:,.0f} ms")
         if screenshot is not None:
             page.screenshot(path=str(screenshot))
@@ -675,7 +971,13 @@ def measure_page(
             result.heap = {k: v / 1e6 for k, v in usage.items() if isinstance(v, int | float)}
             log(f"  {tool}: heap {result.heap_mb:,.0f} MB ({usage})")
 
-        page.evaluate(PAGE_HELPERS)
+        if tool == "lonboard":
+            if not page.evaluate(LONBOARD_FIND_MAP):
+                result.failure = "its MapLibre map was not found: no redraw measured"
+                return result
+            page.evaluate(LONBOARD_HELPERS)
+        else:
+            page.evaluate(PAGE_HELPERS)
         view = page.evaluate(
             "(() => { const m = window.__benchMap(); const c = m.getCenter();"
             " return [c.lat, c.lng, m.getZoom()]; })()"
@@ -701,9 +1003,12 @@ def measure_page(
         if not full:
             return result
 
-        measure_hover(page, result, source, int(sample[0]))
+        measure_hover(page, result, source, int(sample[0]), tool=tool)
         log(f"  {tool}: hover tooltip {_num(result.hover_ms)} ms {result.hover_note}")
 
+        if tool == "lonboard":  # its coordinates go from GeoParquet to deck.gl unrounded
+            result.geometry_path = "not read (lonboard)"
+            return result
         ids = [str(source["parcel_id"].iloc[int(i)]) for i in sample]
         got = page.evaluate(GEOMETRY_JS, [ids, [int(i) for i in sample]])
         result.geometry_path = got["path"]
@@ -732,8 +1037,10 @@ def open_repeatedly(
     others: list[float] = []
     steps: dict[str, list[float]] = {"zoom_ms": [], "zoom_back_ms": [], "pan_ms": []}
     result = PageResult()
-    for k in range(args.repeat):
-        full = k == args.repeat - 1
+    last = args.repeat - 1
+    k = 0
+    while k <= last:
+        full = k == last
         idle = wait_for_quiet(args.quiet_wait)
         meter = OthersMeter()
         meter.start()
@@ -745,7 +1052,7 @@ def open_repeatedly(
             local=local,
             source=source,
             sample=sample,
-            timeout_s=args.page_timeout,
+            timeout_s=args.lonboard_timeout if tool == "lonboard" else args.page_timeout,
             screenshot=html.with_name(f"{tool}.png") if full else None,
             full=full,
             meter=meter,
@@ -760,6 +1067,9 @@ def open_repeatedly(
             decoded.append(result.decoded_ms)
         for name, values in steps.items():
             values.extend(getattr(result, name))
+        if not full and result.first_paint_ms > SLOW_PAINT_MS:
+            last = k + 1  # minutes an opening: one more, for everything else, then stop
+        k += 1
     for name, values in steps.items():
         setattr(result, name, values)
     result.paints_ms = paints
@@ -768,33 +1078,45 @@ def open_repeatedly(
     return result
 
 
-def measure_hover(page, result: PageResult, source, index: int) -> None:
-    """Time from a real mouse move onto a parcel at zoom 18 to its tooltip being shown."""
+def measure_hover(page, result: PageResult, source, index: int, *, tool: str = "") -> None:
+    """
+    Time from a real mouse move onto a parcel at zoom 18 to its tooltip being shown
+    (lonboard, which has no hover tooltip: from a click to the parcel's id in the page).
+    """
     point = source.geometry.iloc[index].representative_point()
     name = str(source["name_vi"].iloc[index])
-    page.evaluate("s => window.__benchStep(s)", {"center": [point.y, point.x], "zoom": HOVER_ZOOM})
+    zoom = HOVER_ZOOM - 1 if tool == "lonboard" else HOVER_ZOOM  # MapLibre: 512 px tiles
+    page.evaluate("s => window.__benchStep(s)", {"center": [point.y, point.x], "zoom": zoom})
     x, y = page.evaluate(
         "([lat, lon]) => { const m = window.__benchMap();"
-        " const p = m.latLngToContainerPoint([lat, lon]);"
+        " const p = window.__lbMap ? m.project([lon, lat]) : m.latLngToContainerPoint([lat, lon]);"
         " const r = m.getContainer().getBoundingClientRect();"
         " return [p.x + r.left, p.y + r.top]; }",
         [point.y, point.x],
     )
     page.mouse.move(x - 40, y - 40)
     page.wait_for_timeout(300)
-    shown = (
-        "name => [...document.querySelectorAll('.leaflet-tooltip')].some(e =>"
-        " new RegExp(name + '(?![0-9])').test(e.textContent))"
-    )
+    if tool == "lonboard":
+        name = str(source["parcel_id"].iloc[index])
+        shown = "name => document.body.innerText.includes(name)"
+    else:
+        shown = (
+            "name => [...document.querySelectorAll('.leaflet-tooltip')].some(e =>"
+            " new RegExp(name + '(?![0-9])').test(e.textContent))"
+        )
     t0 = time.perf_counter()
-    page.mouse.move(x, y)
+    if tool == "lonboard":
+        page.mouse.click(x, y)
+    else:
+        page.mouse.move(x, y)
     try:
         page.wait_for_function(shown, arg=name, polling="raf", timeout=10_000)
     except Exception:  # no tooltip for that parcel: say so rather than time something else
-        result.hover_note = f"(no tooltip naming {name} within 10 s)"
+        result.hover_note = f"(nothing naming {name} within 10 s)"
         return
     result.hover_ms = (time.perf_counter() - t0) * 1000
-    result.hover_note = f"(parcel {name}, zoom {HOVER_ZOOM})"
+    what = "click to its attributes" if tool == "lonboard" else "parcel"
+    result.hover_note = f"({what} {name}, zoom {zoom})"
 
 
 def _fmt_list(values: list[float]) -> str:
@@ -881,7 +1203,17 @@ def machine_info(chromium_version: str) -> list[str]:
     except (OSError, StopIteration):
         ram = "unknown"
     versions = []
-    for name in ("zoneplan", "geopandas", "shapely", "pyogrio", "pyproj", "folium", "mapclassify"):
+    for name in (
+        "zoneplan",
+        "geopandas",
+        "shapely",
+        "pyogrio",
+        "pyproj",
+        "folium",
+        "mapclassify",
+        "lonboard",
+        "anywidget",
+    ):
         try:
             versions.append(f"{name} {metadata.version(name)}")
         except metadata.PackageNotFoundError:
@@ -914,43 +1246,55 @@ def _ratio(a: float | None, b: float | None) -> str:
     return f"{r:.2f}" if r >= 0.01 else f"{r:.4f}"
 
 
+def _tools(results: list[SizeResult]) -> list[str]:
+    """The tools measured in this run, in table order."""
+    return [t for t in TOOLS if any(t in r.builds for r in results)]
+
+
+def _cell(values: list[str]) -> str:
+    return " · ".join(values)
+
+
 def summary_table(results: list[SizeResult]) -> list[str]:
-    """One row per size: the zoneplan / explore() ratio of each metric (– where explore failed)."""
+    """One row per kind and size: each metric for every tool, side by side."""
+    tools = _tools(results)
     metrics = [
-        ("build", lambda b, p: b.seconds),
-        ("HTML", lambda b, p: b.mb),
-        ("first paint", lambda b, p: p.first_paint_ms if p and not p.failure else None),
-        ("zoom in", lambda b, p: p.zoom_median if p and not p.failure else None),
-        ("zoom back", lambda b, p: p.zoom_back_median if p and not p.failure else None),
-        ("pan", lambda b, p: p.pan_median if p and not p.failure else None),
-        ("JS heap", lambda b, p: p.heap_mb if p and not p.failure else None),
+        ("build s", lambda b, p: b.seconds if b else None, 1),
+        ("peak memory MB", lambda b, p: b.peak_mb if b else None, 0),
+        ("HTML MB", lambda b, p: b.mb if b else None, 1),
+        ("first paint ms", lambda b, p: p.first_paint_ms if p else None, 0),
+        ("zoom in ms", lambda b, p: p.zoom_median if p else None, 0),
+        ("pan ms", lambda b, p: p.pan_median if p else None, 0),
+        ("JS heap MB", lambda b, p: p.heap_mb if p else None, 0),
     ]
     lines = [
-        "| parcels | " + " | ".join(name for name, _ in metrics) + " |",
-        "| ---: | " + " | ".join("---:" for _ in metrics) + " |",
+        "| layer | parcels | " + " | ".join(name for name, _, _ in metrics) + " |",
+        "| --- | ---: | " + " | ".join("---:" for _ in metrics) + " |",
     ]
     for r in results:
         cells = [
-            _ratio(get(r.zoneplan_build, r.zoneplan_page), get(r.explore_build, r.explore_page))
-            for _, get in metrics
+            _cell([_num(get(r.builds.get(t), r.page(t)), digits) for t in tools])
+            for _, get, digits in metrics
         ]
-        lines.append(f"| {r.n:,} | " + " | ".join(cells) + " |")
-    return [*lines, ""]
+        lines.append(f"| {r.kind} | {r.n:,} | " + " | ".join(cells) + " |")
+    order = " · ".join(LABEL[t] for t in tools)
+    return [
+        f"Each cell: {order}; medians; – where a tool did not build or paint "
+        "(the reason is under its size).",
+        "",
+        *lines,
+        "",
+    ]
 
 
 def quietness(results: list[SizeResult]) -> list[str]:
     """A line on how much other processes used the CPUs while this run measured."""
-    named = [
-        (f"{label} at {r.n:,}", x.others)
-        for r in results
-        for label, x in (
-            ("zoneplan build", r.zoneplan_build),
-            ("explore() build", r.explore_build),
-            ("zoneplan page", r.zoneplan_page),
-            ("explore() page", r.explore_page),
-        )
-        if x is not None and x.others is not None
-    ]
+    named = []
+    for r in results:
+        for tool in TOOLS:
+            for what, x in (("build", r.builds.get(tool)), ("page", r.pages.get(tool))):
+                if x is not None and x.others is not None:
+                    named.append((f"{LABEL[tool]} {what} at {r.kind} {r.n:,}", x.others))
     if not named:
         return []
     busy = [f"{label} ({share:.0%})" for label, share in named if share > DISTURBED]
@@ -971,83 +1315,75 @@ def quietness(results: list[SizeResult]) -> list[str]:
 
 
 def size_table(r: SizeResult) -> list[str]:
-    """The Markdown table of one size: rows are metrics, columns the tools and the ratio."""
-    zb, eb = r.zoneplan_build, r.explore_build
-    zp, ep = r.zoneplan_page, r.explore_page
-    why = r.explore_note or eb.failure or (ep.failure if ep else "") or ""
+    """The Markdown table of one kind and size: rows are metrics, columns the tools."""
+    tools = [t for t in TOOLS if t in r.builds]
+    others = [t for t in tools if t != "zoneplan"]
 
-    def page_value(page: PageResult | None, attr: str) -> float | None:
-        return getattr(page, attr) if page is not None and page.failure is None else None
+    def build_value(tool: str, attr: str) -> float | None:
+        build = r.builds.get(tool)
+        return getattr(build, attr) if build is not None else None
+
+    def page_value(tool: str, attr: str) -> float | None:
+        page = r.page(tool)
+        return getattr(page, attr) if page is not None else None
 
     rows = [
-        ("Build, s (wall clock, incl. reading the file)", zb.seconds, eb.seconds, 1),
-        ("HTML, MB", zb.mb, eb.mb, 1),
-        (
-            "First paint with all features drawn, ms",
-            page_value(zp, "first_paint_ms"),
-            page_value(ep, "first_paint_ms"),
-            0,
-        ),
-        (
-            "Zoom in one level (new view), median ms",
-            page_value(zp, "zoom_median"),
-            page_value(ep, "zoom_median"),
-            0,
-        ),
+        ("Build, s (wall clock, incl. reading the file)", build_value, "seconds", 1),
+        ("Build peak memory (max RSS), MB", build_value, "peak_mb", 0),
+        ("HTML, MB", build_value, "mb", 1),
+        ("First paint with all features drawn, ms", page_value, "first_paint_ms", 0),
+        ("Zoom in one level (new view), median ms", page_value, "zoom_median", 0),
         (
             "Zoom back out one level (view seen before), median ms",
-            page_value(zp, "zoom_back_median"),
-            page_value(ep, "zoom_back_median"),
+            page_value,
+            "zoom_back_median",
             0,
         ),
-        (
-            "Pan 300 px (mostly new ground), median ms",
-            page_value(zp, "pan_median"),
-            page_value(ep, "pan_median"),
-            0,
-        ),
-        (
-            "Hover: mouse move to tooltip shown, ms",
-            page_value(zp, "hover_ms"),
-            page_value(ep, "hover_ms"),
-            0,
-        ),
-        (
-            "JS heap (V8 + DOM + array buffers), MB",
-            page_value(zp, "heap_mb"),
-            page_value(ep, "heap_mb"),
-            0,
-        ),
-        (
-            "Geometry: max drawn-to-source vertex distance, m",
-            page_value(zp, "geometry_m"),
-            page_value(ep, "geometry_m"),
-            3,
-        ),
+        ("Pan 300 px (mostly new ground), median ms", page_value, "pan_median", 0),
+        ("Slowest redraw step, ms", page_value, "slowest_ms", 0),
+        ("Hover: mouse move to tooltip shown, ms", page_value, "hover_ms", 0),
+        ("JS heap (V8 + DOM + array buffers), MB", page_value, "heap_mb", 0),
+        ("Geometry: max drawn-to-source vertex distance, m", page_value, "geometry_m", 3),
     ]
+    head = " | ".join(LABEL[t] for t in tools)
+    ratios = " | ".join(f"zoneplan / {LABEL[t]}" for t in others)
     lines = [
-        f"### {r.n:,} parcels ({r.vertices:,} vertices)",
+        f"### {KINDS[r.kind][1].capitalize()}: {r.n:,} parcels ({r.vertices:,} vertices)",
         "",
-        "| metric | zoneplan | explore() | zoneplan / explore |",
-        "| --- | ---: | ---: | ---: |",
+        f"| metric | {head} | {ratios} |",
+        "| --- | " + " | ".join("---:" for _ in tools + others) + " |",
     ]
-    for label, a, b, digits in rows:
-        lines.append(f"| {label} | {_num(a, digits)} | {_num(b, digits)} | {_ratio(a, b)} |")
-    if zp is not None and zp.failure is None:
+    for label, get, attr, digits in rows:
+        values = {t: get(t, attr) for t in tools}
+        cells = [_num(values[t], digits) for t in tools]
+        cells += [_ratio(values.get("zoneplan"), values[t]) for t in others]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    zp = r.page("zoneplan")
+    if zp is not None:
         what = "big layer decoded" if zp.geometry_path.startswith("big") else "page data parsed"
-        lines.append(f"| zoneplan: {what} (`timings.decoded`), ms | {_num(zp.decoded_ms)} | | |")
+        blank = " |" * (len(tools) - 1 + len(others))
+        lines.append(f"| zoneplan: {what} (`timings.decoded`), ms | {_num(zp.decoded_ms)} |{blank}")
+    lb = r.page("lonboard")
+    if lb is not None:
+        cells = [_num(lb.decoded_ms) if t == "lonboard" else "" for t in tools]
+        blank = " |" * len(others)
+        lines.append(
+            "| lonboard: first parcels on screen (first WebGL draw), ms | "
+            + " | ".join(cells)
+            + f" |{blank}"
+        )
     lines.append("")
-    if why:
-        lines.append(f"explore(): {why}.")
-    if zb.failure or (zp and zp.failure):
-        lines.append(f"zoneplan: {zb.failure or zp.failure}.")
+    for tool in tools:
+        why = r.why(tool)
+        if why:
+            lines.append(f"{LABEL[tool]}: {why}.")
     lines.append("")
     return lines
 
 
 def details(r: SizeResult) -> list[str]:
     """The raw numbers behind one size's table."""
-    lines = [f"#### Details, {r.n:,} parcels", ""]
+    lines = [f"#### Details, {r.kind} {r.n:,} parcels", ""]
     lines.append(
         f"- Parcels file: GeoPackage, {r.parcels_file.stat().st_size / 1e6:.1f} MB; "
         f"{'read from an earlier run' if r.reused else 'generated'} in {r.generate_s:.1f} s "
@@ -1055,17 +1391,19 @@ def details(r: SizeResult) -> list[str]:
         f"{' '.join(f'{x:.2f}' for x in r.load_before)} / "
         f"{' '.join(f'{x:.2f}' for x in r.load_after)}"
     )
-    for tool, build in (("zoneplan", r.zoneplan_build), ("explore()", r.explore_build)):
+    for tool, build in r.builds.items():
         if build.idle is not None:
             lines.append(
-                f"- {tool} build: CPU idle before it {build.idle:.0%}; other processes used "
-                f"{_pct(build.others)} of the CPUs during it"
+                f"- {LABEL[tool]} build: CPU idle before it {build.idle:.0%}; other processes "
+                f"used {_pct(build.others)} of the CPUs during it"
             )
-    for tool, page in (("zoneplan", r.zoneplan_page), ("explore()", r.explore_page)):
+    for tool, page in r.pages.items():
         if page is None:
             continue
         if page.failure:
-            lines.append(f"- {tool}: {page.failure}")
+            lines.append(f"- {LABEL[tool]}: {page.failure}")
+            if page.errors:
+                lines.append(f"  - errors: {' | '.join(sorted(set(page.errors)))[:600]}")
             continue
         heap = ", ".join(
             f"{k} {page.heap[k]:.0f}"
@@ -1073,13 +1411,23 @@ def details(r: SizeResult) -> list[str]:
             if k in page.heap
         )
         refused = len(page.console_errors) + len(page.page_errors) - len(page.errors)
-        lines.append(
-            f"- {tool}: load event {_num(page.load_ms)} ms, first animation frame after it "
-            f"{_num(page.raf1_ms)} ms (last opening); start view {page.start_view}; zoom in "
-            f"{_fmt_list(page.zoom_ms)} ms, back out {_fmt_list(page.zoom_back_ms)} ms, "
-            f"pans {_fmt_list(page.pan_ms)} ms; heap MB: {heap}; "
+        geometry = (
             f"geometry from {page.geometry_path}, {page.geometry_matched} of {GEOMETRY_SAMPLE} "
             f"parcels matched, same vertex count: {page.geometry_vertices_equal}; "
+            if page.geometry_matched
+            else f"geometry {page.geometry_path or 'not read'}; "
+        )
+        frames = (
+            f"frames with WebGL draw calls (ms, draws so far) {page.draw_frames[:12]}; "
+            if page.draw_frames
+            else ""
+        )
+        lines.append(
+            f"- {LABEL[tool]}: load event {_num(page.load_ms)} ms, first animation frame after "
+            f"it {_num(page.raf1_ms)} ms (last opening); {frames}start view {page.start_view}; "
+            f"zoom in {_fmt_list(page.zoom_ms)} ms, back out {_fmt_list(page.zoom_back_ms)} ms, "
+            f"pans {_fmt_list(page.pan_ms)} ms; hover {_num(page.hover_ms)} ms "
+            f"{page.hover_note}; heap MB: {heap}; {geometry}"
             f"first paints {_fmt_list(page.paints_ms)} ms (median in the table); "
             f"console errors {len(page.console_errors)} ({refused} "
             f"of them refused requests), page errors {len(page.page_errors)}; "
@@ -1095,72 +1443,116 @@ def details(r: SizeResult) -> list[str]:
     return lines
 
 
+def _verdict(ok: bool | None) -> str:
+    return "**met**" if ok else ("**not met**" if ok is False else "**not measured**")
+
+
+def _le(a: float | None, b: float | None) -> bool | None:
+    return None if a is None or b is None else a <= b
+
+
+def _ahead(r: SizeResult, attr: str) -> tuple[bool | None, str]:
+    """zoneplan ahead of lonboard on a page figure, where lonboard painted at all."""
+    zp, lb = r.page("zoneplan"), r.page("lonboard")
+    if "lonboard" not in r.builds:
+        return None, "lonboard not measured"
+    if lb is None:
+        return (zp is not None), f"lonboard did not paint: {r.why('lonboard')}"
+    a, b = (getattr(zp, attr) if zp else None), getattr(lb, attr)
+    return (None if a is None or b is None else a < b), f"{_num(a)} vs {_num(b)}"
+
+
 def targets(results: list[SizeResult]) -> list[str]:
     """One line per target of the issue: met / not met, with the numbers."""
     lines = ["## Targets", ""]
-    by_n = {r.n: r for r in results}
-
-    def verdict(ok: bool | None) -> str:
-        return "**met**" if ok else ("**not met**" if ok is False else "**not measured**")
-
-    r = by_n.get(100_000)
-    if r is not None:
-        zb, eb, zp, ep = r.zoneplan_build, r.explore_build, r.zoneplan_page, r.explore_page
-        ok = None if zb.mb is None or eb.mb is None else zb.mb <= eb.mb / 5
+    for r in results:
+        if r.n != 100_000:
+            continue
+        zb, eb, lbb = (r.builds.get(t) for t in TOOLS)
+        z_mb = zb.mb if zb else None
+        e_mb = eb.mb if eb else None
+        l_mb = lbb.mb if lbb else None
+        ok = None if z_mb is None or e_mb is None else z_mb <= e_mb / 20
         lines.append(
-            f"- 100k: HTML at most 1/5 of explore's: {verdict(ok)} "
-            f"({_num(zb.mb, 1)} MB vs {_num(eb.mb, 1)} MB, ratio {_ratio(zb.mb, eb.mb)})"
+            f"- {r.kind}, 100k: HTML at most 1/20 of explore()'s: {_verdict(ok)} "
+            f"({_num(z_mb, 1)} MB vs {_num(e_mb, 1)} MB, ratio {_ratio(z_mb, e_mb)})"
         )
-        a = zp.first_paint_ms if zp and not zp.failure else None
-        b = ep.first_paint_ms if ep and not ep.failure else None
-        ok = None if a is None or b is None else a <= b / 5
+        ok = None if z_mb is None or l_mb is None else z_mb < l_mb
         lines.append(
-            f"- 100k: first paint at most 1/5 of explore's: {verdict(ok)} "
-            f"({_num(a)} ms vs {_num(b)} ms, ratio {_ratio(a, b)})"
+            f"- {r.kind}, 100k: HTML smaller than lonboard's: {_verdict(ok)} "
+            f"({_num(z_mb, 1)} MB vs {_num(l_mb, 1)} MB)"
         )
-        zm = zp.zoom_median if zp and not zp.failure else None
-        pm = zp.pan_median if zp and not zp.failure else None
-        ok = None if zm is None or pm is None else max(zm, pm) <= 100
+        ok, text = _ahead(r, "first_paint_ms")
         lines.append(
-            f"- 100k: pan/zoom redraw within 100 ms: {verdict(ok)} "
-            f"(zoom-in median {_num(zm)} ms, pan median {_num(pm)} ms; slowest of these steps "
-            f"{_num(max(zp.zoom_ms + zp.pan_ms)) if zm is not None else '–'} ms; zooming back "
-            f"out to a view seen before: median {_num(zp.zoom_back_median if zm else None)} ms)"
+            f"- {r.kind}, 100k: first paint faster than lonboard's: {_verdict(ok)} ({text} ms)"
         )
-    r = by_n.get(1_000_000)
-    if r is not None:
-        zp = r.zoneplan_page
-        a = zp.first_paint_ms if zp and not zp.failure else None
-        ok = None if a is None else a <= 15_000
-        lines.append(f"- 1M: the map opens, first paint within 15 s: {verdict(ok)} ({_num(a)} ms)")
-        measured = zp is not None and zp.failure is None and zp.zoom_ms and zp.pan_ms
-        slowest = max(zp.zoom_ms + zp.zoom_back_ms + zp.pan_ms) if measured else None
-        hover = zp.hover_ms if measured else None
-        ok = (
-            None
-            if not measured
-            else slowest <= 1000 and hover is not None and hover <= 1000 and not zp.errors
+    for r in results:
+        if r.n != 1_000_000:
+            continue
+        zb = r.builds.get("zoneplan")
+        zp = r.page("zoneplan")
+        if r.kind == "mesh":
+            mb = zb.mb if zb else None
+            lines.append(
+                f"- mesh, 1M: HTML at most 20 MB: {_verdict(_le(mb, 20))} ({_num(mb, 1)} MB)"
+            )
+        sec, peak = (zb.seconds, zb.peak_mb) if zb else (None, None)
+        lines.append(
+            f"- {r.kind}, 1M: `zoneplan build` at most 10 s: {_verdict(_le(sec, 10))} "
+            f"({_num(sec, 1)} s)"
         )
         lines.append(
-            "- 1M: stays usable (taken as: every pan/zoom step painted and the hover tooltip "
-            f"shown within 1 s, no page or console error): {verdict(ok)} (slowest step "
-            f"{_num(slowest)} ms, zoom median {_num(zp.zoom_median if measured else None)} ms, "
-            f"pan median {_num(zp.pan_median if measured else None)} ms, hover {_num(hover)} ms, "
-            f"errors: {len(zp.errors) if zp else '–'}); against the 100 ms bar of 100k: "
-            f"{verdict(None if not measured else max(zp.zoom_median, zp.pan_median) <= 100)}"
+            f"- {r.kind}, 1M: build peak memory at most 1.5 GB: "
+            f"{_verdict(_le(peak, 1500))} ({_num(peak)} MB)"
         )
+        paint = zp.first_paint_ms if zp else None
+        lines.append(
+            f"- {r.kind}, 1M: first paint at most 2 s: {_verdict(_le(paint, 2000))} "
+            f"({_num(paint)} ms)"
+        )
+        if zp is not None and zp.zoom_ms and zp.pan_ms:
+            medians = {
+                "zoom in": zp.zoom_median,
+                "zoom back": zp.zoom_back_median,
+                "pan": zp.pan_median,
+            }
+            ok = max(medians.values()) <= 100 and zp.slowest_ms <= 150
+            text = ", ".join(f"{k} median {_num(v)} ms" for k, v in medians.items())
+            lines.append(
+                f"- {r.kind}, 1M: every redraw step at most 100 ms at the median and 150 ms at "
+                f"the slowest: {_verdict(ok)} ({text}, slowest {_num(zp.slowest_ms)} ms)"
+            )
+        else:
+            lines.append(f"- {r.kind}, 1M: redraw steps: {_verdict(None)}")
+        for attr, what in (
+            ("first_paint_ms", "first paint"),
+            ("zoom_median", "zoom in"),
+            ("pan_median", "pan"),
+        ):
+            ok, text = _ahead(r, attr)
+            lines.append(f"- {r.kind}, 1M: {what} ahead of lonboard: {_verdict(ok)} ({text})")
+        if "lonboard" in r.builds:
+            lbb = r.builds["lonboard"]
+            ok = (
+                None
+                if zb is None or lbb.seconds is None or zb.seconds is None
+                else (zb.seconds < lbb.seconds)
+            )
+            lines.append(
+                f"- {r.kind}, 1M: build faster than lonboard's (which validates and measures "
+                f"nothing): {_verdict(ok)} ({_num(sec, 1)} s vs {_num(lbb.seconds, 1)} s; "
+                f"peak {_num(peak)} MB vs {_num(lbb.peak_mb)} MB)"
+            )
     worst = [
-        r.zoneplan_page.geometry_m
+        p.geometry_m
         for r in results
-        if r.zoneplan_page
-        and not r.zoneplan_page.failure
-        and r.zoneplan_page.geometry_m is not None
+        if (p := r.page("zoneplan")) is not None and p.geometry_m is not None
     ]
     if worst:
-        ok = max(worst) <= 1.0
         lines.append(
-            f"- All sizes: geometry shown at full zoom within 1 m of the source: {verdict(ok)} "
-            f"(largest {max(worst):.3f} m over {GEOMETRY_SAMPLE} random parcels per size)"
+            f"- All sizes and kinds: drawn vertices within 1 cm of the source: "
+            f"{_verdict(max(worst) <= 0.01)} (largest {max(worst):.3f} m over "
+            f"{GEOMETRY_SAMPLE} random parcels per size)"
         )
     lines.append("")
     return lines
@@ -1179,16 +1571,15 @@ def write_report(
     """Write the Markdown report."""
     from zoneplan.render.biglayer import BIG_LAYER_FEATURES, BIG_LAYER_VERTICES
 
-    sizes = ",".join(str(r.n) for r in results)
+    sizes = ",".join(str(n) for n in dict.fromkeys(r.n for r in results))
+    kinds = ",".join(dict.fromkeys(r.kind for r in results))
     rerun = ".venv/bin/python benchmarks/bench_map.py"
     if sizes != ",".join(str(n) for n in DEFAULT_SIZES):
         rerun += f" --sizes {sizes}"
-    if args.style_by:
-        rerun += f" --style-by {args.style_by}"
-    if args.skip_explore_above is not None:
-        rerun += f" --skip-explore-above {args.skip_explore_above}"
+    if kinds != ",".join(KINDS):
+        rerun += f" --kinds {kinds}"
     lines = [
-        "# Map benchmark: zoneplan's big-layer path against geopandas' explore()",
+        "# Map benchmark: zoneplan against lonboard and geopandas' explore()",
         "",
         "Generated by `benchmarks/bench_map.py`; do not edit by hand. Rerun with:",
         "",
@@ -1197,31 +1588,33 @@ def write_report(
         "```",
         "",
         f"- Date: {started:%Y-%m-%d %H:%M} (the run took {minutes:.0f} min)",
-        f"- Synthetic parcels: `zoneplan.synthetic.synthetic_parcels(n, seed={args.seed})`, "
-        "a jittered quadrilateral mesh over the zone (4 corners each), written to a "
-        "GeoPackage that both tools read",
+        "- Synthetic parcels, two kinds, each written to a GeoPackage that every tool reads: "
+        f"**mesh**, `zoneplan.synthetic.synthetic_parcels(n, seed={args.seed})`, a jittered "
+        "quadrilateral mesh over the zone (4 corners each, shared with the neighbours, as in "
+        f"a cadastre); **random**, `synthetic_rectangles(n, seed={args.seed})`, independent "
+        "rectangles at random places inside the zone (no shared edges)",
         *machine_info(chromium_version),
-        f"- explore() time limit {args.explore_timeout:.0f} s, memory limit "
-        f"{args.explore_memory_gb:g} GB; page time limit {args.page_timeout:.0f} s",
+        f"- explore() and lonboard build time limit {args.explore_timeout:.0f} s, memory limit "
+        f"{args.explore_memory_gb:g} GB; page time limit {args.page_timeout:.0f} s "
+        f"(lonboard {args.lonboard_timeout:.0f} s)",
         "",
-        *(
-            [
-                f"- zoneplan's map is styled with `--style-by {args.style_by}` on "
-                f"`synthetic_parcels(n, seed={args.seed}, cadastral=True)`",
-                "",
-            ]
-            if args.style_by
-            else []
-        ),
         "zoneplan builds with `zoneplan build --layer FILE --self-contained` (its map also holds "
         f"the catalog layers; a layer of more than {BIG_LAYER_FEATURES:,} features or "
         f"{BIG_LAYER_VERTICES:,} vertices takes the big-layer path, the others GeoJSON/SVG; "
         "the path each size took is in the details, under geometry). explore() is "
-        "`gpd.read_file(FILE).explore()` with its defaults, saved with `m.save()`. Ratios are "
-        "zoneplan / explore(): below 1 is in zoneplan's favour. explore() needs `mapclassify` "
-        "(the `bench` extra installs it); the run's versions are above.",
+        "`gpd.read_file(FILE).explore()` with its defaults, saved with `m.save()`; lonboard is "
+        "`lonboard.viz(gpd.read_file(FILE)).to_html(out)` with its defaults (deck.gl in WebGL "
+        "over a MapLibre basemap). Ratios are zoneplan / the other: below 1 is in zoneplan's "
+        "favour. The `bench` extra installs mapclassify for explore() and lonboard; the run's "
+        "versions are above.",
         "",
-        "## Summary: zoneplan / explore() ratios",
+        "**WebGL in software.** This machine has no GPU: Chromium draws lonboard's WebGL with "
+        "SwiftShader on the CPU. With a real GPU lonboard paints far faster than here, and its "
+        "first paint, redraw and hover figures below say little about a desktop with a "
+        "graphics card. zoneplan draws on a 2D canvas with its own JavaScript rasteriser and "
+        "needs no WebGL, so its figures are what any machine without a GPU gets.",
+        "",
+        "## Summary",
         "",
         *summary_table(results),
         *quietness(results),
@@ -1235,7 +1628,8 @@ def write_report(
         "## How it is measured",
         "",
         "- **Build**: each tool in its own process, wall clock from start to exit, reading "
-        "the GeoPackage included.",
+        "the GeoPackage included; peak memory is the process's maximum resident set size "
+        "(`wait4`).",
         "- **First paint**: ms since navigation start. zoneplan: `window.zoneplan.timings.drawn`, "
         "set when every big-layer tile in view was drawn and two animation frames followed "
         "(the page then "
@@ -1243,20 +1637,30 @@ def write_report(
         "while the page's script runs; a script injected before the page schedules an "
         "animation frame at the load event and a second one from it, and the second "
         "callback's time is taken, i.e. after the frame that laid out and painted every path. "
-        f"Median of {args.repeat} openings, each in a fresh browser.",
+        "lonboard: a script injected before the page counts every WebGL draw call; first "
+        "paint is the animation frame of the last draw call that is followed by "
+        f"{LONBOARD_QUIET_S:.0f} s without any (deck.gl draws each batch of features as its "
+        "triangles come back from the workers); the first frame with a draw call is reported "
+        f"too. Median of {args.repeat} openings, each in a fresh browser; a page slower than "
+        f"{SLOW_PAINT_MS / 1000:.0f} s to first paint is opened twice only.",
         "- **Redraw**: from the fitted view (centre c, zoom z), `setView(c, z+1)`, then z+2 ... "
         f"z+{ZOOM_LEVELS} (each view new), then back out level by level to z (each view seen "
         "before: zoneplan keeps the pixels of recent tiles, so this is its cached case; "
         f"explore() redraws every path either way); then at z+1, {len(PANS)} `panBy` of 300 px "
         "(E, E, S, S, W x4) onto mostly new ground; all with `{animate: false}`. Each step is "
         "timed in the page until it is painted: zoneplan `await viewer.whenDrawn()` (two "
-        "animation frames), explore() two animation frames. The steps run on each of the "
+        "animation frames), explore() two animation frames; lonboard: the same views by "
+        "`jumpTo` and "
+        "`panBy(..., {animate: false})` on its MapLibre map (deck.gl follows it), timed to "
+        "the second animation frame after deck.gl's next draw call. The steps run on each of "
+        "the "
         f"{args.repeat} openings; medians over all of them are shown, every step is in the "
         "details. The 100 ms "
         "target is judged on the new-view zoom and the pan.",
         f"- **Hover**: at zoom {HOVER_ZOOM} over a sampled parcel, from a real mouse move "
         "(Playwright) onto it to a tooltip naming that parcel; timed from Python, so a few ms "
-        "of protocol round trip are included.",
+        "of protocol round trip are included. lonboard shows no tooltip on hover; its figure "
+        "is a click on the parcel to its `parcel_id` in the page (its attribute table).",
         "- **JS heap**: after first paint and 1 s of quiet, DevTools protocol "
         "`HeapProfiler.collectGarbage` then `Runtime.getHeapUsage`: used V8 heap + embedder "
         "(DOM) heap + array-buffer backing stores. zoneplan's geometry lives in typed arrays "
@@ -1272,7 +1676,17 @@ def write_report(
         "6.2.0 and Leaflet.awesome-markers 2.0.2 come from an npm install of those exact "
         "versions outside the repository (only requests to those CDN hosts are routed to the "
         "script); no host name resolves in the browser (`--host-resolver-rules`), so "
-        "everything else, basemap tiles included, fails there at once, as offline.",
+        "everything else, basemap tiles included, fails there at once, as offline. "
+        "lonboard's page asks cdnjs for require.js 2.3.4 and jsDelivr for "
+        "@jupyter-widgets/html-manager, anywidget, parquet-wasm and @geoarrow/geoarrow-js: "
+        "each comes from its npm package (`npm pack`, the version the requested range "
+        "resolves to), listed below. Its `<script>` for require.js carries an `integrity` "
+        "hash of cdnjs's own minified copy, which no npm package holds, so the page opened is "
+        "lonboard's file with that one attribute removed (npm's require.js of the same "
+        "release is served). From a `file:` URL its Web Workers (started from `blob:` URLs) "
+        "fail to load, so the page is served at `http://lonboard.localhost/map.html` by "
+        "Playwright's request routing (no server, no socket). The HTML sizes are of the files "
+        "as written.",
         "",
         "Requests answered locally:",
         "",
@@ -1280,6 +1694,9 @@ def write_report(
     lines += [f"- {u}" for u in sorted(requests["served"])] or ["- none"]
     lines += ["", "Requests aborted (besides basemap tiles):", ""]
     lines += [f"- {u}" for u in sorted(requests["aborted"])] or ["- none"]
+    if requests.get("missing"):
+        lines += ["", "npm packages that could not be had (their requests were aborted):", ""]
+        lines += [f"- {u}" for u in sorted(requests["missing"])]
     lines += ["", "## Details", ""]
     for r in results:
         lines += details(r)
@@ -1358,11 +1775,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--no-npm", action="store_true", help="abort folium's non-Leaflet CDN requests")
     p.add_argument(
-        "--style-by",
-        metavar="COLUMN",
-        help="build zoneplan's map with --style-by COLUMN, on parcels with the cadastral "
-        "columns (land_use_code, so_to, so_thua): e.g. land_use_code for parcels coloured "
-        "by land-use code",
+        "--kinds",
+        default=",".join(KINDS),
+        help="kinds of parcel layer, comma-separated (default: %(default)s)",
+    )
+    p.add_argument(
+        "--tools",
+        default=",".join(TOOLS),
+        help="tools to measure, comma-separated (default: %(default)s; lonboard is left out "
+        "when it is not installed)",
+    )
+    p.add_argument(
+        "--lonboard-timeout",
+        type=float,
+        default=900,
+        help="seconds lonboard's page may take to first paint (default: %(default)s)",
     )
     return p.parse_args(argv)
 
@@ -1371,6 +1798,12 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and write the report."""
     args = parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
+    tools = [t.strip() for t in args.tools.split(",") if t.strip()]
+    unknown = [k for k in kinds if k not in KINDS] + [t for t in tools if t not in TOOLS]
+    if unknown:
+        print(f"bench_map: unknown kind or tool {', '.join(unknown)}", file=sys.stderr)
+        return 2
     started = dt.datetime.now()
     t_start = time.perf_counter()
     if args.workdir:
@@ -1381,10 +1814,18 @@ def main(argv: list[str] | None = None) -> int:
         workdir = Path(tempfile.mkdtemp(prefix="zoneplan-bench-"))
         cleanup = not args.keep
     log(f"work folder {workdir}")
+    requests: dict[str, set[str]] = {"served": set(), "aborted": set(), "missing": set()}
     web = None if args.no_npm else ensure_web_assets(args.web_assets)
+    if "lonboard" in tools:
+        packages = lonboard_packages()
+        if not packages:
+            log("lonboard is not installed (pip install -e '.[bench]'): left out")
+            tools.remove("lonboard")
+        elif not args.no_npm:
+            requests["missing"].update(ensure_lonboard_assets(args.web_assets, packages))
+            web = web or args.web_assets
     local = LocalAssets(web)
     zoneplan_cli = str(Path(sys.executable).with_name("zoneplan"))
-    requests: dict[str, set[str]] = {"served": set(), "aborted": set()}
     results: list[SizeResult] = []
 
     import shapely
@@ -1397,109 +1838,118 @@ def main(argv: list[str] | None = None) -> int:
             )
             chromium_version = probe.version
             probe.close()
-            for n in sizes:
-                load_before = os.getloadavg()
-                path, gdf, gen_s, reused = parcels_file(
-                    workdir, n, args.seed, cadastral=bool(args.style_by)
-                )
-                vertices = int(shapely.get_num_coordinates(gdf.geometry.values).sum())
-                rng = np.random.default_rng(args.seed)
-                sample = np.sort(
-                    rng.choice(len(gdf), size=min(GEOMETRY_SAMPLE, len(gdf)), replace=False)
-                )
-                folder = workdir / f"n{n}"
-                folder.mkdir(exist_ok=True)
-
-                log(f"{n:,}: zoneplan build")
-                idle = wait_for_quiet(args.quiet_wait)
-                zb = timed_build(
-                    [
-                        zoneplan_cli,
-                        "-q",
-                        "build",
-                        "--layer",
-                        str(path),
-                        "--self-contained",
-                        *(["--style-by", args.style_by] if args.style_by else []),
-                        "--out",
-                        str(folder / "zp.html"),
-                    ],
-                    folder / "zp.html",
-                    timeout=None,
-                )
-                zb.idle = idle
-                log(
-                    f"{n:,}: zoneplan build {_num(zb.seconds, 1)} s, {_num(zb.mb, 1)} MB "
-                    f"{zb.failure or ''}"
-                )
-
-                note = ""
-                if args.skip_explore_above is not None and n > args.skip_explore_above:
-                    note = f"not run (--skip-explore-above {args.skip_explore_above:,})"
-                    eb = Build(failure=note)
-                else:
-                    log(f"{n:,}: explore() build (limit {args.explore_timeout:.0f} s)")
-                    idle = wait_for_quiet(args.quiet_wait)
-                    eb = timed_build(
-                        [
-                            sys.executable,
-                            "-c",
-                            EXPLORE_SCRIPT,
-                            str(path),
-                            str(folder / "explore.html"),
-                        ],
-                        folder / "explore.html",
-                        timeout=args.explore_timeout,
-                        memory_gb=args.explore_memory_gb,
+            for kind in kinds:
+                for n in sizes:
+                    result = measure_size(
+                        pw, args, kind, n, tools, workdir, zoneplan_cli, local, requests, shapely
                     )
-                    eb.idle = idle
-                    log(
-                        f"{n:,}: explore() build {_num(eb.seconds, 1)} s, {_num(eb.mb, 1)} MB "
-                        f"{eb.failure or ''}"
+                    results.append(result)
+                    write_report(
+                        args.out,
+                        results,
+                        args=args,
+                        chromium_version=chromium_version,
+                        requests=requests,
+                        started=started,
+                        minutes=(time.perf_counter() - t_start) / 60,
                     )
-
-                pages: dict[str, PageResult | None] = {"zoneplan": None, "explore": None}
-                for tool, build in (("zoneplan", zb), ("explore", eb)):
-                    if build.html is None:
-                        continue
-                    page = pages[tool] = open_repeatedly(
-                        pw, args, build.html, tool=tool, local=local, source=gdf, sample=sample
-                    )
-                    requests["served"].update(u.replace(" <- ", " ← ") for u in page.served)
-                    requests["aborted"].update(page.aborted)
-                results.append(
-                    SizeResult(
-                        n=n,
-                        vertices=vertices,
-                        parcels_file=path,
-                        generate_s=gen_s,
-                        reused=reused,
-                        zoneplan_build=zb,
-                        explore_build=eb,
-                        zoneplan_page=pages["zoneplan"],
-                        explore_page=pages["explore"],
-                        explore_note=note,
-                        load_before=load_before,
-                        load_after=os.getloadavg(),
-                    )
-                )
-                del gdf
-                write_report(
-                    args.out,
-                    results,
-                    args=args,
-                    chromium_version=chromium_version,
-                    requests=requests,
-                    started=started,
-                    minutes=(time.perf_counter() - t_start) / 60,
-                )
-                log(f"{n:,}: done; report so far in {args.out}")
+                    log(f"{kind} {n:,}: done; report so far in {args.out}")
     finally:
         if cleanup:
             shutil.rmtree(workdir, ignore_errors=True)
         else:
             log(f"kept {workdir}")
     return 0
+
+
+def build_command(tool: str, zoneplan_cli: str, path: Path, out: Path) -> list[str]:
+    """The command line that builds one tool's map of `path` into `out`."""
+    if tool == "zoneplan":
+        return [
+            zoneplan_cli,
+            "-q",
+            "build",
+            "--layer",
+            str(path),
+            "--self-contained",
+            "--out",
+            str(out),
+        ]
+    script = LONBOARD_SCRIPT if tool == "lonboard" else EXPLORE_SCRIPT
+    return [sys.executable, "-c", script, str(path), str(out)]
+
+
+def measure_size(
+    pw,
+    args: argparse.Namespace,
+    kind: str,
+    n: int,
+    tools: list[str],
+    workdir: Path,
+    zoneplan_cli: str,
+    local: LocalAssets,
+    requests: dict[str, set[str]],
+    shapely,
+) -> SizeResult:
+    """Build and open every tool's map of one kind of layer at one size."""
+    load_before = os.getloadavg()
+    path, gdf, gen_s, reused = parcels_file(workdir, kind, n, args.seed)
+    vertices = int(shapely.get_num_coordinates(gdf.geometry.values).sum())
+    rng = np.random.default_rng(args.seed)
+    sample = np.sort(rng.choice(len(gdf), size=min(GEOMETRY_SAMPLE, len(gdf)), replace=False))
+    folder = workdir / f"{kind}-{n}"
+    folder.mkdir(exist_ok=True)
+    builds: dict[str, Build] = {}
+    notes: dict[str, str] = {}
+    outputs = {"zoneplan": "zp.html", "lonboard": "lonboard.html", "explore": "explore.html"}
+    for tool in tools:
+        if (
+            tool == "explore"
+            and args.skip_explore_above is not None
+            and n > args.skip_explore_above
+        ):
+            notes[tool] = f"not run (--skip-explore-above {args.skip_explore_above:,})"
+            builds[tool] = Build(failure=notes[tool])
+            continue
+        log(f"{kind} {n:,}: {LABEL[tool]} build")
+        idle = wait_for_quiet(args.quiet_wait)
+        out = folder / outputs[tool]
+        build = timed_build(
+            build_command(tool, zoneplan_cli, path, out),
+            out,
+            timeout=None if tool == "zoneplan" else args.explore_timeout,
+            memory_gb=None if tool == "zoneplan" else args.explore_memory_gb,
+        )
+        build.idle = idle
+        builds[tool] = build
+        log(
+            f"{kind} {n:,}: {LABEL[tool]} build {_num(build.seconds, 1)} s, "
+            f"peak {_num(build.peak_mb)} MB, {_num(build.mb, 1)} MB {build.failure or ''}"
+        )
+    pages: dict[str, PageResult | None] = dict.fromkeys(tools)
+    for tool in tools:
+        build = builds[tool]
+        if build.html is None:
+            continue
+        local.lonboard_page = lonboard_page(build.html) if tool == "lonboard" else None
+        page = pages[tool] = open_repeatedly(
+            pw, args, build.html, tool=tool, local=local, source=gdf, sample=sample
+        )
+        requests["served"].update(u.replace(" <- ", " ← ") for u in page.served)
+        requests["aborted"].update(page.aborted)
+    return SizeResult(
+        kind=kind,
+        n=n,
+        vertices=vertices,
+        parcels_file=path,
+        generate_s=gen_s,
+        reused=reused,
+        builds=builds,
+        pages=pages,
+        notes=notes,
+        load_before=load_before,
+        load_after=os.getloadavg(),
+    )
 
 
 if __name__ == "__main__":
