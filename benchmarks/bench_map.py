@@ -119,6 +119,7 @@ first on PYTHONPATH.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import mimetypes
@@ -465,6 +466,9 @@ class SizeResult:
     notes: dict[str, str] = field(default_factory=dict)
     load_before: tuple[float, float, float] = (0.0, 0.0, 0.0)
     load_after: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    #: tools whose figures come from an earlier run (--merge), and that run's load averages
+    merged: list[str] = field(default_factory=list)
+    earlier_load: tuple = ()
 
     def page(self, tool: str) -> PageResult | None:
         """The tool's page result if it painted, else None."""
@@ -481,6 +485,73 @@ class SizeResult:
             or (page.failure if page else "")
             or ""
         )
+
+
+def results_to_json(results: list[SizeResult], requests: dict[str, set[str]], meta: dict) -> str:
+    """The results of a run as JSON (`--json`), for a later run to merge (`--merge`)."""
+
+    def plain(x):
+        if isinstance(x, Path):
+            return str(x)
+        if isinstance(x, dict):
+            return {k: plain(v) for k, v in x.items()}
+        if isinstance(x, list | tuple):
+            return [plain(v) for v in x]
+        return x
+
+    rows = [
+        {
+            **{k: plain(v) for k, v in vars(r).items() if k not in ("builds", "pages")},
+            "builds": {t: plain(dataclasses.asdict(b)) for t, b in r.builds.items()},
+            "pages": {
+                t: plain(dataclasses.asdict(p)) if p is not None else None
+                for t, p in r.pages.items()
+            },
+        }
+        for r in results
+    ]
+    return json.dumps(
+        {"meta": meta, "requests": {k: sorted(v) for k, v in requests.items()}, "results": rows},
+        indent=1,
+    )
+
+
+def results_from_json(text: str) -> tuple[list[SizeResult], dict[str, list[str]], dict]:
+    """Read what `results_to_json` wrote."""
+    data = json.loads(text)
+    out = []
+    for row in data["results"]:
+        builds = {}
+        for t, b in row["builds"].items():
+            b["html"] = Path(b["html"]) if b.get("html") else None
+            builds[t] = Build(**b)
+        pages = {t: PageResult(**p) if p is not None else None for t, p in row["pages"].items()}
+        for p in pages.values():
+            if p is not None:
+                p.draw_frames = [tuple(f) for f in p.draw_frames]
+        rest = {k: v for k, v in row.items() if k not in ("builds", "pages")}
+        rest["parcels_file"] = Path(rest["parcels_file"])
+        for k in ("load_before", "load_after"):
+            rest[k] = tuple(rest[k])
+        out.append(SizeResult(**rest, builds=builds, pages=pages))
+    return out, data["requests"], data["meta"]
+
+
+def merge_results(result: SizeResult, earlier: list[SizeResult], tools: list[str]) -> SizeResult:
+    """Add the tools this run did not measure from an earlier run's result of the same size."""
+    for old in earlier:
+        if (old.kind, old.n) != (result.kind, result.n):
+            continue
+        for tool in TOOLS:
+            if tool in tools or tool not in old.builds:
+                continue
+            result.builds[tool] = old.builds[tool]
+            result.pages[tool] = old.pages.get(tool)
+            if tool in old.notes:
+                result.notes[tool] = old.notes[tool]
+            result.merged.append(tool)
+        result.earlier_load = (old.load_before, old.load_after)
+    return result
 
 
 def cpu_idle(seconds: float = 2.0) -> float:
@@ -1390,6 +1461,13 @@ def details(r: SizeResult) -> list[str]:
         "(not counted). Load average before/after: "
         f"{' '.join(f'{x:.2f}' for x in r.load_before)} / "
         f"{' '.join(f'{x:.2f}' for x in r.load_after)}"
+        + (
+            f"; during the earlier run's {', '.join(LABEL[t] for t in r.merged)}: "
+            f"{' '.join(f'{x:.2f}' for x in r.earlier_load[0])} / "
+            f"{' '.join(f'{x:.2f}' for x in r.earlier_load[1])}"
+            if r.merged and r.earlier_load
+            else ""
+        )
     )
     for tool, build in r.builds.items():
         if build.idle is not None:
@@ -1558,6 +1636,20 @@ def targets(results: list[SizeResult]) -> list[str]:
     return lines
 
 
+def merged_note(results: list[SizeResult], args: argparse.Namespace) -> list[str]:
+    """The report's line on figures taken from an earlier run (--merge), if any."""
+    tools = sorted({t for r in results for t in r.merged}, key=TOOLS.index)
+    if not tools:
+        return []
+    meta = getattr(args, "earlier_meta", {})
+    return [
+        f"- The {' and '.join(LABEL[t] for t in tools)} figures come from an earlier run of "
+        f"this script on the same machine ({meta.get('date', '?')}, zoneplan "
+        f"{meta.get('source', '?')}), merged into this one (`--merge`); the zoneplan figures "
+        "are this run's. The load averages of both runs are in the details."
+    ]
+
+
 def write_report(
     out: Path,
     results: list[SizeResult],
@@ -1594,6 +1686,7 @@ def write_report(
         f"a cadastre); **random**, `synthetic_rectangles(n, seed={args.seed})`, independent "
         "rectangles at random places inside the zone (no shared edges)",
         *machine_info(chromium_version),
+        *merged_note(results, args),
         f"- explore() and lonboard build time limit {args.explore_timeout:.0f} s, memory limit "
         f"{args.explore_memory_gb:g} GB; page time limit {args.page_timeout:.0f} s "
         f"(lonboard {args.lonboard_timeout:.0f} s)",
@@ -1774,6 +1867,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="npm folder for folium's CDN files (default: %(default)s)",
     )
     p.add_argument("--no-npm", action="store_true", help="abort folium's non-Leaflet CDN requests")
+    p.add_argument("--json", type=Path, help="also write the results as JSON here")
+    p.add_argument(
+        "--merge",
+        type=Path,
+        help="JSON of an earlier run (--json): the tools not measured now (see --tools) are "
+        "taken from it, and the report says so",
+    )
     p.add_argument(
         "--kinds",
         default=",".join(KINDS),
@@ -1825,6 +1925,11 @@ def main(argv: list[str] | None = None) -> int:
             requests["missing"].update(ensure_lonboard_assets(args.web_assets, packages))
             web = web or args.web_assets
     local = LocalAssets(web)
+    earlier = results_from_json(args.merge.read_text()) if args.merge else None
+    if earlier is not None:
+        for key, values in earlier[1].items():
+            requests.setdefault(key, set()).update(values)
+        args.earlier_meta = earlier[2]
     zoneplan_cli = str(Path(sys.executable).with_name("zoneplan"))
     results: list[SizeResult] = []
 
@@ -1843,7 +1948,12 @@ def main(argv: list[str] | None = None) -> int:
                     result = measure_size(
                         pw, args, kind, n, tools, workdir, zoneplan_cli, local, requests, shapely
                     )
+                    if earlier is not None:
+                        result = merge_results(result, earlier[0], tools)
                     results.append(result)
+                    if args.json:
+                        meta = {"date": f"{started:%Y-%m-%d %H:%M}", "source": zoneplan_source()}
+                        args.json.write_text(results_to_json(results, requests, meta))
                     write_report(
                         args.out,
                         results,
