@@ -149,8 +149,73 @@ def measure_features(
     return parts[0] if len(parts) == 1 else pd.concat(parts)
 
 
+def measure_for_map(
+    gdf: gpd.GeoDataFrame,
+    *,
+    meridian: float = 105.75,
+    progress: bool = False,
+    workers: int | None = None,
+    valid: bool = False,
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """
+    Measure a layer for the map: its WGS 84 geometries and its VN-2000 measures.
+
+    The map shows the VN-2000 area and length of each feature; this gives the
+    same ``area_ha_vn2000`` and ``length_km_vn2000`` as `measure_features`, to
+    the last bit, without the ellipsoidal columns (the slow part at 10^6
+    features), and hands back the lon/lat geometries it made on the way so the
+    map need not transform the layer again.
+
+    Parameters
+    ----------
+    gdf
+        Any layer with a CRS.
+    meridian, progress, workers
+        As for `measure_features`.
+    valid
+        The polygons are known to be valid (validated on reading): skip the
+        check `measure_features` makes (and the repair of invalid ones it warns of).
+
+    Returns
+    -------
+    lonlat, measures
+        The geometries as `zoneplan.crs.to_wgs84` gives them (invalid polygons
+        as they are, not repaired), and a table with the columns
+        ``area_ha_vn2000`` and ``length_km_vn2000``, indexed like `gdf`.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> cell = gpd.GeoDataFrame(geometry=[box(106.70, 20.60, 106.71, 20.61)], crs=4326)
+    >>> lonlat, m = measure_for_map(cell)
+    >>> bool(m["area_ha_vn2000"].iloc[0] == measure_features(cell)["area_ha_vn2000"].iloc[0])
+    True
+    """
+    from zoneplan.progress import map_chunks
+
+    zcrs.require_crs(gdf)
+    zcrs.check_meridian(meridian)
+    repaired = gdf if valid else valid_for_measuring(gdf)
+
+    def chunk(part: slice) -> tuple[np.ndarray, pd.DataFrame]:
+        lonlat, _, measures = measure_chunk(repaired.iloc[part], meridian, geodesic=False)
+        if repaired is not gdf:  # the map draws the source's geometries, not the repairs
+            lonlat = zcrs.to_wgs84(gdf.iloc[part])
+        return lonlat, measures
+
+    parts = map_chunks(
+        chunk, len(gdf), size=MEASURE_CHUNK, desc="measuring", progress=progress, workers=workers
+    )
+    if not parts:
+        return chunk(slice(0, 0))
+    if len(parts) == 1:
+        return parts[0]
+    return np.concatenate([p[0] for p in parts]), pd.concat([p[1] for p in parts])
+
+
 def measure_chunk(
-    gdf: gpd.GeoDataFrame, meridian: float
+    gdf: gpd.GeoDataFrame, meridian: float, *, geodesic: bool = True
 ) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
     """
     Measure the features of a (valid) layer; the work of `measure_features` for one chunk.
@@ -161,6 +226,9 @@ def measure_chunk(
         A layer with a CRS, its polygons valid.
     meridian
         Central meridian of the VN-2000 TM-3 zone.
+    geodesic
+        Also the ellipsoidal areas and geodesic lengths; without them (False) the
+        table has only the VN-2000 columns, with the same values.
 
     Returns
     -------
@@ -183,9 +251,17 @@ def measure_chunk(
     area_vn = np.where(polygonal, shapely.area(grid), np.nan)
     # A GeometryCollection without polygons has no area: geodesic_areas_m2 gives NaN.
     area_ell = np.full(len(lonlat), np.nan)
-    area_ell[polygonal] = geodesic_areas_m2(lonlat[polygonal])
+    if geodesic:
+        area_ell[polygonal] = geodesic_areas_m2(lonlat[polygonal])
+    else:  # only where it can be NaN: not for plain polygons (valid, finite coordinates)
+        area_ell[polygonal & (type_id == POLYGON_ID)] = 0.0
+        rest = polygonal & (type_id != POLYGON_ID)
+        area_ell[rest] = geodesic_areas_m2(lonlat[rest])
     area_vn = np.where(np.isnan(area_ell), np.nan, area_vn)
     len_vn = np.where(linear, shapely.length(grid), np.nan)
+    if not geodesic:
+        vn2000 = {"area_ha_vn2000": area_vn / M2_PER_HA, "length_km_vn2000": len_vn / M_PER_KM}
+        return lonlat, grid, pd.DataFrame(vn2000, index=gdf.index, dtype=float)
     len_geo = np.full(len(lonlat), np.nan)
     len_geo[linear] = [geodesic_length_m(g) for g in lonlat[linear]]
     measures = pd.DataFrame(

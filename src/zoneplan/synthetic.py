@@ -141,7 +141,7 @@ def synthetic_parcels(
         ],
         axis=1,
     )
-    return _parcel_frame(shapely.polygons(ring), rng, meridian, crs)
+    return _parcel_frame(shapely.polygons(ring), rng, meridian, crs, cadastral=cadastral, seed=seed)
 
 
 def synthetic_rectangles(
@@ -188,11 +188,17 @@ def synthetic_rectangles(
     half_w = rng.uniform(0.3, 1.0, n) * size / 2
     half_h = rng.uniform(0.3, 1.0, n) * size / 2
     geoms = shapely.box(cx - half_w, cy - half_h, cx + half_w, cy + half_h)
-    return _parcel_frame(geoms, rng, meridian, crs)
+    return _parcel_frame(geoms, rng, meridian, crs, cadastral=False, seed=seed)
 
 
 def _parcel_frame(
-    geoms: np.ndarray, rng: np.random.Generator, meridian: float, crs: str | int
+    geoms: np.ndarray,
+    rng: np.random.Generator,
+    meridian: float,
+    crs: str | int,
+    *,
+    cadastral: bool,
+    seed: int,
 ) -> gpd.GeoDataFrame:
     """The synthetic parcels' columns around `geoms` (VN-2000 TM-3), in the CRS asked for."""
     n = len(geoms)

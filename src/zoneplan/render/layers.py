@@ -93,6 +93,9 @@ class MapLayer:
     side
         ``"left"`` or ``"right"``: the side of the map's swipe divider the layer is drawn
         on (two versions of a layer, `zoneplan.render.diffmap`); None: both.
+    valid
+        Its polygons are known to be valid (the file went through
+        `zoneplan.validate.load_user_layer`), so measuring need not check them again.
     """
 
     id: str
@@ -110,6 +113,7 @@ class MapLayer:
     facts_as_of: str | None = None
     date_field: str | None = None
     side: Literal["left", "right"] | None = None
+    valid: bool = False
 
     def title(self, lang: Lang) -> str:
         """Return the title in ``"vi"`` or ``"en"``."""

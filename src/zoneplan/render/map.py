@@ -33,7 +33,7 @@ from zoneplan.render.payload import USER_GROUP, embed_json, map_payload
 from zoneplan.render.thematic import check_columns
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
     from zoneplan.catalog import Catalog
     from zoneplan.crs import CRSLike
@@ -275,6 +275,7 @@ def user_layer(
         style_by=StyleBy(style_by) if isinstance(style_by, str) else style_by,
         label_by=label_by,
         search_by=tuple(search_by),
+        valid=True,
         date_field=date_field,
     )
     check_columns(layer)
@@ -437,8 +438,25 @@ VIEWPORT_META = '<meta name="viewport" content="width=device-width, initial-scal
 _VIEWPORT = re.compile(r'<meta\s+name="viewport"[^>]*>\s*', re.IGNORECASE)
 
 
-_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
+_SCRIPT_START = re.compile(r"<script(?P<attrs>[^>]*)>", re.IGNORECASE)
+_SCRIPT_END = re.compile(r"</script>", re.IGNORECASE)
 _DATA_TYPES = ('type="application/json"', 'type="application/octet-stream"')
+
+
+def _scripts(html: str) -> Iterator[tuple[str, str]]:
+    """
+    Yield the attributes and the text of each script element.
+
+    The end of each element is found with `str.find`, not by the regular
+    expression's lazy scan, which crawls through megabytes of big-layer data.
+    """
+    pos = 0
+    while (start := _SCRIPT_START.search(html, pos)) is not None:
+        end = _SCRIPT_END.search(html, start.end())
+        if end is None:
+            return
+        yield start.group("attrs"), html[start.end() : end.start()]
+        pos = end.end()
 
 
 def content_security_policy(html: str) -> str:
@@ -463,12 +481,11 @@ def content_security_policy(html: str) -> str:
         The policy text for a ``<meta http-equiv="Content-Security-Policy">``.
     """
     hashes = []
-    for match in _SCRIPT.finditer(html):
-        attrs = match.group("attrs")
+    for attrs, body in _scripts(html):
         if "src=" in attrs or any(t in attrs for t in _DATA_TYPES):
             continue
         # the HTML parser turns CR LF and CR into LF before the script text is hashed
-        body = match.group("body").replace("\r\n", "\n").replace("\r", "\n")
+        body = body.replace("\r\n", "\n").replace("\r", "\n")
         digest = hashlib.sha256(body.encode("utf-8")).digest()
         hashes.append(f"'sha256-{base64.b64encode(digest).decode('ascii')}'")
     scripts = " ".join(dict.fromkeys([*hashes, assets.LEAFLET_JS_URL]))

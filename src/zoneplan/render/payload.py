@@ -20,7 +20,7 @@ import pandas as pd
 import shapely
 import xyzservices.providers as xyz
 
-from zoneplan.areas import measure_features
+from zoneplan.areas import measure_features, measure_for_map
 from zoneplan.events import EventDate, EventLog
 from zoneplan.render.biglayer import BigLayerBlock, encode_big_layer
 from zoneplan.render.i18n import BASEMAP_LABELS, Lang, date_text, label, strings, vocabulary
@@ -320,11 +320,15 @@ def big_layer_row(
         The block's header (``element`` names the script element) and the block.
     """
     if measured is None:
-        measured = measure_features(layer.gdf, progress=progress)
+        # the lon/lat geometries the measuring made: the encoder quantises them as the
+        # GeoJSON path rounds them (map_geometries), in 2D
+        lonlat, measured = measure_for_map(layer.gdf, progress=progress, valid=layer.valid)
+    else:
+        lonlat = map_geometries(layer.gdf)
     block = encode_big_layer(
         layer,
         registry,
-        map_geometries(layer.gdf),
+        lonlat,
         measured,
         progress=progress,
         categories=categories,

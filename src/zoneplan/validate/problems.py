@@ -8,8 +8,9 @@ position), what is wrong and the fix; it prints as one line.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -100,8 +101,37 @@ def py_scalar(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def feature_labels(gdf: gpd.GeoDataFrame) -> list[str]:
-    """Feature labels: the id column when present, else positions."""
-    if "id" in gdf.columns:
-        return [repr(py_scalar(v)) if not isna(v) else f"#{i + 1}" for i, v in enumerate(gdf["id"])]
-    return [f"#{i + 1}" for i in range(len(gdf))]
+class FeatureLabels(Sequence[str]):
+    """
+    Feature labels: the id column when present, else positions.
+
+    Made when asked for: a layer of a million clean features needs none.
+    """
+
+    def __init__(self, gdf: gpd.GeoDataFrame) -> None:
+        self.ids = gdf["id"] if "id" in gdf.columns else None
+        self.n = len(gdf)
+
+    def __len__(self) -> int:
+        return self.n
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self.n))]
+        k = int(i)
+        if not -self.n <= k < self.n:
+            raise IndexError(i)
+        k %= self.n
+        if self.ids is None:
+            return f"#{k + 1}"
+        v = self.ids.iloc[k]
+        return repr(py_scalar(v)) if not isna(v) else f"#{k + 1}"
+
+
+def feature_labels(gdf: gpd.GeoDataFrame) -> FeatureLabels:
+    """Feature labels: the id column when present, else positions (`FeatureLabels`)."""
+    return FeatureLabels(gdf)

@@ -9,6 +9,7 @@ finds what the row-by-row check finds, column by column.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -104,7 +105,7 @@ def check_value(
 
 
 def row_property_problems(
-    frame: pd.DataFrame, label: str, names: list[str], kind: Kind
+    frame: pd.DataFrame, label: str, names: Sequence[str], kind: Kind
 ) -> list[Problem]:
     """`check_properties` on every row, in row order."""
     problems = []
@@ -114,7 +115,9 @@ def row_property_problems(
     return problems
 
 
-def column_property_problems(frame: pd.DataFrame, label: str, names: list[str]) -> list[Problem]:
+def column_property_problems(
+    frame: pd.DataFrame, label: str, names: Sequence[str]
+) -> list[Problem]:
     """
     The problems `row_property_problems` finds in a user layer, column by column.
 
