@@ -27,8 +27,9 @@ read with ``JSON.parse``, so data never becomes code.
 from __future__ import annotations
 
 import base64
-import gzip
 import json
+import struct
+import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, cast
 
@@ -57,6 +58,7 @@ QUANTUM_DEG: Final[float] = 1e-7
 RING_POLYGON, RING_LINE, RING_POINT = 0, 1, 2
 
 _GZIP_LEVEL: Final = 6
+_SCALE: Final = 10**7  # 1 / QUANTUM_DEG
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,61 @@ class _Packer:
         self.size += len(data)
 
     def compressed(self) -> bytes:
-        return gzip.compress(b"".join(self.chunks), compresslevel=_GZIP_LEVEL, mtime=0)
+        return gzip_on_cores(b"".join(self.chunks))
+
+
+#: Bytes each core deflates at a time in `gzip_on_cores`.
+_GZIP_SLICE: Final = 4 << 20
+
+
+def gzip_on_cores(data: bytes, *, workers: int | None = None) -> bytes:
+    """
+    Return one gzip member of `data`, deflated on every core (the way pigz does).
+
+    The data is cut into slices; each is deflated on its own thread (zlib lets
+    go of the GIL) with the 32 kB before it as its dictionary, so matches may
+    still reach back across a cut, and all but the last end on a sync flush at
+    a byte boundary. Joined, they make one ordinary deflate stream: any gzip
+    reader, the browser's ``DecompressionStream`` included, reads it as if one
+    ``gzip.compress`` had made it.
+
+    Examples
+    --------
+    >>> data = bytes(range(256)) * 50_000
+    >>> import gzip
+    >>> gzip.decompress(gzip_on_cores(data, workers=2)) == data
+    True
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from zoneplan.progress import default_workers
+
+    view = memoryview(data)
+    starts = list(range(0, len(data), _GZIP_SLICE)) or [0]
+
+    def deflate(k: int) -> bytes:
+        start = starts[k]
+        last = k == len(starts) - 1
+        zdict = bytes(view[max(0, start - 32768) : start])
+        comp = (
+            zlib.compressobj(_GZIP_LEVEL, zlib.DEFLATED, -15, zdict=zdict)
+            if zdict
+            else zlib.compressobj(_GZIP_LEVEL, zlib.DEFLATED, -15)
+        )
+        body = comp.compress(view[start : start + _GZIP_SLICE])
+        return body + comp.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+
+    threads = min(default_workers() if workers is None else max(1, workers), len(starts))
+    if threads > 1:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            bodies = list(pool.map(deflate, range(len(starts))))
+    else:
+        bodies = [deflate(k) for k in range(len(starts))]
+    # gzip header: deflate, no flags, mtime 0, no extra flags, OS unknown (as gzip.compress
+    # with mtime=0 writes, bar the OS byte)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+    trailer = struct.pack("<II", zlib.crc32(data) & 0xFFFFFFFF, len(data) & 0xFFFFFFFF)
+    return header + b"".join(bodies) + trailer
 
 
 def _narrow(counts: np.ndarray) -> np.ndarray:
@@ -220,6 +276,9 @@ def _flatten(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     Returns ring counts per geometry, vertex counts per ring, ring kinds, and the
     vertex coordinates (polygon rings without their closing vertex).
     """
+    types = shapely.get_type_id(geoms)
+    if len(geoms) and np.isin(types, (3, 6)).all():
+        return _flatten_polygons(geoms)
     parts, owner = shapely.get_parts(geoms, return_index=True)
     # GeometryCollections may hold multi-part members: split until only simple parts remain
     while True:
@@ -256,6 +315,159 @@ def _flatten(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
         per_ring = per_ring - (closing & (per_ring > 1))
     rings_per_geom = np.bincount(owner[ring_part], minlength=len(geoms))
     return rings_per_geom, per_ring, kinds.astype(np.uint8), coords
+
+
+def _flatten_polygons(
+    geoms: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`_flatten` of (Multi)Polygons through one ragged array: no geometry object per ring."""
+    _, coords, offsets = shapely.to_ragged_array(geoms, include_z=False)
+    ring_offsets = np.asarray(offsets[0], dtype=np.int64)
+    if len(offsets) == 3:  # MultiPolygon: rings of parts, parts of geometries
+        part_rings = np.asarray(offsets[1], dtype=np.int64)
+        geom_parts = np.asarray(offsets[2], dtype=np.int64)
+        geom_rings = part_rings[geom_parts]
+    else:
+        geom_rings = np.asarray(offsets[1], dtype=np.int64)
+    per_ring = np.diff(ring_offsets)
+    closing = per_ring > 1
+    keep = np.ones(len(coords), dtype=bool)
+    keep[ring_offsets[1:][closing] - 1] = False
+    kinds = np.full(len(per_ring), RING_POLYGON, dtype=np.uint8)
+    return np.diff(geom_rings), per_ring - closing, kinds, coords[keep]
+
+
+def _shared_vertices(q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """
+    Code each distinct (quantised) vertex once: back-references and the new vertices.
+
+    Neighbouring parcels of a cadastre share their corners. Walking the vertex
+    stream in order, a vertex seen before is given as how many places back in
+    the stream it last appeared (``vref`` > 0); a new one as 0, its coordinates
+    taken from the next row of `unique` (new vertices in the order they first
+    appear).
+
+    Examples
+    --------
+    >>> q = np.array([[0, 0], [5, 0], [5, 5], [0, 0], [5, 5], [9, 9]], dtype=np.int32)
+    >>> vref, unique = _shared_vertices(q)
+    >>> vref.tolist(), unique.tolist()
+    ([0, 0, 0, 3, 2, 0], [[0, 0], [5, 0], [5, 5], [9, 9]])
+    """
+    n = len(q)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), q
+    key = q[:, 0].astype(np.int64) * 2**32 + (q[:, 1].astype(np.int64) + 2**31)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    new = np.zeros(n, dtype=bool)
+    new[first] = True
+    order = np.argsort(inverse.ravel(), kind="stable")  # by vertex, then by position
+    same = inverse.ravel()[order[1:]] == inverse.ravel()[order[:-1]]
+    vref = np.zeros(n, dtype=np.int64)
+    vref[order[1:][same]] = order[1:][same] - order[:-1][same]
+    return vref, q[new]
+
+
+#: A text column that is a prefix, a whole number and a suffix, e.g. "P0000001" or "Thửa 12".
+_NUMBERED = r"^(?P<prefix>[^0-9]*?)(?P<number>[0-9]{1,9})(?P<suffix>[^0-9]*)$"
+
+
+def _vertex_residuals(
+    q: np.ndarray, vref: np.ndarray, unique_q: np.ndarray, per_ring: np.ndarray
+) -> np.ndarray:
+    """
+    What the block stores of each new vertex (`_shared_vertices`): its offset from a guess.
+
+    The guess for the fourth vertex of a ring of four (a parcel drawn as a
+    quadrilateral) is the parallelogram's: third + first - second, exact for a
+    rectangle, so that vertex costs next to nothing; for any other new vertex,
+    the new vertex before it (a delta along the stream, as neighbours follow
+    each other). The viewer undoes it walking the stream in the same order.
+
+    Examples
+    --------
+    >>> q = np.array([[0, 0], [4, 0], [4, 3], [0, 3], [9, 9]], dtype=np.int32)
+    >>> vref, unique = _shared_vertices(q)
+    >>> _vertex_residuals(q, vref, unique, np.array([4, 1])).tolist()
+    [[0, 0], [4, 0], [0, 3], [0, 0], [9, 6]]
+    """
+    residual = np.diff(unique_q.astype(np.int64), axis=0, prepend=np.zeros((1, 2), np.int64))
+    if not len(q):
+        return residual
+    start = np.repeat(np.cumsum(per_ring) - per_ring, per_ring)
+    fourth = (np.repeat(per_ring, per_ring) == 4) & (np.arange(len(q)) - start == 3)
+    new = vref == 0
+    guessed = fourth[new]  # the new vertices that are guessed, in stream order
+    at = np.flatnonzero(new & fourth)
+    qq = q.astype(np.int64)
+    residual[guessed] = qq[at] - (qq[at - 1] + qq[at - 3] - qq[at - 2])
+    return residual
+
+
+def _zigzag(values: np.ndarray) -> np.ndarray:
+    """Map signed integers (within ±2^31) to unsigned: 0, -1, 1, -2 ... -> 0, 1, 2, 3 ..."""
+    v = values.astype(np.int64)
+    return ((v << 1) ^ (v >> 63)).astype(np.uint32)
+
+
+def _numbered_text(col: pd.Series) -> tuple[str, int, str, np.ndarray] | None:
+    """
+    Tell whether every value of a text column is one prefix, a number and one suffix.
+
+    Then the column travels as its numbers (delta-coded: ids that count up cost
+    almost nothing) and the viewer writes the text back: prefix, the number
+    padded with zeros to `width` digits (0: not padded), suffix. Returns None
+    when that would not give back every value exactly, or a value is missing.
+
+    Examples
+    --------
+    >>> _numbered_text(pd.Series([f"P{i:04d}" for i in range(9, 1000)]))[:3]
+    ('P', 4, '')
+    >>> _numbered_text(pd.Series([f"Thửa {i}" for i in range(9, 1000)]))[3][:3].tolist()
+    [9, 10, 11]
+    >>> _numbered_text(pd.Series(["A1", "B2"] * 500)) is None
+    True
+    >>> _numbered_text(pd.Series(["01", "2"] + [f"{i}" for i in range(3, 999)])) is None
+    True
+    """
+    if len(col) < 2 or not text_like(col) or col.isna().any():
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arrow = pa.array(col.to_numpy(dtype=object), type=pa.string())
+    found = pc.extract_regex(arrow, _NUMBERED)
+    if found.null_count:
+        return None
+    prefixes, suffixes = pc.unique(found.field("prefix")), pc.unique(found.field("suffix"))
+    digits = found.field("number")
+    if len(prefixes) != 1 or len(suffixes) != 1 or pc.count_distinct(digits).as_py() <= 256:
+        return None  # few distinct values: the dictionary is as small
+    lengths = pc.utf8_length(digits).to_numpy()
+    padded = pc.any(pc.and_(pc.starts_with(digits, "0"), pc.greater(pc.utf8_length(digits), 1)))
+    if padded.as_py():  # zeros in front: only when every number has the same width
+        if lengths.min() != lengths.max():
+            return None
+        width = int(lengths[0])
+    else:
+        width = 0
+    numbers = pc.cast(digits, pa.int64()).to_numpy()
+    return str(prefixes[0]), width, str(suffixes[0]), numbers
+
+
+def _name_part(
+    pk: _Packer, frame: pd.DataFrame, names: pd.Series, column: str, part: str
+) -> list[str] | dict[str, int]:
+    """
+    The names of one language: a reference to the attribute column they equal
+    (``{"column": index}``), else dictionary-coded as parts `part` and `part`+"v".
+    """
+    if column in frame.columns and names.equals(frame[column].astype(object)):
+        return {"column": list(frame.columns).index(column)}
+    codes, uniques = _column_codes(names)
+    pk.add(part, _narrow(codes), shuffle=True)
+    pk.add_json(f"{part}v", uniques)
+    return [part, f"{part}v"]
 
 
 def _column_codes(col: pd.Series) -> tuple[np.ndarray, list[Any]]:
@@ -318,7 +530,8 @@ def encode_big_layer(
     registry
         Category and phase indexes shared by the map's layers.
     geoms
-        The layer's geometries in WGS 84, 2D (as the GeoJSON path draws them).
+        The layer's geometries in WGS 84 (any Z is left out; coordinates are
+        quantised to `QUANTUM_DEG` as the GeoJSON path rounds them).
     measured
         `zoneplan.areas.measure_features` of the layer.
     progress
@@ -357,24 +570,36 @@ def _encode(
     measured = measured.iloc[np.flatnonzero(present)]
     n = len(geoms)
     rings_per_geom, per_ring, kinds, coords = _flatten(geoms)
-    q = np.round(coords / QUANTUM_DEG)
+    # what np.round(coords, 7) does inside (map_geometries), so the same integers
+    q = np.rint(coords * _SCALE)
     if q.size and np.abs(q).max() >= 2**31:
         msg = f"{layer.id}: coordinates outside ±214° cannot be drawn"
         raise InputError(msg)
     q = q.astype(np.int32)
+    vref, unique_q = _shared_vertices(q)
+    residual = _vertex_residuals(q, vref, unique_q, per_ring)
     pk = _Packer()
     pk.add("rings", _narrow(rings_per_geom), shuffle=True)
     pk.add("verts", _narrow(per_ring), shuffle=True)
     pk.add("kinds", kinds)
-    pk.add("x", _zigzag_delta(q[:, 0]), shuffle=True, zigzag=True)
-    pk.add("y", _zigzag_delta(q[:, 1]), shuffle=True, zigzag=True)
+    pk.add("vref", _narrow(vref), shuffle=True)
+    pk.add("x", _zigzag(residual[:, 0]), shuffle=True)
+    pk.add("y", _zigzag(residual[:, 1]), shuffle=True)
     bar.update(1)
     columns = []
     for i, name in enumerate(frame.columns):
         col = frame[name]
+        numbered = None if _numeric(col) else _numbered_text(col)
         if _numeric(col):
             part = pk.add(f"c{i}", _as_float(col), shuffle=True)
             columns.append({"name": str(name), "kind": "num", "part": part})
+        elif numbered is not None:
+            prefix, width, suffix, numbers = numbered
+            pk.add(f"c{i}", _zigzag_delta(numbers), shuffle=True, zigzag=True)
+            pk.add_json(f"c{i}v", {"prefix": prefix, "width": width, "suffix": suffix})
+            columns.append(
+                {"name": str(name), "kind": "numtext", "part": f"c{i}", "values": f"c{i}v"}
+            )
         else:
             codes, uniques = _column_codes(col)
             pk.add(f"c{i}", _narrow(codes), shuffle=True)
@@ -417,16 +642,11 @@ def _encode(
     pk.add("cat", _narrow(cat_codes), shuffle=True)
     pk.add("phase", _narrow(phase_codes))
     names_vi, names_en = feature_names(frame, "name_vi"), feature_names(frame, "name_en")
-    codes, uniques = _column_codes(names_vi)
-    pk.add("name0", _narrow(codes), shuffle=True)
-    pk.add_json("name0v", uniques)
+    name_parts: list[Any] = [_name_part(pk, frame, names_vi, "name_vi", "name0")]
     if names_en.equals(names_vi):
-        name_parts = [["name0", "name0v"], ["name0", "name0v"]]
+        name_parts.append(name_parts[0])
     else:
-        codes, uniques = _column_codes(names_en)
-        pk.add("name1", _narrow(codes), shuffle=True)
-        pk.add_json("name1v", uniques)
-        name_parts = [["name0", "name0v"], ["name1", "name1v"]]
+        name_parts.append(_name_part(pk, frame, names_en, "name_en", "name1"))
     areas = measured["area_ha_vn2000"].to_numpy(dtype=np.float64)
     lengths = measured["length_km_vn2000"].to_numpy(dtype=np.float64)
     bar.update(1)
@@ -442,6 +662,7 @@ def _encode(
         "n": n,
         "rings": len(per_ring),
         "vertices": len(coords),
+        "unique_vertices": len(unique_q),
         "quantum": QUANTUM_DEG,
         "parts": pk.parts,
         "columns": columns,

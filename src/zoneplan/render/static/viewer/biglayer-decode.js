@@ -4,7 +4,7 @@
  *
  * Uses: mercX, mercY (coords.js).
  * Provides: RING_POLYGON, RING_LINE, RING_POINT, decodeBig, queryBig, hitBig, bigValue,
- * finite.
+ * bigName, finite.
  */
 
 var ARRAYS = { u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, i32: Int32Array, f64: Float64Array };
@@ -41,6 +41,45 @@ function readPart(buffer, desc) {
   return new Type(bytes.buffer);
 }
 
+/**
+ * The vertices of a block, each distinct one stored once (biglayer.py, _shared_vertices
+ * and _vertex_residuals): walking the stream, a back-reference repeats the vertex that
+ * many places back; a new vertex is its zig-zag residual from a guess, the parallelogram
+ * for the fourth vertex of a ring of four, else the new vertex before it. Returns Web
+ * Mercator x/y per stream position, projected once per distinct vertex.
+ */
+function sharedVertices(vref, rx, ry, ringStart, quantum) {
+  var nv = vref.length, nu = rx.length, nr = ringStart.length - 1;
+  var vid = new Uint32Array(nv), ux = new Int32Array(nu), uy = new Int32Array(nu);
+  var next = 0, lastX = 0, lastY = 0;
+  for (var r = 0; r < nr; r++) {
+    var a = ringStart[r], b = ringStart[r + 1], quad = b - a === 4;
+    for (var v = a; v < b; v++) {
+      var back = vref[v];
+      if (back) { vid[v] = vid[v - back]; continue; }
+      var k = next++, zx = rx[k], zy = ry[k];
+      var dx = (zx >>> 1) ^ -(zx & 1), dy = (zy >>> 1) ^ -(zy & 1);
+      if (quad && v - a === 3) {
+        var p1 = vid[v - 1], p2 = vid[v - 2], p3 = vid[v - 3];
+        lastX = ux[p1] + ux[p3] - ux[p2] + dx;
+        lastY = uy[p1] + uy[p3] - uy[p2] + dy;
+      } else {
+        lastX += dx;
+        lastY += dy;
+      }
+      ux[k] = lastX; uy[k] = lastY; vid[v] = k;
+    }
+  }
+  var umx = new Float64Array(nu), umy = new Float64Array(nu);
+  for (var u = 0; u < nu; u++) {
+    umx[u] = mercX(ux[u] * quantum);
+    umy[u] = mercY(uy[u] * quantum);
+  }
+  var mx = new Float64Array(nv), my = new Float64Array(nv);
+  for (var i = 0; i < nv; i++) { mx[i] = umx[vid[i]]; my[i] = umy[vid[i]]; }
+  return { mx: mx, my: my };
+}
+
 /** Zig-zag deltas back to absolute int32 values. */
 function undelta(u) {
   var out = new Int32Array(u.length);
@@ -73,13 +112,8 @@ function decodeBig(spec) {
     var featRing = offsets(part("rings"));
     var ringStart = offsets(part("verts"));
     var ringKind = part("kinds");
-    var xq = undelta(part("x")), yq = undelta(part("y"));
-    var nv = xq.length, q = spec.quantum;
-    var mx = new Float64Array(nv), my = new Float64Array(nv);
-    for (var i = 0; i < nv; i++) {
-      mx[i] = mercX(xq[i] * q);
-      my[i] = mercY(yq[i] * q);
-    }
+    var xy = sharedVertices(part("vref"), part("x"), part("y"), ringStart, spec.quantum);
+    var mx = xy.mx, my = xy.my;
     var bbox = new Float64Array(4 * n);
     var kind = new Uint8Array(n);
     var gx0 = Infinity, gy0 = Infinity, gx1 = -Infinity, gy1 = -Infinity;
@@ -106,13 +140,23 @@ function decodeBig(spec) {
       bbox: bbox, kind: kind, cat: part("cat"), phase: part("phase"),
       area: part("area_ha"), length: part("length_km"),
       declared: spec.zp.declared_ha ? part(spec.zp.declared_ha) : null,
-      names: spec.zp.names.map(function (pair) { return { codes: part(pair[0]), values: part(pair[1]) }; }),
       columns: spec.columns.map(function (col) {
-        return col.kind === "num" ? { name: col.name, num: part(col.part) }
-          : { name: col.name, codes: part(col.part), values: part(col.values) };
+        if (col.kind === "num") return { name: col.name, num: part(col.part) };
+        if (col.kind === "numtext") {  // prefix, whole number, suffix (biglayer.py, _numbered_text)
+          var form = part(col.values);
+          return { name: col.name, number: undelta(part(col.part)), prefix: form.prefix,
+            width: form.width, suffix: form.suffix };
+        }
+        return { name: col.name, codes: part(col.part), values: part(col.values) };
       }),
       stamp: new Uint32Array(n), query: 0
     };
+    // names: dictionary-coded, or the text of an attribute column they equal
+    big.names = spec.zp.names.map(function (entry) {
+      if (Array.isArray(entry)) return { codes: part(entry[0]), values: part(entry[1]) };
+      var col = big.columns[entry.column];
+      return col.codes ? { codes: col.codes, values: col.values } : { column: col };
+    });
     buildGrid(big, gx0, gy0, gx1, gy1);
     return big;
   });
@@ -207,7 +251,15 @@ function hitBig(big, f, x, y, tol) {
 
 function bigValue(column, f) {
   if (column.num) return Number.isNaN(column.num[f]) ? null : column.num[f];
+  if (column.number) {
+    return column.prefix + String(column.number[f]).padStart(column.width, "0") + column.suffix;
+  }
   return column.values[column.codes[f]];
+}
+
+/** The name of feature f in one language (an entry of big.names). */
+function bigName(name, f) {
+  return name.column ? bigValue(name.column, f) : name.values[name.codes[f]];
 }
 
 function finite(value) { return Number.isNaN(value) ? null : value; }

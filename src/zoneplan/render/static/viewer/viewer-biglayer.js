@@ -206,7 +206,7 @@ Viewer.prototype.bigItem = function (entry, f) {
   var big = entry.big;
   var zp = {
     cat: big.cat[f], phase: big.phase[f],
-    names: big.names.map(function (nm) { return nm.values[nm.codes[f]]; }),
+    names: big.names.map(function (nm) { return bigName(nm, f); }),
     area_ha: finite(big.area[f]), length_km: finite(big.length[f]),
     declared_ha: big.declared ? finite(big.declared[f]) : null
   };
@@ -291,20 +291,39 @@ Viewer.prototype.hoverBig = function (latlng) {
   }
 };
 
+/**
+ * Which features of a numbered-text name column (prefix, number, suffix) match the folded
+ * query. The prefix and suffix are folded once: folding leaves the digits as they are.
+ */
+function numberedNameTest(col, q) {
+  var folded = fold(col.prefix + "0" + col.suffix), at = folded.indexOf("0");
+  var pre = folded.slice(0, at), post = folded.slice(at + 1);
+  if (!/[0-9]/.test(q)) {  // no digit: the match lies inside the prefix or the suffix
+    return pre.indexOf(q) !== -1 || post.indexOf(q) !== -1 ? function () { return true; } : null;
+  }
+  return function (f) {
+    return (pre + String(col.number[f]).padStart(col.width, "0") + post).indexOf(q) !== -1;
+  };
+}
+
 /** Search the names of a big layer; push up to `room` items. */
 Viewer.prototype.searchBig = function (entry, q, found, room) {
   var big = entry.big;
-  if (!big.folded) {
-    big.folded = big.names.map(function (nm) { return nm.values.map(function (v) { return fold(v); }); });
+  if (!big.folded) {  // dictionary-coded names: each distinct name folded once
+    big.folded = big.names.map(function (nm) {
+      return nm.values ? nm.values.map(function (v) { return fold(v); }) : null;
+    });
   }
-  var hits = big.names.map(function (nm, k) {
+  // per name: which dictionary entries match, or a test of the feature's own text
+  var tests = big.names.map(function (nm, k) {
+    if (!nm.values) return numberedNameTest(nm.column, q);
     var flags = new Uint8Array(nm.values.length), any = false;
     big.folded[k].forEach(function (text, i) { if (text.indexOf(q) !== -1) { flags[i] = 1; any = true; } });
-    return any ? flags : null;
+    return any ? function (f) { return flags[nm.codes[f]] === 1; } : null;
   });
-  if (!hits[0] && !hits[1]) return;
+  if (!tests[0] && !tests[1]) return;
   for (var f = 0; f < big.n && room > 0; f++) {
-    if (((hits[0] && hits[0][big.names[0].codes[f]]) || (hits[1] && hits[1][big.names[1].codes[f]])) && this.bigOn(entry, f)) {
+    if (((tests[0] && tests[0](f)) || (tests[1] && tests[1](f))) && this.bigOn(entry, f)) {
       found.push(this.bigItem(entry, f));
       room--;
     }
