@@ -128,6 +128,7 @@ import platform
 import re
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -664,32 +665,51 @@ def _limit_memory(gb: float):
     return apply
 
 
+#: Runs a command as its child and writes the child's peak resident memory (kB) to a file.
+#: A child forked from this script would count this script's own memory in its peak (the
+#: high-water mark survives exec); forked from this small wrapper, it counts only its own.
+PEAK_WRAPPER = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(str(usage.ru_maxrss))
+code = os.waitstatus_to_exitcode(status)
+sys.exit(128 - code if code < 0 else code)  # killed by a signal: 128 + its number, as a shell
+"""
+
+
 def timed_build(
     cmd: list[str], out: Path, *, timeout: float | None, memory_gb: float | None = None
 ) -> Build:
     """
-    Run a build command, timed by wall clock, with its peak resident memory (``wait4``);
-    report how it failed if it did.
+    Run a build command, timed by wall clock, with its peak resident memory (``wait4`` in
+    `PEAK_WRAPPER`); report how it failed if it did.
     """
     out.unlink(missing_ok=True)
     meter = OthersMeter()
     meter.start()
-    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
+    with (
+        tempfile.TemporaryFile() as stdout,
+        tempfile.TemporaryFile() as stderr,
+        tempfile.NamedTemporaryFile("r") as rss,
+    ):
         t0 = time.perf_counter()
         proc = subprocess.Popen(
-            cmd,
+            [sys.executable, "-c", PEAK_WRAPPER, rss.name, *cmd],
             stdout=stdout,
             stderr=stderr,
             cwd=REPO,
             preexec_fn=_limit_memory(memory_gb) if memory_gb else None,
+            start_new_session=True,  # the wrapper and the build: one group to stop
         )
-        status, usage = 0, None
+        status = 0
         while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            pid, status, _ = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
             if timeout is not None and time.perf_counter() - t0 > timeout:
-                proc.kill()
+                os.killpg(proc.pid, signal.SIGKILL)
                 os.wait4(proc.pid, 0)
                 return Build(failure=f"did not finish in {timeout:.0f} s", others=meter.stop())
             time.sleep(0.02)
@@ -700,7 +720,10 @@ def timed_build(
         stdout.seek(0)
         err = stderr.read().decode(errors="replace")
         text = err or stdout.read().decode(errors="replace")
-    peak_mb = usage.ru_maxrss / 1024 if usage is not None else None  # kB on Linux
+        try:  # kB on Linux
+            peak_mb = int(Path(rss.name).read_text()) / 1024
+        except ValueError:
+            peak_mb = None
     if proc.returncode != 0 or not out.exists():
         tail = text.strip().splitlines()[-1:] or [""]
         if "MemoryError" in err or proc.returncode in (-9, 137):
