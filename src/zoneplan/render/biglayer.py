@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import struct
 import zlib
 from dataclasses import dataclass
@@ -321,7 +322,13 @@ def _flatten_polygons(
     geoms: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """`_flatten` of (Multi)Polygons through one ragged array: no geometry object per ring."""
-    _, coords, offsets = shapely.to_ragged_array(geoms, include_z=False)
+    if (shapely.get_type_id(geoms) == 3).all() and not shapely.get_num_interior_rings(geoms).any():
+        # polygons without holes, the usual parcel: each geometry is one ring
+        coords, owner = shapely.get_coordinates(geoms, return_index=True)
+        per_geom = np.bincount(owner, minlength=len(geoms)).astype(np.int64)
+        offsets = [np.concatenate([[0], np.cumsum(per_geom)]), np.arange(len(geoms) + 1)]
+    else:
+        _, coords, offsets = shapely.to_ragged_array(geoms, include_z=False)
     ring_offsets = np.asarray(offsets[0], dtype=np.int64)
     if len(offsets) == 3:  # MultiPolygon: rings of parts, parts of geometries
         part_rings = np.asarray(offsets[1], dtype=np.int64)
@@ -369,7 +376,7 @@ def _shared_vertices(q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 #: A text column that is a prefix, a whole number and a suffix, e.g. "P0000001" or "Thửa 12".
-_NUMBERED = r"^(?P<prefix>[^0-9]*?)(?P<number>[0-9]{1,9})(?P<suffix>[^0-9]*)$"
+_NUMBERED = r"(?P<prefix>[^0-9]*)(?P<number>[0-9]{1,9})(?P<suffix>[^0-9]*)"
 
 
 def _vertex_residuals(
@@ -432,18 +439,24 @@ def _numbered_text(col: pd.Series) -> tuple[str, int, str, np.ndarray] | None:
     """
     if len(col) < 2 or not text_like(col) or col.isna().any():
         return None
+    first = re.fullmatch(_NUMBERED, str(col.iloc[0]))
+    if first is None:
+        return None
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arrow = pa.array(col.to_numpy(dtype=object), type=pa.string())
-    found = pc.extract_regex(arrow, _NUMBERED)
-    if found.null_count:
+    arrow = pa.array(col, type=pa.string())  # no copy for Arrow-backed text
+    prefix, suffix = first.group("prefix"), first.group("suffix")
+    if prefix and not pc.all(pc.starts_with(arrow, prefix)).as_py():
         return None
-    prefixes, suffixes = pc.unique(found.field("prefix")), pc.unique(found.field("suffix"))
-    digits = found.field("number")
-    if len(prefixes) != 1 or len(suffixes) != 1 or pc.count_distinct(digits).as_py() <= 256:
-        return None  # few distinct values: the dictionary is as small
+    if suffix and not pc.all(pc.ends_with(arrow, suffix)).as_py():
+        return None
+    digits = pc.utf8_slice_codeunits(arrow, len(prefix), -len(suffix) if suffix else None)
     lengths = pc.utf8_length(digits).to_numpy()
+    if lengths.min() < 1 or lengths.max() > 9 or not pc.all(pc.ascii_is_decimal(digits)).as_py():
+        return None
+    if pc.count_distinct(digits).as_py() <= 256:
+        return None  # few distinct values: the dictionary is as small
     padded = pc.any(pc.and_(pc.starts_with(digits, "0"), pc.greater(pc.utf8_length(digits), 1)))
     if padded.as_py():  # zeros in front: only when every number has the same width
         if lengths.min() != lengths.max():
@@ -452,7 +465,7 @@ def _numbered_text(col: pd.Series) -> tuple[str, int, str, np.ndarray] | None:
     else:
         width = 0
     numbers = pc.cast(digits, pa.int64()).to_numpy()
-    return str(prefixes[0]), width, str(suffixes[0]), numbers
+    return prefix, width, suffix, numbers
 
 
 def _name_part(

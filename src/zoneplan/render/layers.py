@@ -235,9 +235,28 @@ def feature_names(frame: pd.DataFrame, key: str) -> pd.Series:
         if candidate not in frame.columns or not todo.any():
             continue
         text = _name_text(frame[candidate])
-        ok = todo & (text.str.strip() != "").to_numpy(dtype=bool)
+        ok = todo & _not_blank(text)
         out[ok] = text[ok]
         todo &= ~ok
+    return out
+
+
+def _not_blank(text: pd.Series) -> np.ndarray:
+    """
+    Which texts hold more than white space (``str.strip() != ""``), per value.
+
+    A text with an ASCII letter or digit is not blank, found in C for a whole
+    column; only the others (few, in a column of names) are stripped in Python.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    sure = pc.match_substring_regex(pa.array(text, type=pa.string()), "[0-9A-Za-z]")
+    out = sure.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+    rest = np.flatnonzero(~out)
+    if rest.size:
+        values = text.to_numpy(dtype=object)[rest]
+        out[rest] = [str(v).strip() != "" for v in values]
     return out
 
 
