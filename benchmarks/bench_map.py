@@ -412,6 +412,7 @@ class PageResult:
     aborted: list[str] = field(default_factory=list)
     tiles_aborted: int = 0
     draw_frames: list[tuple[int, int]] = field(default_factory=list)
+    note: str = ""
     failure: str | None = None
     idle: float | None = None
     others: float | None = None
@@ -1080,15 +1081,23 @@ def measure_page(
         result.start_view = f"centre {view[0]:.4f}, {view[1]:.4f}, zoom {zoom}"
         # zoom in level by level (every view new), then back out (every view seen before:
         # zoneplan keeps the pixels of recent tiles, explore() redraws all the same)
-        for z in range(zoom + 1, zoom + 1 + ZOOM_LEVELS):
+        # a page that took minutes to paint takes one step of each kind: 15 would take hours
+        slow = result.first_paint_ms > SLOW_PAINT_MS
+        levels = 1 if slow else ZOOM_LEVELS
+        for z in range(zoom + 1, zoom + 1 + levels):
             step = {"center": center, "zoom": z}
             result.zoom_ms.append(page.evaluate("s => window.__benchStep(s)", step))
-        for z in range(zoom + ZOOM_LEVELS - 1, zoom - 1, -1):
+        for z in range(zoom + levels - 1, zoom - 1, -1):
             step = {"center": center, "zoom": z}
             result.zoom_back_ms.append(page.evaluate("s => window.__benchStep(s)", step))
         page.evaluate("s => window.__benchStep(s)", {"center": center, "zoom": zoom + 1})
-        for pan in PANS:
+        for pan in PANS[:1] if slow else PANS:
             result.pan_ms.append(page.evaluate("s => window.__benchStep(s)", {"pan": list(pan)}))
+        if slow:
+            result.note = (
+                f"first paint over {SLOW_PAINT_MS / 1000:.0f} s: one opening and one step "
+                "of each kind (zoom in, zoom back out, pan)"
+            )
         log(
             f"  {tool}: zoom in median {result.zoom_median:.0f} ms {_fmt_list(result.zoom_ms)}, "
             f"back out {_fmt_list(result.zoom_back_ms)}, "
@@ -1280,7 +1289,7 @@ def zoneplan_source() -> str:
     return f"commit {commit} ({state})"
 
 
-def machine_info(chromium_version: str) -> list[str]:
+def machine_info(chromium_version: str, source: str | None = None) -> list[str]:
     """Lines describing the machine and the software measured."""
     cpu = ""
     try:
@@ -1314,7 +1323,7 @@ def machine_info(chromium_version: str) -> list[str]:
             versions.append(f"{name} (not installed)")
     versions.append(f"playwright {metadata.version('playwright')}")
     return [
-        f"- zoneplan source: {zoneplan_source()}",
+        f"- zoneplan source: {source or zoneplan_source()}",
         f"- Machine: {os.cpu_count()} cores ({cpu or platform.machine()}), {ram} RAM, "
         f"{platform.system()} {platform.release()}",
         f"- Browser: headless Chromium {chromium_version} (Debian), viewport 1280x800, "
@@ -1536,6 +1545,8 @@ def details(r: SizeResult) -> list[str]:
             f"{_pct(page.idle)}; other processes used up to {_pct(page.others)} of the CPUs "
             "during an opening"
         )
+        if page.note:
+            lines.append(f"  - {page.note}")
         if page.aborted:
             lines.append(f"  - aborted: {', '.join(sorted(set(page.aborted)))}")
         if page.errors:
@@ -1708,7 +1719,7 @@ def write_report(
         "quadrilateral mesh over the zone (4 corners each, shared with the neighbours, as in "
         f"a cadastre); **random**, `synthetic_rectangles(n, seed={args.seed})`, independent "
         "rectangles at random places inside the zone (no shared edges)",
-        *machine_info(chromium_version),
+        *machine_info(chromium_version, getattr(args, "measured_source", None)),
         *merged_note(results, args),
         f"- explore() and lonboard build time limit {args.explore_timeout:.0f} s, memory limit "
         f"{args.explore_memory_gb:g} GB; page time limit {args.page_timeout:.0f} s "
@@ -1892,6 +1903,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--no-npm", action="store_true", help="abort folium's non-Leaflet CDN requests")
     p.add_argument("--json", type=Path, help="also write the results as JSON here")
     p.add_argument(
+        "--resume",
+        type=Path,
+        help="JSON of an interrupted run (--json): the kinds and sizes it holds are kept as "
+        "they are, not measured again",
+    )
+    p.add_argument(
+        "--report-from",
+        type=Path,
+        nargs="+",
+        help="write the report from these JSON files (--json) without measuring: the first "
+        "run's figures, and those of tools it lacks from the others",
+    )
+    p.add_argument(
         "--merge",
         type=Path,
         help="JSON of an earlier run (--json): the tools not measured now (see --tools) are "
@@ -1929,6 +1953,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     started = dt.datetime.now()
     t_start = time.perf_counter()
+    if args.report_from:
+        return report_from(args)
     if args.workdir:
         workdir = args.workdir.resolve()
         workdir.mkdir(parents=True, exist_ok=True)
@@ -1966,8 +1992,14 @@ def main(argv: list[str] | None = None) -> int:
             )
             chromium_version = probe.version
             probe.close()
+            done = results_from_json(args.resume.read_text())[0] if args.resume else []
             for kind in kinds:
                 for n in sizes:
+                    kept = [r for r in done if (r.kind, r.n) == (kind, n)]
+                    if kept:
+                        log(f"{kind} {n:,}: kept from {args.resume}")
+                        results.append(kept[0])
+                        continue
                     result = measure_size(
                         pw, args, kind, n, tools, workdir, zoneplan_cli, local, requests, shapely
                     )
@@ -1975,7 +2007,12 @@ def main(argv: list[str] | None = None) -> int:
                         result = merge_results(result, earlier[0], tools)
                     results.append(result)
                     if args.json:
-                        meta = {"date": f"{started:%Y-%m-%d %H:%M}", "source": zoneplan_source()}
+                        meta = {
+                            "date": f"{started:%Y-%m-%d %H:%M}",
+                            "source": zoneplan_source(),
+                            "chromium": chromium_version,
+                            "minutes": round((time.perf_counter() - t_start) / 60, 1),
+                        }
                         args.json.write_text(results_to_json(results, requests, meta))
                     write_report(
                         args.out,
@@ -1992,6 +2029,33 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
         else:
             log(f"kept {workdir}")
+    return 0
+
+
+def report_from(args: argparse.Namespace) -> int:
+    """Write the report from the JSON of earlier runs (--report-from), measuring nothing."""
+    runs = [results_from_json(path.read_text()) for path in args.report_from]
+    results, requests, meta = runs[0]
+    merged_requests = {k: set(v) for k, v in requests.items()}
+    for other, other_requests, other_meta in runs[1:]:
+        for r in results:
+            merge_results(r, other, list(r.builds))
+        for k, v in other_requests.items():
+            merged_requests.setdefault(k, set()).update(v)
+        args.earlier_meta = other_meta
+    chromium = meta.get("chromium", "")
+    args.measured_source = meta.get("source")
+    started = dt.datetime.strptime(meta["date"], "%Y-%m-%d %H:%M")
+    write_report(
+        args.out,
+        results,
+        args=args,
+        chromium_version=chromium,
+        requests=merged_requests,
+        started=started,
+        minutes=float(meta.get("minutes", 0)),
+    )
+    log(f"report written to {args.out}")
     return 0
 
 
