@@ -196,7 +196,9 @@ class _Packer:
         self.size += len(data)
 
     def compressed(self) -> bytes:
-        return gzip_on_cores(b"".join(self.chunks))
+        data = b"".join(self.chunks)
+        self.chunks = []  # the parts are in `data` now
+        return gzip_on_cores(data)
 
 
 #: Bytes each core deflates at a time in `gzip_on_cores`.
@@ -589,15 +591,21 @@ def _encode(
         msg = f"{layer.id}: coordinates outside ±214° cannot be drawn"
         raise InputError(msg)
     q = q.astype(np.int32)
+    n_vertices = len(coords)
+    del coords  # the arrays of a million features are large: free each once packed
     vref, unique_q = _shared_vertices(q)
     residual = _vertex_residuals(q, vref, unique_q, per_ring)
+    n_unique = len(unique_q)
+    del q, unique_q
     pk = _Packer()
     pk.add("rings", _narrow(rings_per_geom), shuffle=True)
     pk.add("verts", _narrow(per_ring), shuffle=True)
     pk.add("kinds", kinds)
     pk.add("vref", _narrow(vref), shuffle=True)
+    del vref
     pk.add("x", _zigzag(residual[:, 0]), shuffle=True)
     pk.add("y", _zigzag(residual[:, 1]), shuffle=True)
+    del residual
     bar.update(1)
     columns = []
     for i, name in enumerate(frame.columns):
@@ -674,8 +682,8 @@ def _encode(
     header = {
         "n": n,
         "rings": len(per_ring),
-        "vertices": len(coords),
-        "unique_vertices": len(unique_q),
+        "vertices": n_vertices,
+        "unique_vertices": n_unique,
         "quantum": QUANTUM_DEG,
         "parts": pk.parts,
         "columns": columns,
