@@ -1580,7 +1580,7 @@ def targets(results: list[SizeResult]) -> list[str]:
     for r in results:
         if r.n != 100_000:
             continue
-        zb, eb, lbb = (r.builds.get(t) for t in TOOLS)
+        zb, eb, lbb = (r.builds.get(t) for t in ("zoneplan", "explore", "lonboard"))
         z_mb = zb.mb if zb else None
         e_mb = eb.mb if eb else None
         l_mb = lbb.mb if lbb else None
@@ -1676,11 +1676,13 @@ def merged_note(results: list[SizeResult], args: argparse.Namespace) -> list[str
     if not tools:
         return []
     meta = getattr(args, "earlier_meta", {})
+    how = meta.get("options", "")
     return [
-        f"- The {' and '.join(LABEL[t] for t in tools)} figures come from an earlier run of "
-        f"this script on the same machine ({meta.get('date', '?')}, zoneplan "
-        f"{meta.get('source', '?')}), merged into this one (`--merge`); the zoneplan figures "
-        "are this run's. The load averages of both runs are in the details."
+        f"- The {' and '.join(LABEL[t] for t in tools)} figures come from another run of "
+        f"this script on the same machine, started {meta.get('date', '?')}"
+        + (f" ({how})" if how else "")
+        + ", merged into this report; the zoneplan figures are this run's. The load averages "
+        "of both runs are in the details."
     ]
 
 
@@ -2012,6 +2014,7 @@ def main(argv: list[str] | None = None) -> int:
                             "source": zoneplan_source(),
                             "chromium": chromium_version,
                             "minutes": round((time.perf_counter() - t_start) / 60, 1),
+                            "options": run_options(args),
                         }
                         args.json.write_text(results_to_json(results, requests, meta))
                     write_report(
@@ -2030,6 +2033,15 @@ def main(argv: list[str] | None = None) -> int:
         else:
             log(f"kept {workdir}")
     return 0
+
+
+def run_options(args: argparse.Namespace) -> str:
+    """The options of a run that shape its figures, in words, for a report that merges it."""
+    words = [f"{args.repeat} opening{'s' if args.repeat != 1 else ''} per page"]
+    words.append(f"lonboard page time limit {args.lonboard_timeout:.0f} s")
+    if args.skip_explore_above is not None:
+        words.append(f"explore() not run above {args.skip_explore_above:,} parcels")
+    return ", ".join(words)
 
 
 def report_from(args: argparse.Namespace) -> int:
