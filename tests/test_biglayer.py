@@ -42,11 +42,17 @@ def decode(header: dict, data: bytes) -> dict:
         if desc["type"] == "json":
             return json.loads(chunk.decode("utf-8"))
         dtype = np.dtype(DTYPES[desc["type"]])
-        if desc["shuffle"] and dtype.itemsize > 1:
-            planes = np.frombuffer(chunk, np.uint8).reshape(dtype.itemsize, desc["length"])
-            chunk = planes.T.tobytes()
-        arr = np.frombuffer(chunk, dtype)
+        if "const" in desc:  # one value throughout, no bytes
+            assert desc["bytes"] == 0
+            arr = np.full(desc["length"], np.nan if desc["const"] is None else desc["const"], dtype)
+        else:
+            if desc["shuffle"] and dtype.itemsize > 1:
+                planes = np.frombuffer(chunk, np.uint8).reshape(dtype.itemsize, desc["length"])
+                chunk = planes.T.tobytes()
+            arr = np.frombuffer(chunk, dtype)
         assert arr.size == desc["length"]
+        if desc.get("decimals") is not None:  # int32 standing for int / 10^decimals
+            arr = np.where(arr == desc["missing"], np.nan, arr / 10.0 ** desc["decimals"])
         if desc["zigzag"]:
             u = arr.astype(np.int64)
             arr = np.cumsum((u >> 1) ^ -(u & 1))
@@ -255,6 +261,28 @@ def test_random_rectangles_same_on_both_paths():
     mesh = MapLayer("mesh.gpkg", "m", "m", "user", synthetic_parcels(2000, seed=5), big=True)
     header, _ = big_layer_row(mesh, LayerRegistry("en"), "zoneplan-big-0")
     assert header["unique_vertices"] < header["vertices"] / 3  # corners shared by 4 cells
+
+
+def test_repeated_values_take_no_bytes_and_decimals_travel_as_integers():
+    """A part of one value is its description only; numbers with few decimals are int32."""
+    rects = synthetic_rectangles(2000, seed=5)
+    rects["ratio"] = np.round(np.linspace(0, 50, 2000), 2)
+    rects.loc[3, "ratio"] = np.nan
+    rects["share"] = np.linspace(0, 1, 2000) / 3  # no whole multiple of 10^-6
+    layer = MapLayer("rects.gpkg", "r", "r", "user", rects, big=True)
+    assert compare_paths(layer) == 2000
+    header, _ = big_layer_row(layer, LayerRegistry("en"), "zoneplan-big-0")
+    parts = header["parts"]
+    assert parts["length_km"]["bytes"] == 0
+    assert parts["length_km"]["const"] is None  # polygons: NaN throughout
+    assert (parts["verts"]["const"], parts["vref"]["const"]) == (4, 0)  # rings of four, unshared
+    by_column = {c["name"]: parts[c["part"]] for c in header["columns"]}
+    assert by_column["declared_area_m2"]["type"] == "i32"
+    assert by_column["declared_area_m2"]["decimals"] == 0
+    assert (by_column["ratio"]["type"], by_column["ratio"]["decimals"]) == ("i32", 2)
+    assert by_column["share"]["type"] == "f64"
+    assert "decimals" not in by_column["share"]
+    assert by_column["parcel_id"]["const"] == 2  # P0000001, P0000002 ...: each delta 1, zig-zag 2
 
 
 def test_vn2000_layer_uses_the_pinned_transformation():

@@ -12,7 +12,13 @@ therefore packed into typed arrays instead:
   planes so that gzip finds the long runs of zero high bytes;
 * ring and feature offsets as counts, in the narrowest unsigned type;
 * every attribute column either as float64 (numbers) or dictionary-coded
-  (anything else, the dictionary as JSON text);
+  (anything else, the dictionary as JSON text); numbers that are all whole
+  multiples of 10^-k (k ≤ 6, e.g. areas in whole m²) as int32 with
+  ``decimals`` k in their description, each value the integer divided by 10^k
+  (-2^31 for a missing value), which gives back exactly the same float64;
+* a part whose values are all the same (every ring a polygon of four vertices,
+  no line lengths) as no bytes at all: ``const`` in its description holds the
+  value (null for NaN);
 * the measured ``area_ha``/``length_km`` as float64, exactly the values of the
   GeoJSON path, and the category and phase of each feature as small codes.
 
@@ -157,27 +163,42 @@ class _Packer:
         self.size = 0
 
     def add(
-        self, name: str, array: np.ndarray, *, shuffle: bool = False, zigzag: bool = False
+        self,
+        name: str,
+        array: np.ndarray,
+        *,
+        shuffle: bool = False,
+        zigzag: bool = False,
+        decimals: int | None = None,
     ) -> str:
-        """Add a typed array (little-endian); return its name."""
+        """
+        Add a typed array (little-endian); return its name.
+
+        An array of one repeated value takes no bytes (``const``); `decimals`
+        marks int32 numbers that stand for number / 10^decimals (`_decimal_ints`).
+        """
         kinds = {"u1": "u8", "u2": "u16", "u4": "u32", "i4": "i32", "f8": "f64"}
         arr = np.ascontiguousarray(array)
         kind = kinds[f"{arr.dtype.kind}{arr.dtype.itemsize}"]
+        desc: dict[str, Any] = {
+            "type": kind,
+            "length": int(arr.size),
+            "shuffle": bool(shuffle),
+            "zigzag": bool(zigzag),
+        }
+        if decimals is not None:
+            desc["decimals"] = decimals
+            desc["missing"] = _MISSING_INT
+        const = _constant(arr)
+        if const is not None:
+            self._append(name, {**desc, "const": const[0]}, b"")
+            return name
         raw = arr.astype(arr.dtype.newbyteorder("<"), copy=False)
         if shuffle and arr.dtype.itemsize > 1:
             data = raw.view(np.uint8).reshape(-1, arr.dtype.itemsize).T.tobytes()
         else:
             data = raw.tobytes()
-        self._append(
-            name,
-            {
-                "type": kind,
-                "length": int(arr.size),
-                "shuffle": bool(shuffle),
-                "zigzag": bool(zigzag),
-            },
-            data,
-        )
+        self._append(name, desc, data)
         return name
 
     def add_json(self, name: str, value: Any) -> str:
@@ -253,6 +274,74 @@ def gzip_on_cores(data: bytes, *, workers: int | None = None) -> bytes:
     header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
     trailer = struct.pack("<II", zlib.crc32(data) & 0xFFFFFFFF, len(data) & 0xFFFFFFFF)
     return header + b"".join(bodies) + trailer
+
+
+def _constant(arr: np.ndarray) -> tuple[int | float | None] | None:
+    """
+    The one value every element of `arr` holds, bit for bit, as a 1-tuple (None for
+    NaN); None when the values differ, the array is empty or the value is infinite.
+
+    Examples
+    --------
+    >>> _constant(np.full(5, 4, np.uint8)), _constant(np.full(3, np.nan))
+    ((4,), (None,))
+    >>> _constant(np.array([0.0, -0.0])) is None, _constant(np.zeros(0)) is None
+    (True, True)
+    """
+    if not arr.size:
+        return None
+    bits = arr.view(f"u{arr.dtype.itemsize}")
+    if not (bits == bits[0]).all():
+        return None
+    value = arr[0].item()
+    if isinstance(value, float):
+        if np.isnan(value):
+            return (None,)
+        if not np.isfinite(value):
+            return None
+    return (value,)
+
+
+#: The int32 that stands for a missing value in a part coded with `_decimal_ints`.
+_MISSING_INT: Final = -(2**31)
+
+
+def _decimal_ints(values: np.ndarray) -> tuple[np.ndarray, int] | None:
+    """
+    Numbers (float64, NaN for missing) as int32 times 10^-k, when that is exact.
+
+    Returns the integers (`_MISSING_INT` for NaN) and the smallest k (0 to 6) for
+    which every integer divided by 10^k is the very float64 given: division is
+    correctly rounded in JavaScript as in numpy, so the viewer gets the same
+    values back. None when no k does (or a value is -0.0, or too large).
+
+    Examples
+    --------
+    >>> ints, k = _decimal_ints(np.array([612.0, 1.25, np.nan, -3.5]))
+    >>> ints.tolist(), k
+    ([61200, 125, -2147483648, -350], 2)
+    >>> _decimal_ints(np.array([0.1 + 0.2])) is None
+    True
+    """
+    finite = ~np.isnan(values)
+    v = values[finite]
+    if not v.size or not np.isfinite(v).all() or (np.signbit(v) & (v == 0)).any():
+        return None
+    top = float(np.abs(v).max())
+    sample = v[:: max(1, v.size // 1000)]
+    for k in range(7):
+        scale = 10.0**k
+        if top * scale >= 2**31 - 1:
+            return None
+        if not np.array_equal(np.rint(sample * scale) / scale, sample):
+            continue
+        ints = np.rint(v * scale)
+        if not np.array_equal(ints / scale, v):
+            return None
+        out = np.full(values.shape, _MISSING_INT, dtype=np.int32)
+        out[finite] = ints.astype(np.int32)
+        return out, k
+    return None
 
 
 def _narrow(counts: np.ndarray) -> np.ndarray:
@@ -352,9 +441,9 @@ def _shared_vertices(q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     Neighbouring parcels of a cadastre share their corners. Walking the vertex
     stream in order, a vertex seen before is given as how many places back in
-    the stream it last appeared (``vref`` > 0); a new one as 0, its coordinates
-    taken from the next row of `unique` (new vertices in the order they first
-    appear).
+    the stream it last appeared (``vref`` > 0, at most `_MAX_BACK`); a new one,
+    or one last seen further back, as 0, its coordinates taken from the next row
+    of `unique` (stored vertices in stream order).
 
     Examples
     --------
@@ -374,8 +463,14 @@ def _shared_vertices(q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     same = inverse.ravel()[order[1:]] == inverse.ravel()[order[:-1]]
     vref = np.zeros(n, dtype=np.int64)
     vref[order[1:][same]] = order[1:][same] - order[:-1][same]
-    return vref, q[new]
+    # a vertex last seen further back than 16 bits reach is stored again: the
+    # references stay 16-bit (8-bit, or no bytes, where parcels share no corner)
+    vref[vref > _MAX_BACK] = 0
+    return vref, q[vref == 0]
 
+
+#: Farthest back-reference of `_shared_vertices`, in vertices along the stream.
+_MAX_BACK: Final = 2**16 - 1
 
 #: A text column that is a prefix, a whole number and a suffix, e.g. "P0000001" or "Thửa 12".
 _NUMBERED = r"(?P<prefix>[^0-9]*)(?P<number>[0-9]{1,9})(?P<suffix>[^0-9]*)"
@@ -612,11 +707,16 @@ def _encode(
         col = frame[name]
         numbered = None if _numeric(col) else _numbered_text(col)
         if _numeric(col):
-            part = pk.add(f"c{i}", _as_float(col), shuffle=True)
+            values = _as_float(col)
+            decimal = _decimal_ints(values)
+            if decimal is None:
+                part = pk.add(f"c{i}", values, shuffle=True)
+            else:
+                part = pk.add(f"c{i}", decimal[0], shuffle=True, decimals=decimal[1])
             columns.append({"name": str(name), "kind": "num", "part": part})
         elif numbered is not None:
             prefix, width, suffix, numbers = numbered
-            pk.add(f"c{i}", _zigzag_delta(numbers), shuffle=True, zigzag=True)
+            pk.add(f"c{i}", _narrow(_zigzag_delta(numbers)), shuffle=True, zigzag=True)
             pk.add_json(f"c{i}v", {"prefix": prefix, "width": width, "suffix": suffix})
             columns.append(
                 {"name": str(name), "kind": "numtext", "part": f"c{i}", "values": f"c{i}v"}

@@ -23,22 +23,45 @@ function gunzip(bytes) {
   return new Response(stream).arrayBuffer();
 }
 
-/** One typed array (or JSON document) of a block, its byte planes put back together. */
+/**
+ * One typed array (or JSON document) of a block: its byte planes put back together, a
+ * part of one repeated value (const) filled with it, whole numbers standing for
+ * decimals (int / 10^decimals) divided back to the very same float64 values.
+ */
 function readPart(buffer, desc) {
   if (desc.type === "json") {
     return JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, desc.offset, desc.bytes)));
   }
   var Type = ARRAYS[desc.type];
   var size = Type.BYTES_PER_ELEMENT;
-  var n = desc.length;
-  if (!desc.shuffle || size === 1) return new Type(buffer, desc.offset, n);
-  var src = new Uint8Array(buffer, desc.offset, n * size);
-  var bytes = new Uint8Array(n * size);
-  for (var p = 0; p < size; p++) {
-    var base = p * n;
-    for (var i = 0, j = p; i < n; i++, j += size) bytes[j] = src[base + i];
+  var n = desc.length, out;
+  if ("const" in desc) out = new Type(n).fill(desc.const === null ? NaN : desc.const);
+  else if (!desc.shuffle || size === 1) out = new Type(buffer, desc.offset, n);
+  else out = unshuffle(new Uint8Array(buffer, desc.offset, n * size), n, size, Type);
+  if (desc.decimals == null) return out;
+  var scale = Math.pow(10, desc.decimals), missing = desc.missing, num = new Float64Array(n);
+  for (var i = 0; i < n; i++) num[i] = out[i] === missing ? NaN : out[i] / scale;
+  return num;
+}
+
+/** Byte planes (all first bytes, then all second bytes ...) back to n values of a Type. */
+function unshuffle(src, n, size, Type) {
+  var i, words;
+  if (size === 2) {
+    words = new Uint16Array(n);
+    for (i = 0; i < n; i++) words[i] = src[i] | (src[n + i] << 8);
+    return new Type(words.buffer);
   }
-  return new Type(bytes.buffer);
+  // 4 and 8 bytes: little-endian 32-bit words, two per value for 8 bytes
+  var per = size / 4;
+  words = new Uint32Array(n * per);
+  for (var w = 0; w < per; w++) {
+    var b0 = 4 * w * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+    for (i = 0; i < n; i++) {
+      words[i * per + w] = src[b0 + i] | (src[b1 + i] << 8) | (src[b2 + i] << 16) | (src[b3 + i] << 24);
+    }
+  }
+  return new Type(words.buffer);
 }
 
 /**
@@ -46,37 +69,35 @@ function readPart(buffer, desc) {
  * and _vertex_residuals): walking the stream, a back-reference repeats the vertex that
  * many places back; a new vertex is its zig-zag residual from a guess, the parallelogram
  * for the fourth vertex of a ring of four, else the new vertex before it. Returns Web
- * Mercator x/y per stream position, projected once per distinct vertex.
+ * Mercator x/y per stream position, projected once per stored vertex.
  */
 function sharedVertices(vref, rx, ry, ringStart, quantum) {
-  var nv = vref.length, nu = rx.length, nr = ringStart.length - 1;
-  var vid = new Uint32Array(nv), ux = new Int32Array(nu), uy = new Int32Array(nu);
+  var nv = vref.length, nr = ringStart.length - 1;
+  var ix = new Int32Array(nv), iy = new Int32Array(nv);
+  var mx = new Float64Array(nv), my = new Float64Array(nv);
   var next = 0, lastX = 0, lastY = 0;
   for (var r = 0; r < nr; r++) {
     var a = ringStart[r], b = ringStart[r + 1], quad = b - a === 4;
     for (var v = a; v < b; v++) {
       var back = vref[v];
-      if (back) { vid[v] = vid[v - back]; continue; }
-      var k = next++, zx = rx[k], zy = ry[k];
+      if (back) {
+        ix[v] = ix[v - back]; iy[v] = iy[v - back]; mx[v] = mx[v - back]; my[v] = my[v - back];
+        continue;
+      }
+      var zx = rx[next], zy = ry[next++];
       var dx = (zx >>> 1) ^ -(zx & 1), dy = (zy >>> 1) ^ -(zy & 1);
       if (quad && v - a === 3) {
-        var p1 = vid[v - 1], p2 = vid[v - 2], p3 = vid[v - 3];
-        lastX = ux[p1] + ux[p3] - ux[p2] + dx;
-        lastY = uy[p1] + uy[p3] - uy[p2] + dy;
+        lastX = ix[v - 1] + ix[v - 3] - ix[v - 2] + dx;
+        lastY = iy[v - 1] + iy[v - 3] - iy[v - 2] + dy;
       } else {
         lastX += dx;
         lastY += dy;
       }
-      ux[k] = lastX; uy[k] = lastY; vid[v] = k;
+      ix[v] = lastX; iy[v] = lastY;
+      mx[v] = mercX(lastX * quantum);
+      my[v] = mercY(lastY * quantum);
     }
   }
-  var umx = new Float64Array(nu), umy = new Float64Array(nu);
-  for (var u = 0; u < nu; u++) {
-    umx[u] = mercX(ux[u] * quantum);
-    umy[u] = mercY(uy[u] * quantum);
-  }
-  var mx = new Float64Array(nv), my = new Float64Array(nv);
-  for (var i = 0; i < nv; i++) { mx[i] = umx[vid[i]]; my[i] = umy[vid[i]]; }
   return { mx: mx, my: my };
 }
 
@@ -167,32 +188,35 @@ function buildGrid(big, x0, y0, x1, y1) {
   var n = big.n;
   var side = Math.max(1, Math.min(1024, Math.ceil(Math.sqrt(n / 4))));
   var w = Math.max((x1 - x0) / side, 1e-12), h = Math.max((y1 - y0) / side, 1e-12);
+  var last = side - 1;
   var count = new Uint32Array(side * side + 1);
   var large = [];
   var bb = big.bbox;
-  function range(f) {
-    var ix0 = Math.max(0, Math.min(side - 1, Math.floor((bb[4 * f] - x0) / w)));
-    var iy0 = Math.max(0, Math.min(side - 1, Math.floor((bb[4 * f + 1] - y0) / h)));
-    var ix1 = Math.max(0, Math.min(side - 1, Math.floor((bb[4 * f + 2] - x0) / w)));
-    var iy1 = Math.max(0, Math.min(side - 1, Math.floor((bb[4 * f + 3] - y0) / h)));
-    return [ix0, iy0, ix1, iy1];
-  }
-  var f, c, ix, iy, rg;
+  // each feature's cell range, computed once (no array per feature): 4 cell indexes
+  var cells = new Uint16Array(4 * n);
+  var f, c, ix, iy, i;
   for (f = 0; f < n; f++) {
-    if (!(bb[4 * f] <= bb[4 * f + 2])) continue; // no vertices
-    rg = range(f);
-    if ((rg[2] - rg[0] + 1) * (rg[3] - rg[1] + 1) > 64) { large.push(f); continue; }
-    for (iy = rg[1]; iy <= rg[3]; iy++) for (ix = rg[0]; ix <= rg[2]; ix++) count[iy * side + ix + 1]++;
+    i = 4 * f;
+    if (!(bb[i] <= bb[i + 2])) { cells[i] = 1; cells[i + 2] = 0; continue; } // no vertices
+    var ix0 = Math.floor((bb[i] - x0) / w), iy0 = Math.floor((bb[i + 1] - y0) / h);
+    var ix1 = Math.floor((bb[i + 2] - x0) / w), iy1 = Math.floor((bb[i + 3] - y0) / h);
+    ix0 = ix0 < 0 ? 0 : ix0 > last ? last : ix0;
+    iy0 = iy0 < 0 ? 0 : iy0 > last ? last : iy0;
+    ix1 = ix1 < 0 ? 0 : ix1 > last ? last : ix1;
+    iy1 = iy1 < 0 ? 0 : iy1 > last ? last : iy1;
+    if ((ix1 - ix0 + 1) * (iy1 - iy0 + 1) > 64) { large.push(f); cells[i] = 1; cells[i + 2] = 0; continue; }
+    cells[i] = ix0; cells[i + 1] = iy0; cells[i + 2] = ix1; cells[i + 3] = iy1;
+    if (ix0 === ix1 && iy0 === iy1) count[iy0 * side + ix0 + 1]++;
+    else for (iy = iy0; iy <= iy1; iy++) for (ix = ix0; ix <= ix1; ix++) count[iy * side + ix + 1]++;
   }
   for (c = 0; c < side * side; c++) count[c + 1] += count[c];
   var items = new Uint32Array(count[side * side]);
   var fill = count.slice(0, side * side);
-  var isLarge = new Uint8Array(n);
-  large.forEach(function (g) { isLarge[g] = 1; });
-  for (f = 0; f < n; f++) {
-    if (isLarge[f] || !(bb[4 * f] <= bb[4 * f + 2])) continue;
-    rg = range(f);
-    for (iy = rg[1]; iy <= rg[3]; iy++) for (ix = rg[0]; ix <= rg[2]; ix++) items[fill[iy * side + ix]++] = f;
+  for (f = 0; f < n; f++) {  // features left out have cells[i] > cells[i + 2]
+    i = 4 * f;
+    for (iy = cells[i + 1]; iy <= cells[i + 3]; iy++) {
+      for (ix = cells[i]; ix <= cells[i + 2]; ix++) items[fill[iy * side + ix]++] = f;
+    }
   }
   big.grid = { x0: x0, y0: y0, w: w, h: h, side: side, start: count, items: items, large: large };
 }
