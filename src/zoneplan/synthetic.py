@@ -141,7 +141,8 @@ def synthetic_parcels(
         ],
         axis=1,
     )
-    return _parcel_frame(shapely.polygons(ring), rng, meridian, crs, cadastral=cadastral, seed=seed)
+    polygons = np.asarray(shapely.polygons(ring))
+    return _parcel_frame(polygons, rng, meridian, crs, cadastral=cadastral, seed=seed)
 
 
 def synthetic_rectangles(

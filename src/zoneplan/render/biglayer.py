@@ -417,7 +417,10 @@ def _flatten_polygons(
         # polygons without holes, the usual parcel: each geometry is one ring
         coords, owner = shapely.get_coordinates(geoms, return_index=True)
         per_geom = np.bincount(owner, minlength=len(geoms)).astype(np.int64)
-        offsets = [np.concatenate([[0], np.cumsum(per_geom)]), np.arange(len(geoms) + 1)]
+        offsets: tuple[np.ndarray, ...] = (
+            np.concatenate([[0], np.cumsum(per_geom)]),
+            np.arange(len(geoms) + 1),
+        )
     else:
         _, coords, offsets = shapely.to_ragged_array(geoms, include_z=False)
     ring_offsets = np.asarray(offsets[0], dtype=np.int64)

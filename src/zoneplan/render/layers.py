@@ -252,7 +252,7 @@ def _not_blank(text: pd.Series) -> np.ndarray:
     import pyarrow.compute as pc
 
     sure = pc.match_substring_regex(pa.array(text, type=pa.string()), "[0-9A-Za-z]")
-    out = sure.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+    out: np.ndarray = sure.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
     rest = np.flatnonzero(~out)
     if rest.size:
         values = text.to_numpy(dtype=object)[rest]

@@ -163,7 +163,7 @@ def geometry_problems(
     invalid = np.flatnonzero(~missing & ~empty & ~_is_valid(geoms))
     reasons[invalid] = shapely.is_valid_reason(geoms[invalid])
     flagged = np.flatnonzero(missing | empty | (reasons != "Valid Geometry"))
-    for i in flagged:  # in feature order, as before; clean features need no label
+    for i in flagged.tolist():  # in feature order, as before; clean features need no label
         name, is_missing, is_empty, reason = names[i], missing[i], empty[i], reasons[i]
         if (is_missing or is_empty) and raw_checked:
             continue  # reported from the raw GeoJSON already
