@@ -1675,14 +1675,27 @@ def merged_note(results: list[SizeResult], args: argparse.Namespace) -> list[str
     tools = sorted({t for r in results for t in r.merged}, key=TOOLS.index)
     if not tools:
         return []
-    meta = getattr(args, "earlier_meta", {})
-    how = meta.get("options", "")
+    runs: list[tuple[dict, list[SizeResult]]] = getattr(args, "earlier_runs", [])
+    if len(runs) <= 1:
+        meta = runs[0][0] if runs else getattr(args, "earlier_meta", {})
+        how = meta.get("options", "")
+        return [
+            f"- The {' and '.join(LABEL[t] for t in tools)} figures come from another run of "
+            f"this script on the same machine, started {meta.get('date', '?')}"
+            + (f" ({how})" if how else "")
+            + ", merged into this report; the zoneplan figures are this run's. The load "
+            "averages of both runs are in the details."
+        ]
+    parts = []
+    for meta, supplied in runs:
+        how = meta.get("options", "")
+        sizes = ", ".join(f"{r.kind} {r.n:,}" for r in supplied)
+        started = f"started {meta.get('date', '?')}" + (f" ({how})" if how else "")
+        parts.append(f"{started}: {sizes}")
     return [
-        f"- The {' and '.join(LABEL[t] for t in tools)} figures come from another run of "
-        f"this script on the same machine, started {meta.get('date', '?')}"
-        + (f" ({how})" if how else "")
-        + ", merged into this report; the zoneplan figures are this run's. The load averages "
-        "of both runs are in the details."
+        f"- The {' and '.join(LABEL[t] for t in tools)} figures come from other runs of this "
+        f"script on the same machine, merged into this report: {'; '.join(parts)}. The "
+        "zoneplan figures are this run's. The load averages of each run are in the details."
     ]
 
 
@@ -2049,12 +2062,19 @@ def report_from(args: argparse.Namespace) -> int:
     runs = [results_from_json(path.read_text()) for path in args.report_from]
     results, requests, meta = runs[0]
     merged_requests = {k: set(v) for k, v in requests.items()}
+    args.earlier_runs = []
     for other, other_requests, other_meta in runs[1:]:
+        supplied = []
         for r in results:
+            before = len(r.merged)
             merge_results(r, other, list(r.builds))
+            if len(r.merged) > before:
+                supplied.append(r)
         for k, v in other_requests.items():
             merged_requests.setdefault(k, set()).update(v)
         args.earlier_meta = other_meta
+        if supplied:
+            args.earlier_runs.append((other_meta, supplied))
     chromium = meta.get("chromium", "")
     args.measured_source = meta.get("source")
     started = dt.datetime.strptime(meta["date"], "%Y-%m-%d %H:%M")
