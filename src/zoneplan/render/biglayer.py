@@ -459,11 +459,9 @@ def _shared_vertices(q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if n == 0:
         return np.zeros(0, dtype=np.int64), q
     key = q[:, 0].astype(np.int64) * 2**32 + (q[:, 1].astype(np.int64) + 2**31)
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    new = np.zeros(n, dtype=bool)
-    new[first] = True
-    order = np.argsort(inverse.ravel(), kind="stable")  # by vertex, then by position
-    same = inverse.ravel()[order[1:]] == inverse.ravel()[order[:-1]]
+    codes, _ = pd.factorize(key)  # one number per distinct vertex, by hashing (no sort)
+    order = np.argsort(codes, kind="stable")  # by vertex, then by position
+    same = codes[order[1:]] == codes[order[:-1]]
     vref = np.zeros(n, dtype=np.int64)
     vref[order[1:][same]] = order[1:][same] - order[:-1][same]
     # a vertex last seen further back than 16 bits reach is stored again: the
