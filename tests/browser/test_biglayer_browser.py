@@ -10,11 +10,15 @@ filter, the legend and escaping are checked on the big one.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 import shapely
 from pyproj import Geod
 
+import zoneplan.render
 from zoneplan.catalog import load_catalog
 from zoneplan.cli import main
 from zoneplan.schema import PHASES
@@ -478,6 +482,51 @@ def test_tile_cache_is_bounded(open_map, two_maps, scale, kept):
     per_view, drawn = sizes
     assert drawn > kept  # more tiles drawn than kept
     assert max(per_view) == kept
+    mp.assert_clean(allow_refused_tiles=True)
+
+
+RASTER_JS = Path(zoneplan.render.__file__).parent / "static" / "viewer" / "biglayer-raster.js"
+
+
+def test_each_feature_meeting_a_tile_is_taken_once(open_map, two_maps):
+    """
+    A tile takes every feature whose box meets it, once, though the grid lists a feature in
+    every cell it meets: checked on the features a tile draws as paths against all features.
+    """
+    raster_px = int(re.search(r"var RASTER_PX = (\d+);", RASTER_JS.read_text()).group(1))
+    mp = open_map(two_maps["big"])
+    result = mp.js(
+        """([rasterPx]) => {
+          const v = window.zoneplan.viewer, entry = v.layers.find(e => e.big), big = entry.big;
+          const bb = big.bbox, z = Math.round(v.map.getZoom()) + 3;
+          const s = v.map.options.crs.scale(z), centre = v.map.project(v.map.getCenter(), z);
+          let severalCells = 0;
+          big.grid.first.forEach(c => { if (c !== 0xffffffff) severalCells++; });
+          const out = [], cx = Math.floor(centre.x / 256), cy = Math.floor(centre.y / 256);
+          for (let ty = cy - 2; ty <= cy + 2; ty++) {
+            for (let tx = cx - 2; tx <= cx + 2; tx++) {
+              const got = v.rasterBigTile(entry, tx, ty, z, 1).paths.slice().sort((a, b) => a - b);
+              const pad = 8 / s, x0 = tx * 256 / s - pad, x1 = (tx * 256 + 256) / s + pad;
+              const y0 = ty * 256 / s - pad, y1 = (ty * 256 + 256) / s + pad, want = [];
+              for (let f = 0; f < big.n; f++) {
+                const i = 4 * f, kind = big.kind[f];
+                if (!v.phaseOn[big.phase[f]]) continue;
+                if (bb[i] > x1 || bb[i + 2] < x0 || bb[i + 1] > y1 || bb[i + 3] < y0) continue;
+                const w = (bb[i + 2] - bb[i]) * s, h = (bb[i + 3] - bb[i + 1]) * s;
+                const line = kind !== 0 && (w >= 1.5 || h >= 1.5);
+                if (kind === 2 || w >= rasterPx || h >= rasterPx || line) want.push(f);
+              }
+              out.push([got, want]);
+            }
+          }
+          return {out: out, severalCells: severalCells};
+        }""",
+        [raster_px],
+    )
+    assert result["severalCells"] > 100  # features the grid lists in more than one cell
+    for got, want in result["out"]:
+        assert got == want  # each once (sorted: a feature taken twice would show)
+    assert sum(len(want) for _, want in result["out"]) > 100
     mp.assert_clean(allow_refused_tiles=True)
 
 

@@ -211,14 +211,28 @@ function buildGrid(big, x0, y0, x1, y1) {
   }
   for (c = 0; c < side * side; c++) count[c + 1] += count[c];
   var items = new Uint32Array(count[side * side]);
+  // each item's feature box and, for a feature that meets several cells, the first of them
+  // (x | y << 16; 0xffffffff for one cell), in cell order: drawing a tile reads them in
+  // sequence, not scattered over the feature arrays
+  var box = new Float64Array(4 * items.length), first = new Uint32Array(items.length);
   var fill = count.slice(0, side * side);
   for (f = 0; f < n; f++) {  // features left out have cells[i] > cells[i + 2]
     i = 4 * f;
+    var corner = cells[i] !== cells[i + 2] || cells[i + 1] !== cells[i + 3] ?
+      (cells[i] | (cells[i + 1] << 16)) >>> 0 : 0xffffffff;
     for (iy = cells[i + 1]; iy <= cells[i + 3]; iy++) {
-      for (ix = cells[i]; ix <= cells[i + 2]; ix++) items[fill[iy * side + ix]++] = f;
+      for (ix = cells[i]; ix <= cells[i + 2]; ix++) {
+        var k = fill[iy * side + ix]++;
+        items[k] = f;
+        box[4 * k] = bb[i]; box[4 * k + 1] = bb[i + 1]; box[4 * k + 2] = bb[i + 2]; box[4 * k + 3] = bb[i + 3];
+        first[k] = corner;
+      }
     }
   }
-  big.grid = { x0: x0, y0: y0, w: w, h: h, side: side, start: count, items: items, large: large };
+  big.grid = {
+    x0: x0, y0: y0, w: w, h: h, side: side, start: count, items: items, box: box, first: first,
+    large: large
+  };
 }
 
 /** Call fn once for each feature whose grid cells meet the box (world units). */

@@ -70,18 +70,26 @@ Viewer.prototype.rasterBigTile = function (entry, tx, ty, z, r) {
   // the grid cells the tile meets (inlined queryBig: this loop runs for every feature in view)
   for (var cy = iy0; cy <= iy1 + (nLarge ? 1 : 0); cy++) {
     for (var cx = ix0; cx <= ix1; cx++) {
-      var c = cy * g.side + cx, k0, k1, list0 = g.items;
-      if (cy > iy1) { // one extra pass over the features too large for the grid
+      var c = cy * g.side + cx, k0, k1, list0 = g.items, inGrid = cy <= iy1;
+      if (!inGrid) { // one extra pass over the features too large for the grid
         if (cx > ix0) break;
         list0 = g.large; k0 = 0; k1 = nLarge;
       } else { k0 = g.start[c]; k1 = g.start[c + 1]; }
+      // a grid item's box is stored with it (buildGrid); a feature that meets several cells
+      // is drawn from the first of them that the tile's cells include
+      var boxes = inGrid ? g.box : bb, first = g.first;
       for (var k = k0; k < k1; k++) {
         var f = list0[k];
-        if (stamp[f] === qid) continue;
-        stamp[f] = qid;
+        if (!inGrid) {
+          if (stamp[f] === qid) continue;
+          stamp[f] = qid;
+        } else if (first[k] !== 0xffffffff) {
+          var fcx = first[k] & 0xffff, fcy = first[k] >>> 16;
+          if ((fcx > ix0 ? fcx : ix0) !== cx || (fcy > iy0 ? fcy : iy0) !== cy) continue;
+        }
         if (!phaseOn[phases[f]] || (since && since[f] > today)) continue;
-        var i = 4 * f;
-        var fx0 = bb[i], fy0 = bb[i + 1], fx1 = bb[i + 2], fy1 = bb[i + 3];
+        var i = inGrid ? 4 * k : 4 * f;
+        var fx0 = boxes[i], fy0 = boxes[i + 1], fx1 = boxes[i + 2], fy1 = boxes[i + 3];
         if (fx0 > qx1 || fx1 < qx0 || fy0 > qy1 || fy1 < qy0) continue;
         var w = (fx1 - fx0) * css, h = (fy1 - fy0) * css, kind = kinds[f]; // CSS pixels
         if (kind === RING_POINT || w >= RASTER_PX || h >= RASTER_PX || (kind !== RING_POLYGON && (w >= 1.5 || h >= 1.5))) {
