@@ -635,13 +635,14 @@ def wait_for_quiet(max_wait: float, threshold: float = 0.85) -> float:
 # --------------------------------------------------------------------------------------
 
 
-def parcels_file(workdir: Path, kind: str, n: int, seed: int):
+def parcels_file(workdir: Path, kind: str, n: int, seed: int, *, cadastral: bool = False):
     """Generate the parcels (or reuse the file of an earlier run): file, frame, seconds, reused."""
     import geopandas as gpd
 
     from zoneplan import synthetic
 
-    path = workdir / f"parcels-{kind}-{n}-seed{seed}.gpkg"
+    suffix = "-cadastral" if cadastral else ""
+    path = workdir / f"parcels-{kind}-{n}-seed{seed}{suffix}.gpkg"
     t0 = time.perf_counter()
     reused = path.exists()
     if reused:
@@ -649,7 +650,7 @@ def parcels_file(workdir: Path, kind: str, n: int, seed: int):
         gdf = gpd.read_file(path)
     else:
         log(f"{kind} {n:,}: generating parcels (seed {seed})")
-        gdf = getattr(synthetic, KINDS[kind][0])(n, seed=seed)
+        gdf = getattr(synthetic, KINDS[kind][0])(n, seed=seed, cadastral=cadastral)
         tmp = path.with_suffix(".tmp.gpkg")
         gdf.to_file(tmp, driver="GPKG", layer="parcels", engine="pyogrio")
         tmp.replace(path)
@@ -1719,6 +1720,8 @@ def write_report(
         rerun += f" --sizes {sizes}"
     if kinds != ",".join(KINDS):
         rerun += f" --kinds {kinds}"
+    if args.style_by:
+        rerun += f" --style-by {args.style_by}"
     lines = [
         "# Map benchmark: zoneplan against lonboard and geopandas' explore()",
         "",
@@ -1740,6 +1743,15 @@ def write_report(
         f"{args.explore_memory_gb:g} GB; page time limit {args.page_timeout:.0f} s "
         f"(lonboard {args.lonboard_timeout:.0f} s)",
         "",
+        *(
+            [
+                f"- zoneplan's map is styled with `--style-by {args.style_by}` on parcels with "
+                f"the cadastral columns (`cadastral=True`, seed {args.seed})",
+                "",
+            ]
+            if args.style_by
+            else []
+        ),
         "zoneplan builds with `zoneplan build --layer FILE --self-contained` (its map also holds "
         f"the catalog layers; a layer of more than {BIG_LAYER_FEATURES:,} features or "
         f"{BIG_LAYER_VERTICES:,} vertices takes the big-layer path, the others GeoJSON/SVG; "
@@ -1953,6 +1965,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=900,
         help="seconds lonboard's page may take to first paint (default: %(default)s)",
     )
+    p.add_argument(
+        "--style-by",
+        metavar="COLUMN",
+        help="build zoneplan's map with --style-by COLUMN, on parcels with the cadastral "
+        "columns (land_use_code, so_to, so_thua): e.g. land_use_code for parcels coloured "
+        "by land-use code",
+    )
     return p.parse_args(argv)
 
 
@@ -2091,7 +2110,9 @@ def report_from(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_command(tool: str, zoneplan_cli: str, path: Path, out: Path) -> list[str]:
+def build_command(
+    tool: str, zoneplan_cli: str, path: Path, out: Path, style_by: str | None = None
+) -> list[str]:
     """The command line that builds one tool's map of `path` into `out`."""
     if tool == "zoneplan":
         return [
@@ -2101,6 +2122,7 @@ def build_command(tool: str, zoneplan_cli: str, path: Path, out: Path) -> list[s
             "--layer",
             str(path),
             "--self-contained",
+            *(["--style-by", style_by] if style_by else []),
             "--out",
             str(out),
         ]
@@ -2122,7 +2144,9 @@ def measure_size(
 ) -> SizeResult:
     """Build and open every tool's map of one kind of layer at one size."""
     load_before = os.getloadavg()
-    path, gdf, gen_s, reused = parcels_file(workdir, kind, n, args.seed)
+    path, gdf, gen_s, reused = parcels_file(
+        workdir, kind, n, args.seed, cadastral=bool(args.style_by)
+    )
     vertices = int(shapely.get_num_coordinates(gdf.geometry.values).sum())
     rng = np.random.default_rng(args.seed)
     sample = np.sort(rng.choice(len(gdf), size=min(GEOMETRY_SAMPLE, len(gdf)), replace=False))
@@ -2144,7 +2168,7 @@ def measure_size(
         idle = wait_for_quiet(args.quiet_wait)
         out = folder / outputs[tool]
         build = timed_build(
-            build_command(tool, zoneplan_cli, path, out),
+            build_command(tool, zoneplan_cli, path, out, args.style_by),
             out,
             timeout=None if tool == "zoneplan" else args.explore_timeout,
             memory_gb=None if tool == "zoneplan" else args.explore_memory_gb,

@@ -151,6 +151,7 @@ def synthetic_rectangles(
     seed: int = 20241211,
     meridian: float = 105.75,
     crs: str | int = 4326,
+    cadastral: bool = False,
 ) -> gpd.GeoDataFrame:
     """
     Return `n` independent rectangles scattered at random over the zone.
@@ -159,8 +160,8 @@ def synthetic_rectangles(
     an axis-parallel rectangle (in VN-2000 / TM-3 metres) of its own, centred at
     a uniformly random point inside the zone boundary, 0.3 to 1.0 times the
     mesh cell size of `synthetic_parcels` on a side, so neighbours may overlap
-    or leave gaps. Real parcel layers lie between the two. Same columns, seed
-    and CRS handling as `synthetic_parcels`.
+    or leave gaps. Real parcel layers lie between the two. Same columns, seed,
+    CRS handling and `cadastral` columns as `synthetic_parcels`.
 
     Examples
     --------
@@ -189,7 +190,7 @@ def synthetic_rectangles(
     half_w = rng.uniform(0.3, 1.0, n) * size / 2
     half_h = rng.uniform(0.3, 1.0, n) * size / 2
     geoms = shapely.box(cx - half_w, cy - half_h, cx + half_w, cy + half_h)
-    return _parcel_frame(geoms, rng, meridian, crs, cadastral=False, seed=seed)
+    return _parcel_frame(geoms, rng, meridian, crs, cadastral=cadastral, seed=seed)
 
 
 def _parcel_frame(
