@@ -1,6 +1,5 @@
 /*
- * Big layers, the data: decode the compressed typed-array blocks written by
- * zoneplan/render/biglayer.py, index the features in a grid, find and hit-test them.
+ * Big layers, the data: decode the blocks of render/biglayer.py, grid, find, hit-test.
  *
  * Uses: mercX, mercY (coords.js).
  * Provides: RING_POLYGON, RING_LINE, RING_POINT, decodeBig, queryBig, hitBig, bigValue,
@@ -23,11 +22,7 @@ function gunzip(bytes) {
   return new Response(stream).arrayBuffer();
 }
 
-/**
- * One typed array (or JSON document) of a block: its byte planes put back together, a
- * part of one repeated value (const) filled with it, whole numbers standing for
- * decimals (int / 10^decimals) divided back to the very same float64 values.
- */
+/** One part of a block: byte planes joined, const filled in, decimals divided back. */
 function readPart(buffer, desc) {
   if (desc.type === "json") {
     return JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, desc.offset, desc.bytes)));
@@ -44,33 +39,19 @@ function readPart(buffer, desc) {
   return num;
 }
 
-/** Byte planes (all first bytes, then all second bytes ...) back to n values of a Type. */
+/** Byte planes back to n values: 16-bit words, or 32-bit ones (two per f64). */
 function unshuffle(src, n, size, Type) {
-  var i, words;
-  if (size === 2) {
-    words = new Uint16Array(n);
-    for (i = 0; i < n; i++) words[i] = src[i] | (src[n + i] << 8);
-    return new Type(words.buffer);
-  }
-  // 4 and 8 bytes: little-endian 32-bit words, two per value for 8 bytes
-  var per = size / 4;
-  words = new Uint32Array(n * per);
+  var per = size > 2 ? size / 4 : 1, words = new (size > 2 ? Uint32Array : Uint16Array)(n * per);
   for (var w = 0; w < per; w++) {
     var b0 = 4 * w * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
-    for (i = 0; i < n; i++) {
-      words[i * per + w] = src[b0 + i] | (src[b1 + i] << 8) | (src[b2 + i] << 16) | (src[b3 + i] << 24);
+    for (var i = 0; i < n; i++) {
+      words[i * per + w] = src[b0 + i] | (src[b1 + i] << 8) | (size > 2 ? (src[b2 + i] << 16) | (src[b3 + i] << 24) : 0);
     }
   }
   return new Type(words.buffer);
 }
 
-/**
- * The vertices of a block, each distinct one stored once (biglayer.py, _shared_vertices
- * and _vertex_residuals): walking the stream, a back-reference repeats the vertex that
- * many places back; a new vertex is its zig-zag residual from a guess, the parallelogram
- * for the fourth vertex of a ring of four, else the new vertex before it. Returns Web
- * Mercator x/y per stream position, projected once per stored vertex.
- */
+/** Web Mercator x/y per vertex: back-references and residuals (biglayer.py, _vertex_residuals). */
 function sharedVertices(vref, rx, ry, ringStart, quantum) {
   var nv = vref.length, nr = ringStart.length - 1;
   var ix = new Int32Array(nv), iy = new Int32Array(nv);
@@ -120,10 +101,7 @@ function offsets(counts) {
   return out;
 }
 
-/**
- * Decode one big layer: vertices in Web Mercator world units (0..1, as Leaflet
- * projects them), feature boxes, a grid index and the attribute columns.
- */
+/** Decode a big layer: vertices in Web Mercator world units (0..1), boxes, grid, columns. */
 function decodeBig(spec) {
   var node = document.getElementById(spec.element);
   return gunzip(base64Bytes(node.textContent.trim())).then(function (buffer) {
@@ -141,14 +119,12 @@ function decodeBig(spec) {
     for (var f = 0; f < n; f++) {
       var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
       kind[f] = featRing[f + 1] > featRing[f] ? ringKind[featRing[f]] : RING_POINT;
-      for (var r = featRing[f]; r < featRing[f + 1]; r++) {
-        for (var v = ringStart[r]; v < ringStart[r + 1]; v++) {
-          var x = mx[v], y = my[v];
-          if (x < x0) x0 = x;
-          if (x > x1) x1 = x;
-          if (y < y0) y0 = y;
-          if (y > y1) y1 = y;
-        }
+      for (var v = ringStart[featRing[f]]; v < ringStart[featRing[f + 1]]; v++) {
+        var x = mx[v], y = my[v];
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
       }
       bbox[4 * f] = x0; bbox[4 * f + 1] = y0; bbox[4 * f + 2] = x1; bbox[4 * f + 3] = y1;
       if (x0 < gx0) gx0 = x0;
@@ -163,7 +139,7 @@ function decodeBig(spec) {
       declared: spec.zp.declared_ha ? part(spec.zp.declared_ha) : null,
       columns: spec.columns.map(function (col) {
         if (col.kind === "num") return { name: col.name, num: part(col.part) };
-        if (col.kind === "numtext") {  // prefix, whole number, suffix (biglayer.py, _numbered_text)
+        if (col.kind === "numtext") {  // prefix, number, suffix (_numbered_text)
           var form = part(col.values);
           return { name: col.name, number: undelta(part(col.part)), prefix: form.prefix,
             width: form.width, suffix: form.suffix };
@@ -188,51 +164,35 @@ function buildGrid(big, x0, y0, x1, y1) {
   var n = big.n;
   var side = Math.max(1, Math.min(1024, Math.ceil(Math.sqrt(n / 4))));
   var w = Math.max((x1 - x0) / side, 1e-12), h = Math.max((y1 - y0) / side, 1e-12);
-  var last = side - 1;
-  var count = new Uint32Array(side * side + 1);
-  var large = [];
-  var bb = big.bbox;
-  // each feature's cell range, computed once (no array per feature): 4 cell indexes
-  var cells = new Uint16Array(4 * n);
-  var f, c, ix, iy, i;
+  var last = side - 1, count = new Uint32Array(side * side + 1), large = [], bb = big.bbox;
+  var cells = new Uint16Array(4 * n), f, c, ix, iy, i, j;  // each feature's cell range
+  function cell(v, o, s) { v = Math.floor((v - o) / s); return v < 0 ? 0 : v > last ? last : v; }
   for (f = 0; f < n; f++) {
     i = 4 * f;
-    if (!(bb[i] <= bb[i + 2])) { cells[i] = 1; cells[i + 2] = 0; continue; } // no vertices
-    var ix0 = Math.floor((bb[i] - x0) / w), iy0 = Math.floor((bb[i + 1] - y0) / h);
-    var ix1 = Math.floor((bb[i + 2] - x0) / w), iy1 = Math.floor((bb[i + 3] - y0) / h);
-    ix0 = ix0 < 0 ? 0 : ix0 > last ? last : ix0;
-    iy0 = iy0 < 0 ? 0 : iy0 > last ? last : iy0;
-    ix1 = ix1 < 0 ? 0 : ix1 > last ? last : ix1;
-    iy1 = iy1 < 0 ? 0 : iy1 > last ? last : iy1;
-    if ((ix1 - ix0 + 1) * (iy1 - iy0 + 1) > 64) { large.push(f); cells[i] = 1; cells[i + 2] = 0; continue; }
-    cells[i] = ix0; cells[i + 1] = iy0; cells[i + 2] = ix1; cells[i + 3] = iy1;
-    if (ix0 === ix1 && iy0 === iy1) count[iy0 * side + ix0 + 1]++;
-    else for (iy = iy0; iy <= iy1; iy++) for (ix = ix0; ix <= ix1; ix++) count[iy * side + ix + 1]++;
+    for (j = 0; j < 4; j++) cells[i + j] = cell(bb[i + j], j % 2 ? y0 : x0, j % 2 ? h : w);
+    var drawn = bb[i] <= bb[i + 2]; // has vertices
+    if (!drawn || (cells[i + 2] - cells[i] + 1) * (cells[i + 3] - cells[i + 1] + 1) > 64) {
+      if (drawn) large.push(f);
+      cells[i] = 1; cells[i + 2] = 0; // in no cell
+    }
+    for (iy = cells[i + 1]; iy <= cells[i + 3]; iy++) for (ix = cells[i]; ix <= cells[i + 2]; ix++) count[iy * side + ix + 1]++;
   }
   for (c = 0; c < side * side; c++) count[c + 1] += count[c];
-  var items = new Uint32Array(count[side * side]);
-  // each item's feature box and, for a feature that meets several cells, the first of them
-  // (x | y << 16; 0xffffffff for one cell), in cell order: drawing a tile reads them in
-  // sequence, not scattered over the feature arrays
+  // per item, in cell order: feature, box, first cell if several (x | y << 16, else 0xffffffff)
+  var items = new Uint32Array(count[side * side]), fill = count.slice(0, side * side);
   var box = new Float64Array(4 * items.length), first = new Uint32Array(items.length);
-  var fill = count.slice(0, side * side);
-  for (f = 0; f < n; f++) {  // features left out have cells[i] > cells[i + 2]
+  for (f = 0; f < n; f++) {
     i = 4 * f;
-    var corner = cells[i] !== cells[i + 2] || cells[i + 1] !== cells[i + 3] ?
-      (cells[i] | (cells[i + 1] << 16)) >>> 0 : 0xffffffff;
+    var corner = cells[i] !== cells[i + 2] || cells[i + 1] !== cells[i + 3] ? (cells[i] | (cells[i + 1] << 16)) >>> 0 : 0xffffffff;
     for (iy = cells[i + 1]; iy <= cells[i + 3]; iy++) {
       for (ix = cells[i]; ix <= cells[i + 2]; ix++) {
         var k = fill[iy * side + ix]++;
-        items[k] = f;
-        box[4 * k] = bb[i]; box[4 * k + 1] = bb[i + 1]; box[4 * k + 2] = bb[i + 2]; box[4 * k + 3] = bb[i + 3];
-        first[k] = corner;
+        items[k] = f; first[k] = corner;
+        for (j = 0; j < 4; j++) box[4 * k + j] = bb[i + j];
       }
     }
   }
-  big.grid = {
-    x0: x0, y0: y0, w: w, h: h, side: side, start: count, items: items, box: box, first: first,
-    large: large
-  };
+  big.grid = { x0: x0, y0: y0, w: w, h: h, side: side, start: count, items: items, box: box, first: first, large: large };
 }
 
 /** Call fn once for each feature whose grid cells meet the box (world units). */

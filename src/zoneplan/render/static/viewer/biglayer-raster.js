@@ -1,8 +1,6 @@
 /*
- * Big layers, the drawing: the rasteriser that fills small features into a tile's
- * pixels, and BigLayer, the Leaflet renderer that composes a big layer's one canvas from
- * cached 256 px tiles. What goes into a tile is decided by Viewer.rasterBigTile and
- * Viewer.drawBigPaths (viewer-biglayer.js).
+ * Big layers, the drawing: the rasteriser of small features, and BigLayer, which composes
+ * a big layer's canvas from cached 256 px tiles (their content: viewer-biglayer.js).
  *
  * Uses: RING_POLYGON (biglayer-decode.js); L.Renderer.
  * Provides: RASTER_PX, rasterLine, rasterPolygon, TILE, TILE_CACHE, BigLayer.
@@ -14,10 +12,7 @@ var RASTER_PX = 48;
 var scratchX = new Float64Array(1024), scratchY = new Float64Array(1024), crossings = new Float64Array(256);
 var scratchStarts = new Int32Array(64);
 
-/**
- * Draw a line from (x0, y0) to (x1, y1), clipped to the tile, one pixel wide, or `thick`
- * pixels (a square pen) on high-density screens.
- */
+/** A line clipped to the tile, 1 pixel wide or `thick` (a square pen, high-density screens). */
 function rasterLine(pixels, W, H, x0, y0, x1, y1, color, thick) {
   x0 = Math.floor(x0); y0 = Math.floor(y0); x1 = Math.floor(x1); y1 = Math.floor(y1);
   var dx = Math.abs(x1 - x0), dy = -Math.abs(y1 - y0);
@@ -38,9 +33,8 @@ function rasterLine(pixels, W, H, x0, y0, x1, y1, color, thick) {
 }
 
 /**
- * Fill the polygon rings of feature f into a tile's pixels (pixel centres inside,
- * even-odd), with its outline when `edge` is not 0. Much faster than canvas paths
- * for the many small features of a big layer, which need no anti-aliasing.
+ * Fill feature f's polygon rings into a tile's pixels (centres inside, even-odd), outlined
+ * when `edge` is not 0: much faster than canvas paths, and small features need no smoothing.
  */
 function rasterPolygon(big, f, s, ox, oy, W, H, pixels, fill, edge, thick) {
   var mx = big.mx, my = big.my, r, v, a, b, k = 0;
@@ -97,11 +91,9 @@ function rasterPolygon(big, f, s, ox, oy, W, H, pixels, fill, edge, thick) {
 var TILE = 256, TILE_CACHE = 160;
 
 /**
- * A big layer: one canvas the size of the view, composed from 256 px tiles of pixels
- * drawn by the JavaScript rasteriser (kept for reuse), with the features too large to
- * rasterise drawn over them as canvas paths. One canvas instead of a canvas per tile
- * spares the browser a composited layer and a canvas resource per tile on every redraw.
- * Built on L.Renderer, which places the canvas and scales it in zoom animations.
+ * A big layer: one canvas the size of the view (not one per tile: fewer layers for the
+ * browser to composite) of rasterised 256 px tiles, kept for reuse, under the large
+ * features as canvas paths. L.Renderer places it and scales it in zoom animations.
  */
 var BigLayer = L.Renderer.extend({
   options: { padding: 0 },
@@ -171,10 +163,7 @@ var BigLayer = L.Renderer.extend({
     this.drawnKey = key;
   },
 
-  /**
-   * Compose the tiles under the canvas, then draw the paths. (ax, ay) is the canvas's top
-   * left corner and W x H its size, in device pixels at zoom z; r device pixels per CSS one.
-   */
+  /** Tiles, then paths: canvas corner (ax, ay), size W x H, device pixels (r per CSS one). */
   drawFrame: function (z, ax, ay, W, H, r) {
     var viewer = this.viewer, entry = this.entry, big = entry.big;
     if (!this.frame) {

@@ -1,7 +1,6 @@
 /*
- * The Viewer's big-layer methods: category colours as pixels, one tile rasterised
- * (rasterBigTile), the large features as canvas paths (drawBigPaths), and hover,
- * tooltip, popup and search for features that exist only as typed arrays.
+ * The Viewer's big-layer methods: colours as pixels, a tile rasterised, large features as
+ * canvas paths; hover, tooltip, popup and search of features held as typed arrays.
  *
  * Uses: biglayer-decode.js, biglayer-raster.js; withAlpha, fold (dom.js); mercX, mercY,
  * unmercLat, unmercLon (coords.js).
@@ -44,9 +43,8 @@ Viewer.prototype.bigPixels = function (entry, key) {
 };
 
 /**
- * Rasterise the features of a big layer that meet tile (tx, ty) at zoom z: the small
- * ones into RGBA pixels, 256 x 256 times r x r for r device pixels per CSS pixel (null
- * when none), the ones to draw as canvas paths listed in `paths`.
+ * Tile (tx, ty) at zoom z of a big layer: small features as RGBA pixels (256 r x 256 r, r
+ * device pixels per CSS one; null when none), the others listed in `paths`.
  */
 Viewer.prototype.rasterBigTile = function (entry, tx, ty, z, r) {
   var big = entry.big;
@@ -75,8 +73,7 @@ Viewer.prototype.rasterBigTile = function (entry, tx, ty, z, r) {
         if (cx > ix0) break;
         list0 = g.large; k0 = 0; k1 = nLarge;
       } else { k0 = g.start[c]; k1 = g.start[c + 1]; }
-      // a grid item's box is stored with it (buildGrid); a feature that meets several cells
-      // is drawn from the first of them that the tile's cells include
+      // boxes per grid item; a feature in several cells is taken in the first the tile has
       var boxes = inGrid ? g.box : bb, first = g.first;
       for (var k = k0; k < k1; k++) {
         var f = list0[k];
@@ -125,10 +122,7 @@ Viewer.prototype.rasterBigTile = function (entry, tx, ty, z, r) {
   return { pixels: pixels, paths: paths };
 };
 
-/**
- * Draw features of a big layer as canvas paths, by category, on a canvas whose top left
- * corner is the absolute pixel (ox, oy) at scale s.
- */
+/** Features as canvas paths, by category; the canvas's corner is pixel (ox, oy) at scale s. */
 Viewer.prototype.drawBigPaths = function (entry, ctx, ids, s, ox, oy) {
   var big = entry.big, self = this, bb = big.bbox, cats = big.cat;
   var buckets = new Map();
@@ -192,9 +186,8 @@ Viewer.prototype.drawBigPaths = function (entry, ctx, ids, s, ox, oy) {
 };
 
 /**
- * Rasterise a few tiles a couple of zoom levels in, and throw them away, so that the
- * browser compiles the rasteriser before the first zoom needs it (its first run is about
- * twice as slow). Runs once, in idle time after the first paint, for about 30 ms at most.
+ * Rasterise a few tiles further in and drop them, so the browser compiles the rasteriser
+ * before the first zoom (twice as slow otherwise). Once, when idle after the first paint.
  */
 Viewer.prototype.warmBigRaster = function () {
   var self = this, t0 = performance.now(), z0 = Math.round(this.map.getZoom());
@@ -299,10 +292,7 @@ Viewer.prototype.hoverBig = function (latlng) {
   }
 };
 
-/**
- * Which features of a numbered-text name column (prefix, number, suffix) match the folded
- * query. The prefix and suffix are folded once: folding leaves the digits as they are.
- */
+/** The features of a numbered name column matching the folded query (digits fold to themselves). */
 function numberedNameTest(col, q) {
   var folded = fold(col.prefix + "0" + col.suffix), at = folded.indexOf("0");
   var pre = folded.slice(0, at), post = folded.slice(at + 1);
