@@ -22,7 +22,7 @@ function gunzip(bytes) {
   return new Response(stream).arrayBuffer();
 }
 
-/** One part of a block: byte planes joined, const filled in, decimals divided back. */
+/** A part: byte planes joined, const filled, decimals divided back. */
 function readPart(buffer, desc) {
   if (desc.type === "json") {
     return JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, desc.offset, desc.bytes)));
@@ -39,7 +39,7 @@ function readPart(buffer, desc) {
   return num;
 }
 
-/** Byte planes back to n values: 16-bit words, or 32-bit ones (two per f64). */
+/** Byte planes back to 16- or 32-bit words. */
 function unshuffle(src, n, size, Type) {
   var per = size > 2 ? size / 4 : 1, words = new (size > 2 ? Uint32Array : Uint16Array)(n * per);
   for (var w = 0; w < per; w++) {
@@ -51,7 +51,7 @@ function unshuffle(src, n, size, Type) {
   return new Type(words.buffer);
 }
 
-/** Web Mercator x/y per vertex: back-references and residuals (biglayer.py, _vertex_residuals). */
+/** Web Mercator x/y per vertex (biglayer.py, _vertex_residuals). */
 function sharedVertices(vref, rx, ry, ringStart, quantum) {
   var nv = vref.length, nr = ringStart.length - 1;
   var ix = new Int32Array(nv), iy = new Int32Array(nv);
@@ -101,7 +101,7 @@ function offsets(counts) {
   return out;
 }
 
-/** Decode a big layer: vertices in Web Mercator world units (0..1), boxes, grid, columns. */
+/** Decode a big layer: world-unit vertices, boxes, grid, columns. */
 function decodeBig(spec) {
   var node = document.getElementById(spec.element);
   return gunzip(base64Bytes(node.textContent.trim())).then(function (buffer) {
@@ -127,10 +127,7 @@ function decodeBig(spec) {
         if (y > y1) y1 = y;
       }
       bbox[4 * f] = x0; bbox[4 * f + 1] = y0; bbox[4 * f + 2] = x1; bbox[4 * f + 3] = y1;
-      if (x0 < gx0) gx0 = x0;
-      if (y0 < gy0) gy0 = y0;
-      if (x1 > gx1) gx1 = x1;
-      if (y1 > gy1) gy1 = y1;
+      if (x0 < gx0) gx0 = x0; if (y0 < gy0) gy0 = y0; if (x1 > gx1) gx1 = x1; if (y1 > gy1) gy1 = y1;
     }
     var big = {
       n: n, featRing: featRing, ringStart: ringStart, ringKind: ringKind, mx: mx, my: my,
@@ -139,7 +136,7 @@ function decodeBig(spec) {
       declared: spec.zp.declared_ha ? part(spec.zp.declared_ha) : null,
       columns: spec.columns.map(function (col) {
         if (col.kind === "num") return { name: col.name, num: part(col.part) };
-        if (col.kind === "numtext") {  // prefix, number, suffix (_numbered_text)
+        if (col.kind === "numtext") {
           var form = part(col.values);
           return { name: col.name, number: undelta(part(col.part)), prefix: form.prefix,
             width: form.width, suffix: form.suffix };
@@ -148,7 +145,7 @@ function decodeBig(spec) {
       }),
       stamp: new Uint32Array(n), query: 0
     };
-    // names: dictionary-coded, or the text of an attribute column they equal
+    // names: dictionary-coded, or an equal column
     big.names = spec.zp.names.map(function (entry) {
       if (Array.isArray(entry)) return { codes: part(entry[0]), values: part(entry[1]) };
       var col = big.columns[entry.column];
@@ -159,7 +156,7 @@ function decodeBig(spec) {
   });
 }
 
-/** A uniform grid over the layer, each cell listing the features whose box meets it. */
+/** A uniform grid: each cell lists the features whose box meets it. */
 function buildGrid(big, x0, y0, x1, y1) {
   var n = big.n;
   var side = Math.max(1, Math.min(1024, Math.ceil(Math.sqrt(n / 4))));
@@ -178,7 +175,7 @@ function buildGrid(big, x0, y0, x1, y1) {
     for (iy = cells[i + 1]; iy <= cells[i + 3]; iy++) for (ix = cells[i]; ix <= cells[i + 2]; ix++) count[iy * side + ix + 1]++;
   }
   for (c = 0; c < side * side; c++) count[c + 1] += count[c];
-  // per item, in cell order: feature, box, first cell if several (x | y << 16, else 0xffffffff)
+  // per item (cell order): feature, box, first cell if several (else 0xffffffff)
   var items = new Uint32Array(count[side * side]), fill = count.slice(0, side * side);
   var box = new Float64Array(4 * items.length), first = new Uint32Array(items.length);
   for (f = 0; f < n; f++) {
@@ -222,7 +219,7 @@ function segmentDistance2(px, py, ax, ay, bx, by) {
   return qx * qx + qy * qy;
 }
 
-/** Whether feature f is under the point (world units), within tol for lines and points. */
+/** Whether feature f is under the point (world units; tol for lines, points). */
 function hitBig(big, f, x, y, tol) {
   var bb = big.bbox;
   if (x < bb[4 * f] - tol || x > bb[4 * f + 2] + tol || y < bb[4 * f + 1] - tol || y > bb[4 * f + 3] + tol) {

@@ -1,18 +1,17 @@
 /*
- * Big layers, the drawing: the rasteriser of small features, and BigLayer, which composes
- * a big layer's canvas from cached 256 px tiles (their content: viewer-biglayer.js).
+ * Big layers, the drawing: the rasteriser, and BigLayer's canvas of cached 256 px tiles.
  *
  * Uses: RING_POLYGON (biglayer-decode.js); L.Renderer.
  * Provides: RASTER_PX, rasterLine, rasterPolygon, TILE, TILE_CACHE, BigLayer.
  */
 
-// polygons smaller than this (pixels) are filled by rasterPolygon, larger ones by canvas paths
+// polygons below this (px) are rasterised, larger ones canvas paths
 var RASTER_PX = 48;
 
 var scratchX = new Float64Array(1024), scratchY = new Float64Array(1024), crossings = new Float64Array(256);
 var scratchStarts = new Int32Array(64);
 
-/** A line clipped to the tile, 1 pixel wide or `thick` (a square pen, high-density screens). */
+/** A line clipped to the tile, 1 px wide or a `thick` square pen. */
 function rasterLine(pixels, W, H, x0, y0, x1, y1, color, thick) {
   x0 = Math.floor(x0); y0 = Math.floor(y0); x1 = Math.floor(x1); y1 = Math.floor(y1);
   var dx = Math.abs(x1 - x0), dy = -Math.abs(y1 - y0);
@@ -32,10 +31,7 @@ function rasterLine(pixels, W, H, x0, y0, x1, y1, color, thick) {
   }
 }
 
-/**
- * Fill feature f's polygon rings into a tile's pixels (centres inside, even-odd), outlined
- * when `edge` is not 0: much faster than canvas paths, and small features need no smoothing.
- */
+/** Fill feature f's polygons into a tile (centres inside, even-odd), edged if `edge`. */
 function rasterPolygon(big, f, s, ox, oy, W, H, pixels, fill, edge, thick) {
   var mx = big.mx, my = big.my, r, v, a, b, k = 0;
   var r0 = big.featRing[f], r1 = big.featRing[f + 1];
@@ -85,16 +81,10 @@ function rasterPolygon(big, f, s, ox, oy, W, H, pixels, fill, edge, thick) {
   }
 }
 
-// pixels of tiles kept after they leave the view (a 256 px tile holds 256 kB, four times
-// that on high-density screens, which keep half as many): zooming back and panning over
-// drawn ground only copy them
+// tiles kept for zooming back and panning (256 kB each; at 2x, 4 times that, half as many)
 var TILE = 256, TILE_CACHE = 160;
 
-/**
- * A big layer: one canvas the size of the view (not one per tile: fewer layers for the
- * browser to composite) of rasterised 256 px tiles, kept for reuse, under the large
- * features as canvas paths. L.Renderer places it and scales it in zoom animations.
- */
+/** A big layer: one view-sized canvas of cached tiles (not one per tile), paths over them. */
 var BigLayer = L.Renderer.extend({
   options: { padding: 0 },
 
@@ -102,8 +92,8 @@ var BigLayer = L.Renderer.extend({
     L.Renderer.prototype.initialize.call(this, options);
     this.viewer = viewer;
     this.entry = entry;
-    this.cache = new Map(); // "z:x:y" -> {pixels: Uint32Array | null, paths: feature ids}, oldest first
-    this.version = 0; // bumped when every tile must be drawn again (the phase filter)
+    this.cache = new Map(); // "z:x:y" -> {pixels, paths}, oldest first
+    this.version = 0; // bumped to redraw every tile
     this.stats = { drawn: 0, reused: 0, frames: 0 };
     this.drawnKey = null;
     this.pending = 0; // animation frame of an update due while panning
@@ -111,11 +101,11 @@ var BigLayer = L.Renderer.extend({
 
   _initContainer: function () {
     var canvas = this._container = L.DomUtil.create("canvas", "zp-big-canvas");
-    canvas.style.pointerEvents = "none"; // hovering is hit-tested on the data, below it too
+    canvas.style.pointerEvents = "none"; // hover is hit-tested on the data
     this._ctx = canvas.getContext("2d");
   },
 
-  /** Keep the canvas and the drawn tiles while the layer is hidden. */
+  /** Keep canvas and tiles while hidden. */
   _destroyContainer: function () {
     L.DomUtil.remove(this._container);
     this.drawnKey = null;
@@ -128,7 +118,7 @@ var BigLayer = L.Renderer.extend({
     return events;
   },
 
-  /** While panning, draw as soon as the view leaves the drawn canvas (once a frame). */
+  /** While panning, draw once a frame when the view leaves the drawn canvas. */
   _onMove: function () {
     if (this.pending || this._map._animatingZoom || !this._bounds) return;
     var size = this._map.getSize();
@@ -148,7 +138,7 @@ var BigLayer = L.Renderer.extend({
     var origin = this._map.getPixelOrigin(), zoom = this._map.getZoom();
     var ax = b.min.x + origin.x, ay = b.min.y + origin.y;
     L.DomUtil.setPosition(canvas, b.min);
-    // device pixels per CSS pixel: 2 on high-density screens (as Leaflet's own canvas)
+    // device pixels per CSS pixel (as Leaflet's canvas)
     var r = L.Browser.retina ? 2 : 1;
     var key = [zoom, ax, ay, size.x, size.y, r, this.version].join(":");
     if (key === this.drawnKey) return;
@@ -163,7 +153,7 @@ var BigLayer = L.Renderer.extend({
     this.drawnKey = key;
   },
 
-  /** Tiles, then paths: canvas corner (ax, ay), size W x H, device pixels (r per CSS one). */
+  /** Tiles, then paths: corner (ax, ay), W x H device pixels, r per CSS pixel. */
   drawFrame: function (z, ax, ay, W, H, r) {
     var viewer = this.viewer, entry = this.entry, big = entry.big;
     if (!this.frame) {
@@ -195,7 +185,7 @@ var BigLayer = L.Renderer.extend({
     while (this.cache.size > Math.max(TILE_CACHE / r, 2 * tiles.length)) {
       this.cache.delete(this.cache.keys().next().value);
     }
-    // the tiles' features too large to rasterise, each once
+    // the tiles' paths, each once
     var paths = [], qid = big.query = (big.query + 1) >>> 0 || 1, seen = big.stamp;
     tiles.forEach(function (t) {
       var list = t[2].paths;
@@ -214,14 +204,14 @@ var BigLayer = L.Renderer.extend({
       }
     });
     this._ctx.putImageData(this.frame, 0, 0);
-    // paths in CSS pixels, scaled to the device: line widths and dots keep their size
+    // paths in CSS pixels: widths and dots keep their size
     this._ctx.setTransform(r, 0, 0, r, 0, 0);
     viewer.drawBigPaths(entry, this._ctx, paths, viewer.map.options.crs.scale(z), ax / r, ay / r);
     this._ctx.setTransform(1, 0, 0, 1, 0, 0);
     this.stats.frames++;
   },
 
-  /** Draw every tile again (after the phase filter changed). */
+  /** Draw every tile again (phase filter). */
   redraw: function () {
     this.cache.clear();
     this.version++;

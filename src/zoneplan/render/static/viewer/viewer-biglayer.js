@@ -1,17 +1,16 @@
 /*
- * The Viewer's big-layer methods: colours as pixels, a tile rasterised, large features as
- * canvas paths; hover, tooltip, popup and search of features held as typed arrays.
+ * The Viewer's big-layer methods: tiles, paths, hover, popup and search on typed arrays.
  *
  * Uses: biglayer-decode.js, biglayer-raster.js; withAlpha, fold (dom.js); mercX, mercY,
  * unmercLat, unmercLon (coords.js).
  */
 
-/** RGBA bytes (regex match of #rrggbb, alpha 0-255) as a little-endian Uint32 pixel. */
+/** A #rrggbb match and alpha as a little-endian RGBA Uint32. */
 function rgba(m, alpha) {
   return ((alpha << 24) | (parseInt(m[3], 16) << 16) | (parseInt(m[2], 16) << 8) | parseInt(m[1], 16)) >>> 0;
 }
 
-/** The colours and widths of one category on a big layer's canvas. */
+/** One category's colours and widths. */
 Viewer.prototype.bigStyle = function (entry, cat) {
   var cache = entry.styles || (entry.styles = []);
   var st = cache[cat];
@@ -22,7 +21,7 @@ Viewer.prototype.bigStyle = function (entry, cat) {
   st = {
     fill: withAlpha(s.fillColor, s.fillOpacity), color: s.color, weight: s.weight,
     dash: s.dashArray ? String(s.dashArray).split(/[\s,]+/).map(Number).filter(isFinite) : [],
-    // one sub-pixel feature as one pixel: RGBA bytes of a little-endian Uint32
+    // a sub-pixel feature as one pixel
     pixel: rgba(m, alpha),
     pixelFill: rgba(m, Math.round(255 * Math.min(1, s.fillOpacity))),
     pixelEdge: rgba(/^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(s.color) || [0, "55", "55", "55"], 255)
@@ -31,7 +30,7 @@ Viewer.prototype.bigStyle = function (entry, cat) {
   return st;
 };
 
-/** One pixel colour per category of a big layer, as a Uint32Array indexed by category. */
+/** A pixel colour per category, as a Uint32Array. */
 Viewer.prototype.bigPixels = function (entry, key) {
   var cache = entry.pixelCache || (entry.pixelCache = {});
   if (!cache[key]) {
@@ -42,18 +41,15 @@ Viewer.prototype.bigPixels = function (entry, key) {
   return cache[key];
 };
 
-/**
- * Tile (tx, ty) at zoom z of a big layer: small features as RGBA pixels (256 r x 256 r, r
- * device pixels per CSS one; null when none), the others listed in `paths`.
- */
+/** Tile (tx, ty, z): small features as RGBA pixels (null if none), others in `paths`. */
 Viewer.prototype.rasterBigTile = function (entry, tx, ty, z, r) {
   var big = entry.big;
   r = r || 1;
   var W = TILE * r, H = TILE * r;
   var s = this.map.options.crs.scale(z) * r; // world units to device pixels (256 * 2^z * r)
-  var css = s / r; // world units to CSS pixels: the size thresholds below are in those
+  var css = s / r; // world units to CSS pixels (the thresholds' unit)
   var ox = tx * W, oy = ty * H;
-  var pad = 8 * r / s; // 8 CSS pixels: strokes and dots of the paths reach that far
+  var pad = 8 * r / s; // 8 CSS px: how far strokes and dots reach
   var bx0 = ox / s, by0 = oy / s, bx1 = (ox + W) / s, by1 = (oy + H) / s;
   var paths = [];
   var pixels = null;
@@ -65,15 +61,15 @@ Viewer.prototype.rasterBigTile = function (entry, tx, ty, z, r) {
   var ix0 = Math.max(0, Math.floor((qx0 - g.x0) / g.w)), ix1 = Math.min(g.side - 1, Math.floor((qx1 - g.x0) / g.w));
   var iy0 = Math.max(0, Math.floor((qy0 - g.y0) / g.h)), iy1 = Math.min(g.side - 1, Math.floor((qy1 - g.y0) / g.h));
   var nLarge = g.large.length;
-  // the grid cells the tile meets (inlined queryBig: this loop runs for every feature in view)
+  // the tile's grid cells (queryBig inlined: this runs per feature in view)
   for (var cy = iy0; cy <= iy1 + (nLarge ? 1 : 0); cy++) {
     for (var cx = ix0; cx <= ix1; cx++) {
       var c = cy * g.side + cx, k0, k1, list0 = g.items, inGrid = cy <= iy1;
-      if (!inGrid) { // one extra pass over the features too large for the grid
+      if (!inGrid) { // then the features too large for the grid
         if (cx > ix0) break;
         list0 = g.large; k0 = 0; k1 = nLarge;
       } else { k0 = g.start[c]; k1 = g.start[c + 1]; }
-      // boxes per grid item; a feature in several cells is taken in the first the tile has
+      // a feature in several cells: taken in the first the tile has
       var boxes = inGrid ? g.box : bb, first = g.first;
       for (var k = k0; k < k1; k++) {
         var f = list0[k];
@@ -122,7 +118,7 @@ Viewer.prototype.rasterBigTile = function (entry, tx, ty, z, r) {
   return { pixels: pixels, paths: paths };
 };
 
-/** Features as canvas paths, by category; the canvas's corner is pixel (ox, oy) at scale s. */
+/** Features as canvas paths by category; canvas corner at pixel (ox, oy), scale s. */
 Viewer.prototype.drawBigPaths = function (entry, ctx, ids, s, ox, oy) {
   var big = entry.big, self = this, bb = big.bbox, cats = big.cat;
   var buckets = new Map();
@@ -153,8 +149,7 @@ Viewer.prototype.drawBigPaths = function (entry, ctx, ids, s, ox, oy) {
         path.moveTo(mx[a] * s - ox, my[a] * s - oy);
         for (var v = a + 1; v < b; v++) path.lineTo(mx[v] * s - ox, my[v] * s - oy);
         if (kind === RING_POLYGON) {
-          // fills close their subpaths themselves; Path2D.closePath costs time in
-          // proportion to the path's length in Chromium, so strokes return by lineTo
+          // strokes close by lineTo (Path2D.closePath is slow)
           anyFill = true;
           if (edged) {
             strokes.moveTo(mx[a] * s - ox, my[a] * s - oy);
@@ -185,10 +180,7 @@ Viewer.prototype.drawBigPaths = function (entry, ctx, ids, s, ox, oy) {
   });
 };
 
-/**
- * Rasterise a few tiles further in and drop them, so the browser compiles the rasteriser
- * before the first zoom (twice as slow otherwise). Once, when idle after the first paint.
- */
+/** Rasterise a few tiles further in and drop them: the rasteriser compiled before a zoom. */
 Viewer.prototype.warmBigRaster = function () {
   var self = this, t0 = performance.now(), z0 = Math.round(this.map.getZoom());
   this.layers.forEach(function (entry) {
@@ -202,7 +194,7 @@ Viewer.prototype.warmBigRaster = function () {
   });
 };
 
-/** The popup/tooltip record of feature f of a big layer, built on demand. */
+/** Feature f's popup/tooltip record, built on demand. */
 Viewer.prototype.bigItem = function (entry, f) {
   var big = entry.big;
   var zp = {
@@ -215,7 +207,7 @@ Viewer.prototype.bigItem = function (entry, f) {
   return { feature: { zp: zp, properties: props }, entry: entry, big: f, shown: true };
 };
 
-/** Feature f of a big layer as Leaflet lat/lng rings (with its ring kinds). */
+/** Feature f as Leaflet lat/lng rings with their kinds. */
 Viewer.prototype.bigLatLngs = function (entry, f) {
   var big = entry.big, out = [];
   for (var r = big.featRing[f]; r < big.featRing[f + 1]; r++) {
@@ -285,18 +277,18 @@ Viewer.prototype.hoverBig = function (latlng) {
     if (this.vectorTip) { this.vectorTip.closeTooltip(); this.vectorTip = null; }
     if (!this.touchOnly) this.announce(this.bigTip.getContent().textContent);
   }
-  // on a touch screen the tap's popup says all the tooltip would
+  // touch: the tap's popup says it all
   if (hit && !this.touchOnly) {
     this.bigTip.setLatLng(latlng);
     if (!this.map.hasLayer(this.bigTip)) this.map.openTooltip(this.bigTip);
   }
 };
 
-/** The features of a numbered name column matching the folded query (digits fold to themselves). */
+/** The features of a numbered name column that match the folded query. */
 function numberedNameTest(col, q) {
   var folded = fold(col.prefix + "0" + col.suffix), at = folded.indexOf("0");
   var pre = folded.slice(0, at), post = folded.slice(at + 1);
-  if (!/[0-9]/.test(q)) {  // no digit: the match lies inside the prefix or the suffix
+  if (!/[0-9]/.test(q)) {  // no digit: in the prefix or suffix
     return pre.indexOf(q) !== -1 || post.indexOf(q) !== -1 ? function () { return true; } : null;
   }
   return function (f) {
@@ -307,12 +299,12 @@ function numberedNameTest(col, q) {
 /** Search the names of a big layer; push up to `room` items. */
 Viewer.prototype.searchBig = function (entry, q, found, room) {
   var big = entry.big;
-  if (!big.folded) {  // dictionary-coded names: each distinct name folded once
+  if (!big.folded) {  // each distinct name folded once
     big.folded = big.names.map(function (nm) {
       return nm.values ? nm.values.map(function (v) { return fold(v); }) : null;
     });
   }
-  // per name: which dictionary entries match, or a test of the feature's own text
+  // per name: matching dictionary entries, or a test of the text
   var tests = big.names.map(function (nm, k) {
     if (!nm.values) return numberedNameTest(nm.column, q);
     var flags = new Uint8Array(nm.values.length), any = false;
