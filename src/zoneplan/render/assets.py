@@ -64,6 +64,7 @@ VIEWER_MODULES: Final = (
     "controls.js",  # title, full screen, search, measure tool, coordinate readout
     "panel.js",  # layer panel, legend, overview map
     "labels.js",  # --label-by labels and --search-by search of styled layers
+    "print.js",  # the print button, the sheet's north arrow and printed date
     "start.js",  # zoneplan.init and the window.zoneplan namespace
 )
 VIEWER_MODULE_DIR: Final = "viewer"

@@ -2,7 +2,7 @@
  * Map controls of the Viewer: the title block, the full-screen button, search, the
  * measure tool (VN-2000 lengths and areas, by click, tap, or the centre for keyboard and
  * touch, with undo and finish) and the WGS 84 / VN-2000 readout (of the cursor; on a
- * touch screen of the map's centre or the last tap).
+ * touch screen of the map's centre or the last tap). The print button is in print.js.
  *
  * Uses: el, fold, fullscreenIcon, stopEvents, control (dom.js); toVN2000, measurePlanar
  * (coords.js); unmercLat, unmercLon (coords.js); Dock (dock.js); searchColumns (labels.js).
@@ -29,6 +29,8 @@ Viewer.prototype.addTitle = function () {
     details.appendChild(line);
   }
   details.appendChild(el("div", "zp-title-note", t.indicative));
+  this.printDate = el("div", "zp-title-printed zp-print-only");
+  details.appendChild(this.printDate);
   more.addEventListener("click", function () {
     var open = !box.classList.contains("zp-title-open");
     box.classList.toggle("zp-title-open", open);

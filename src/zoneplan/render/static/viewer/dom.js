@@ -7,8 +7,8 @@
  * (attribution) get escaped text; links are http(s) only. Lookups keyed by data
  * use Map, never plain objects, so keys such as "__proto__" stay inert.
  *
- * Provides: el, own, asText, safeUrl, escapeHtml, fold, svgEl, fullscreenIcon, withAlpha,
- * stopEvents, control.
+ * Provides: el, own, asText, safeUrl, escapeHtml, fold, svgEl, fullscreenIcon, printIcon,
+ * northIcon, withAlpha, stopEvents, control.
  */
 
 function el(tag, className, text) {
@@ -57,14 +57,30 @@ function svgEl(name, attrs) {
   return node;
 }
 
-/** Four corner marks, drawn as SVG so no icon font or image is needed. */
-function fullscreenIcon() {
-  var svg = svgEl("svg", { viewBox: "0 0 16 16", width: 16, height: 16, "aria-hidden": "true" });
+/** A small SVG icon of one path, so no icon font or image is needed. */
+function svgIcon(d, width, height, fill) {
+  var svg = svgEl("svg", {
+    viewBox: "0 0 " + width + " " + height, width: width, height: height, "aria-hidden": "true"
+  });
   svg.appendChild(svgEl("path", {
-    d: "M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5", fill: "none", stroke: "currentColor",
-    "stroke-width": 2,
+    d: d, fill: fill ? "currentColor" : "none", stroke: "currentColor", "stroke-width": fill ? 1 : 2
   }));
   return svg;
+}
+
+/** Four corner marks. */
+function fullscreenIcon() {
+  return svgIcon("M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5", 16, 16, false);
+}
+
+/** A printer: the paper tray, the body and the sheet coming out. */
+function printIcon() {
+  return svgIcon("M4 6V1h8v5M2 6h12v6H2zM4 10h8v5H4z", 16, 16, false);
+}
+
+/** The north arrow: a filled arrowhead pointing up (Web Mercator's north). */
+function northIcon() {
+  return svgIcon("M10 1L18 27L10 21L2 27Z", 20, 28, true);
 }
 
 /** "#rrggbb" and an opacity as a CSS rgba() colour. */

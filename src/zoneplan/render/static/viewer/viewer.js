@@ -39,6 +39,7 @@ function Viewer(map, data, decoded) {
   this.addBasemapLayer(data.basemaps.length ? 0 : -1);
   this.addTitle();
   this.addFullscreen();
+  this.addPrint();
   this.addPanel();
   this.addLegend();
   this.addSearch();
