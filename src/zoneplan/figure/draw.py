@@ -35,7 +35,6 @@ from zoneplan.figure.text import (
     FONT_FAMILY,
     cited_decisions,
     dms,
-    format_date,
     format_decimal,
     km_label,
     missing_glyphs,
@@ -44,8 +43,9 @@ from zoneplan.figure.text import (
     text_width_pt,
     wrap,
 )
-from zoneplan.render.i18n import Lang, check_lang, strings
+from zoneplan.render.i18n import Lang, check_lang, date_text, strings
 from zoneplan.render.layers import LayerRegistry, MapLayer
+from zoneplan.render.payload import facts_date
 from zoneplan.render.style import CategoryStyle, category_style, layer_style
 from zoneplan.schema import CATEGORIES
 
@@ -60,8 +60,9 @@ log = logging.getLogger(__name__)
 
 #: Print line width per screen pixel of the map's styles, in points (on A4).
 PX_PT: Final[float] = 0.5
-#: Sizes of the sheet's text on A4, in points; they grow with the paper.
-FONT_PT: Final[dict[str, float]] = {"body": 6.0, "title": 9.5, "head": 7.0, "label": 6.0}
+#: Sizes of the sheet's text on A4, in points; they grow with the paper. One regular weight:
+#: a bold face would be a second embedded font, and subsetting DejaVu for a PDF takes seconds.
+FONT_PT: Final[dict[str, float]] = {"body": 6.0, "title": 10.5, "head": 7.5, "label": 6.0}
 #: Labels of --label-by (parcel numbers ...): their size on A4 in points, the most one sheet
 #: draws, and the least gap between two of them in points.
 VALUE_LABEL_PT: Final[float] = 5.0
@@ -74,7 +75,8 @@ INSET_FRAME: Final[str] = "#D55E00"
 #: Extent names that are not layer ids.
 EXTENT_ALIASES: Final[dict[str, str]] = {}
 _MM_PER_PT: Final[float] = 25.4 / 72.0
-#: matplotlib settings of every sheet: the font, TrueType fonts kept as text in PDF and SVG.
+#: matplotlib settings of every sheet: its font, dashes in points, TrueType text in PDF,
+#: text elements in SVG.
 RC_PARAMS: Final[dict[RcKeyType, Any]] = {
     "font.family": FONT_FAMILY,
     "lines.scale_dashes": False,
@@ -120,7 +122,8 @@ class Sheet:
     attribution
         The basemap's attribution, or None.
     facts_as_of
-        The catalog's facts date as printed, or None when the catalog has none.
+        The facts date of the layers (the catalog's ``facts_as_of``, ISO) that the title
+        block prints, or None when there is none.
     lang
         The sheet's language.
     labels
@@ -356,8 +359,8 @@ def _make(
     sources = [
         s for d in on_sheet for s, g in zip(d.sources, d.geoms, strict=True) if _hit(g, frame_poly)
     ]
-    facts = cat.meta.get("facts_as_of")
-    facts_text = format_date(str(facts), lang) if facts else None
+    facts = facts_date(shown, lang)  # the viewer's title block says the same
+    today = (printed or dt.date.today()).isoformat()
     _draw_inset(fig, lay, drawn, bounds, words["inset"])
     drawn_legend = _draw_legend(fig, mm, lay, legend, words["legend"])
     _draw_scale_box(fig, mm, lay, denominator, convergence, lang)
@@ -368,8 +371,8 @@ def _make(
         [
             (title if title is not None else t["zone_name"], "title"),
             (t["decision"], "body"),
-            *([(f"{words['facts_as_of']}: {facts_text}", "body")] if facts_text else []),
-            (f"{words['printed']}: {format_date(printed or dt.date.today(), lang)}", "body"),
+            *([(facts["text"], "body")] if facts else []),
+            (f"{words['printed']}: {date_text(today, lang)}", "body"),
             (words["crs"], "body"),
             (t["indicative"], "body"),
             (_sources_line(sources, lang), "body"),
@@ -388,7 +391,7 @@ def _make(
         basemap=base.name if base is not None else None,
         basemap_zoom=base.zoom if base is not None else None,
         attribution=base.attribution if base is not None else None,
-        facts_as_of=facts_text,
+        facts_as_of=facts["date"] if facts else None,
         lang=lang,
         labels=n_labels,
     )
@@ -934,7 +937,7 @@ def _convergence(easting: float, northing: float) -> float:
 def _panel_heading(fig: Figure, mm: Any, box: Box, text: str, u: float) -> float:
     """Print a panel's heading at its top-left; return the height it took (mm)."""
     size = FONT_PT["head"] * u
-    _text(fig, mm, box.x, box.top, text, size, ha="left", va="top", fontweight="bold")
+    _text(fig, mm, box.x, box.top, text, size, ha="left", va="top")
     return size * 1.5 * _MM_PER_PT
 
 
@@ -1136,7 +1139,6 @@ def _draw_scale_box(
         FONT_PT["head"] * u,
         ha="center",
         va="bottom",
-        fontweight="bold",
     )
     angle = dms(abs(convergence))
     side = words["west"] if convergence > 0 else words["east"]
@@ -1157,7 +1159,6 @@ def _draw_scale_box(
         FONT_PT["head"] * u,
         ha="left",
         va="top",
-        fontweight="bold",
     )
     y -= FONT_PT["head"] * u * 1.5 * _MM_PER_PT + size * 1.4 * _MM_PER_PT
     bar_max_mm = box.w - 8.0 * u
@@ -1223,7 +1224,7 @@ def _draw_title_block(fig: Figure, mm: Any, lay: Layout, rows: list[tuple[str, s
                 * u
                 * factor
             )
-            weight = "bold" if kind == "title" else "normal"
+            weight = "normal"
             lines = wrap(text, inner.w / _MM_PER_PT, size, weight)
             step = size * 1.28 * _MM_PER_PT
             laid.append((lines, size, weight, step))

@@ -9,7 +9,6 @@ wherever the figure command runs; it has every Vietnamese letter with its marks.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from functools import lru_cache
@@ -38,7 +37,6 @@ SHEET_STRINGS: Final[dict[Lang, dict[str, str]]] = {
         "east": "đông",
         "grid_note": "Lưới km VN-2000: X hướng bắc, Y hướng đông",
         "graticule_note": "Khung ngoài: kinh độ, vĩ độ WGS 84",
-        "facts_as_of": "Số liệu cập nhật đến",
         "printed": "Ngày in",
         "crs": "Hệ tọa độ VN-2000, kinh tuyến trục 105°45′, múi chiếu 3°, k₀ = 0,9999 (EPSG:9210)",
         "sources": "Nguồn chính",
@@ -63,7 +61,6 @@ SHEET_STRINGS: Final[dict[Lang, dict[str, str]]] = {
         "east": "east",
         "grid_note": "VN-2000 km grid: X northing, Y easting",
         "graticule_note": "Outer edge: WGS 84 longitude and latitude",
-        "facts_as_of": "Facts as of",
         "printed": "Printed",
         "crs": "VN-2000 / TM-3 105°45′, k₀ = 0.9999 (EPSG:9210)",
         "sources": "Main sources",
@@ -77,20 +74,6 @@ SHEET_STRINGS: Final[dict[Lang, dict[str, str]]] = {
     },
 }
 
-_MONTHS_EN: Final = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 #: Decisions cited in the features' sources: "1511/QĐ-TTg", "756/QĐ-BXD", "4068/QĐ-UBND".
 DECISION_RE: Final = re.compile(r"\b\d{1,5}/(?:\d{4}/)?QĐ-[A-Za-zĐđ]+\b")
 
@@ -170,29 +153,6 @@ def dms(value: float, *, seconds: bool = True) -> str:
         minutes, secs = divmod(rest, 60)
         return f"{sign}{deg}°{minutes:02d}′{secs:02d}″"
     return f"{sign}{deg}°{rest:02d}′"
-
-
-def format_date(value: dt.date | str, lang: Lang) -> str:
-    """
-    Format a date as the language writes it; text that is not an ISO date is kept as it is.
-
-    Examples
-    --------
-    >>> format_date(dt.date(2026, 11, 30), "vi"), format_date("2026-11-30", "en")
-    ('30/11/2026', '30 November 2026')
-    >>> format_date("late 2026", "en")
-    'late 2026'
-    """
-    if isinstance(value, str):
-        try:
-            day = dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return value
-    else:
-        day = value
-    if lang == "vi":
-        return f"{day.day:02d}/{day.month:02d}/{day.year}"
-    return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
 
 
 def cited_decisions(sources: list[str]) -> list[str]:
