@@ -6,13 +6,17 @@
  * block with the facts date and the date of printing; @page sets the paper.
  *
  * Uses: el, printIcon, northIcon, control (dom.js); Dock (dock.js).
- * Provides: PRINT_PAPERS, PRINT_MARGIN_MM, printChoice.
+ * Provides: PRINT_PAPERS, PRINT_MARGIN_MM, PRINT_NORTH_PX, PRINT_LEGEND_RESERVE_PX, printChoice.
  */
 
 /** Paper sizes the print button offers, short side first, in millimetres. */
 var PRINT_PAPERS = { A4: [210, 297], A3: [297, 420] };
 /** Page margin of printed sheets (mm), set with @page. */
 var PRINT_MARGIN_MM = 8;
+/** Height the north arrow takes in the top-right corner on paper (CSS px, with its margin). */
+var PRINT_NORTH_PX = 70;
+/** Room the legend leaves on paper: corner margins, its padding and the attribution (CSS px). */
+var PRINT_LEGEND_RESERVE_PX = 60;
 
 /**
  * The print button: paper and orientation, then the browser's own print of the current
@@ -27,6 +31,8 @@ Viewer.prototype.addPrint = function () {
   var form = el("div", "zp-box zp-print-form");
   form.hidden = true;
   form.id = this.map.getContainer().id + "-print";
+  form.setAttribute("role", "group");
+  form.setAttribute("aria-label", t.print);
   var paper = printChoice(form, t.print_paper, "zp-print-paper", [["A4", "A4"], ["A3", "A3"]]);
   var turn = printChoice(form, t.print_orientation, "zp-print-orientation",
     [["landscape", t.landscape], ["portrait", t.portrait]]);
@@ -44,6 +50,13 @@ Viewer.prototype.addPrint = function () {
   btn.setAttribute("aria-expanded", "false");
   btn.setAttribute("aria-controls", form.id);
   btn.parentNode.appendChild(form);
+  form.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape") return;
+    ev.stopPropagation();
+    form.hidden = true;
+    btn.setAttribute("aria-expanded", "false");
+    btn.focus();
+  });
   go.addEventListener("click", function () {
     form.hidden = true;
     btn.setAttribute("aria-expanded", "false");
@@ -89,6 +102,40 @@ Viewer.prototype.layoutForPrint = function (setup) {
   this.printDate.textContent = this.t.printed + ": " + new Date().toLocaleDateString(this.locale);
   this.map.invalidateSize({ pan: false });
   this.map.setView(this.printSaved.center, this.printSaved.zoom, { animate: false });
+  this.fitLegendForPrint();
+};
+
+/**
+ * Lay the legend out in as many columns as the sheet needs, so that every entry shown
+ * is on paper: on screen its list scrolls, on paper nothing can. The legend keeps the
+ * bottom-right corner and grows to the left, below the title block and the north arrow.
+ */
+Viewer.prototype.fitLegendForPrint = function () {
+  var panel = this.legend;
+  if (!panel) return;
+  var body = panel.body;
+  body.style.gridAutoFlow = "";
+  body.style.gridTemplateRows = "";
+  var rows = Array.prototype.filter.call(
+    body.querySelectorAll(".zp-legend-heading, .zp-legend-item"),
+    function (node) { return node.getClientRects().length > 0; });
+  if (!rows.length) return;
+  var box = this.map.getContainer().getBoundingClientRect();
+  var title = this.map.getContainer().querySelector(".zp-title").getBoundingClientRect();
+  var head = panel.head.getBoundingClientRect().height;
+  var rowH = Math.max.apply(null, rows.map(function (node) {
+    var style = getComputedStyle(node);
+    return node.getBoundingClientRect().height + parseFloat(style.marginTop) +
+      parseFloat(style.marginBottom);
+  }));
+  // room between the title block (or the north arrow) and the attribution, less the
+  // corner margins, the legend's heading and its padding
+  var top = Math.max(title.bottom - box.top, PRINT_NORTH_PX);
+  var room = box.height - top - PRINT_LEGEND_RESERVE_PX - head;
+  var perColumn = Math.max(1, Math.floor(room / rowH));
+  var columns = Math.ceil(rows.length / perColumn);
+  body.style.gridAutoFlow = "column";
+  body.style.gridTemplateRows = "repeat(" + Math.ceil(rows.length / columns) + ", auto)";
 };
 
 /** Lay out for the paper, wait until the layers and basemap tiles are drawn, then print. */
@@ -123,6 +170,10 @@ Viewer.prototype.endPrint = function () {
   document.body.classList.remove("zp-printing");
   document.body.removeAttribute("data-zoneplan-print");
   document.body.removeAttribute("data-zoneplan-print-ready");
+  if (this.legend) {
+    this.legend.body.style.gridAutoFlow = "";
+    this.legend.body.style.gridTemplateRows = "";
+  }
   this.map.invalidateSize({ pan: false });
   this.map.setView(this.printSaved.center, this.printSaved.zoom, { animate: false });
 };
