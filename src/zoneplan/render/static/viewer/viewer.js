@@ -271,7 +271,7 @@ Viewer.prototype.popupContent = function (item) {
   var props = item.feature.properties || {};
   var names = this.names(item);
   var box = el("div", "zp-popup-body");
-  box.appendChild(el("h3", "zp-popup-name", names[0]));
+  box.appendChild(el("h2", "zp-popup-name", names[0])); // a dialog: next below the h1
   if (names[1]) box.appendChild(this.altName(item, "zp-popup-alt", names[1]));
   var table = el("table", "zp-props");
   function row(label, value, cls) {
