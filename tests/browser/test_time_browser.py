@@ -241,6 +241,19 @@ def test_user_layer_date_field(open_map, dated, kind) -> None:
         for day in ("2024-06-30", "2025-04-15")
     ]
     assert counts == [*by, True]
+    # a parcel there only on the right date is found under the pointer on the right side
+    # alone (the first square: 15 Mar 2025), and its popup is the right side's
+    hit = """(at) => { const v = window.zoneplan.viewer; v.setSwipeAt(at);
+      v.map.setView([20.7025, 106.6025], 15, {animate: false});
+      const e = v.layers.find(e => e.spec.group === 'user');
+      if (!e.big) return null;
+      const h = v.bigHit(L.latLng(20.7025, 106.6025));
+      return h ? [h.entry === v.twins[e.index], v.bigItem(h.entry, h.f).feature.properties.id]
+               : 'none'; }"""
+    if kind == "big":
+        assert dated["days"][0] == "2025-03-15"
+        assert mp.js(hit, 1) == "none"  # all left: 30 Jun 2024
+        assert mp.js(hit, 0) == [True, "p0"]  # all right: 15 Apr 2025
     mp.page.evaluate("() => window.zoneplan.viewer.whenDrawn()")
     mp.assert_clean(allow_refused_tiles=True)
 

@@ -220,12 +220,19 @@ Viewer.prototype.bigLatLngs = function (entry, f) {
   return out;
 };
 
-/** The topmost big-layer feature under a point, or null. */
+/**
+ * The topmost big-layer feature under a point, or null; right of the swipe's divider, the
+ * feature of the right side's twin (the layer on the right date).
+ */
 Viewer.prototype.bigHit = function (latlng) {
   var x = mercX(L.Util.wrapNum(latlng.lng, [-180, 180], true)), y = mercY(latlng.lat);
   var tol = 5 / (256 * Math.pow(2, this.map.getZoom())), self = this;
-  for (var k = this.layers.length - 1; k >= 0; k--) {
-    var entry = this.layers[k];
+  var entries = this.layers, sw = this.swipe;
+  if (sw && sw.on && this.twins && this.map.latLngToContainerPoint(latlng).x > this.map.getSize().x * sw.at) {
+    entries = this.twins;
+  }
+  for (var k = entries.length - 1; k >= 0; k--) {
+    var entry = entries[k];
     if (!entry.big || !entry.on) continue;
     var big = entry.big, phaseOn = this.phaseOn, best = -1;
     queryBig(big, x - tol, y - tol, x + tol, y + tol, function (f) {
