@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import geopandas as gpd
@@ -14,7 +15,7 @@ from shapely.geometry import MultiPolygon, Polygon, box
 from zoneplan.cli import main
 from zoneplan.crs import reproject
 from zoneplan.errors import CRSError, OutputError
-from zoneplan.export import format_for, write_layer, write_layers
+from zoneplan.export import SUFFIXES, format_for, write_layer, write_layers
 from zoneplan.io import read_layer
 
 GEOD = pyproj.Geod(ellps="WGS84")
@@ -126,6 +127,58 @@ def test_dxf_keeps_geometry_layer_names_and_labels(tmp_path, vn_layer, engine):
     for got, want in zip(back.geometry, vn_layer.geometry, strict=True):
         assert got.hausdorff_distance(want) < 1e-6
     assert _holes(back) == [1, 0, 0]
+
+
+#: Every vowel with every tone mark, and đ: the whole Vietnamese alphabet.
+ALPHABET = "aàáảãạ ăằắẳẵặ âầấẩẫậ eèéẻẽẹ êềếểễệ iìíỉĩị oòóỏõọ ôồốổỗộ ơờớởỡợ uùúủũụ ưừứửữự yỳýỷỹỵ đ"
+#: What each format is documented to change, column by column (docs/your-own-data.md):
+#: KML holds dates as ISO text, MapInfo has no empty number (0), a Shapefile's field names
+#: hold 10 bytes (the full names are in the side table written with it).
+CHANGED = {
+    ("kml", "decision_date"): lambda v: None if v is None else v.isoformat(),
+    ("tab", "dien_tich"): lambda v: 0.0 if pd.isna(v) else v,
+    ("mif", "dien_tich"): lambda v: 0.0 if pd.isna(v) else v,
+}
+RENAMED = {("shp", "decision_date"): "decision_d"}
+
+
+@pytest.fixture
+def office_layer(vn_layer) -> gpd.GeoDataFrame:
+    """The round-trip layer with dates, a category and the whole alphabet in its names."""
+    return vn_layer.assign(
+        name=[ALPHABET, ALPHABET.upper(), "Đồ Sơn"],
+        category=["industrial_park", "port_logistics", "urban"],
+        decision_date=[dt.date(2024, 12, 30), dt.date(2025, 6, 16), None],
+    )
+
+
+@pytest.mark.parametrize("fmt", list(SUFFIXES))
+def test_every_format_round_trip(tmp_path, office_layer, fmt):
+    """
+    Written and read back by zoneplan, every format keeps each value, date and Vietnamese
+    string but for its documented limits; DXF, which has no attribute table, keeps the
+    geometry, the category as the CAD layer and the name as the label.
+    """
+    out = write_layer(office_layer, tmp_path / f"lop{SUFFIXES[fmt][0]}", fmt)
+    back = read_layer(out)
+    grid = reproject(back, 9210)
+    # MapInfo: VN-2000 through its spelled-out datum shift, TAB in integer coordinates
+    mapinfo = fmt in {"tab", "mif"}
+    ratio = grid.geometry.area.to_numpy() / office_layer.geometry.area.to_numpy()
+    assert np.abs(ratio - 1).max() < (1e-6 if mapinfo else 1e-9)
+    for got, want in zip(grid.geometry, office_layer.geometry, strict=True):
+        assert got.hausdorff_distance(want) < (2e-3 if mapinfo else 1e-6)  # metres
+    assert _holes(grid) == [1, 0, 0]
+    columns = ["name", "category"] if fmt == "dxf" else [*ATTRS, "category", "decision_date"]
+    for col in columns:
+        change = CHANGED.get((fmt, col), lambda v: v)
+        want = pd.Series([change(None if pd.isna(v) else v) for v in office_layer[col]])
+        _same_values(want, back[RENAMED.get((fmt, col), col)])
+    if fmt == "dxf":
+        assert back["Layer"].tolist() == office_layer["category"].tolist()
+    else:
+        dates = back[RENAMED.get((fmt, "decision_date"), "decision_date")].tolist()
+        assert [type(d) for d in dates[:2]] == [str if fmt == "kml" else dt.date] * 2
 
 
 def test_shapefile_set_has_utf8_cpg_and_replaces_stale_parts(tmp_path, vn_layer):

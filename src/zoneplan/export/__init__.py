@@ -280,7 +280,8 @@ def write_layers(
             if key == "shp":
                 _write_shapefile(next(iter(prepared.values())), out)
             elif key in MAPINFO_PARTS:
-                write_mapinfo(next(iter(prepared.values())), out, key)
+                frame, arrow = with_date_fields(next(iter(prepared.values())))
+                write_mapinfo(frame, out, key, use_arrow=arrow)
             else:
                 writer = (
                     functools.partial(write_dxf, hatch=hatch) if key == "dxf" else _WRITERS[key]

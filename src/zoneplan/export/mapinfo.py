@@ -8,6 +8,7 @@ import logging
 import warnings
 from typing import TYPE_CHECKING, Final
 
+import pandas as pd
 import pyproj
 
 from zoneplan import crs as zcrs
@@ -54,13 +55,21 @@ def mapinfo_crs(crs: pyproj.CRS) -> pyproj.CRS:
     return pyproj.CRS(" ".join([*kept, "+ellps=WGS84", f"+towgs84={towgs84}"]))
 
 
-def write_mapinfo(gdf: gpd.GeoDataFrame, out: Path, key: str) -> None:
-    """MapInfo TAB or MIF/MID through GDAL, text in UTF-8, VN-2000 with its datum shift."""
+def write_mapinfo(gdf: gpd.GeoDataFrame, out: Path, key: str, *, use_arrow: bool = False) -> None:
+    """
+    MapInfo TAB or MIF/MID through GDAL, text in UTF-8, VN-2000 with its datum shift;
+    `use_arrow` for a layer whose dates have the Arrow date type (written as Date fields).
+    """
     import pyogrio
 
     frame = gdf.set_crs(mapinfo_crs(pyproj.CRS.from_user_input(gdf.crs)), allow_override=True)
     attrs = frame.drop(columns=frame.geometry.name)
-    empty = [str(c) for c in attrs.columns if attrs[c].isna().any()]
+    # an empty Date is kept; other empty values MapInfo cannot hold
+    empty = [
+        str(c)
+        for c in attrs.columns
+        if attrs[c].isna().any() and not isinstance(attrs[c].dtype, pd.ArrowDtype)
+    ]
     if empty:
         log.warning(
             "%s: MapInfo has no empty values; the empty values of %s are written as 0 "
@@ -76,7 +85,12 @@ def write_mapinfo(gdf: gpd.GeoDataFrame, out: Path, key: str) -> None:
 
     def write(tmp: Path) -> None:
         pyogrio.write_dataframe(
-            frame, tmp, driver="MapInfo File", layer=out.stem, layer_options=options
+            frame,
+            tmp,
+            driver="MapInfo File",
+            layer=out.stem,
+            layer_options=options,
+            use_arrow=use_arrow,
         )
 
     write_file_set(out, write, MAPINFO_PARTS[key])
