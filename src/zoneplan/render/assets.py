@@ -327,7 +327,7 @@ def inline_style(css: str) -> str:
     return f"<style>{css}</style>"
 
 
-def head_html(*, self_contained: bool) -> str:
+def head_html(*, self_contained: bool, leaflet_check: bool = False) -> str:
     """
     Return the ``<head>`` elements that load Leaflet and the viewer.
 
@@ -335,6 +335,9 @@ def head_html(*, self_contained: bool) -> str:
     ----------
     self_contained
         Inline every file instead of linking Leaflet from its CDN.
+    leaflet_check
+        With the CDN: say in the page when Leaflet could not be loaded
+        (`leaflet_check_js`; the notebook display).
 
     Returns
     -------
@@ -350,7 +353,8 @@ def head_html(*, self_contained: bool) -> str:
             f'<script src="{escape(LEAFLET_JS_URL)}" integrity="{LEAFLET_JS_SRI}" '
             'crossorigin="anonymous" referrerpolicy="no-referrer"></script>',
         ]
-        leaflet.append(inline_script(leaflet_check_js()))
+        if leaflet_check:
+            leaflet.append(inline_script(leaflet_check_js()))
     viewer = [inline_style(viewer_file(VIEWER_CSS)), inline_script(viewer_script())]
     return "\n".join(leaflet + viewer)
 

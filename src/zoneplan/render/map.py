@@ -100,6 +100,8 @@ class PlanningViewer(MacroElement):
         self._name = "PlanningViewer"
         self.payload_json = payload_json
         self.self_contained = self_contained
+        #: Say in the page when Leaflet cannot be loaded from its CDN (notebook display).
+        self.leaflet_check = False
         self.blocks = list(blocks)
 
     # branca declares Element.render -> str; MacroElement.render, like this one, returns
@@ -111,7 +113,9 @@ class PlanningViewer(MacroElement):
             msg = "the planning viewer must be added to a map before it is rendered"
             raise TypeError(msg)
         name = self.get_name()
-        head = assets.head_html(self_contained=bool(self.self_contained))
+        head = assets.head_html(
+            self_contained=bool(self.self_contained), leaflet_check=self.leaflet_check
+        )
         data = (
             f'<script type="application/json" id="{DATA_ELEMENT_ID}">{self.payload_json}</script>'
         )
@@ -417,11 +421,13 @@ def notebook_html(m: folium.Map, *, height_px: int = NOTEBOOK_HEIGHT_PX) -> str:
     for viewer in viewers:
         if viewer.self_contained is None:
             viewer.self_contained = True
+        viewer.leaflet_check = True
     try:
         page = build_html(m)
     finally:
         for viewer, value in zip(viewers, chosen, strict=True):
             viewer.self_contained = value
+            viewer.leaflet_check = False
     title = escape(unescape(getattr(m.get_root(), "title", "") or "zoneplan"))
     return (
         f'<div style="width:100%;height:{int(height_px)}px;position:relative">'
