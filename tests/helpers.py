@@ -6,10 +6,26 @@ Import them with ``from helpers import ...``; fixtures stay in conftest.py.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
+#: The project's fact sheet, which CI lays beside the clone (``../shared/FACTS.md``).
+FACTS = REPO.parent / "shared" / "FACTS.md"
+
+
+def fact_sheet_text() -> str:
+    """
+    The fact sheet's text; under CI its absence fails the test, elsewhere it skips it.
+    """
+    import pytest
+
+    if not FACTS.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{FACTS} is missing: CI lays shared/ beside the clone")
+        pytest.skip("the fact sheet is not checked out beside the repository")
+    return FACTS.read_text(encoding="utf-8")
 
 
 def feature(geometry: dict | None, **props: Any) -> dict:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from helpers import fact_sheet_text
 from zoneplan import schema
 from zoneplan.catalog import geodata_dir
 from zoneplan.cli import main
@@ -77,10 +78,7 @@ def test_events_file_schema(rows: list[dict[str, str]], features: dict[str, Any]
 
 
 def test_event_sources_come_from_the_fact_sheet(rows: list[dict[str, str]]) -> None:
-    facts = Path(__file__).resolve().parents[2] / "shared" / "FACTS.md"
-    if not facts.exists():
-        pytest.skip("the fact sheet is not checked out beside the repository")
-    text = facts.read_text(encoding="utf-8")
+    text = fact_sheet_text()
     for r in rows:
         assert r["source_url"] in text, r["event_id"]
 

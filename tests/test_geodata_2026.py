@@ -20,9 +20,10 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import shape
 
+from helpers import fact_sheet_text
+
 ROOT = Path(__file__).resolve().parents[1]
 GEODATA = ROOT / "geodata"
-FACTS = ROOT.parent / "shared" / "FACTS.md"
 GEOD = Geod(ellps="WGS84")
 
 #: Resolution 1669/NQ-UBTVQH15: the 10 units covering the zone, as published
@@ -119,9 +120,7 @@ def events() -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def section7() -> str:
-    if not FACTS.exists():
-        pytest.skip("the fact sheet is not checked out beside the repository")
-    text = FACTS.read_text(encoding="utf-8")
+    text = fact_sheet_text()
     start = text.index("## 7. What changed in 2025")
     end = text.index("## 8.", start)
     return text[start:end]

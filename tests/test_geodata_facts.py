@@ -23,6 +23,7 @@ from pyproj import Geod
 from shapely.geometry import LinearRing, Point, box, shape
 from shapely.ops import unary_union
 
+from helpers import fact_sheet_text
 from zoneplan import schema
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -581,10 +582,7 @@ def test_feature_ids_are_unique_across_layers(features: list[tuple[str, dict[str
 
 
 def test_source_urls_come_from_the_fact_sheet(features: list[tuple[str, dict[str, Any]]]) -> None:
-    facts = ROOT.parent / "shared" / "FACTS.md"
-    if not facts.exists():
-        pytest.skip("fact sheet not available in this checkout")
-    text = facts.read_text(encoding="utf-8")
+    text = fact_sheet_text()
     for _, f in features:
         assert f["properties"]["source_url"] in text, f["properties"]["id"]
 

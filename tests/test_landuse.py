@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -15,21 +14,16 @@ import pytest
 import shapely
 from shapely import box
 
+from helpers import fact_sheet_text
 from zoneplan import landuse
 from zoneplan.areas import measure_features
 from zoneplan.cli import main
 from zoneplan.crs import vn2000_tm3_crs
 from zoneplan.synthetic import synthetic_parcels
 
-FACTS = Path(__file__).resolve().parents[1].parent / "shared" / "FACTS.md"
-
 
 def _facts_section_8() -> str:
-    if not FACTS.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{FACTS} is missing: CI lays shared/ beside the clone")
-        pytest.skip("fact sheet not available in this checkout")
-    text = FACTS.read_text(encoding="utf-8")
+    text = fact_sheet_text()
     start = text.index("## 8.")
     return text[start:]
 
