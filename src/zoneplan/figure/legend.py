@@ -1,0 +1,171 @@
+"""
+The sheet's legend: the categories with a feature inside the frame, grouped, ordered and
+styled as the HTML map's legend, in as many columns as the legend box needs.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+import shapely
+
+from zoneplan.errors import InputError
+from zoneplan.figure.common import (
+    FONT_PT,
+    MM_PER_PT,
+    PX_PT,
+    DrawnLayer,
+    dash_style,
+    geom_kind,
+    in_frame,
+    panel_heading,
+    put_text,
+    rgba,
+)
+from zoneplan.figure.sheet import Layout
+from zoneplan.figure.text import format_decimal, text_width_pt
+from zoneplan.render.i18n import Lang
+from zoneplan.render.layers import LayerRegistry
+from zoneplan.render.style import CategoryStyle
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+#: Smallest legend text before the sheet is refused as too small for the legend (A4 points).
+MIN_LEGEND_PT: Final[float] = 3.5
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One legend row: the label, the style and the swatch kind (fill, line or point)."""
+
+    label: str
+    style: CategoryStyle
+    kind: str
+
+
+def legend_entries(drawn: list[DrawnLayer], frame: Any, lang: Lang) -> list[LegendEntry]:
+    """
+    Return the legend rows of the categories with a feature inside the frame.
+
+    A styled layer's classes say how many of its features reach into the frame and their
+    whole VN-2000 area in ha, as the HTML map's legend counts the features shown.
+
+    The categories are grouped, ordered and styled as the HTML map's legend does
+    (`zoneplan.render.layers.LayerRegistry`): the schema's in its order, then the user
+    layers' own values, or their titles where a feature has no category.
+    """
+    registry = LayerRegistry(lang)
+    used: set[int] = set()
+    styled: list[LegendEntry] = []
+    for d in drawn:
+        title = d.layer.title(lang)
+        if d.classes is not None:  # a layer styled by a column: its classes in the frame
+            shown: dict[int, str] = {}
+            counts: dict[int, list[float]] = {}  # class -> [features, VN-2000 ha] in the frame
+            for geom, index in zip(d.geoms, d.classes, strict=True):
+                if in_frame(geom, frame):
+                    shown.setdefault(int(index), geom_kind(geom))
+                    c = counts.setdefault(int(index), [0, 0.0])
+                    c[0] += 1
+                    c[1] += float(shapely.area(geom)) / 1e4  # the grid's own planar area
+            for i in sorted(shown):
+                n, ha = int(counts[i][0]), counts[i][1]
+                size = f"{n} · {format_decimal(ha, lang, 1)} ha" if shown[i] == "fill" else f"{n}"
+                styled.append(
+                    LegendEntry(f"{d.class_labels[i]} ({size})", d.class_styles[i], shown[i])
+                )
+            continue
+        for geom, value in zip(d.geoms, d.categories, strict=True):
+            if in_frame(geom, frame):
+                missing = isinstance(value, float) and math.isnan(value)
+                used.add(registry.category(None if missing else value, title, geom.geom_type))
+    rows = registry.category_payload()
+    return [
+        LegendEntry(row["label"], CategoryStyle(**row["style"]), row["kind"])
+        for i, row in enumerate(rows)
+        if i in used
+    ] + styled
+
+
+def draw_legend(
+    fig: Figure, mm: Any, lay: Layout, entries: list[LegendEntry], heading: str
+) -> list[str]:
+    """Draw the legend in as many columns as it needs; return the labels printed."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    u = lay.unit
+    box = lay.legend
+    head = panel_heading(fig, mm, box, heading, u)
+    if not entries:
+        return []
+    sw_w, sw_h, pad, col_gap = 6.0 * u, 3.0 * u, 1.5 * u, 3.0 * u
+    size = FONT_PT["body"] * u
+    while True:
+        row_h = max(size * 1.55 * MM_PER_PT, sw_h + 0.8 * u)
+        rows = max(int((box.h - head) // row_h), 1)
+        ncol = math.ceil(len(entries) / rows)
+        col_w = (box.w - (ncol - 1) * col_gap) / ncol
+        widest = max(text_width_pt(e.label, size) for e in entries) * MM_PER_PT
+        if widest <= col_w - sw_w - pad:
+            break
+        size *= 0.92
+        if size < MIN_LEGEND_PT * u:
+            msg = (
+                f"the legend's {len(entries)} entries do not fit on {lay.paper} "
+                f"{lay.orientation}; use a larger --paper or fewer categories in --layer files"
+            )
+            raise InputError(msg)
+    rows = math.ceil(len(entries) / ncol)
+    col_w = min(col_w, widest + sw_w + pad)  # columns as wide as the longest label
+    top = box.top - head
+    for i, entry in enumerate(entries):
+        col, row = divmod(i, rows)
+        x = box.x + col * (col_w + col_gap)
+        yc = top - (row + 0.5) * row_h
+        st = entry.style
+        lw = st.weight * PX_PT * u
+        ls = dash_style(st.dash, PX_PT * u)
+        if entry.kind == "fill":
+            fig.add_artist(
+                Rectangle(
+                    (x, yc - sw_h / 2),
+                    sw_w,
+                    sw_h,
+                    transform=mm,
+                    facecolor=rgba(st.fill, max(st.fill_opacity, 0.12)),
+                    edgecolor=st.color,
+                    linewidth=min(lw, 1.2 * u),
+                    linestyle=ls,
+                )
+            )
+        elif entry.kind == "line":
+            fig.add_artist(
+                Line2D(
+                    [x, x + sw_w],
+                    [yc, yc],
+                    transform=mm,
+                    color=st.color,
+                    linewidth=lw,
+                    linestyle=ls,
+                )
+            )
+        else:
+            fig.add_artist(
+                Line2D(
+                    [x + sw_w / 2],
+                    [yc],
+                    transform=mm,
+                    marker="o",
+                    markersize=4.0 * u,
+                    markerfacecolor=st.fill,
+                    markeredgecolor=st.color,
+                    markeredgewidth=max(lw, 0.5 * u),
+                    linestyle="none",
+                )
+            )
+        put_text(fig, mm, x + sw_w + pad, yc, entry.label, size, ha="left", va="center")
+    return [e.label for e in entries]
