@@ -45,7 +45,8 @@ from zoneplan.figure import basemap as bm
 from zoneplan.figure.text import SHEET_STRINGS, missing_glyphs
 from zoneplan.io import load_catalog_layers
 from zoneplan.render.i18n import STRINGS
-from zoneplan.schema import CATEGORIES
+from zoneplan.render.style import STATUS_STYLES, category_style
+from zoneplan.schema import CATEGORIES, STATUSES
 
 MM = 25.4 / 72  # millimetres per PDF point
 SCALE = 50_000
@@ -297,6 +298,69 @@ def test_the_legend_lists_exactly_the_categories_inside_the_frame(sheet, user_la
     assert "Đường cất hạ cánh" in printed
 
 
+def test_the_legend_ends_with_the_statuses_inside_the_frame(sheet):
+    frame = shapely.box(*sheet.grid_bounds())
+    expected = set()
+    for gdf in load_catalog_layers().values():
+        if "status" in gdf.columns:
+            inside = gdf.to_crs(9210)
+            inside = inside[inside.intersects(frame) & inside["status"].notna()]
+            expected |= {STATUSES[s][0] for s in inside["status"]}
+    printed = {w["text"] for w in sheet.words}
+    assert expected  # the proposed airport at least
+    assert printed & {vi for vi, _ in STATUSES.values()} == expected
+    assert "Hiện trạng" in printed  # the status key's heading, as in the viewer's legend
+    # each status beside its sample, stroked as the viewer's legend draws it: the status's
+    # dash pattern on a 1.5 px outline plus its weight, at 0.5 pt a pixel on A4
+    key = {vi: name for name, (vi, _) in STATUSES.items()}
+    for w in sheet.words:
+        if w["text"] not in expected:
+            continue
+        sample = max(
+            (r for r in sheet.rects if abs(r["top"] - w["top"]) < 4 and r["x1"] <= w["x0"]),
+            key=lambda r: r["x1"],
+        )
+        style = STATUS_STYLES[key[w["text"]]]
+        dash = tuple(float(v) * 0.5 for v in (style.dash or "").split())
+        assert (tuple(sample["dash"][0]) if sample["dash"] else ()) == dash
+        assert sample["linewidth"] == pytest.approx((1.5 + style.weight_add) * 0.5)
+
+
+def _outlines(sheet, stroke: str, fill: str | None = None) -> list[dict]:
+    """The features' outlines the PDF strokes in a "#rrggbb" colour (filled in another)."""
+
+    def same(value, colour: str) -> bool:
+        rgb = tuple(int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+        return isinstance(value, tuple) and len(value) == 3 and np.allclose(value, rgb, atol=0.01)
+
+    return [
+        c
+        for c in sheet.curves
+        if c["stroke"]
+        and c["width"] > 5  # not a marker
+        and same(c["stroking_color"], stroke)
+        and (fill is None or (c["fill"] and same(c["non_stroking_color"], fill)))
+    ]
+
+
+def _dash(curve: dict) -> tuple[float, ...]:
+    """The dash pattern a PDF path is stroked with, in points; () when solid."""
+    return tuple(curve["dash"][0]) if curve["dash"] else ()
+
+
+def test_outlines_show_the_status_as_the_viewer_draws_it(sheet):
+    # A4 prints 0.5 pt per pixel of the map's styles. The airport (and its functional area)
+    # is only proposed: dotted, 2 px on and 5 px off, instead of the category's solid line
+    airport = _outlines(sheet, category_style("airport").color)
+    assert airport
+    assert {_dash(c) for c in airport} == {(1, 2.5)}
+    # the industrial parks under construction: a solid outline 2.5 px thicker than the
+    # projects layer's 2.5 px; the one only proposed is dotted at the layer's weight
+    style = category_style("ip_project")
+    parks = _outlines(sheet, style.color, style.fill)
+    assert {(_dash(c), round(c["linewidth"], 2)) for c in parks} == {((), 2.5), ((1, 2.5), 1.25)}
+
+
 def test_vietnamese_text_comes_back_from_the_pdf_unchanged(sheet):
     printed = {w["text"] for w in sheet.words}
     vi = STRINGS["vi"]
@@ -382,7 +446,7 @@ def test_english_sheet_and_the_sheet_info(small_catalog):
     info = sheet_info(fig)
     assert info.scale == 100_000  # the zone, 29.7 km × 17.9 km, fits A3 at 1:100,000
     assert info.facts_as_of == "2025-07-01"
-    assert info.legend == ("Economic zone",)
+    assert info.legend == ("Economic zone", "Status", "Planned")  # the zone is planned
     texts = {t.get_text() for t in fig.texts}
     assert "Scale 1:100,000" in texts
     assert "Facts as of 1 Jul 2025" in texts

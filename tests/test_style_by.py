@@ -292,10 +292,13 @@ def test_print_sheets_draw_the_classes_and_list_them(parcels, zone_catalog) -> N
     ha = measure_features(few)["area_ha_vn2000"].groupby(few["land_use_code"].to_numpy()).sum()
     text = {code: f"{ha[code]:.1f}".rstrip("0").rstrip(".") for code in ("LUC", "ONT", "QQQ")}
     size = {code: f"20 · {t.replace('.', ',')} ha" for code, t in text.items()}
-    assert list(legend[-3:]) == [
+    # the classes, then the status key of the zone (planned), as the viewer's legend ends
+    assert list(legend[-5:]) == [
         f"LUC · Đất chuyên trồng lúa ({size['LUC']})",
         f"ONT · Đất ở tại nông thôn ({size['ONT']})",
         f"QQQ · Mã không có trong bảng ({size['QQQ']})",
+        "Hiện trạng",
+        "Quy hoạch",
     ]
     faces = set()
     for ax in fig.axes:
@@ -304,6 +307,33 @@ def test_print_sheets_draw_the_classes_and_list_them(parcels, zone_catalog) -> N
     for code in ("ONT", "LUC"):
         assert tuple(np.round(to_rgba(landuse.CODES[code].hex, 0.8), 3)) in faces
     assert tuple(np.round(to_rgba(landuse.UNKNOWN_HEX, 0.8), 3)) in faces
+
+
+def test_print_sheets_draw_the_statuses_of_a_styled_layer_as_the_viewer(parcels, zone_catalog):
+    from matplotlib.colors import to_rgba
+
+    from zoneplan.figure import make_figure, sheet_info
+
+    few = parcels.iloc[:12].copy()
+    few["land_use_code"] = "ONT"
+    few["status"] = ["proposed", None, "under construction"] * 4
+    layer = MapLayer("thua.gpkg", "thua", "thua", "user", few, style_by=StyleBy("land_use_code"))
+    fig = make_figure("thua.gpkg", layers=[layer], dpi=72, catalog=zone_catalog)
+    # the viewer's statusStyle on the class style (0.6 px outline, fill at 0.8), an A4 sheet
+    # drawing 0.5 pt a pixel: proposed dotted "2 5" and its fill at 0.8 × 0.45; under
+    # construction solid, 2.5 px thicker, its fill at 0.8 × 1.2 capped at 0.9; none as the class
+    ont = landuse.CODES["ONT"].hex
+    drawn = {}
+    for coll in fig.axes[0].collections:
+        for face in coll.get_facecolors():
+            (_, dashes), width = coll.get_linestyle()[0], coll.get_linewidth()[0]
+            drawn[tuple(np.round(face, 3))] = (tuple(dashes or ()), round(float(width), 3))
+    expected = {0.36: ((1.0, 2.5), 0.3), 0.8: ((), 0.3), 0.9: ((), 1.55)}
+    for alpha, style in expected.items():
+        assert drawn[tuple(np.round(to_rgba(ont, alpha), 3))] == style
+    # the status key lists the parcels' statuses and the zone's, in the schema's order
+    key = ["Hiện trạng", "Đề xuất", "Quy hoạch", "Đang xây dựng"]
+    assert list(sheet_info(fig).legend[-4:]) == key
 
 
 def test_print_sheets_label_parcels_that_fit_without_overlap(

@@ -33,7 +33,7 @@ MM_PER_PT: Final[float] = 25.4 / 72.0
 
 @dataclass
 class DrawnLayer:
-    """One layer projected onto the grid."""
+    """One layer projected onto the grid, with each feature's category, source and status."""
 
     layer: MapLayer
     geoms: np.ndarray
@@ -48,6 +48,8 @@ class DrawnLayer:
     #: a labelled layer (`MapLayer.label_by`): each feature's label text, its lines
     #: (one a column) joined by newlines ("" for none)
     labels: list[str] | None = None
+    #: each feature's status ("proposed", "under construction" ...; None for none)
+    statuses: list[Any] = field(default_factory=list)
 
 
 def mm_transform(fig: Figure) -> Any:

@@ -35,7 +35,7 @@ from zoneplan.figure.common import DrawnLayer, in_frame, mm_transform
 from zoneplan.figure.features import draw_layer, draw_value_labels, project_layer
 from zoneplan.figure.frame import convergence_deg, draw_graticule, draw_grid, frame_note
 from zoneplan.figure.inset import draw_inset
-from zoneplan.figure.legend import draw_legend, legend_entries
+from zoneplan.figure.legend import draw_legend, legend_entries, status_entries
 from zoneplan.figure.scalebox import draw_scale_box
 from zoneplan.figure.sheet import Layout, fit_scale, grid_interval, layout, parse_scale
 from zoneplan.figure.text import FONT_FAMILY, missing_glyphs, sheet_strings
@@ -84,7 +84,8 @@ class Sheet:
     convergence_deg
         Grid convergence at the frame centre (positive: true north is west of grid north).
     legend
-        The legend's labels, in order.
+        The legend's labels, in order: the categories inside the frame, then the status
+        key's heading and the statuses of the features inside the frame.
     basemap
         The basemap's name, or None.
     basemap_zoom
@@ -272,7 +273,7 @@ def _make(
         d for d in drawn if d.layer.visible or (d.layer.group == "context" and base is None)
     ]
     frame_poly = shapely.box(*bounds)
-    legend = legend_entries(on_sheet, frame_poly, lang)
+    legend = legend_entries(on_sheet, frame_poly, lang) + status_entries(on_sheet, frame_poly, lang)
     words = sheet_strings(lang)
     t = strings(lang)
     convergence = convergence_deg(cx, cy)

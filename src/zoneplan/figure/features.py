@@ -16,7 +16,7 @@ from zoneplan.crs import to_vn2000
 from zoneplan.figure.common import MM_PER_PT, PX_PT, DrawnLayer, dash_style, geom_kind, rgba
 from zoneplan.figure.text import text_width_pt
 from zoneplan.render.i18n import Lang
-from zoneplan.render.style import CategoryStyle, category_style, layer_style
+from zoneplan.render.style import STATUS_STYLES, CategoryStyle, category_style, layer_style
 from zoneplan.schema import CATEGORIES
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ def project_layer(layer: MapLayer, lang: Lang = "vi") -> DrawnLayer:
     cats = list(gdf["category"]) if "category" in gdf.columns else [None] * len(gdf)
     srcs = [str(s) for s in gdf["source"]] if "source" in gdf.columns else [""] * len(gdf)
     drawn = DrawnLayer(layer, np.asarray(geoms, dtype=object), cats, srcs, layer_style(layer.style))
+    drawn.statuses = list(gdf["status"]) if "status" in gdf.columns else [None] * len(gdf)
     if layer.style_by is not None:
         from zoneplan.render.classify import class_rows, classify
         from zoneplan.render.thematic import CLASS_EDGE, CLASS_FILL_OPACITY, CLASS_WEIGHT
@@ -167,23 +168,32 @@ def draw_value_labels(
 
 
 def effective_style(
-    style: CategoryStyle, overrides: dict[str, Any]
+    style: CategoryStyle, overrides: dict[str, Any], status: str | None = None
 ) -> tuple[float, float, str | None]:
-    """Return a feature's weight, fill opacity and dash: the layer's, else the category's."""
-    weight = overrides.get("weight", style.weight)
-    opacity = overrides.get("fill_opacity", style.fill_opacity)
+    """
+    Return a feature's weight, fill opacity and dash as the viewer draws it: the layer's,
+    else the category's, then changed by the feature's status (`STATUS_STYLES`).
+    """
+    weight = float(overrides.get("weight", style.weight))
+    opacity = float(overrides.get("fill_opacity", style.fill_opacity))
     dash = overrides.get("dash", style.dash)
-    return float(weight), float(opacity), dash
+    st = STATUS_STYLES.get(status) if isinstance(status, str) else None
+    if st is not None:
+        if st.dash is not None:
+            dash = st.dash or None  # "" draws solid
+        weight += st.weight_add
+        opacity = min(0.9, opacity * st.fill_scale)
+    return weight, opacity, dash
 
 
 def draw_layer(ax: Axes, d: DrawnLayer, z: int, u: float) -> None:
-    """Draw one layer's features in their category styles."""
+    """Draw one layer's features in their category (or class) and status styles."""
     import geopandas as gpd
 
     if not len(d.geoms):
         return
-    groups: dict[tuple[Any, str], list[int]] = {}
-    for i, (geom, value) in enumerate(zip(d.geoms, d.categories, strict=True)):
+    groups: dict[tuple[Any, str, str | None], list[int]] = {}
+    for i, (geom, value, status) in enumerate(zip(d.geoms, d.categories, d.statuses, strict=True)):
         if geom is None or shapely.is_empty(geom):
             continue
         key: Any
@@ -191,16 +201,14 @@ def draw_layer(ax: Axes, d: DrawnLayer, z: int, u: float) -> None:
             key = int(d.classes[i])
         else:
             key = value if isinstance(value, str) and value in CATEGORIES else None
-        groups.setdefault((key, geom_kind(geom)), []).append(i)
-    for (key, kind), idx in sorted(
+        state = status if isinstance(status, str) and status in STATUS_STYLES else None
+        groups.setdefault((key, geom_kind(geom), state), []).append(i)
+    for (key, kind, state), idx in sorted(
         groups.items(), key=lambda kv: ("fill", "line", "point").index(kv[0][1])
     ):
-        if d.classes is not None:  # the class's style, as on the HTML map
-            style = d.class_styles[key]
-            weight, opacity, dash = style.weight, style.fill_opacity, style.dash
-        else:
-            style = category_style(key)
-            weight, opacity, dash = effective_style(style, d.overrides)
+        # the class's style or the category's, as on the HTML map, and the status on top
+        style = d.class_styles[key] if d.classes is not None else category_style(key)
+        weight, opacity, dash = effective_style(style, d.overrides, state)
         lw = weight * PX_PT * u
         series = gpd.GeoSeries(d.geoms[idx])
         ls = dash_style(dash, PX_PT * u)

@@ -26,20 +26,27 @@ from zoneplan.figure.common import (
 )
 from zoneplan.figure.sheet import Layout
 from zoneplan.figure.text import format_decimal, text_width_pt
-from zoneplan.render.i18n import Lang
+from zoneplan.render.i18n import Lang, label, strings
 from zoneplan.render.layers import LayerRegistry
-from zoneplan.render.style import CategoryStyle
+from zoneplan.render.style import STATUS_STYLES, CategoryStyle
+from zoneplan.schema import STATUSES
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 #: Smallest legend text before the sheet is refused as too small for the legend (A4 points).
 MIN_LEGEND_PT: Final[float] = 3.5
+#: The status key's sample, as the viewer's legend draws it: a grey box whose outline and
+#: fill take the status's pattern, weight (added to 1.5 px) and fill factor (on 0.3).
+STATUS_SAMPLE: Final[CategoryStyle] = CategoryStyle("#333333", "#777777", 0.3, 1.5)
 
 
 @dataclass(frozen=True)
 class LegendEntry:
-    """One legend row: the label, the style and the swatch kind (fill, line or point)."""
+    """
+    One legend row: the label, the style and the swatch kind: fill, line or point (a
+    category), status (a status's outline sample) or heading (text only).
+    """
 
     label: str
     style: CategoryStyle
@@ -90,6 +97,37 @@ def legend_entries(drawn: list[DrawnLayer], frame: Any, lang: Lang) -> list[Lege
     ] + styled
 
 
+def status_entries(drawn: list[DrawnLayer], frame: Any, lang: Lang) -> list[LegendEntry]:
+    """
+    Return the status key of the features inside the frame, as the viewer's legend ends.
+
+    A heading, then one outline sample per status a feature inside the frame has, in the
+    schema's order; nothing when no feature there has a status.
+    """
+    present = {
+        status
+        for d in drawn
+        for geom, status in zip(d.geoms, d.statuses, strict=True)
+        if isinstance(status, str) and status in STATUS_STYLES and in_frame(geom, frame)
+    }
+    if not present:
+        return []
+    rows = [LegendEntry(strings(lang)["status"], STATUS_SAMPLE, "heading")]
+    for key in STATUSES:
+        if key not in present:
+            continue
+        st = STATUS_STYLES[key]
+        sample = CategoryStyle(
+            STATUS_SAMPLE.color,
+            STATUS_SAMPLE.fill,
+            fill_opacity=STATUS_SAMPLE.fill_opacity * st.fill_scale,
+            weight=STATUS_SAMPLE.weight + st.weight_add,
+            dash=st.dash or None,
+        )
+        rows.append(LegendEntry(label(STATUSES, key, lang), sample, "status"))
+    return rows
+
+
 def draw_legend(
     fig: Figure, mm: Any, lay: Layout, entries: list[LegendEntry], heading: str
 ) -> list[str]:
@@ -129,7 +167,10 @@ def draw_legend(
         st = entry.style
         lw = st.weight * PX_PT * u
         ls = dash_style(st.dash, PX_PT * u)
-        if entry.kind == "fill":
+        if entry.kind == "heading":
+            put_text(fig, mm, x, yc, entry.label, size, ha="left", va="center")
+            continue
+        if entry.kind in ("fill", "status"):
             fig.add_artist(
                 Rectangle(
                     (x, yc - sw_h / 2),
@@ -138,7 +179,8 @@ def draw_legend(
                     transform=mm,
                     facecolor=rgba(st.fill, max(st.fill_opacity, 0.12)),
                     edgecolor=st.color,
-                    linewidth=min(lw, 1.2 * u),
+                    # a category's outline capped; a status's weight is what it tells
+                    linewidth=lw if entry.kind == "status" else min(lw, 1.2 * u),
                     linestyle=ls,
                 )
             )
