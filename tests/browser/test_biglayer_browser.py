@@ -584,3 +584,83 @@ def test_big_points_and_lines_are_drawn_and_hoverable(open_map, points_and_lines
         "() => document.querySelector('.leaflet-tooltip.zp-tooltip').textContent"
     )
     mp.assert_clean(allow_refused_tiles=True)
+
+
+# the big layer's canvas at the view (centre, zoom) and what drew its tiles
+CANVAS_AT = """async ([lat, lon, z]) => {
+  const v = window.zoneplan.viewer, layer = v.layers.find(e => e.big).group;
+  v.map.setView([lat, lon], z, {animate: false});
+  await v.whenDrawn();
+  const c = document.querySelector('canvas.zp-big-canvas');
+  return { picture: c.toDataURL(), stats: Object.assign({}, layer.stats),
+           worker: !!(v.layers.find(e => e.big).big.worker), width: c.width };
+}"""
+
+
+def test_worker_draws_half_the_tiles_as_the_page_would(open_map, two_maps):
+    """
+    From a file: URL under the page's CSP, the big layer's worker (a data: URL) decodes the
+    geometry and rasterises half the tiles of each new view: the same pixels and paths as
+    the page's own rasteriser gives for those tiles, and the same picture as a page without
+    a worker (its CSP without worker-src: everything drawn on the page's thread).
+    """
+    mp = open_map(two_maps["offline"], block_all=True)
+    policy = mp.js("document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]').content")
+    assert "worker-src data:;" in policy
+    assert "'unsafe-eval'" not in policy
+    assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    lat, lon, zoom = mp.js(
+        "(() => { const m = window.zoneplan.viewer.map, c = m.getCenter();"
+        " return [c.lat, c.lng, m.getZoom()]; })()"
+    )
+    same = mp.js(
+        """async ([lat, lon, z]) => {
+          const v = window.zoneplan.viewer, entry = v.layers.find(e => e.big), layer = entry.group;
+          v.map.setView([lat, lon], z, {animate: false});
+          const asked = layer.wanted && layer.inflight.size;  // the worker's tiles on their way
+          await v.whenDrawn();
+          let compared = 0, equal = 0, pixels = 0;
+          layer.cache.forEach((tile, key) => {
+            const [tz, tx, ty, r] = key.split(':').map(Number);
+            if (tz !== z) return;
+            const mine = v.rasterBigTile(entry, tx, ty, tz, r);
+            const a = tile.pixels, b = mine.pixels;
+            const samePixels = a === null ? b === null
+              : b !== null && a.length === b.length && a.every((p, i) => p === b[i]);
+            const samePaths = Array.from(tile.paths).join() === Array.from(mine.paths).join();
+            compared++;
+            if (samePixels && samePaths) equal++;
+            if (a) pixels += a.reduce((n, p) => n + (p ? 1 : 0), 0);
+          });
+          return { asked: asked, worker: layer.stats.worker, compared: compared, equal: equal,
+                   pixels: pixels, dead: entry.big.worker.dead };
+        }""",
+        [lat, lon, zoom + 2],
+    )
+    assert same["asked"] > 0
+    assert same["worker"] > 0
+    assert not same["dead"]
+    assert same["compared"] > same["worker"] / 2
+    assert same["equal"] == same["compared"]
+    assert same["pixels"] > 1000
+    with_worker = mp.js(CANVAS_AT, [lat, lon, zoom + 1])
+    mp.assert_clean(allow_refused_tiles=True)  # no CSP violation among them
+
+    # the same page without worker-src in its policy: the worker is refused, the page draws
+    html = two_maps["offline"].read_text(encoding="utf-8")
+    meta = re.search(r'<meta http-equiv="Content-Security-Policy"[^>]*>', html).group(0)
+    assert meta.count("worker-src data:; ") == 1
+    no_worker = two_maps["offline"].with_name("no-worker.html")
+    without = html.replace(meta, meta.replace("worker-src data:; ", ""), 1)
+    no_worker.write_text(without, encoding="utf-8")
+    fallback = open_map(no_worker, block_all=True)
+    alone = fallback.js(CANVAS_AT, [lat, lon, zoom + 1])
+    assert with_worker["worker"]
+    assert not alone["worker"]
+    assert alone["stats"]["worker"] == 0
+    assert alone["picture"] == with_worker["picture"]
+    # its one error: the refused worker, reported by the browser
+    errors = fallback.errors(allow_refused_tiles=True)
+    assert len(errors) == 1
+    assert "worker-src" in errors[0]
+    assert fallback.js(f"{BIG_ENTRY}.big.n") == 2000

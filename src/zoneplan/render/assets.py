@@ -55,6 +55,7 @@ VIEWER_MODULES: Final = (
     "dock.js",  # the panels and buttons: Leaflet corners when wide, a toolbar and sheet on phones
     "biglayer-decode.js",  # big-layer blocks: decoder, grid index, hit test
     "biglayer-raster.js",  # big-layer rasteriser and its Leaflet canvas renderer
+    "biglayer-worker.js",  # big layers on the second core: decoding and rasterising in a worker
     "viewer.js",  # the Viewer: layers, tooltips, popups, filters, basemaps
     "facts.js",  # status styles, the popup timeline, the status legend, point labels
     "viewer-biglayer.js",  # the Viewer's big-layer drawing, hover, popup and search

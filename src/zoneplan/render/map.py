@@ -473,7 +473,10 @@ def content_security_policy(html: str) -> str:
     Leaflet files by their exact CDN URLs, and nothing else: no inline event
     handler, no ``javascript:`` URL, no script from elsewhere, no network request
     from scripts. So even a value that somehow reached the page as markup could
-    not run. Styles may be inline (Leaflet positions everything with them);
+    not run. Web Workers may start only from ``data:`` URLs: the viewer starts its
+    big-layer worker from its own functions' text that way (a page opened from
+    ``file://`` cannot start one from a ``blob:`` URL), and only a script the
+    policy allowed can start one. Styles may be inline (Leaflet positions everything with them);
     images may come from https (basemap tiles) and data: URLs.
 
     Parameters
@@ -499,6 +502,8 @@ def content_security_policy(html: str) -> str:
         [
             "default-src 'none'",
             f"script-src {scripts}",
+            # the big-layer worker: the page's own functions as a data: URL (biglayer-worker.js)
+            "worker-src data:",
             f"style-src 'unsafe-inline' {assets.LEAFLET_CSS_URL}",
             "img-src https: data:",
             "base-uri 'none'",

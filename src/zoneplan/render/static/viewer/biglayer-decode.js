@@ -2,8 +2,8 @@
  * Big layers, the data: decode the blocks of render/biglayer.py, grid, find, hit-test.
  *
  * Uses: mercX, mercY (coords.js).
- * Provides: RING_POLYGON, RING_LINE, RING_POINT, decodeBig, queryBig, hitBig, bigValue,
- * bigName, finite.
+ * Provides: RING_POLYGON, RING_LINE, RING_POINT, bigBytes, decodeGeometry, decodeColumns,
+ * decodeBig, queryBig, hitBig, bigValue, bigName, finite.
  */
 
 var ARRAYS = { u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, i32: Int32Array, f64: Float64Array };
@@ -51,33 +51,45 @@ function unshuffle(src, n, size, Type) {
   return new Type(words.buffer);
 }
 
-/** Web Mercator x/y per vertex (biglayer.py, _vertex_residuals). */
-function sharedVertices(vref, rx, ry, ringStart, quantum) {
-  var nv = vref.length, nr = ringStart.length - 1;
+/**
+ * Web Mercator x/y per vertex (biglayer.py, _vertex_residuals), and each feature's box
+ * (x0, y0, x1, y1) in `bbox`, in the same pass.
+ */
+function sharedVertices(vref, rx, ry, featRing, ringStart, quantum, bbox) {
+  var nv = vref.length, nf = featRing.length - 1;
   var ix = new Int32Array(nv), iy = new Int32Array(nv);
   var mx = new Float64Array(nv), my = new Float64Array(nv);
   var next = 0, lastX = 0, lastY = 0;
-  for (var r = 0; r < nr; r++) {
-    var a = ringStart[r], b = ringStart[r + 1], quad = b - a === 4;
-    for (var v = a; v < b; v++) {
-      var back = vref[v];
-      if (back) {
-        ix[v] = ix[v - back]; iy[v] = iy[v - back]; mx[v] = mx[v - back]; my[v] = my[v - back];
-        continue;
+  for (var f = 0; f < nf; f++) {
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (var r = featRing[f]; r < featRing[f + 1]; r++) {
+      var a = ringStart[r], b = ringStart[r + 1], quad = b - a === 4;
+      for (var v = a; v < b; v++) {
+        var back = vref[v], x, y;
+        if (back) {
+          ix[v] = ix[v - back]; iy[v] = iy[v - back];
+          x = mx[v] = mx[v - back]; y = my[v] = my[v - back];
+        } else {
+          var zx = rx[next], zy = ry[next++];
+          var dx = (zx >>> 1) ^ -(zx & 1), dy = (zy >>> 1) ^ -(zy & 1);
+          if (quad && v - a === 3) {
+            lastX = ix[v - 1] + ix[v - 3] - ix[v - 2] + dx;
+            lastY = iy[v - 1] + iy[v - 3] - iy[v - 2] + dy;
+          } else {
+            lastX += dx;
+            lastY += dy;
+          }
+          ix[v] = lastX; iy[v] = lastY;
+          x = mx[v] = mercX(lastX * quantum);
+          y = my[v] = mercY(lastY * quantum);
+        }
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
       }
-      var zx = rx[next], zy = ry[next++];
-      var dx = (zx >>> 1) ^ -(zx & 1), dy = (zy >>> 1) ^ -(zy & 1);
-      if (quad && v - a === 3) {
-        lastX = ix[v - 1] + ix[v - 3] - ix[v - 2] + dx;
-        lastY = iy[v - 1] + iy[v - 3] - iy[v - 2] + dy;
-      } else {
-        lastX += dx;
-        lastY += dy;
-      }
-      ix[v] = lastX; iy[v] = lastY;
-      mx[v] = mercX(lastX * quantum);
-      my[v] = mercY(lastY * quantum);
     }
+    bbox[4 * f] = x0; bbox[4 * f + 1] = y0; bbox[4 * f + 2] = x1; bbox[4 * f + 3] = y1;
   }
   return { mx: mx, my: my };
 }
@@ -101,57 +113,77 @@ function offsets(counts) {
   return out;
 }
 
-/** Decode a big layer: world-unit vertices, boxes, grid, columns. */
+/** The block's bytes, gunzipped: a Promise of an ArrayBuffer. */
+function bigBytes(text) {
+  return gunzip(base64Bytes(text.trim()));
+}
+
+/**
+ * The geometry of a big layer from its gunzipped block: rings, world-unit vertices, boxes,
+ * kinds, the grid, and what the rasteriser needs besides (category, phase).
+ */
+function decodeGeometry(buffer, spec) {
+  var parts = spec.parts;
+  function part(name) { return readPart(buffer, parts[name]); }
+  var n = spec.n;
+  var featRing = offsets(part("rings"));
+  var ringStart = offsets(part("verts"));
+  var ringKind = part("kinds");
+  var bbox = new Float64Array(4 * n);
+  var xy = sharedVertices(part("vref"), part("x"), part("y"), featRing, ringStart, spec.quantum, bbox);
+  var kind = new Uint8Array(n);
+  var gx0 = Infinity, gy0 = Infinity, gx1 = -Infinity, gy1 = -Infinity;
+  for (var f = 0; f < n; f++) {
+    kind[f] = featRing[f + 1] > featRing[f] ? ringKind[featRing[f]] : RING_POINT;
+    var i = 4 * f;
+    if (bbox[i] < gx0) gx0 = bbox[i];
+    if (bbox[i + 1] < gy0) gy0 = bbox[i + 1];
+    if (bbox[i + 2] > gx1) gx1 = bbox[i + 2];
+    if (bbox[i + 3] > gy1) gy1 = bbox[i + 3];
+  }
+  var geometry = {
+    n: n, featRing: featRing, ringStart: ringStart, ringKind: ringKind, mx: xy.mx, my: xy.my,
+    bbox: bbox, kind: kind, cat: part("cat"), phase: part("phase")
+  };
+  buildGrid(geometry, gx0, gy0, gx1, gy1);
+  return geometry;
+}
+
+/** The attributes of a big layer from its gunzipped block: columns, names, areas. */
+function decodeColumns(buffer, spec) {
+  var parts = spec.parts;
+  function part(name) { return readPart(buffer, parts[name]); }
+  var n = spec.n;
+  var big = {
+    n: n, cat: part("cat"), phase: part("phase"),
+    area: part("area_ha"), length: part("length_km"),
+    declared: spec.zp.declared_ha ? part(spec.zp.declared_ha) : null,
+    columns: spec.columns.map(function (col) {
+      if (col.kind === "num") return { name: col.name, num: part(col.part) };
+      if (col.kind === "numtext") {
+        var form = part(col.values);
+        return { name: col.name, number: undelta(part(col.part)), prefix: form.prefix,
+          width: form.width, suffix: form.suffix };
+      }
+      return { name: col.name, codes: part(col.part), values: part(col.values) };
+    }),
+    stamp: new Uint32Array(n), query: 0
+  };
+  // names: dictionary-coded, or an equal column
+  big.names = spec.zp.names.map(function (entry) {
+    if (Array.isArray(entry)) return { codes: part(entry[0]), values: part(entry[1]) };
+    var col = big.columns[entry.column];
+    return col.codes ? { codes: col.codes, values: col.values } : { column: col };
+  });
+  return big;
+}
+
+/** Decode a big layer on this thread: columns and geometry in one object. */
 function decodeBig(spec) {
   var node = document.getElementById(spec.element);
-  return gunzip(base64Bytes(node.textContent.trim())).then(function (buffer) {
-    var parts = spec.parts;
-    function part(name) { return readPart(buffer, parts[name]); }
-    var n = spec.n;
-    var featRing = offsets(part("rings"));
-    var ringStart = offsets(part("verts"));
-    var ringKind = part("kinds");
-    var xy = sharedVertices(part("vref"), part("x"), part("y"), ringStart, spec.quantum);
-    var mx = xy.mx, my = xy.my;
-    var bbox = new Float64Array(4 * n);
-    var kind = new Uint8Array(n);
-    var gx0 = Infinity, gy0 = Infinity, gx1 = -Infinity, gy1 = -Infinity;
-    for (var f = 0; f < n; f++) {
-      var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-      kind[f] = featRing[f + 1] > featRing[f] ? ringKind[featRing[f]] : RING_POINT;
-      for (var v = ringStart[featRing[f]]; v < ringStart[featRing[f + 1]]; v++) {
-        var x = mx[v], y = my[v];
-        if (x < x0) x0 = x;
-        if (x > x1) x1 = x;
-        if (y < y0) y0 = y;
-        if (y > y1) y1 = y;
-      }
-      bbox[4 * f] = x0; bbox[4 * f + 1] = y0; bbox[4 * f + 2] = x1; bbox[4 * f + 3] = y1;
-      if (x0 < gx0) gx0 = x0; if (y0 < gy0) gy0 = y0; if (x1 > gx1) gx1 = x1; if (y1 > gy1) gy1 = y1;
-    }
-    var big = {
-      n: n, featRing: featRing, ringStart: ringStart, ringKind: ringKind, mx: mx, my: my,
-      bbox: bbox, kind: kind, cat: part("cat"), phase: part("phase"),
-      area: part("area_ha"), length: part("length_km"),
-      declared: spec.zp.declared_ha ? part(spec.zp.declared_ha) : null,
-      columns: spec.columns.map(function (col) {
-        if (col.kind === "num") return { name: col.name, num: part(col.part) };
-        if (col.kind === "numtext") {
-          var form = part(col.values);
-          return { name: col.name, number: undelta(part(col.part)), prefix: form.prefix,
-            width: form.width, suffix: form.suffix };
-        }
-        return { name: col.name, codes: part(col.part), values: part(col.values) };
-      }),
-      stamp: new Uint32Array(n), query: 0
-    };
-    // names: dictionary-coded, or an equal column
-    big.names = spec.zp.names.map(function (entry) {
-      if (Array.isArray(entry)) return { codes: part(entry[0]), values: part(entry[1]) };
-      var col = big.columns[entry.column];
-      return col.codes ? { codes: col.codes, values: col.values } : { column: col };
-    });
-    buildGrid(big, gx0, gy0, gx1, gy1);
+  return bigBytes(node.textContent).then(function (buffer) {
+    var big = decodeColumns(buffer, spec), geometry = decodeGeometry(buffer, spec);
+    Object.keys(geometry).forEach(function (key) { if (!(key in big)) big[key] = geometry[key]; });
     return big;
   });
 }

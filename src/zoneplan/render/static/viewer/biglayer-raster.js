@@ -2,7 +2,7 @@
  * Big layers, the drawing: the rasteriser, and BigLayer's canvas of cached 256 px tiles.
  *
  * Uses: RING_POLYGON (biglayer-decode.js); L.Renderer.
- * Provides: RASTER_PX, rasterLine, rasterPolygon, TILE, TILE_CACHE, BigLayer.
+ * Provides: RASTER_PX, rasterLine, rasterPolygon, rasterTile, TILE, TILE_CACHE, BigLayer.
  */
 
 // polygons below this (px) are rasterised, larger ones canvas paths
@@ -81,10 +81,95 @@ function rasterPolygon(big, f, s, ox, oy, W, H, pixels, fill, edge, thick) {
   }
 }
 
+/**
+ * Tile (tx, ty, z) of a big layer at r device pixels per CSS pixel: its small features as
+ * RGBA pixels (null if none), the others' ids in `paths`. `look`: phaseOn, since and today
+ * (the date slider), and per category the colours dots, fills, edges (Viewer.bigLook).
+ * Pure: it runs on the page and in the big-layer worker alike.
+ */
+function rasterTile(big, tx, ty, z, r, look) {
+  var W = TILE * r, H = TILE * r;
+  var s = 256 * Math.pow(2, z) * r; // world units to device pixels (Leaflet's scale(z) * r)
+  var css = s / r; // world units to CSS pixels (the thresholds' unit)
+  var ox = tx * W, oy = ty * H;
+  var pad = 8 * r / s; // 8 CSS px: how far strokes and dots reach
+  var bx0 = ox / s, by0 = oy / s, bx1 = (ox + W) / s, by1 = (oy + H) / s;
+  var paths = [];
+  var pixels = null;
+  var bb = big.bbox, phaseOn = look.phaseOn, kinds = big.kind, cats = big.cat, phases = big.phase;
+  var since = look.since, today = look.today; // the date slider (time.js)
+  var g = big.grid, stamp = big.stamp, qid = big.query = (big.query + 1) >>> 0 || 1;
+  var dots = look.dots, fills = look.fills, edges = look.edges;
+  var qx0 = bx0 - pad, qy0 = by0 - pad, qx1 = bx1 + pad, qy1 = by1 + pad;
+  var ix0 = Math.max(0, Math.floor((qx0 - g.x0) / g.w)), ix1 = Math.min(g.side - 1, Math.floor((qx1 - g.x0) / g.w));
+  var iy0 = Math.max(0, Math.floor((qy0 - g.y0) / g.h)), iy1 = Math.min(g.side - 1, Math.floor((qy1 - g.y0) / g.h));
+  var nLarge = g.large.length;
+  // the tile's grid cells (queryBig inlined: this runs per feature in view)
+  for (var cy = iy0; cy <= iy1 + (nLarge ? 1 : 0); cy++) {
+    for (var cx = ix0; cx <= ix1; cx++) {
+      var c = cy * g.side + cx, k0, k1, list0 = g.items, inGrid = cy <= iy1;
+      if (!inGrid) { // then the features too large for the grid
+        if (cx > ix0) break;
+        list0 = g.large; k0 = 0; k1 = nLarge;
+      } else { k0 = g.start[c]; k1 = g.start[c + 1]; }
+      // a feature in several cells: taken in the first the tile has
+      var boxes = inGrid ? g.box : bb, first = g.first;
+      for (var k = k0; k < k1; k++) {
+        var f = list0[k];
+        if (!inGrid) {
+          if (stamp[f] === qid) continue;
+          stamp[f] = qid;
+        } else if (first[k] !== 0xffffffff) {
+          var fcx = first[k] & 0xffff, fcy = first[k] >>> 16;
+          if ((fcx > ix0 ? fcx : ix0) !== cx || (fcy > iy0 ? fcy : iy0) !== cy) continue;
+        }
+        if (!phaseOn[phases[f]] || (since && since[f] > today)) continue;
+        var i = inGrid ? 4 * k : 4 * f;
+        var fx0 = boxes[i], fy0 = boxes[i + 1], fx1 = boxes[i + 2], fy1 = boxes[i + 3];
+        if (fx0 > qx1 || fx1 < qx0 || fy0 > qy1 || fy1 < qy0) continue;
+        var w = (fx1 - fx0) * css, h = (fy1 - fy0) * css, kind = kinds[f]; // CSS pixels
+        if (kind === RING_POINT || w >= RASTER_PX || h >= RASTER_PX || (kind !== RING_POLYGON && (w >= 1.5 || h >= 1.5))) {
+          paths.push(f);
+          continue;
+        }
+        if (!pixels) pixels = new Uint32Array(W * H);
+        if (w < 1.5 && h < 1.5) { // below a pixel or two: one pixel
+          var px = Math.floor((fx0 + fx1) * 0.5 * css) * r - ox, py = Math.floor((fy0 + fy1) * 0.5 * css) * r - oy;
+          if (r === 1) {
+            if (px >= 0 && py >= 0 && px < W && py < H) pixels[py * W + px] = dots[cats[f]];
+          } else { // one CSS pixel: r x r device pixels
+            for (var dy = 0; dy < r; dy++) {
+              for (var dx = 0; dx < r; dx++) {
+                if (px + dx >= 0 && py + dy >= 0 && px + dx < W && py + dy < H) pixels[(py + dy) * W + px + dx] = dots[cats[f]];
+              }
+            }
+          }
+        } else if (w < 4 && h < 4) { // a few pixels across: its box is all that shows
+          var fill = fills[cats[f]];
+          var xa = Math.max(0, Math.round(fx0 * s - ox)), xb = Math.min(W, Math.round(fx1 * s - ox));
+          var ya = Math.max(0, Math.round(fy0 * s - oy)), yb = Math.min(H, Math.round(fy1 * s - oy));
+          for (var yy = ya; yy < yb; yy++) {
+            for (var xx = yy * W + xa, xe = yy * W + xb; xx < xe; xx++) pixels[xx] = fill;
+          }
+        } else {
+          rasterPolygon(big, f, s, ox, oy, W, H, pixels, fills[cats[f]], w >= 8 || h >= 8 ? edges[cats[f]] : 0, r);
+        }
+      }
+    }
+  }
+  return { pixels: pixels, paths: paths };
+}
+
 // tiles kept for zooming back and panning (256 kB each; at 2x, 4 times that, half as many)
 var TILE = 256, TILE_CACHE = 160;
 
-/** A big layer: one view-sized canvas of cached tiles (not one per tile), paths over them. */
+/**
+ * A big layer: one view-sized canvas of cached tiles (not one per tile), paths over them.
+ * The tiles a view lacks are rasterised half here, half in the layer's worker (big.worker,
+ * biglayer-worker.js) at the same time; the canvas keeps the last whole picture, moved and
+ * scaled with the map as Leaflet's zoom animation does, until every tile of the new view
+ * is there, then shows the new view at once (`whenFramed` waits for that).
+ */
 var BigLayer = L.Renderer.extend({
   options: { padding: 0 },
 
@@ -92,10 +177,13 @@ var BigLayer = L.Renderer.extend({
     L.Renderer.prototype.initialize.call(this, options);
     this.viewer = viewer;
     this.entry = entry;
-    this.cache = new Map(); // "z:x:y" -> {pixels, paths}, oldest first
+    this.cache = new Map(); // "z:x:y:r" -> {pixels, paths}, oldest first
     this.version = 0; // bumped to redraw every tile
-    this.stats = { drawn: 0, reused: 0, frames: 0 };
+    this.stats = { drawn: 0, reused: 0, frames: 0, worker: 0 };
     this.drawnKey = null;
+    this.wanted = null; // the view asked for last, while its tiles are being drawn
+    this.inflight = new Map(); // tile key -> the worker's job drawing it
+    this.waiters = [];
     this.pending = 0; // animation frame of an update due while panning
   },
 
@@ -109,6 +197,8 @@ var BigLayer = L.Renderer.extend({
   _destroyContainer: function () {
     L.DomUtil.remove(this._container);
     this.drawnKey = null;
+    this.wanted = null;
+    this._settle();
     if (this.pending) { cancelAnimationFrame(this.pending); this.pending = 0; }
   },
 
@@ -116,6 +206,17 @@ var BigLayer = L.Renderer.extend({
     var events = L.Renderer.prototype.getEvents.call(this);
     events.move = this._onMove;
     return events;
+  },
+
+  /** The picture drawn last, placed for the view now (scaled while the next one is drawn). */
+  _reset: function () {
+    this._update();
+    this._updateTransform(this._map.getCenter(), this._map.getZoom());
+  },
+
+  /** Nothing to place before the first picture. */
+  _updateTransform: function (center, zoom) {
+    if (this._center) L.Renderer.prototype._updateTransform.call(this, center, zoom);
   },
 
   /** While panning, draw once a frame when the view leaves the drawn canvas. */
@@ -133,15 +234,86 @@ var BigLayer = L.Renderer.extend({
 
   _update: function () {
     if (this._map._animatingZoom && this._bounds) return;
-    L.Renderer.prototype._update.call(this); // this._bounds: the view (and padding) in layer pixels
-    var b = this._bounds, size = b.getSize(), canvas = this._container;
-    var origin = this._map.getPixelOrigin(), zoom = this._map.getZoom();
-    var ax = b.min.x + origin.x, ay = b.min.y + origin.y;
-    L.DomUtil.setPosition(canvas, b.min);
+    var map = this._map, size = map.getSize(), zoom = map.getZoom();
+    var min = map.containerPointToLayerPoint([0, 0]).round(), origin = map.getPixelOrigin();
+    var ax = min.x + origin.x, ay = min.y + origin.y;
     // device pixels per CSS pixel (as Leaflet's canvas)
     var r = L.Browser.retina ? 2 : 1;
     var key = [zoom, ax, ay, size.x, size.y, r, this.version].join(":");
-    if (key === this.drawnKey) return;
+    if (this.wanted && this.wanted.key === key) return;
+    if (key === this.drawnKey) { this.wanted = null; this._settle(); return; }
+    this.wanted = { key: key, zoom: zoom, center: map.getCenter(), ax: ax, ay: ay, size: size, r: r };
+    this._plan(this.wanted);
+  },
+
+  /** The tiles of a view: reused, being drawn, or drawn now (half of them by the worker). */
+  _plan: function (view) {
+    var big = this.entry.big, z = view.zoom, r = view.r, T = TILE * r;
+    var ax = view.ax * r, ay = view.ay * r, W = view.size.x * r, H = view.size.y * r;
+    var tx0 = Math.floor(ax / T), tx1 = Math.floor((ax + W - 1) / T);
+    var ty0 = Math.floor(ay / T), ty1 = Math.floor((ay + H - 1) / T);
+    var max = Math.pow(2, z) - 1, missing = [], waits = [];
+    for (var ty = Math.max(0, ty0); ty <= Math.min(max, ty1); ty++) {
+      for (var tx = tx0; tx <= tx1; tx++) {
+        var key = z + ":" + tx + ":" + ty + ":" + r;
+        if (this.cache.has(key)) continue;
+        if (this.inflight.has(key)) waits.push(this.inflight.get(key));
+        else missing.push([tx, ty, key]);
+      }
+    }
+    // the worker takes every other tile (it cannot see the date slider's per-feature dates)
+    var worker = big.worker && !big.worker.dead && !this.entry.since ? big.worker : null;
+    var mine = missing;
+    if (worker && missing.length > 1) {
+      var theirs = missing.filter(function (t, k) { return k % 2 === 0; });
+      mine = missing.filter(function (t, k) { return k % 2 === 1; });
+      waits.push(this._ask(worker, z, r, theirs));
+    }
+    var look = this.viewer.bigLook(this.entry);
+    for (var k = 0; k < mine.length; k++) {
+      var tile = rasterTile(big, mine[k][0], mine[k][1], z, r, look);
+      tile.fresh = true;
+      this.cache.set(mine[k][2], tile);
+      this.stats.drawn++;
+    }
+    if (!waits.length) { this._commit(view); return; }
+    var self = this;
+    Promise.all(waits).then(function () { if (self.wanted === view && self._map) self._commit(view); });
+  },
+
+  /** Tiles from the worker into the cache (drawn here instead if it fails). */
+  _ask: function (worker, z, r, tiles) {
+    var self = this, version = this.version, look = this.viewer.bigLook(this.entry);
+    var job = worker.tiles(z, r, tiles, look).then(function (out) {
+      if (self.version !== version) return;
+      out.forEach(function (t) {
+        self.cache.set(t.key, { pixels: t.pixels, paths: t.paths, fresh: true });
+        self.stats.drawn++;
+        self.stats.worker++;
+      });
+    }, function () {
+      if (self.version !== version) return;
+      tiles.forEach(function (t) {
+        var tile = rasterTile(self.entry.big, t[0], t[1], z, r, self.viewer.bigLook(self.entry));
+        tile.fresh = true;
+        self.cache.set(t[2], tile);
+        self.stats.drawn++;
+      });
+    }).then(function () {
+      tiles.forEach(function (t) { if (self.inflight.get(t[2]) === job) self.inflight.delete(t[2]); });
+    });
+    tiles.forEach(function (t) { self.inflight.set(t[2], job); });
+    return job;
+  },
+
+  /** Show a view whose tiles are all there. */
+  _commit: function (view) {
+    var map = this._map, canvas = this._container, r = view.r, size = view.size;
+    var min = L.point(view.ax, view.ay).subtract(map.getPixelOrigin());
+    this._bounds = L.bounds(min, min.add(size));
+    this._center = view.center;
+    this._zoom = view.zoom;
+    L.DomUtil.setPosition(canvas, min);
     if (canvas.width !== size.x * r || canvas.height !== size.y * r) {
       canvas.width = size.x * r;
       canvas.height = size.y * r;
@@ -149,8 +321,25 @@ var BigLayer = L.Renderer.extend({
       canvas.style.height = size.y + "px";
       this.frame = null;
     }
-    this.drawFrame(zoom, ax * r, ay * r, size.x * r, size.y * r, r);
-    this.drawnKey = key;
+    this.drawFrame(view.zoom, view.ax * r, view.ay * r, size.x * r, size.y * r, r);
+    this.drawnKey = view.key;
+    this.wanted = null;
+    this._settle();
+  },
+
+  /** Resolve the promises of whenFramed once no view is waiting for its tiles. */
+  _settle: function () {
+    if (this.wanted) return;
+    var waiters = this.waiters;
+    this.waiters = [];
+    waiters.forEach(function (resolve) { resolve(); });
+  },
+
+  /** A Promise that resolves once the view asked for last is on the canvas. */
+  whenFramed: function () {
+    if (!this.wanted || !this._map) return Promise.resolve();
+    var self = this;
+    return new Promise(function (resolve) { self.waiters.push(resolve); });
   },
 
   /** Tiles, then paths: corner (ax, ay), W x H device pixels, r per CSS pixel. */
@@ -173,11 +362,12 @@ var BigLayer = L.Renderer.extend({
         var tile = this.cache.get(key);
         if (tile) {
           this.cache.delete(key);
-          this.stats.reused++;
+          if (!tile.fresh) this.stats.reused++;
         } else {
           tile = viewer.rasterBigTile(entry, tx, ty, z, r);
           this.stats.drawn++;
         }
+        tile.fresh = false;
         this.cache.set(key, tile); // most recent last
         tiles.push([tx, ty, tile]);
       }
@@ -214,7 +404,9 @@ var BigLayer = L.Renderer.extend({
   /** Draw every tile again (phase filter). */
   redraw: function () {
     this.cache.clear();
+    this.inflight.clear();
     this.version++;
+    this.wanted = null;
     if (this._map) this._update();
     return this;
   }

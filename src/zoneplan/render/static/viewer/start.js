@@ -2,7 +2,8 @@
  * Start-up: init, which the page's last script calls with the Leaflet map and the id
  * of the data element, and the window.zoneplan namespace it fills.
  *
- * Uses: decodeBig (biglayer-decode.js), Viewer (viewer.js), el (dom.js); toVN2000,
+ * Uses: bigBytes, decodeColumns, decodeGeometry (biglayer-decode.js), startBigWorker
+ * (biglayer-worker.js), Viewer (viewer.js), el (dom.js); toVN2000,
  * measurePlanar (coords.js); fold, safeUrl (dom.js).
  */
 
@@ -15,7 +16,7 @@ function init(map, dataId) {
   var data = JSON.parse(document.getElementById(dataId).textContent);
   timings.parsed = performance.now();
   var ready = Promise.all(data.layers.map(function (spec) {
-    return spec.big ? decodeBig(spec.big) : null;
+    return spec.big ? loadBig(spec.big) : null;
   })).then(function (decoded) {
     timings.decoded = performance.now();
     var viewer = new Viewer(map, data, decoded);
@@ -35,6 +36,28 @@ function init(map, dataId) {
   });
   window.zoneplan.ready = ready;
   return ready;
+}
+
+/**
+ * Decode a big layer: its geometry in a worker (startBigWorker) while this thread decodes
+ * its attributes; here alone when no worker runs. A Promise of the layer (big.worker: the
+ * worker that keeps a copy of the geometry and rasterises tiles, or null).
+ */
+function loadBig(spec) {
+  var text = document.getElementById(spec.element).textContent;
+  var worker = startBigWorker(spec, text);
+  return bigBytes(text).then(function (buffer) {
+    var big = decodeColumns(buffer, spec);
+    var geometry = worker ? worker.geometry.catch(function () {
+      worker = null;
+      return decodeGeometry(buffer, spec);
+    }) : decodeGeometry(buffer, spec);
+    return Promise.resolve(geometry).then(function (g) {
+      Object.keys(g).forEach(function (key) { if (!(key in big)) big[key] = g[key]; });
+      big.worker = worker;
+      return big;
+    });
+  });
 }
 
 window.zoneplan = {

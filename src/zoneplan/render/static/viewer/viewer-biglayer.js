@@ -41,81 +41,18 @@ Viewer.prototype.bigPixels = function (entry, key) {
   return cache[key];
 };
 
-/** Tile (tx, ty, z): small features as RGBA pixels (null if none), others in `paths`. */
+/** What the rasteriser needs of an entry's styles and filters now (cached per category). */
+Viewer.prototype.bigLook = function (entry) {
+  return {
+    phaseOn: this.phaseOn, since: entry.since || null, today: entry.day,
+    dots: this.bigPixels(entry, "pixel"), fills: this.bigPixels(entry, "pixelFill"),
+    edges: this.bigPixels(entry, "pixelEdge")
+  };
+};
+
+/** Tile (tx, ty, z) of a big layer, on this thread (see rasterTile). */
 Viewer.prototype.rasterBigTile = function (entry, tx, ty, z, r) {
-  var big = entry.big;
-  r = r || 1;
-  var W = TILE * r, H = TILE * r;
-  var s = this.map.options.crs.scale(z) * r; // world units to device pixels (256 * 2^z * r)
-  var css = s / r; // world units to CSS pixels (the thresholds' unit)
-  var ox = tx * W, oy = ty * H;
-  var pad = 8 * r / s; // 8 CSS px: how far strokes and dots reach
-  var bx0 = ox / s, by0 = oy / s, bx1 = (ox + W) / s, by1 = (oy + H) / s;
-  var paths = [];
-  var pixels = null;
-  var bb = big.bbox, phaseOn = this.phaseOn, kinds = big.kind, cats = big.cat, phases = big.phase;
-  var since = entry.since || null, today = entry.day; // the date slider (time.js)
-  var g = big.grid, stamp = big.stamp, qid = big.query = (big.query + 1) >>> 0 || 1;
-  var dots = this.bigPixels(entry, "pixel"), fills = this.bigPixels(entry, "pixelFill");
-  var qx0 = bx0 - pad, qy0 = by0 - pad, qx1 = bx1 + pad, qy1 = by1 + pad;
-  var ix0 = Math.max(0, Math.floor((qx0 - g.x0) / g.w)), ix1 = Math.min(g.side - 1, Math.floor((qx1 - g.x0) / g.w));
-  var iy0 = Math.max(0, Math.floor((qy0 - g.y0) / g.h)), iy1 = Math.min(g.side - 1, Math.floor((qy1 - g.y0) / g.h));
-  var nLarge = g.large.length;
-  // the tile's grid cells (queryBig inlined: this runs per feature in view)
-  for (var cy = iy0; cy <= iy1 + (nLarge ? 1 : 0); cy++) {
-    for (var cx = ix0; cx <= ix1; cx++) {
-      var c = cy * g.side + cx, k0, k1, list0 = g.items, inGrid = cy <= iy1;
-      if (!inGrid) { // then the features too large for the grid
-        if (cx > ix0) break;
-        list0 = g.large; k0 = 0; k1 = nLarge;
-      } else { k0 = g.start[c]; k1 = g.start[c + 1]; }
-      // a feature in several cells: taken in the first the tile has
-      var boxes = inGrid ? g.box : bb, first = g.first;
-      for (var k = k0; k < k1; k++) {
-        var f = list0[k];
-        if (!inGrid) {
-          if (stamp[f] === qid) continue;
-          stamp[f] = qid;
-        } else if (first[k] !== 0xffffffff) {
-          var fcx = first[k] & 0xffff, fcy = first[k] >>> 16;
-          if ((fcx > ix0 ? fcx : ix0) !== cx || (fcy > iy0 ? fcy : iy0) !== cy) continue;
-        }
-        if (!phaseOn[phases[f]] || (since && since[f] > today)) continue;
-        var i = inGrid ? 4 * k : 4 * f;
-        var fx0 = boxes[i], fy0 = boxes[i + 1], fx1 = boxes[i + 2], fy1 = boxes[i + 3];
-        if (fx0 > qx1 || fx1 < qx0 || fy0 > qy1 || fy1 < qy0) continue;
-        var w = (fx1 - fx0) * css, h = (fy1 - fy0) * css, kind = kinds[f]; // CSS pixels
-        if (kind === RING_POINT || w >= RASTER_PX || h >= RASTER_PX || (kind !== RING_POLYGON && (w >= 1.5 || h >= 1.5))) {
-          paths.push(f);
-          continue;
-        }
-        if (!pixels) pixels = new Uint32Array(W * H);
-        if (w < 1.5 && h < 1.5) { // below a pixel or two: one pixel
-          var px = Math.floor((fx0 + fx1) * 0.5 * css) * r - ox, py = Math.floor((fy0 + fy1) * 0.5 * css) * r - oy;
-          if (r === 1) {
-            if (px >= 0 && py >= 0 && px < W && py < H) pixels[py * W + px] = dots[cats[f]];
-          } else { // one CSS pixel: r x r device pixels
-            for (var dy = 0; dy < r; dy++) {
-              for (var dx = 0; dx < r; dx++) {
-                if (px + dx >= 0 && py + dy >= 0 && px + dx < W && py + dy < H) pixels[(py + dy) * W + px + dx] = dots[cats[f]];
-              }
-            }
-          }
-        } else if (w < 4 && h < 4) { // a few pixels across: its box is all that shows
-          var fill = fills[cats[f]];
-          var xa = Math.max(0, Math.round(fx0 * s - ox)), xb = Math.min(W, Math.round(fx1 * s - ox));
-          var ya = Math.max(0, Math.round(fy0 * s - oy)), yb = Math.min(H, Math.round(fy1 * s - oy));
-          for (var yy = ya; yy < yb; yy++) {
-            for (var xx = yy * W + xa, xe = yy * W + xb; xx < xe; xx++) pixels[xx] = fill;
-          }
-        } else {
-          var st = this.bigStyle(entry, cats[f]);
-          rasterPolygon(big, f, s, ox, oy, W, H, pixels, st.pixelFill, w >= 8 || h >= 8 ? st.pixelEdge : 0, r);
-        }
-      }
-    }
-  }
-  return { pixels: pixels, paths: paths };
+  return rasterTile(entry.big, tx, ty, z, r || 1, this.bigLook(entry));
 };
 
 /** Features as canvas paths by category; canvas corner at pixel (ox, oy), scale s. */

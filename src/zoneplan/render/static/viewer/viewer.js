@@ -428,13 +428,20 @@ Viewer.prototype.setPhaseOn = function (phaseIndex, on) {
 
 /**
  * Resolve once the view as it is now has been painted. Big layers draw when the view
- * changes (while panning, in the next animation frame); the frame after the next one
- * starts once that drawing has been painted.
+ * changes (while panning, in the next animation frame), once every tile of the view is
+ * there (half of them come from the layer's worker); the frame after the next one starts
+ * once that drawing has been painted.
  */
 Viewer.prototype.whenDrawn = function () {
-  if (document.hidden) return Promise.resolve(); // no frames in a hidden tab
-  return new Promise(function (resolve) {
-    requestAnimationFrame(function () { requestAnimationFrame(function () { resolve(); }); });
+  // big layers whose tiles are still being drawn (half of them in a worker) first
+  var framed = this.layers.concat(this.twins || []).map(function (entry) {
+    return entry.big && entry.group && entry.group.whenFramed ? entry.group.whenFramed() : null;
+  });
+  return Promise.all(framed).then(function () {
+    if (document.hidden) return null; // no frames in a hidden tab
+    return new Promise(function (resolve) {
+      requestAnimationFrame(function () { requestAnimationFrame(function () { resolve(); }); });
+    });
   });
 };
 
