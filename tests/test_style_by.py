@@ -343,6 +343,7 @@ def test_print_sheets_label_parcels_that_fit_without_overlap(
 
     from zoneplan.crs import to_vn2000
     from zoneplan.figure import make_figure, sheet_info
+    from zoneplan.figure.features import LABEL_GID
 
     layer = MapLayer("thua.gpkg", "thua", "thua", "user", parcels, label_by="so_thua,land_use_code")
     grid = np.asarray(to_vn2000(parcels), dtype=object)
@@ -350,7 +351,7 @@ def test_print_sheets_label_parcels_that_fit_without_overlap(
     box = (lon - 0.01, lat - 0.01, lon + 0.01, lat + 0.01)
 
     near = make_figure(box, layers=[layer], scale=25000, dpi=72, catalog=zone_catalog)
-    labels = [t for t in near.axes[0].texts if t.get_gid() == "zp-value-label"]
+    labels = [t for t in near.axes[0].texts if t.get_gid() == LABEL_GID]
     assert sheet_info(near).labels == len(labels) > 10
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -375,6 +376,49 @@ def test_print_sheets_label_parcels_that_fit_without_overlap(
         assert py0 <= y0
         assert y1 <= py1
 
+    # the labels are text, in the sheet's one regular face: the PDF gives each label's lines
+    # back from the characters inside its box (a PDF point is 72/dpi pixels), all in
+    # DejaVu Sans, and embeds no other face (a bold one was a second font to subset)
+    import pdfplumber
+    from pdfminer.pdftypes import resolve1
+
+    from zoneplan.figure import save_figure
+
+    save_figure(near, tmp_path / "labels.pdf")
+    with pdfplumber.open(tmp_path / "labels.pdf") as pdf:
+        page = pdf.pages[0]
+        chars, height = page.chars, float(page.height)
+        embedded = {
+            resolve1(font)["BaseFont"].name.split("+")[-1]
+            for font in resolve1(page.page_obj.resources["Font"]).values()
+        }
+    pt = 72 / near.dpi
+    for label, box in zip(labels, boxes, strict=True):
+        inside = sorted(
+            (
+                c
+                for c in chars
+                if box.x0 * pt < (c["x0"] + c["x1"]) / 2 < box.x1 * pt
+                and box.y0 * pt < height - (c["top"] + c["bottom"]) / 2 < box.y1 * pt
+            ),
+            key=lambda c: (round(c["top"]), c["x0"]),
+        )
+        rows: dict[int, str] = {}
+        for c in inside:
+            rows[round(c["top"])] = rows.get(round(c["top"]), "") + c["text"]
+        assert list(rows.values()) == label.get_text().split("\n")
+        assert {c["fontname"].split("+")[-1] for c in inside} == {"DejaVuSans"}
+    assert embedded == {"DejaVuSans"}
+    # and an SVG keeps them as text elements, a line each
+    import xml.etree.ElementTree as ET
+
+    save_figure(near, tmp_path / "labels.svg")
+    svg = "{http://www.w3.org/2000/svg}"
+    groups = [
+        g for g in ET.parse(tmp_path / "labels.svg").iter(f"{svg}g") if g.get("id") == LABEL_GID
+    ]
+    texts = ["\n".join("".join(t.itertext()) for t in g.iter(f"{svg}text")) for g in groups]
+    assert texts == [label.get_text() for label in labels]
     assert main(["figure", "--label-by", "so_thua", "--out", str(tmp_path / "x.pdf")]) == 1
     assert "style your --layer files: add --layer FILE" in capsys.readouterr().err
     far = make_figure("zone", layers=[layer], scale=500000, dpi=72, catalog=zone_catalog)

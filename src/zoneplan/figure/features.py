@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 VALUE_LABEL_PT: Final[float] = 5.0
 VALUE_LABEL_MAX: Final[int] = 5000
 VALUE_LABEL_GAP_PT: Final[float] = 1.0
+#: The gids of a label's text and of its white halo under it (the halo is outlines only).
+LABEL_GID: Final[str] = "zp-value-label"
+HALO_GID: Final[str] = "zp-value-halo"
 
 
 def project_layer(layer: MapLayer, lang: Lang = "vi") -> DrawnLayer:
@@ -99,7 +102,9 @@ def draw_value_labels(
     grid: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
     cell = max(height * 8, 1e-9)
     placed = 0
-    halo = [patheffects.withStroke(linewidth=1.2 * u, foreground="white")]
+    # the halo is a white copy of the label outlined in white, under the label: a path effect
+    # on the label itself would print its glyphs as outlines, not as text one can search
+    halo = [patheffects.Stroke(linewidth=1.2 * u, foreground="white")]
 
     def free(b: tuple[float, float, float, float]) -> bool:
         for gx in range(math.floor(b[0] / cell), math.floor(b[2] / cell) + 1):
@@ -133,7 +138,7 @@ def draw_value_labels(
             width = widths.get(text)
             if width is None:
                 lines = text.split("\n")
-                width = max(text_width_pt(line, size, "bold") for line in lines) * m_per_pt
+                width = max(text_width_pt(line, size) for line in lines) * m_per_pt
                 widths[text] = width
             tall = height * (text.count("\n") + 1)
             x0, y0, x1, y1 = shapely.bounds(geom)
@@ -149,21 +154,16 @@ def draw_value_labels(
                 continue
             take(b)
             placed += 1
-            ax.text(
-                x,
-                y,
-                text,
-                ha="center",
-                va="center_baseline" if "\n" not in text else "center",
-                multialignment="center",
-                fontsize=size,
-                fontweight="bold",
-                color="#111111",
-                path_effects=halo,
-                parse_math=False,
-                zorder=z,
-                gid="zp-value-label",
-            )
+            # the sheet's one regular weight: a bold face would be a second embedded font
+            look: dict[str, Any] = {
+                "ha": "center",
+                "va": "center_baseline" if "\n" not in text else "center",
+                "multialignment": "center",
+                "fontsize": size,
+                "parse_math": False,
+            }
+            ax.text(x, y, text, color="white", path_effects=halo, zorder=z, gid=HALO_GID, **look)
+            ax.text(x, y, text, color="#111111", zorder=z, gid=LABEL_GID, **look)
     return placed
 
 
