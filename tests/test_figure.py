@@ -33,6 +33,7 @@ from PIL import Image
 
 from zoneplan.catalog import load_catalog
 from zoneplan.cli import main
+from zoneplan.errors import InputError
 from zoneplan.figure import (
     PAPERS,
     BasemapError,
@@ -42,9 +43,11 @@ from zoneplan.figure import (
     sheet_info,
 )
 from zoneplan.figure import basemap as bm
+from zoneplan.figure.sheet import layout
 from zoneplan.figure.text import SHEET_STRINGS, missing_glyphs
 from zoneplan.io import load_catalog_layers
 from zoneplan.render.i18n import STRINGS
+from zoneplan.render.layers import MapLayer
 from zoneplan.render.style import STATUS_STYLES, category_style
 from zoneplan.schema import CATEGORIES, STATUSES
 
@@ -403,6 +406,63 @@ def test_the_sheets_font_has_every_glyph_it_prints():
     )
     assert missing_glyphs("ụ ủ ứ ừ ử ữ ự ỳ ỵ ỷ ỹ Ỹ Ự Ậ") == ""
     assert missing_glyphs("漢") == "漢"  # the check can fail
+
+
+# --- the legend's room -------------------------------------------------------------------------
+
+LONG_NAME = "Khu dân cư hiện hữu cải tạo, chỉnh trang theo quy hoạch phân khu"
+
+
+def _long_categories(n: int) -> MapLayer:
+    """`n` small squares near the airport site, each of its own long-named category."""
+    squares = [
+        shapely.box(x, y, x + 0.002, y + 0.002)
+        for i in range(n)
+        for x, y in [(106.60 + 0.004 * (i % 20), 20.64 + 0.004 * (i // 20))]
+    ]
+    names = [f"{LONG_NAME} số {i + 1}" for i in range(n)]
+    gdf = gpd.GeoDataFrame({"category": names}, geometry=squares, crs=4326)
+    return MapLayer("khu.gpkg", "khu", "khu", "user", gdf)
+
+
+def test_long_legend_labels_wrap_rather_than_refuse_the_sheet(small_catalog):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from zoneplan.figure.legend import MIN_LEGEND_PT
+
+    layer = _long_categories(14)  # too long for their columns on one line at any size
+    fig = make_figure("khu.gpkg", layers=[layer], dpi=72, catalog=load_catalog(small_catalog))
+    lay = layout("A4", "landscape")
+    legend = sheet_info(fig).legend
+    assert {f"{LONG_NAME} số {i + 1}" for i in range(14)} <= set(legend)
+    # every label printed whole, over lines, inside the legend's box, none over another
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    px = fig.dpi / 25.4
+    box = lay.legend
+    printed = {t.get_text().replace("\n", " "): t for t in fig.texts}
+    extents = []
+    for label in legend:
+        text = printed[label]
+        assert text.get_fontsize() >= MIN_LEGEND_PT
+        e = text.get_window_extent(renderer)
+        assert box.x * px - 0.5 <= e.x0
+        assert e.x1 <= box.right * px + 0.5
+        assert box.y * px - 0.5 <= e.y0
+        assert e.y1 <= box.top * px + 0.5
+        extents.append(e)
+    assert any("\n" in printed[label].get_text() for label in legend)
+    for i, a in enumerate(extents):
+        assert not any(a.overlaps(b) for b in extents[i + 1 :])
+
+
+def test_a_legend_too_long_even_wrapped_is_refused_with_the_fix(small_catalog):
+    with pytest.raises(
+        InputError,
+        match=r"the legend's 30\d entries do not fit on A4 landscape; use a larger --paper",
+    ):
+        make_figure(
+            "khu.gpkg", layers=[_long_categories(300)], dpi=72, catalog=load_catalog(small_catalog)
+        )
 
 
 # --- paper sizes in every format --------------------------------------------------------------

@@ -24,8 +24,8 @@ from zoneplan.figure.common import (
     put_text,
     rgba,
 )
-from zoneplan.figure.sheet import Layout
-from zoneplan.figure.text import format_decimal, text_width_pt
+from zoneplan.figure.sheet import Box, Layout
+from zoneplan.figure.text import format_decimal, text_width_pt, wrap
 from zoneplan.render.i18n import Lang, label, strings
 from zoneplan.render.layers import LayerRegistry
 from zoneplan.render.style import STATUS_STYLES, CategoryStyle
@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 
 #: Smallest legend text before the sheet is refused as too small for the legend (A4 points).
 MIN_LEGEND_PT: Final[float] = 3.5
+#: A legend swatch's width and height on A4, in millimetres.
+SWATCH_W: Final[float] = 6.0
+SWATCH_H: Final[float] = 3.0
 #: The status key's sample, as the viewer's legend draws it: a grey box whose outline and
 #: fill take the status's pattern, weight (added to 1.5 px) and fill factor (on 0.3).
 STATUS_SAMPLE: Final[CategoryStyle] = CategoryStyle("#333333", "#777777", 0.3, 1.5)
@@ -128,6 +131,94 @@ def status_entries(drawn: list[DrawnLayer], frame: Any, lang: Lang) -> list[Lege
     return rows
 
 
+@dataclass(frozen=True)
+class PlacedEntry:
+    """A legend row placed: its swatch's left and centre (mm) and its text's lines."""
+
+    entry: LegendEntry
+    x: float
+    yc: float
+    text: str
+
+
+def legend_layout(
+    entries: list[LegendEntry], box: Box, head: float, u: float, paper: str, orientation: str
+) -> tuple[float, list[PlacedEntry]]:
+    """
+    Place the legend's rows in its box; return the text size (points) and the rows.
+
+    A line each, in as many columns as the box's height needs, the text shrunk (down to
+    `MIN_LEGEND_PT`) until the longest label fits its column. When no size does, the
+    labels wrap, as the HTML map's legend wraps them: at the largest size at which they
+    fit, in the fewest columns (so on the fewest lines) at that size; a one-line error when
+    even that fails.
+    """
+    n = len(entries)
+    sw_w, sw_h, pad, col_gap = SWATCH_W * u, SWATCH_H * u, 1.5 * u, 3.0 * u
+    avail = box.h - head
+    top = box.top - head
+    sizes = []
+    size = FONT_PT["body"] * u
+    while size >= MIN_LEGEND_PT * u:
+        sizes.append(size)
+        size *= 0.92
+    for size in sizes:  # a line each
+        row_h = max(size * 1.55 * MM_PER_PT, sw_h + 0.8 * u)
+        ncol = math.ceil(n / max(int(avail // row_h), 1))
+        col_w = (box.w - (ncol - 1) * col_gap) / ncol
+        widest = max(text_width_pt(e.label, size) for e in entries) * MM_PER_PT
+        if widest <= col_w - sw_w - pad:
+            rows = math.ceil(n / ncol)
+            col_w = min(col_w, widest + sw_w + pad)  # columns as wide as the longest label
+            return size, [
+                PlacedEntry(
+                    e,
+                    box.x + (i // rows) * (col_w + col_gap),
+                    top - (i % rows + 0.5) * row_h,
+                    e.label,
+                )
+                for i, e in enumerate(entries)
+            ]
+    for size in sizes:  # wrapped
+        placed = _wrapped(entries, box, head, u, size)
+        if placed is not None:
+            return size, placed
+    msg = (
+        f"the legend's {n} entries do not fit on {paper} {orientation}; "
+        "use a larger --paper or fewer categories in --layer files"
+    )
+    raise InputError(msg)
+
+
+def _wrapped(
+    entries: list[LegendEntry], box: Box, head: float, u: float, size: float
+) -> list[PlacedEntry] | None:
+    """The rows wrapped at `size` in the fewest columns where they fit; None if none."""
+    sw_w, sw_h, pad, col_gap = SWATCH_W * u, SWATCH_H * u, 1.5 * u, 3.0 * u
+    avail, top = box.h - head, box.top - head
+    row_h = max(size * 1.55 * MM_PER_PT, sw_h + 0.8 * u)
+    line_h = size * 1.2 * MM_PER_PT  # matplotlib's line spacing
+    for ncol in range(1, len(entries) + 1):
+        col_w = (box.w - (ncol - 1) * col_gap) / ncol
+        text_pt = (col_w - sw_w - pad) / MM_PER_PT
+        wrapped = [wrap(e.label, text_pt, size) for e in entries]
+        if max(text_width_pt(line, size) for lines in wrapped for line in lines) > text_pt:
+            return None  # a word wider than the column: more columns are narrower still
+        heights = [row_h + (len(lines) - 1) * line_h for lines in wrapped]
+        if max(heights) > avail:
+            return None
+        placed, col, y = [], 0, 0.0
+        for entry, lines, h in zip(entries, wrapped, heights, strict=True):
+            if y + h > avail:
+                col, y = col + 1, 0.0
+            x = box.x + col * (col_w + col_gap)
+            placed.append(PlacedEntry(entry, x, top - y - h / 2, "\n".join(lines)))
+            y += h
+        if col < ncol:
+            return placed
+    return None
+
+
 def draw_legend(
     fig: Figure, mm: Any, lay: Layout, entries: list[LegendEntry], heading: str
 ) -> list[str]:
@@ -140,35 +231,15 @@ def draw_legend(
     head = panel_heading(fig, mm, box, heading, u)
     if not entries:
         return []
-    sw_w, sw_h, pad, col_gap = 6.0 * u, 3.0 * u, 1.5 * u, 3.0 * u
-    size = FONT_PT["body"] * u
-    while True:
-        row_h = max(size * 1.55 * MM_PER_PT, sw_h + 0.8 * u)
-        rows = max(int((box.h - head) // row_h), 1)
-        ncol = math.ceil(len(entries) / rows)
-        col_w = (box.w - (ncol - 1) * col_gap) / ncol
-        widest = max(text_width_pt(e.label, size) for e in entries) * MM_PER_PT
-        if widest <= col_w - sw_w - pad:
-            break
-        size *= 0.92
-        if size < MIN_LEGEND_PT * u:
-            msg = (
-                f"the legend's {len(entries)} entries do not fit on {lay.paper} "
-                f"{lay.orientation}; use a larger --paper or fewer categories in --layer files"
-            )
-            raise InputError(msg)
-    rows = math.ceil(len(entries) / ncol)
-    col_w = min(col_w, widest + sw_w + pad)  # columns as wide as the longest label
-    top = box.top - head
-    for i, entry in enumerate(entries):
-        col, row = divmod(i, rows)
-        x = box.x + col * (col_w + col_gap)
-        yc = top - (row + 0.5) * row_h
+    sw_w, sw_h, pad = SWATCH_W * u, SWATCH_H * u, 1.5 * u
+    size, placed = legend_layout(entries, box, head, u, lay.paper, lay.orientation)
+    for row in placed:
+        entry, x, yc = row.entry, row.x, row.yc
         st = entry.style
         lw = st.weight * PX_PT * u
         ls = dash_style(st.dash, PX_PT * u)
         if entry.kind == "heading":
-            put_text(fig, mm, x, yc, entry.label, size, ha="left", va="center")
+            put_text(fig, mm, x, yc, row.text, size, ha="left", va="center")
             continue
         if entry.kind in ("fill", "status"):
             fig.add_artist(
@@ -209,5 +280,5 @@ def draw_legend(
                     linestyle="none",
                 )
             )
-        put_text(fig, mm, x + sw_w + pad, yc, entry.label, size, ha="left", va="center")
+        put_text(fig, mm, x + sw_w + pad, yc, row.text, size, ha="left", va="center")
     return [e.label for e in entries]
