@@ -607,6 +607,14 @@ def test_worker_draws_half_the_tiles_as_the_page_would(open_map, two_maps):
     mp = open_map(two_maps["offline"], block_all=True)
     policy = mp.js("document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]').content")
     assert "worker-src data:;" in policy
+    # the worker's steps, in order, on the page's clock; the page had its copy of the geometry
+    # before the first view was drawn
+    t = mp.js("window.zoneplan.timings")
+    w = t["worker"]
+    assert t["start"] <= t["parsed"] <= t["columns"] <= t["viewer"] <= t["drawn"]
+    assert w["began"] <= w["inflated"] <= w["decoded"] <= w["posted"]
+    assert w["posted"] <= w["copied"] + 1  # two clocks: the worker's, the page's (1 ms slack)
+    assert w["copied"] <= t["geometry"] <= t["decoded"] <= t["drawn"]
     assert "'unsafe-eval'" not in policy
     assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
     lat, lon, zoom = mp.js(

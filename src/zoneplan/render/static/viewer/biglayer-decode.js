@@ -17,9 +17,32 @@ function base64Bytes(text) {
   return out;
 }
 
+/**
+ * Inflate a gzip member: the whole input written at once, the output read chunk by chunk into
+ * one buffer of the size the gzip trailer gives (ISIZE; grown if it was wrong). About half the
+ * time of piping a Blob's stream into a Response.
+ */
 function gunzip(bytes) {
-  var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Response(stream).arrayBuffer();
+  var m = bytes.length, size = m < 18 ? 0 : (bytes[m - 4] | (bytes[m - 3] << 8) | (bytes[m - 2] << 16) | (bytes[m - 1] << 24)) >>> 0;
+  var out = new Uint8Array(size), at = 0;
+  var ds = new DecompressionStream("gzip"), writer = ds.writable.getWriter(), reader = ds.readable.getReader();
+  writer.write(bytes).catch(function () {}); // its error reaches the reader too
+  writer.close().catch(function () {});
+  function next() {
+    return reader.read().then(function (step) {
+      if (step.done) return at === out.length ? out.buffer : out.buffer.slice(0, at);
+      var chunk = step.value;
+      if (at + chunk.length > out.length) {
+        var grown = new Uint8Array(Math.max(2 * out.length, at + chunk.length));
+        grown.set(out.subarray(0, at));
+        out = grown;
+      }
+      out.set(chunk, at);
+      at += chunk.length;
+      return next();
+    });
+  }
+  return next();
 }
 
 /** A part: byte planes joined, const filled, decimals divided back. */
@@ -227,6 +250,7 @@ function buildGrid(big, x0, y0, x1, y1) {
 /** Call fn once for each feature whose grid cells meet the box (world units). */
 function queryBig(big, x0, y0, x1, y1, fn) {
   var g = big.grid;
+  if (!g) return; // the geometry is still being decoded
   var stamp = big.stamp;
   var qid = big.query = (big.query + 1) >>> 0 || 1;
   var ix0 = Math.max(0, Math.floor((x0 - g.x0) / g.w)), ix1 = Math.min(g.side - 1, Math.floor((x1 - g.x0) / g.w));

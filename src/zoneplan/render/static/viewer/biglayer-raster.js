@@ -94,7 +94,7 @@ function rasterTile(big, tx, ty, z, r, look) {
   var ox = tx * W, oy = ty * H;
   var pad = 8 * r / s; // 8 CSS px: how far strokes and dots reach
   var bx0 = ox / s, by0 = oy / s, bx1 = (ox + W) / s, by1 = (oy + H) / s;
-  var paths = [];
+  var paths = [], out = { pixels: null, paths: paths };
   var pixels = null;
   var bb = big.bbox, phaseOn = look.phaseOn, kinds = big.kind, cats = big.cat, phases = big.phase;
   var since = look.since, today = look.today; // the date slider (time.js)
@@ -157,7 +157,8 @@ function rasterTile(big, tx, ty, z, r, look) {
       }
     }
   }
-  return { pixels: pixels, paths: paths };
+  out.pixels = pixels;
+  return out;
 }
 
 // tiles kept for zooming back and panning (256 kB each; at 2x, 4 times that, half as many)
@@ -234,6 +235,7 @@ var BigLayer = L.Renderer.extend({
 
   _update: function () {
     if (this._map._animatingZoom && this._bounds) return;
+    if (!this.entry.big.grid) return; // drawn once the geometry is there (drawBigLayers)
     var map = this._map, size = map.getSize(), zoom = map.getZoom();
     var min = map.containerPointToLayerPoint([0, 0]).round(), origin = map.getPixelOrigin();
     var ax = min.x + origin.x, ay = min.y + origin.y;

@@ -10,11 +10,10 @@
  * Where no worker can start (an older policy, a sandboxed frame), or one fails, the page
  * decodes and rasterises everything itself, as before.
  *
- * Uses: D2R, MAX_LAT, mercX, mercY (coords.js); ARRAYS, RING_*, base64Bytes, gunzip,
- * bigBytes, readPart, unshuffle, sharedVertices, offsets, decodeGeometry, buildGrid
+ * Uses: D2R, MAX_LAT, mercX, mercY (coords.js); ARRAYS, RING_*, base64Bytes, gunzip, readPart, unshuffle, sharedVertices, offsets, decodeGeometry, buildGrid
  * (biglayer-decode.js); RASTER_PX, TILE, rasterLine, rasterPolygon, rasterTile
  * (biglayer-raster.js).
- * Provides: startBigWorker.
+ * Provides: startBigWorker, dropSpareWorker.
  */
 
 /** What the worker runs: on "decode", the geometry (a copy posted back); on "tiles", tiles. */
@@ -24,9 +23,27 @@ function bigWorkerMain() {
   self.onmessage = function (ev) {
     var m = ev.data;
     if (m.type === "decode") {
-      bigBytes(m.text).then(function (buffer) {
+      var t0 = performance.now();
+      gunzip(m.bytes).then(function (buffer) {
+        var t1 = performance.now();
         geometry = decodeGeometry(buffer, m.spec);
-        self.postMessage({ type: "geometry", geometry: geometry });
+        var t2 = performance.now(), at = performance.timeOrigin;
+        // on the page's clock: when the worker began, had inflated, had decoded
+        var spent = { began: at + t0, inflated: at + t1, decoded: at + t2 };
+        // the page's copy: copied here and handed over (a structured clone of this much is slower)
+        var copy = {}, transfer = [];
+        Object.keys(geometry).forEach(function (key) {
+          var value = geometry[key];
+          if (key === "cat" || key === "phase") return; // the page decodes them itself
+          if (ArrayBuffer.isView(value)) { copy[key] = value.slice(); transfer.push(copy[key].buffer); } else copy[key] = value;
+        });
+        var grid = copy.grid = {};
+        Object.keys(geometry.grid).forEach(function (key) {
+          var value = geometry.grid[key];
+          if (ArrayBuffer.isView(value)) { grid[key] = value.slice(); transfer.push(grid[key].buffer); } else grid[key] = value;
+        });
+        spent.posted = at + performance.now();
+        self.postMessage({ type: "geometry", geometry: copy, spent: spent }, transfer);
         geometry.stamp = new Uint32Array(geometry.n);
         geometry.query = 0;
       }).catch(fail);
@@ -50,7 +67,7 @@ function bigWorkerMain() {
 
 /** The worker's script: constants, the shared functions' text, then bigWorkerMain(). */
 function bigWorkerSource() {
-  var shared = [mercX, mercY, base64Bytes, gunzip, bigBytes, readPart, unshuffle, sharedVertices,
+  var shared = [mercX, mercY, gunzip, readPart, unshuffle, sharedVertices,
     offsets, decodeGeometry, buildGrid, rasterLine, rasterPolygon, rasterTile, bigWorkerMain];
   var arrays = Object.keys(ARRAYS).map(function (k) { return k + ": " + ARRAYS[k].name; });
   return [
@@ -64,19 +81,38 @@ function bigWorkerSource() {
   ].concat(shared.map(String), ["bigWorkerMain();"]).join("\n");
 }
 
+/** A new worker, or null where none can be started (`failed` is set if it fails to start). */
+function newBigWorker() {
+  try {
+    if (typeof Worker !== "function") return null;
+    var worker = new Worker("data:text/javascript;charset=utf-8," + encodeURIComponent(bigWorkerSource()));
+    worker.onerror = function (ev) { ev.preventDefault(); worker.failed = true; };
+    return worker;
+  } catch (err) {
+    return null;
+  }
+}
+
+// Started as the page's script runs, so that it is ready by the time the browser has read the
+// big layers' blocks that follow (init takes it, or stops it when the map has none).
+var spareWorker = newBigWorker();
+
+/** Stop the worker started in advance when no big layer needs it. */
+function dropSpareWorker() {
+  if (spareWorker) spareWorker.terminate();
+  spareWorker = null;
+}
+
 /**
  * Start a worker on a big layer's block: {geometry: Promise of the decoded geometry, tiles:
  * function (z, r, [[tx, ty, key], ...], look) -> Promise of [{key, pixels, paths}]}, or null
  * when no worker can be started here. After a failure every promise rejects; `dead` is set.
  */
 function startBigWorker(spec, text) {
-  var worker;
-  try {
-    if (typeof Worker !== "function") return null;
-    worker = new Worker("data:text/javascript;charset=utf-8," + encodeURIComponent(bigWorkerSource()));
-  } catch (err) {
-    return null;
-  }
+  var worker = spareWorker || newBigWorker();
+  spareWorker = null;
+  if (!worker) return null;
+  if (worker.failed) { worker.terminate(); return null; } // refused already
   var handle = { dead: false, jobs: new Map(), next: 1 };
   var geometry = {};
   handle.geometry = new Promise(function (resolve, reject) { geometry.resolve = resolve; geometry.reject = reject; });
@@ -92,7 +128,13 @@ function startBigWorker(spec, text) {
   }
   worker.onmessage = function (ev) {
     var m = ev.data;
-    if (m.type === "geometry") geometry.resolve(m.geometry);
+    if (m.type === "geometry") {
+      // when the worker began, had inflated, had decoded and the page had its copy (ms)
+      handle.spent = {};
+      Object.keys(m.spent).forEach(function (k) { handle.spent[k] = m.spent[k] - performance.timeOrigin; });
+      handle.spent.copied = performance.now();
+      geometry.resolve(m.geometry);
+    }
     else if (m.type === "tiles") {
       var job = handle.jobs.get(m.job);
       handle.jobs.delete(m.job);
@@ -108,6 +150,7 @@ function startBigWorker(spec, text) {
       worker.postMessage({ type: "tiles", job: id, z: z, r: r, tiles: tiles, look: look });
     });
   };
-  worker.postMessage({ type: "decode", spec: spec, text: text });
+  var bytes = base64Bytes(text.trim());
+  worker.postMessage({ type: "decode", spec: spec, bytes: bytes }, [bytes.buffer]);
   return handle;
 }

@@ -137,7 +137,7 @@ Viewer.prototype.labelVector = function (entry, view, tryLabel) {
 
 Viewer.prototype.labelBig = function (entry, s, origin, view, tryLabel) {
   var big = entry.big, self = this;
-  if (!big.n) return;
+  if (!big.n || !big.grid) return;
   if (big.meanSize === undefined) { // the typical feature size, in world units
     var sum = 0, n = 0, step = Math.max(1, Math.floor(big.n / 2000));
     for (var f = 0; f < big.n; f += step) {

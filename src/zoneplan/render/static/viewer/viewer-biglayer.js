@@ -117,16 +117,32 @@ Viewer.prototype.drawBigPaths = function (entry, ctx, ids, s, ox, oy) {
   });
 };
 
+/** Draw the big layers on the map, now that their geometry is decoded (start.js). */
+Viewer.prototype.drawBigLayers = function () {
+  this.layers.concat(this.twins || []).forEach(function (entry) {
+    if (entry.big && entry.group && entry.group._map) entry.group._update();
+  });
+  if (this.scheduleLabels) this.scheduleLabels();
+};
+
 /** Rasterise a few tiles further in and drop them: the rasteriser compiled before a zoom. */
 Viewer.prototype.warmBigRaster = function () {
   var self = this, t0 = performance.now(), z0 = Math.round(this.map.getZoom());
   this.layers.forEach(function (entry) {
     var big = entry.big;
     if (!big || !big.n) return;
+    var warm = [];
     for (var k = 0; k < 8 && performance.now() - t0 < 30; k++) {
       var f = Math.floor(k * big.n / 8), z = z0 + 2 + (k % 2);
       var s = self.map.options.crs.scale(z);
-      self.rasterBigTile(entry, Math.floor(big.bbox[4 * f] * s / TILE), Math.floor(big.bbox[4 * f + 1] * s / TILE), z);
+      var tx = Math.floor(big.bbox[4 * f] * s / TILE), ty = Math.floor(big.bbox[4 * f + 1] * s / TILE);
+      self.rasterBigTile(entry, tx, ty, z);
+      warm.push([tx, ty, z]);
+    }
+    // the worker's rasteriser too (the same tiles, dropped)
+    if (big.worker && !big.worker.dead) {
+      var look = self.bigLook(entry);
+      warm.forEach(function (t) { big.worker.tiles(t[2], 1, [[t[0], t[1], "warm"]], look).catch(function () {}); });
     }
   });
 };
