@@ -218,16 +218,21 @@ function buildGrid(big, x0, y0, x1, y1) {
   var w = Math.max((x1 - x0) / side, 1e-12), h = Math.max((y1 - y0) / side, 1e-12);
   var last = side - 1, count = new Uint32Array(side * side + 1), large = [], bb = big.bbox;
   var cells = new Uint16Array(4 * n), f, c, ix, iy, i, j;  // each feature's cell range
-  function cell(v, o, s) { v = Math.floor((v - o) / s); return v < 0 ? 0 : v > last ? last : v; }
   for (f = 0; f < n; f++) {
     i = 4 * f;
-    for (j = 0; j < 4; j++) cells[i + j] = cell(bb[i + j], j % 2 ? y0 : x0, j % 2 ? h : w);
+    // the cells of the box's corners, within the grid (the same sums as queryBig's)
+    var cx0 = Math.floor((bb[i] - x0) / w), cy0 = Math.floor((bb[i + 1] - y0) / h);
+    var cx1 = Math.floor((bb[i + 2] - x0) / w), cy1 = Math.floor((bb[i + 3] - y0) / h);
+    cx0 = cx0 < 0 ? 0 : cx0 > last ? last : cx0; cy0 = cy0 < 0 ? 0 : cy0 > last ? last : cy0;
+    cx1 = cx1 < 0 ? 0 : cx1 > last ? last : cx1; cy1 = cy1 < 0 ? 0 : cy1 > last ? last : cy1;
     var drawn = bb[i] <= bb[i + 2]; // has vertices
-    if (!drawn || (cells[i + 2] - cells[i] + 1) * (cells[i + 3] - cells[i + 1] + 1) > 64) {
+    if (!drawn || (cx1 - cx0 + 1) * (cy1 - cy0 + 1) > 64) {
       if (drawn) large.push(f);
-      cells[i] = 1; cells[i + 2] = 0; // in no cell
+      cx0 = 1; cx1 = 0; // in no cell
     }
-    for (iy = cells[i + 1]; iy <= cells[i + 3]; iy++) for (ix = cells[i]; ix <= cells[i + 2]; ix++) count[iy * side + ix + 1]++;
+    cells[i] = cx0; cells[i + 1] = cy0; cells[i + 2] = cx1; cells[i + 3] = cy1;
+    if (cx0 === cx1 && cy0 === cy1) { count[cy0 * side + cx0 + 1]++; continue; }
+    for (iy = cy0; iy <= cy1; iy++) for (ix = cx0; ix <= cx1; ix++) count[iy * side + ix + 1]++;
   }
   for (c = 0; c < side * side; c++) count[c + 1] += count[c];
   // per item (cell order): feature, box, first cell if several (else 0xffffffff)
@@ -235,12 +240,15 @@ function buildGrid(big, x0, y0, x1, y1) {
   var box = new Float64Array(4 * items.length), first = new Uint32Array(items.length);
   for (f = 0; f < n; f++) {
     i = 4 * f;
-    var corner = cells[i] !== cells[i + 2] || cells[i + 1] !== cells[i + 3] ? (cells[i] | (cells[i + 1] << 16)) >>> 0 : 0xffffffff;
-    for (iy = cells[i + 1]; iy <= cells[i + 3]; iy++) {
-      for (ix = cells[i]; ix <= cells[i + 2]; ix++) {
+    var ax = cells[i], ay = cells[i + 1], bx = cells[i + 2], by = cells[i + 3];
+    var b0 = bb[i], b1 = bb[i + 1], b2 = bb[i + 2], b3 = bb[i + 3];
+    var corner = ax !== bx || ay !== by ? (ax | (ay << 16)) >>> 0 : 0xffffffff;
+    for (iy = ay; iy <= by; iy++) {
+      for (ix = ax; ix <= bx; ix++) {
         var k = fill[iy * side + ix]++;
         items[k] = f; first[k] = corner;
-        for (j = 0; j < 4; j++) box[4 * k + j] = bb[i + j];
+        j = 4 * k;
+        box[j] = b0; box[j + 1] = b1; box[j + 2] = b2; box[j + 3] = b3;
       }
     }
   }
