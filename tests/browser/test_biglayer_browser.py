@@ -652,6 +652,25 @@ def test_worker_draws_half_the_tiles_as_the_page_would(open_map, two_maps):
     assert same["equal"] == same["compared"]
     assert same["pixels"] > 1000
     with_worker = mp.js(CANVAS_AT, [lat, lon, zoom + 1])
+    # the browser's own print (Ctrl+P) prints right after beforeprint: the sheet's view is
+    # drawn whole before its handlers return, without waiting for the worker
+    printed = mp.js(
+        """() => {
+          const layer = window.zoneplan.viewer.layers.find(e => e.big).group;
+          const frames = layer.stats.frames;
+          window.dispatchEvent(new Event('beforeprint'));
+          const c = document.querySelector('canvas.zp-big-canvas').getBoundingClientRect();
+          const r = window.zoneplan.viewer.map.getContainer().getBoundingClientRect();
+          const out = { waiting: layer.wanted !== null, frames: layer.stats.frames - frames,
+                        covered: [c.left - r.left, c.top - r.top, r.right - c.right,
+                                  r.bottom - c.bottom].every(d => Math.abs(d) < 1) };
+          window.dispatchEvent(new Event('afterprint'));
+          return out;
+        }"""
+    )
+    assert not printed["waiting"]
+    assert printed["frames"] >= 1
+    assert printed["covered"]
     mp.assert_clean(allow_refused_tiles=True)  # no CSP violation among them
 
     # the same page without worker-src in its policy: the worker is refused, the page draws

@@ -254,17 +254,19 @@ var BigLayer = L.Renderer.extend({
     var ax = view.ax * r, ay = view.ay * r, W = view.size.x * r, H = view.size.y * r;
     var tx0 = Math.floor(ax / T), tx1 = Math.floor((ax + W - 1) / T);
     var ty0 = Math.floor(ay / T), ty1 = Math.floor((ay + H - 1) / T);
+    // printing: the browser prints once its beforeprint handlers return, so all is drawn now
+    var now = !!this.viewer.printing;
     var max = Math.pow(2, z) - 1, missing = [], waits = [];
     for (var ty = Math.max(0, ty0); ty <= Math.min(max, ty1); ty++) {
       for (var tx = tx0; tx <= tx1; tx++) {
         var key = z + ":" + tx + ":" + ty + ":" + r;
         if (this.cache.has(key)) continue;
-        if (this.inflight.has(key)) waits.push(this.inflight.get(key));
+        if (this.inflight.has(key) && !now) waits.push(this.inflight.get(key));
         else missing.push([tx, ty, key]);
       }
     }
     // the worker takes every other tile (it cannot see the date slider's per-feature dates)
-    var worker = big.worker && !big.worker.dead && !this.entry.since ? big.worker : null;
+    var worker = big.worker && !big.worker.dead && !this.entry.since && !now ? big.worker : null;
     var mine = missing;
     if (worker && missing.length > 1) {
       var theirs = missing.filter(function (t, k) { return k % 2 === 0; });
