@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 
@@ -9,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zoneplan.progress import chunks, default_workers, map_chunks, progress_bar
+from zoneplan.progress import chunks, default_workers, gc_paused, map_chunks, progress_bar
 
 
 @given(n=st.integers(0, 2_000), size=st.integers(1, 300))
@@ -52,3 +53,63 @@ def test_progress_bar_only_when_asked(capfd):
     assert out == ""
     assert "cutting" in err
     assert "10/10" in err
+
+
+def test_gc_paused_restores_the_collector_after_an_error_and_nests():
+    assert gc.isenabled()
+    states = []
+
+    def fail() -> None:
+        with gc_paused():
+            states.append(gc.isenabled())
+            with gc_paused():
+                states.append(gc.isenabled())
+            states.append(gc.isenabled())  # the inner block does not turn it back on early
+            _ = 1 / 0
+
+    with pytest.raises(ZeroDivisionError):
+        fail()
+    assert states == [False, False, False]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # off before, off after
+    finally:
+        gc.enable()
+
+
+def test_map_build_and_commands_run_with_the_collector_paused(monkeypatch, tmp_path):
+    import geopandas as gpd
+    from shapely import box
+
+    import zoneplan.render.payload as payload
+    import zoneplan.validate as validate
+    from zoneplan.cli import main
+    from zoneplan.render.map import build_map, user_layer
+
+    seen: dict[str, bool] = {}
+    read, pack = validate.load_user_layer, payload.map_payload
+
+    def reading(*args, **kwargs):
+        seen["reading"] = gc.isenabled()
+        return read(*args, **kwargs)
+
+    def packing(*args, **kwargs):
+        seen["packing"] = gc.isenabled()
+        return pack(*args, **kwargs)
+
+    monkeypatch.setattr(validate, "load_user_layer", reading)
+    monkeypatch.setattr("zoneplan.render.map.map_payload", packing)
+    src = tmp_path / "a.geojson"
+    gpd.GeoDataFrame(
+        {"so_thua": [1]}, geometry=[box(106.7, 20.6, 106.71, 20.61)], crs=4326
+    ).to_file(src)
+    build_map([user_layer(src)])
+    assert seen == {"reading": False, "packing": False}
+    assert gc.isenabled()
+    seen.clear()
+    assert main(["-q", "build", "--layer", str(src), "--out", str(tmp_path / "m.html")]) == 0
+    assert seen == {"reading": False, "packing": False}
+    assert gc.isenabled()

@@ -93,11 +93,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     from zoneplan.io import input_limit
     from zoneplan.legacy_text import text_encoding
+    from zoneplan.progress import gc_paused
 
     try:
         with (
             input_limit(getattr(args, "max_input_mb", None)),
             text_encoding(getattr(args, "text_encoding", None)),
+            gc_paused(),  # a command's objects live until it ends: no cycle hunting
         ):
             return int(args.func(args))
     except ZoneplanError as err:

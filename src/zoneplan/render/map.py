@@ -24,6 +24,7 @@ import folium
 from branca.element import Element, Figure, MacroElement
 
 from zoneplan._atomic import atomic_write
+from zoneplan.progress import gc_paused
 from zoneplan.render import assets
 from zoneplan.render.biglayer import BIG_LAYER_FEATURES, BigLayerBlock, check_viewer_size, is_big
 from zoneplan.render.classify import StyleBy
@@ -261,7 +262,8 @@ def user_layer(
     from zoneplan.render.timeline import date_values
     from zoneplan.validate import load_user_layer
 
-    gdf = load_user_layer(path, crs=crs, engine=engine, repair=repair)
+    with gc_paused():
+        gdf = load_user_layer(path, crs=crs, engine=engine, repair=repair)
     name = Path(path).name
     check_viewer_size(gdf, name)
     if date_field:
@@ -337,7 +339,8 @@ def build_map(
     lang = check_lang(lang)
     layer_list = list(layers)
     blocks: list[tuple[str, BigLayerBlock]] = []
-    payload = map_payload(layer_list, lang, blocks, progress=progress)
+    with gc_paused():
+        payload = map_payload(layer_list, lang, blocks, progress=progress)
     m = PlanningMap(
         location=list(ZONE_CENTER),
         zoom_start=11,
