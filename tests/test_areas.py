@@ -9,9 +9,12 @@ import numpy as np
 import pandas as pd
 import pyproj
 import pytest
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely import LineString, MultiPolygon, Point, Polygon, box
 
-from zoneplan.areas import measure_features
+from zoneplan.areas import grid_polygon_areas_m2, measure_features, measure_for_map
 from zoneplan.crs import expected_area_ratio, tm3_point_scale, wgs84_to_vn2000
 from zoneplan.errors import CRSError
 from zoneplan.geodesic import geodesic_area_m2
@@ -362,3 +365,66 @@ def test_invalid_polygon_is_measured_after_make_valid_with_a_warning():
     half = cell_area_m2(106.70, 20.60, 106.71, 20.61) / 2 / 1e4
     assert m["area_ha_ellipsoidal"].iloc[0] == pytest.approx(half, rel=1e-4)
     assert m["area_ha_vn2000"].iloc[0] == pytest.approx(half, rel=2e-4)
+
+
+def _bits(values) -> np.ndarray:
+    return np.asarray(values, dtype=float).view(np.int64)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    sizes=st.lists(st.integers(3, 40), min_size=1, max_size=12),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_grid_areas_of_plain_polygons_are_geos_areas_bit_for_bit(sizes, seed):
+    # star-shaped rings of 3-40 corners (longer than numpy's pairwise blocks), any orientation
+    rng = np.random.default_rng(seed)
+    polys = []
+    for n in sizes:
+        angles = np.sort(rng.uniform(0, 2 * np.pi, n))
+        radius = rng.uniform(1e-4, 2e-2, n)
+        lon = 106.6 + rng.uniform(0, 0.2) + radius * np.cos(angles)
+        lat = 20.6 + rng.uniform(0, 0.1) + radius * np.sin(angles)
+        ring = np.column_stack([lon, lat])
+        polys.append(Polygon(ring if rng.random() < 0.5 else ring[::-1]))
+    geoms = np.array(polys, dtype=object)
+    grid = shapely.transform(geoms, lambda xy: np.column_stack(wgs84_to_vn2000(xy[:, 0], xy[:, 1])))
+    assert np.array_equal(_bits(grid_polygon_areas_m2(geoms)), _bits(shapely.area(grid)))
+
+
+def test_grid_areas_leave_other_shapes_to_shapely():
+    cell = box(106.70, 20.60, 106.71, 20.61)
+    holed = Polygon(cell.exterior, [box(106.702, 20.602, 106.703, 20.603).exterior])
+    for other in (
+        holed,
+        MultiPolygon([cell]),
+        Polygon(),
+        LineString([(106.7, 20.6), (106.8, 20.7)]),
+    ):
+        assert grid_polygon_areas_m2(np.array([cell, other], dtype=object)) is None
+
+
+def test_map_measures_are_the_feature_table_measures_bit_for_bit():
+    from zoneplan.synthetic import synthetic_parcels
+
+    parcels = synthetic_parcels(2_000, seed=7)
+    holed = Polygon(
+        box(106.70, 20.60, 106.71, 20.61).exterior, [box(106.702, 20.602, 106.703, 20.603).exterior]
+    )
+    mixed = gpd.GeoDataFrame(
+        geometry=[
+            holed,
+            MultiPolygon([box(106.6, 20.7, 106.61, 20.71)]),
+            LineString([(106.7, 20.6), (106.8, 20.7)]),
+        ],
+        crs=4326,
+    )
+    for gdf in (parcels, mixed, parcels.to_crs(32648)):
+        lonlat, measured = measure_for_map(gdf, workers=2)
+        full = measure_features(gdf)
+        for column in ("area_ha_vn2000", "length_km_vn2000"):
+            assert np.array_equal(_bits(measured[column]), _bits(full[column]))
+        assert measured.index.equals(gdf.index)
+        assert shapely.equals_exact(
+            lonlat, np.asarray(gdf.to_crs(4326).geometry), tolerance=1e-9
+        ).all()

@@ -198,8 +198,16 @@ def measure_for_map(
     zcrs.check_meridian(meridian)
     repaired = gdf if valid else valid_for_measuring(gdf)
 
+    on_grid = not zcrs.is_vn2000(zcrs.require_crs(gdf))  # lon/lat to the grid with one transform
+
     def chunk(part: slice) -> tuple[np.ndarray, pd.DataFrame]:
-        lonlat, _, measures = measure_chunk(repaired.iloc[part], meridian, geodesic=False)
+        lonlat = zcrs.to_wgs84(repaired.iloc[part])
+        area_m2 = grid_polygon_areas_m2(lonlat, meridian) if on_grid else None
+        if area_m2 is None:
+            lonlat, _, measures = measure_chunk(repaired.iloc[part], meridian, geodesic=False)
+        else:  # plain polygons: the same numbers, without making grid geometries
+            columns = {"area_ha_vn2000": area_m2 / M2_PER_HA, "length_km_vn2000": np.nan}
+            measures = pd.DataFrame(columns, index=repaired.index[part], dtype=float)
         if repaired is not gdf:  # the map draws the source's geometries, not the repairs
             lonlat = zcrs.to_wgs84(gdf.iloc[part])
         return lonlat, measures
@@ -212,6 +220,77 @@ def measure_for_map(
     if len(parts) == 1:
         return parts[0]
     return np.concatenate([p[0] for p in parts]), pd.concat([p[1] for p in parts])
+
+
+def grid_polygon_areas_m2(lonlat: np.ndarray, meridian: float = 105.75) -> np.ndarray | None:
+    """
+    VN-2000 grid areas of plain polygons, computed from their transformed vertices.
+
+    The number ``shapely.area`` gives for the polygons taken to the grid
+    (`measure_features`' ``area_ha_vn2000`` in m²), bit for bit: each vertex goes
+    through the same PROJ pipeline (the closing vertex of a ring is the first
+    one's copy, not transformed twice), and each ring's area is GEOS's shoelace
+    (``Area::ofRingSigned``) with its terms summed in GEOS's order. At 10^6
+    parcels this skips making and filling a million grid geometries.
+
+    Parameters
+    ----------
+    lonlat
+        WGS 84 lon/lat shapely geometries.
+    meridian
+        Central meridian of the VN-2000 TM-3 zone.
+
+    Returns
+    -------
+    area_m2
+        One area per geometry; None unless every geometry is a polygon without
+        holes and with a closed ring of at least four vertices (the caller then
+        measures through shapely).
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> cells = np.array([box(106.70, 20.60, 106.71, 20.61), box(106.6, 20.7, 106.62, 20.71)])
+    >>> grid = zcrs.transform_geometries(cells, zcrs.wgs84_to_vn2000_transformer().transform)
+    >>> bool((grid_polygon_areas_m2(cells) == shapely.area(grid)).all())
+    True
+    """
+    if not len(lonlat) or not (shapely.get_type_id(lonlat) == POLYGON_ID).all():
+        return None
+    if shapely.get_num_interior_rings(lonlat).any():
+        return None
+    coords, owner = shapely.get_coordinates(lonlat, return_index=True)
+    per_ring = np.bincount(owner, minlength=len(lonlat))
+    if (per_ring < 4).any():  # empty polygons: measured (as NaN) the usual way
+        return None
+    start = np.cumsum(per_ring) - per_ring
+    last = start + per_ring - 1
+    inner = np.ones(len(coords), dtype=bool)
+    inner[last] = False
+    x_in, y_in = zcrs.wgs84_to_vn2000_transformer(meridian).transform(
+        coords[inner, 0], coords[inner, 1]
+    )
+    x = np.empty(len(coords))
+    y = np.empty(len(coords))
+    x[inner], y[inner] = x_in, y_in
+    x[last], y[last] = x[start], y[start]
+    # GEOS: sum over i = 1 .. n-2 of (x[i] - x[0]) * (y[i-1] - y[i+1]), in that order
+    terms_per_ring = per_ring - 2
+    at = np.arange(len(coords)) - np.repeat(start, per_ring)  # place within the ring
+    middle = (at >= 1) & (at <= np.repeat(per_ring, per_ring) - 2)
+    pos = np.flatnonzero(middle)
+    terms = (x[pos] - x[np.repeat(start, terms_per_ring)]) * (y[pos - 1] - y[pos + 1])
+    first_term = np.cumsum(terms_per_ring) - terms_per_ring
+    # sequential sums, one term of every ring at a time (longest rings first)
+    order = np.argsort(-terms_per_ring, kind="stable")
+    counts = terms_per_ring[order]
+    sums = np.zeros(len(lonlat))
+    for k in range(int(counts[0])):
+        rings = int(np.searchsorted(-counts, -k, side="left"))  # rings with more than k terms
+        sums[:rings] += terms[first_term[order[:rings]] + k]
+    area = np.empty(len(lonlat))
+    area[order] = np.abs(sums / 2.0)
+    return area
 
 
 def measure_chunk(
