@@ -459,9 +459,8 @@ def _shared_vertices(q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if n == 0:
         return np.zeros(0, dtype=np.int64), q
     key = q[:, 0].astype(np.int64) * 2**32 + (q[:, 1].astype(np.int64) + 2**31)
-    codes, _ = pd.factorize(key)  # one number per distinct vertex, by hashing (no sort)
-    order = np.argsort(codes, kind="stable")  # by vertex, then by position
-    same = codes[order[1:]] == codes[order[:-1]]
+    order = np.argsort(key, kind="stable")  # by vertex, then by position
+    same = key[order[1:]] == key[order[:-1]]
     vref = np.zeros(n, dtype=np.int64)
     vref[order[1:][same]] = order[1:][same] - order[:-1][same]
     # a vertex last seen further back than 16 bits reach is stored again: the
@@ -553,8 +552,6 @@ def _numbered_text(col: pd.Series) -> tuple[str, int, str, np.ndarray] | None:
     lengths = pc.utf8_length(digits).to_numpy()
     if lengths.min() < 1 or lengths.max() > 9 or not pc.all(pc.ascii_is_decimal(digits)).as_py():
         return None
-    if pc.count_distinct(digits).as_py() <= 256:
-        return None  # few distinct values: the dictionary is as small
     padded = pc.any(pc.and_(pc.starts_with(digits, "0"), pc.greater(pc.utf8_length(digits), 1)))
     if padded.as_py():  # zeros in front: only when every number has the same width
         if lengths.min() != lengths.max():
@@ -563,6 +560,10 @@ def _numbered_text(col: pd.Series) -> tuple[str, int, str, np.ndarray] | None:
     else:
         width = 0
     numbers = pc.cast(digits, pa.int64()).to_numpy()
+    # one text per number now (no zeros in front, or all of one width): as many distinct
+    # numbers as texts; a few thousand values with more than 256 settle it
+    if len(pd.unique(numbers[:4096])) <= 256 and len(pd.unique(numbers)) <= 256:
+        return None  # few distinct values: the dictionary is as small
     return prefix, width, suffix, numbers
 
 
