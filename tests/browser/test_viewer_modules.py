@@ -43,6 +43,7 @@ from shapely.geometry import LineString, MultiLineString, MultiPoint, MultiPolyg
 
 from zoneplan.areas import measure_features
 from zoneplan.render import MapLayer, assets
+from zoneplan.render.layers import MEASURE_DECIMALS
 from zoneplan.render.payload import map_payload
 from zoneplan.schema import PHASES
 from zoneplan.synthetic import synthetic_parcels
@@ -526,8 +527,9 @@ def test_decoder_gives_back_names_columns_and_measures(big):
     assert [phases[p] for p in d["phase"]] == rows["phase"].tolist()
     measured = measure_features(rows)
 
-    def nums(col):
-        return [v if math.isfinite(v) else None for v in measured[col]]
+    def nums(col):  # as the map carries them: to MEASURE_DECIMALS places (0.01 m², 1 mm)
+        values = np.round(measured[col].to_numpy(dtype=float), MEASURE_DECIMALS)
+        return [v if math.isfinite(v) else None for v in values.tolist()]
 
     assert d["area"] == nums("area_ha_vn2000")
     assert d["length"] == nums("length_km_vn2000")

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 #: Decimal places kept in embedded coordinates (about 1 cm).
 COORD_DECIMALS: Final = 7
+#: Decimal places kept of the measured areas (ha) and lengths (km) the map carries:
+#: 0.01 m² and 1 mm, far below the 1 cm its vertices keep and the 0.01 ha it shows.
+MEASURE_DECIMALS: Final = 6
 #: Property names tried, in order, for a feature's name when it has no name_vi/name_en
 #: ("Layer" last: a DXF drawing names its shapes by their CAD layer).
 NAME_FALLBACKS: Final[tuple[str, ...]] = (

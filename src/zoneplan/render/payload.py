@@ -25,6 +25,7 @@ from zoneplan.events import EventDate, EventLog
 from zoneplan.render.biglayer import BigLayerBlock, encode_big_layer
 from zoneplan.render.i18n import BASEMAP_LABELS, Lang, date_text, label, strings, vocabulary
 from zoneplan.render.layers import (
+    MEASURE_DECIMALS,
     LayerRegistry,
     MapLayer,
     feature_names,
@@ -111,8 +112,8 @@ def feature_collection(
     gdf = layer.gdf
     if measured is None:
         measured = measure_features(gdf)
-    areas = measured["area_ha_vn2000"].to_numpy()
-    lengths = measured["length_km_vn2000"].to_numpy()
+    areas = np.round(measured["area_ha_vn2000"].to_numpy(dtype=float), MEASURE_DECIMALS)
+    lengths = np.round(measured["length_km_vn2000"].to_numpy(dtype=float), MEASURE_DECIMALS)
     geoms = map_geometries(gdf)
     geo_json = shapely.to_geojson(geoms)
     columns = [c for c in gdf.columns if c != gdf.geometry.name]

@@ -76,26 +76,30 @@ function unshuffle(src, n, size, Type) {
 
 /**
  * Web Mercator x/y per vertex (biglayer.py, _vertex_residuals), and each feature's box
- * (x0, y0, x1, y1) in `bbox`, in the same pass.
+ * (x0, y0, x1, y1) in `bbox`, in the same pass. The residuals of the first new vertex of
+ * each ring (unless guessed) come first, `jumps` of them, then the rest.
  */
-function sharedVertices(vref, rx, ry, featRing, ringStart, quantum, bbox) {
+function sharedVertices(vref, rx, ry, featRing, ringStart, quantum, bbox, jumps) {
   var nv = vref.length, nf = featRing.length - 1;
   var ix = new Int32Array(nv), iy = new Int32Array(nv);
   var mx = new Float64Array(nv), my = new Float64Array(nv);
-  var next = 0, lastX = 0, lastY = 0;
+  var jump = 0, step = jumps, lastX = 0, lastY = 0;
   for (var f = 0; f < nf; f++) {
     var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
     for (var r = featRing[f]; r < featRing[f + 1]; r++) {
-      var a = ringStart[r], b = ringStart[r + 1], quad = b - a === 4;
+      var a = ringStart[r], b = ringStart[r + 1], quad = b - a === 4, first = true;
       for (var v = a; v < b; v++) {
         var back = vref[v], x, y;
         if (back) {
           ix[v] = ix[v - back]; iy[v] = iy[v - back];
           x = mx[v] = mx[v - back]; y = my[v] = my[v - back];
         } else {
-          var zx = rx[next], zy = ry[next++];
+          var guessed = quad && v - a === 3;
+          var next = first && !guessed ? jump++ : step++;
+          first = false;
+          var zx = rx[next], zy = ry[next];
           var dx = (zx >>> 1) ^ -(zx & 1), dy = (zy >>> 1) ^ -(zy & 1);
-          if (quad && v - a === 3) {
+          if (guessed) {
             lastX = ix[v - 1] + ix[v - 3] - ix[v - 2] + dx;
             lastY = iy[v - 1] + iy[v - 3] - iy[v - 2] + dy;
           } else {
@@ -153,7 +157,9 @@ function decodeGeometry(buffer, spec) {
   var ringStart = offsets(part("verts"));
   var ringKind = part("kinds");
   var bbox = new Float64Array(4 * n);
-  var xy = sharedVertices(part("vref"), part("x"), part("y"), featRing, ringStart, spec.quantum, bbox);
+  var xy = sharedVertices(
+    part("vref"), part("x"), part("y"), featRing, ringStart, spec.quantum, bbox, spec.jumps
+  );
   var kind = new Uint8Array(n);
   var gx0 = Infinity, gy0 = Infinity, gx1 = -Infinity, gy1 = -Infinity;
   for (var f = 0; f < n; f++) {
