@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from shapely import LineString, MultiPolygon, Point, Polygon, box
 
 from zoneplan.areas import grid_polygon_areas_m2, measure_features, measure_for_map
-from zoneplan.crs import expected_area_ratio, tm3_point_scale, wgs84_to_vn2000
+from zoneplan.crs import expected_area_ratio, tm3_point_scale, to_wgs84, wgs84_to_vn2000
 from zoneplan.errors import CRSError
 from zoneplan.geodesic import geodesic_area_m2
 
@@ -425,6 +425,10 @@ def test_map_measures_are_the_feature_table_measures_bit_for_bit():
         for column in ("area_ha_vn2000", "length_km_vn2000"):
             assert np.array_equal(_bits(measured[column]), _bits(full[column]))
         assert measured.index.equals(gdf.index)
+        given = to_wgs84(gdf)  # made once by the caller: used as it is, not again
+        again, remeasured = measure_for_map(gdf, workers=2, lonlat=given)
+        assert remeasured.equals(measured)
+        assert all(a is b for a, b in zip(again, given, strict=True))
         assert shapely.equals_exact(
             lonlat, np.asarray(gdf.to_crs(4326).geometry), tolerance=1e-9
         ).all()

@@ -156,6 +156,7 @@ def measure_for_map(
     progress: bool = False,
     workers: int | None = None,
     valid: bool = False,
+    lonlat: np.ndarray | None = None,
 ) -> tuple[np.ndarray, pd.DataFrame]:
     """
     Measure a layer for the map: its WGS 84 geometries and its VN-2000 measures.
@@ -175,6 +176,9 @@ def measure_for_map(
     valid
         The polygons are known to be valid (validated on reading): skip the
         check `measure_features` makes (and the repair of invalid ones it warns of).
+    lonlat
+        ``zoneplan.crs.to_wgs84(gdf)`` when the caller has it already: it is not
+        made again (and is what comes back).
 
     Returns
     -------
@@ -200,16 +204,21 @@ def measure_for_map(
 
     on_grid = not zcrs.is_vn2000(zcrs.require_crs(gdf))  # lon/lat to the grid with one transform
 
+    given = lonlat
+
     def chunk(part: slice) -> tuple[np.ndarray, pd.DataFrame]:
-        lonlat = zcrs.to_wgs84(repaired.iloc[part])
+        own = given[part] if given is not None and repaired is gdf else None
+        lonlat = zcrs.to_wgs84(repaired.iloc[part]) if own is None else own
         area_m2 = grid_polygon_areas_m2(lonlat, meridian) if on_grid else None
         if area_m2 is None:
-            lonlat, _, measures = measure_chunk(repaired.iloc[part], meridian, geodesic=False)
+            lonlat, _, measures = measure_chunk(
+                repaired.iloc[part], meridian, geodesic=False, lonlat=own
+            )
         else:  # plain polygons: the same numbers, without making grid geometries
             columns = {"area_ha_vn2000": area_m2 / M2_PER_HA, "length_km_vn2000": np.nan}
             measures = pd.DataFrame(columns, index=repaired.index[part], dtype=float)
         if repaired is not gdf:  # the map draws the source's geometries, not the repairs
-            lonlat = zcrs.to_wgs84(gdf.iloc[part])
+            lonlat = zcrs.to_wgs84(gdf.iloc[part]) if given is None else given[part]
         return lonlat, measures
 
     parts = map_chunks(
@@ -294,7 +303,11 @@ def grid_polygon_areas_m2(lonlat: np.ndarray, meridian: float = 105.75) -> np.nd
 
 
 def measure_chunk(
-    gdf: gpd.GeoDataFrame, meridian: float, *, geodesic: bool = True
+    gdf: gpd.GeoDataFrame,
+    meridian: float,
+    *,
+    geodesic: bool = True,
+    lonlat: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
     """
     Measure the features of a (valid) layer; the work of `measure_features` for one chunk.
@@ -308,6 +321,8 @@ def measure_chunk(
     geodesic
         Also the ellipsoidal areas and geodesic lengths; without them (False) the
         table has only the VN-2000 columns, with the same values.
+    lonlat
+        ``zoneplan.crs.to_wgs84(gdf)``, when the caller has it.
 
     Returns
     -------
@@ -315,7 +330,7 @@ def measure_chunk(
         The geometries in WGS 84 lon/lat and in VN-2000 TM-3 (as `zoneplan.crs`
         transforms them), and the `measure_features` table.
     """
-    lonlat = zcrs.to_wgs84(gdf)
+    lonlat = zcrs.to_wgs84(gdf) if lonlat is None else lonlat
     if zcrs.is_vn2000(zcrs.require_crs(gdf)):
         grid = zcrs.to_vn2000(gdf, meridian=meridian)
     else:  # what to_vn2000 does, without taking the layer to WGS 84 a second time

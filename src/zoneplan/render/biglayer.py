@@ -40,6 +40,7 @@ import json
 import re
 import struct
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, cast
 
@@ -683,7 +684,7 @@ def encode_big_layer(
     layer: MapLayer,
     registry: LayerRegistry,
     geoms: np.ndarray,
-    measured: pd.DataFrame,
+    measured: pd.DataFrame | Callable[[], pd.DataFrame],
     *,
     progress: bool = False,
     categories: np.ndarray | None = None,
@@ -701,7 +702,9 @@ def encode_big_layer(
         The layer's geometries in WGS 84 (any Z is left out; coordinates are
         quantised to `QUANTUM_DEG` as the GeoJSON path rounds them).
     measured
-        `zoneplan.areas.measure_features` of the layer.
+        `zoneplan.areas.measure_features` of the layer, or a function giving it:
+        called once the geometry is packed, so the measuring may still be under
+        way on another thread meanwhile.
     progress
         Show a progress bar of the packing steps on standard error.
     categories
@@ -726,7 +729,7 @@ def _encode(
     layer: MapLayer,
     registry: LayerRegistry,
     geoms: np.ndarray,
-    measured: pd.DataFrame,
+    measured: pd.DataFrame | Callable[[], pd.DataFrame],
     bar: Bar,
     categories: np.ndarray | None = None,
 ) -> BigLayerBlock:
@@ -735,7 +738,6 @@ def _encode(
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     geoms = geoms[present]
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).iloc[np.flatnonzero(present)]
-    measured = measured.iloc[np.flatnonzero(present)]
     n = len(geoms)
     rings_per_geom, per_ring, kinds, coords = _flatten(geoms)
     # what np.round(coords, 7) does inside (map_geometries), so the same integers
@@ -826,8 +828,9 @@ def _encode(
         name_parts.append(name_parts[0])
     else:
         name_parts.append(_name_part(pk, frame, names_en, "name_en", "name1"))
-    areas = measured["area_ha_vn2000"].to_numpy(dtype=np.float64)
-    lengths = measured["length_km_vn2000"].to_numpy(dtype=np.float64)
+    measures = (measured() if callable(measured) else measured).iloc[np.flatnonzero(present)]
+    areas = measures["area_ha_vn2000"].to_numpy(dtype=np.float64)
+    lengths = measures["length_km_vn2000"].to_numpy(dtype=np.float64)
     bar.update(1)
     for part, values in (("area_ha", areas), ("length_km", lengths)):
         # as the GeoJSON path carries them (MEASURE_DECIMALS): int32 when they fit

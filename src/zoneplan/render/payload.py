@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 import xyzservices.providers as xyz
 
+from zoneplan import crs as zcrs
 from zoneplan.areas import measure_features, measure_for_map
 from zoneplan.events import EventDate, EventLog
 from zoneplan.render.biglayer import BigLayerBlock, encode_big_layer
@@ -320,20 +321,30 @@ def big_layer_row(
     header, block
         The block's header (``element`` names the script element) and the block.
     """
-    if measured is None:
-        # the lon/lat geometries the measuring made: the encoder quantises them as the
-        # GeoJSON path rounds them (map_geometries), in 2D
-        lonlat, measured = measure_for_map(layer.gdf, progress=progress, valid=layer.valid)
-    else:
+    if measured is not None:
         lonlat = map_geometries(layer.gdf)
-    block = encode_big_layer(
-        layer,
-        registry,
-        lonlat,
-        measured,
-        progress=progress,
-        categories=categories,
-    )
+        block = encode_big_layer(
+            layer, registry, lonlat, measured, progress=progress, categories=categories
+        )
+        return {**block.header, "element": element_id}, block
+    # the encoder quantises the lon/lat geometries as the GeoJSON path rounds them
+    # (map_geometries), in 2D; the measuring (PROJ lets go of the GIL) runs on another
+    # thread while the geometry is packed
+    from concurrent.futures import ThreadPoolExecutor
+
+    lonlat = zcrs.to_wgs84(layer.gdf)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        measuring = pool.submit(
+            measure_for_map, layer.gdf, progress=progress, valid=layer.valid, lonlat=lonlat
+        )
+        block = encode_big_layer(
+            layer,
+            registry,
+            lonlat,
+            lambda: measuring.result()[1],
+            progress=progress,
+            categories=categories,
+        )
     return {**block.header, "element": element_id}, block
 
 
