@@ -366,3 +366,40 @@ def test_progress_bars_in_the_cli_only(tmp_path, capsys):
     layer = user_layer(path, big_layer_features=100)
     build_html(build_map([layer]))  # the API is silent unless asked
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    ("columns", "kinds"),
+    [
+        # one column names every feature in both languages: referred to, not copied
+        ({"name_vi": "Thửa {i}"}, ("column", "dict")),  # no English name: blank, coded
+        ({"name_vi": "Thửa {i}", "ten": "Lot {i}"}, ("column", "column")),
+        ({"name_vi": "Thửa {i}", "name_en": "Lot {i}"}, ("column", "column")),
+        ({"ten": "Lô {i}"}, ("column", "same")),
+        # a blank or missing name falls back feature by feature: names made and coded
+        ({"name_vi": "Thửa {i}", "name": "N{i}", "blank_vi": True}, ("dict", "column")),
+        ({"name_en": "Lot {i}", "id": "{i}"}, ("dict", "column")),
+    ],
+)
+def test_names_on_both_paths_whatever_columns_give_them(columns, kinds):
+    parcels = synthetic_parcels(600, seed=3)[["geometry"]]
+    for name, form in columns.items():
+        if name != "blank_vi":
+            parcels[name] = [form.format(i=i) for i in range(len(parcels))]
+    if "id" in columns:
+        parcels["id"] = np.arange(len(parcels))  # numbers: names made from their text
+    if columns.get("blank_vi"):
+        parcels.loc[[3, 17], "name_vi"] = [" ", None]
+    layer = MapLayer("names.gpkg", "n", "n", "user", parcels, big=True)
+    assert compare_paths(layer) == len(parcels)
+    header, _ = big_layer_row(layer, LayerRegistry("en"), "zoneplan-big-0")
+    vi, en = header["zp"]["names"]
+    got = ["column" if isinstance(vi, dict) else "dict"]
+    got.append(
+        "same"
+        if en == vi and isinstance(en, dict)
+        else "column"
+        if isinstance(en, dict)
+        else "dict"
+    )
+    assert tuple(got) == kinds

@@ -57,6 +57,7 @@ from zoneplan.render.layers import (
     feature_names,
     json_value,
     text_like,
+    whole_name_column,
 )
 
 if TYPE_CHECKING:
@@ -624,6 +625,31 @@ def _numbered_text(col: pd.Series) -> tuple[str, int, str, np.ndarray] | None:
     return prefix, width, suffix, numbers
 
 
+def _name_parts(pk: _Packer, frame: pd.DataFrame) -> list[Any]:
+    """
+    The feature names in Vietnamese and English (`feature_names`): for each, a
+    reference to the text column that gives every name (`whole_name_column`: no
+    names made), else `_name_part`; the English entry is the Vietnamese one when
+    both are the same.
+    """
+    whole = [whole_name_column(frame, key) for key in ("name_vi", "name_en")]
+    if whole[0] is not None:
+        vi: Any = {"column": list(frame.columns).index(whole[0])}
+        if whole[1] == whole[0]:
+            return [vi, vi]
+        if whole[1] is not None:
+            return [vi, {"column": list(frame.columns).index(whole[1])}]
+        return [vi, _name_part(pk, frame, feature_names(frame, "name_en"), "name_en", "name1")]
+    names_vi = feature_names(frame, "name_vi")
+    vi = _name_part(pk, frame, names_vi, "name_vi", "name0")
+    if whole[1] is not None:
+        return [vi, {"column": list(frame.columns).index(whole[1])}]
+    names_en = feature_names(frame, "name_en")
+    if names_en.equals(names_vi):
+        return [vi, vi]
+    return [vi, _name_part(pk, frame, names_en, "name_en", "name1")]
+
+
 def _name_part(
     pk: _Packer, frame: pd.DataFrame, names: pd.Series, column: str, part: str
 ) -> list[str] | dict[str, int]:
@@ -822,12 +848,7 @@ def _encode(
         phase_codes = np.full(n, registry.phase(None), dtype=np.int64)
     pk.add("cat", _narrow(cat_codes), shuffle=True)
     pk.add("phase", _narrow(phase_codes))
-    names_vi, names_en = feature_names(frame, "name_vi"), feature_names(frame, "name_en")
-    name_parts: list[Any] = [_name_part(pk, frame, names_vi, "name_vi", "name0")]
-    if names_en.equals(names_vi):
-        name_parts.append(name_parts[0])
-    else:
-        name_parts.append(_name_part(pk, frame, names_en, "name_en", "name1"))
+    name_parts = _name_parts(pk, frame)
     measures = (measured() if callable(measured) else measured).iloc[np.flatnonzero(present)]
     areas = measures["area_ha_vn2000"].to_numpy(dtype=np.float64)
     lengths = measures["length_km_vn2000"].to_numpy(dtype=np.float64)

@@ -244,6 +244,33 @@ def feature_names(frame: pd.DataFrame, key: str) -> pd.Series:
     return out
 
 
+def whole_name_column(frame: pd.DataFrame, key: str) -> str | None:
+    """
+    The text column that gives every feature's name on its own, if there is one.
+
+    `feature_names` takes each name from the first of `key` and `NAME_FALLBACKS`
+    present in `frame`, falling back feature by feature where it is blank: when
+    that column is text with no value missing or blank, the names are exactly
+    its values, and this is its name (a million names need not be made).
+
+    Examples
+    --------
+    >>> whole_name_column(pd.DataFrame({"name_vi": ["Cảng"], "ten": ["Port"]}), "name_en")
+    'ten'
+    >>> whole_name_column(pd.DataFrame({"name_vi": ["Cảng", " "]}), "name_vi") is None
+    True
+    >>> whole_name_column(pd.DataFrame({"id": [7]}), "name_vi") is None  # numbers: no text
+    True
+    """
+    for candidate in (key, *NAME_FALLBACKS):
+        if candidate not in frame.columns:
+            continue
+        col = frame[candidate]
+        whole = text_like(col) and not col.isna().any() and bool(_not_blank(col).all())
+        return candidate if whole else None
+    return None
+
+
 def _not_blank(text: pd.Series) -> np.ndarray:
     """
     Which texts hold more than white space (``str.strip() != ""``), per value.
