@@ -166,8 +166,8 @@ var TILE = 256, TILE_CACHE = 160;
 
 /**
  * A big layer: one view-sized canvas of cached tiles (not one per tile), paths over them.
- * The tiles a view lacks are rasterised half here, half in the layer's worker (big.worker,
- * biglayer-worker.js) at the same time; the canvas keeps the last whole picture, moved and
+ * The tiles a view lacks are rasterised partly here, partly in the layer's worker (big.worker,
+ * biglayer-worker.js) at the same time, shared by how fast each side drew lately; the canvas keeps the last whole picture, moved and
  * scaled with the map as Leaflet's zoom animation does, until every tile of the new view
  * is there, then shows the new view at once (`whenFramed` waits for that).
  */
@@ -185,6 +185,7 @@ var BigLayer = L.Renderer.extend({
     this.wanted = null; // the view asked for last, while its tiles are being drawn
     this.inflight = new Map(); // tile key -> the worker's job drawing it
     this.waiters = [];
+    this.pace = { page: 0, worker: 0 }; // ms per tile of each side, lately
     this.pending = 0; // animation frame of an update due while panning
   },
 
@@ -265,32 +266,48 @@ var BigLayer = L.Renderer.extend({
         else missing.push([tx, ty, key]);
       }
     }
-    // the worker takes every other tile (it cannot see the date slider's per-feature dates)
+    // the worker takes a share of the tiles (it cannot see the date slider's per-feature dates)
     var worker = big.worker && !big.worker.dead && !this.entry.since && !now ? big.worker : null;
     var mine = missing;
     if (worker && missing.length > 1) {
-      var theirs = missing.filter(function (t, k) { return k % 2 === 0; });
-      mine = missing.filter(function (t, k) { return k % 2 === 1; });
-      waits.push(this._ask(worker, z, r, theirs));
+      // shares by how fast each side drew its last tiles (the worker may get less of the CPU),
+      // spread over the view
+      var pace = this.pace, share = pace.page && pace.worker ? pace.page / (pace.page + pace.worker) : 0.5;
+      share = Math.min(0.8, Math.max(0.2, share));
+      var theirs = [], acc = 0.5;
+      mine = [];
+      missing.forEach(function (t) {
+        acc += share;
+        if (acc >= 1) { acc -= 1; theirs.push(t); } else mine.push(t);
+      });
+      if (theirs.length) waits.push(this._ask(worker, z, r, theirs));
     }
-    var look = this.viewer.bigLook(this.entry);
+    var look = this.viewer.bigLook(this.entry), t0 = performance.now();
     for (var k = 0; k < mine.length; k++) {
       var tile = rasterTile(big, mine[k][0], mine[k][1], z, r, look);
       tile.fresh = true;
       this.cache.set(mine[k][2], tile);
       this.stats.drawn++;
     }
+    if (mine.length && theirs) this._pace("page", (performance.now() - t0) / mine.length);
     if (!waits.length) { this._commit(view); return; }
     var self = this;
     Promise.all(waits).then(function () { if (self.wanted === view && self._map) self._commit(view); });
+  },
+
+  /** A side's time per tile (ms), averaged over its recent views. */
+  _pace: function (side, ms) {
+    var pace = this.pace;
+    pace[side] = pace[side] ? 0.5 * pace[side] + 0.5 * ms : ms;
   },
 
   /** Tiles from the worker into the cache (drawn here instead if it fails). */
   _ask: function (worker, z, r, tiles) {
     var self = this, version = this.version, look = this.viewer.bigLook(this.entry);
     var job = worker.tiles(z, r, tiles, look).then(function (out) {
+      self._pace("worker", out.ms / Math.max(1, tiles.length));
       if (self.version !== version) return;
-      out.forEach(function (t) {
+      out.tiles.forEach(function (t) {
         self.cache.set(t.key, { pixels: t.pixels, paths: t.paths, fresh: true });
         self.stats.drawn++;
         self.stats.worker++;

@@ -50,7 +50,7 @@ function bigWorkerMain() {
       return;
     }
     try {
-      var out = [], transfer = [];
+      var out = [], transfer = [], t0 = performance.now();
       for (var k = 0; k < m.tiles.length; k++) {
         var t = m.tiles[k], tile = rasterTile(geometry, t[0], t[1], m.z, m.r, m.look);
         var paths = Int32Array.from(tile.paths);
@@ -58,7 +58,7 @@ function bigWorkerMain() {
         if (tile.pixels) transfer.push(tile.pixels.buffer);
         transfer.push(paths.buffer);
       }
-      self.postMessage({ type: "tiles", job: m.job, tiles: out }, transfer);
+      self.postMessage({ type: "tiles", job: m.job, tiles: out, ms: performance.now() - t0 }, transfer);
     } catch (err) {
       fail(err);
     }
@@ -105,7 +105,8 @@ function dropSpareWorker() {
 
 /**
  * Start a worker on a big layer's block: {geometry: Promise of the decoded geometry, tiles:
- * function (z, r, [[tx, ty, key], ...], look) -> Promise of [{key, pixels, paths}]}, or null
+ * function (z, r, [[tx, ty, key], ...], look) -> Promise of {tiles: [{key, pixels, paths}],
+ * ms: the worker's time on them}}, or null
  * when no worker can be started here. After a failure every promise rejects; `dead` is set.
  */
 function startBigWorker(spec, text) {
@@ -138,7 +139,7 @@ function startBigWorker(spec, text) {
     else if (m.type === "tiles") {
       var job = handle.jobs.get(m.job);
       handle.jobs.delete(m.job);
-      if (job) job.resolve(m.tiles);
+      if (job) job.resolve({ tiles: m.tiles, ms: m.ms });
     } else die(m.message);
   };
   worker.onerror = function (ev) { ev.preventDefault(); die(ev.message); };
