@@ -2,7 +2,8 @@
  * Big layers, the drawing: the rasteriser, and BigLayer's canvas of cached 256 px tiles.
  *
  * Uses: RING_POLYGON (biglayer-decode.js); L.Renderer.
- * Provides: RASTER_PX, rasterLine, rasterPolygon, rasterTile, TILE, TILE_CACHE, BigLayer.
+ * Provides: RASTER_PX, rasterLine, rasterPolygon, rasterTile, SHARED_TILES, TILE, TILE_CACHE,
+ * BigLayer.
  */
 
 // polygons below this (px) are rasterised, larger ones canvas paths
@@ -161,6 +162,9 @@ function rasterTile(big, tx, ty, z, r, look) {
   return out;
 }
 
+// the fewest missing tiles of a view that are shared with the worker
+var SHARED_TILES = 8;
+
 // tiles kept for zooming back and panning (256 kB each; at 2x, 4 times that, half as many)
 var TILE = 256, TILE_CACHE = 160;
 
@@ -268,8 +272,9 @@ var BigLayer = L.Renderer.extend({
     }
     // the worker takes a share of the tiles (it cannot see the date slider's per-feature dates)
     var worker = big.worker && !big.worker.dead && !this.entry.since && !now ? big.worker : null;
+    // a few tiles (a pan's new column) are drawn here: the round trip would cost more than it saves
     var mine = missing;
-    if (worker && missing.length > 1) {
+    if (worker && missing.length >= SHARED_TILES) {
       // shares by how fast each side drew its last tiles (the worker may get less of the CPU),
       // spread over the view
       var pace = this.pace, share = pace.page && pace.worker ? pace.page / (pace.page + pace.worker) : 0.5;
