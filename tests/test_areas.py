@@ -432,3 +432,29 @@ def test_map_measures_are_the_feature_table_measures_bit_for_bit():
         assert shapely.equals_exact(
             lonlat, np.asarray(gdf.to_crs(4326).geometry), tolerance=1e-9
         ).all()
+
+
+def test_shared_corners_are_transformed_once_with_the_same_bits():
+    from zoneplan.areas import _transform_shared_once
+    from zoneplan.crs import wgs84_to_vn2000_transformer
+    from zoneplan.synthetic import synthetic_parcels
+
+    transformer = wgs84_to_vn2000_transformer()
+    corners = shapely.get_coordinates(np.asarray(synthetic_parcels(3_000, seed=3).geometry))
+    scattered = np.random.default_rng(3).uniform((106.5, 20.5), (106.9, 20.9), (20_000, 2))
+    on_zero = corners.copy()
+    on_zero[:4, 1] = [0.0, -0.0, 0.0, -0.0]  # where 0.0 and -0.0 would be taken for one point
+    for xy in (corners, scattered, on_zero):
+        x, y = _transform_shared_once(transformer, xy[:, 0], xy[:, 1])
+        ex, ey = transformer.transform(xy[:, 0], xy[:, 1])
+        assert np.array_equal(_bits(x), _bits(ex)) and np.array_equal(_bits(y), _bits(ey))
+    # the mesh's corners repeat: they go through PROJ once each
+    calls = []
+
+    class Counting:
+        def transform(self, x, y):
+            calls.append(len(x))
+            return transformer.transform(x, y)
+
+    _transform_shared_once(Counting(), corners[:, 0], corners[:, 1])
+    assert calls == [len(np.unique(corners, axis=0))]
