@@ -447,7 +447,8 @@ def test_shared_corners_are_transformed_once_with_the_same_bits():
     for xy in (corners, scattered, on_zero):
         x, y = _transform_shared_once(transformer, xy[:, 0], xy[:, 1])
         ex, ey = transformer.transform(xy[:, 0], xy[:, 1])
-        assert np.array_equal(_bits(x), _bits(ex)) and np.array_equal(_bits(y), _bits(ey))
+        assert np.array_equal(_bits(x), _bits(ex))
+        assert np.array_equal(_bits(y), _bits(ey))
     # the mesh's corners repeat: they go through PROJ once each
     calls = []
 
