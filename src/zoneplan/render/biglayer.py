@@ -230,6 +230,17 @@ class _Packer:
         self.chunks.append(data)
         self.size += len(data)
 
+    def extend(self, other: _Packer) -> None:
+        """Append the parts of `other` after these (their offsets moved along)."""
+        pad = (-self.size) % 8
+        if pad:
+            self.chunks.append(b"\0" * pad)
+            self.size += pad
+        for name, desc in other.parts.items():
+            self.parts[name] = {**desc, "offset": desc["offset"] + self.size}
+        self.chunks.extend(other.chunks)
+        self.size += other.size
+
     def compressed(self) -> bytes:
         data = b"".join(self.chunks)
         self.chunks = []  # the parts are in `data` now
@@ -457,8 +468,8 @@ def _flatten_polygons(
     """`_flatten` of (Multi)Polygons through one ragged array: no geometry object per ring."""
     if (shapely.get_type_id(geoms) == 3).all() and not shapely.get_num_interior_rings(geoms).any():
         # polygons without holes, the usual parcel: each geometry is one ring
-        coords, owner = shapely.get_coordinates(geoms, return_index=True)
-        per_geom = np.bincount(owner, minlength=len(geoms)).astype(np.int64)
+        coords = shapely.get_coordinates(geoms)
+        per_geom = shapely.get_num_coordinates(geoms).astype(np.int64)
         offsets: tuple[np.ndarray, ...] = (
             np.concatenate([[0], np.cumsum(per_geom)]),
             np.arange(len(geoms) + 1),
@@ -552,17 +563,23 @@ def _vertex_residuals(
     residual = np.diff(unique_q.astype(np.int64), axis=0, prepend=np.zeros((1, 2), np.int64))
     if not len(q):
         return residual, 0
-    start = np.repeat(np.cumsum(per_ring) - per_ring, per_ring)
-    fourth = (np.repeat(per_ring, per_ring) == 4) & (np.arange(len(q)) - start == 3)
+    # per ring, not per vertex (a million rings, four or five million vertices)
+    ends = np.cumsum(per_ring)
+    starts = ends - per_ring
     new = vref == 0
-    guessed = fourth[new]  # the new vertices that are guessed, in stream order
-    at = np.flatnonzero(new & fourth)
-    qq = q.astype(np.int64)
-    residual[guessed] = qq[at] - (qq[at - 1] + qq[at - 3] - qq[at - 2])
-    ring = np.repeat(np.arange(len(per_ring)), per_ring)[new]  # the ring of each new vertex
-    first = np.ones(len(ring), dtype=bool)
-    first[1:] = ring[1:] != ring[:-1]
-    jump = first & ~guessed
+    new_before = np.concatenate([[0], np.cumsum(new)])  # new vertices before each place
+    # the fourth vertex of a ring of four, when new: guessed (row among the new ones)
+    fourth = starts[per_ring == 4] + 3
+    fourth = fourth[new[fourth]]
+    guessed_rows = new_before[fourth]
+    f = q[fourth].astype(np.int64)
+    guess = q[fourth - 1].astype(np.int64) + q[fourth - 3] - q[fourth - 2]
+    residual[guessed_rows] = f - guess
+    # the first new vertex of each ring that has one: a jump, unless guessed
+    first_rows = new_before[starts][new_before[ends] > new_before[starts]]
+    jump = np.zeros(len(residual), dtype=bool)
+    jump[first_rows] = True
+    jump[guessed_rows] = False
     return np.concatenate([residual[jump], residual[~jump]]), int(jump.sum())
 
 
@@ -760,20 +777,79 @@ def _encode(
     categories: np.ndarray | None = None,
 ) -> BigLayerBlock:
     """`encode_big_layer`, advancing `bar` after each step."""
+    from concurrent.futures import ThreadPoolExecutor
+
     gdf = layer.gdf
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-    geoms = geoms[present]
-    frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).iloc[np.flatnonzero(present)]
+    frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+    if not present.all():  # (no copy of a million rows where every feature has a geometry)
+        geoms = geoms[present]
+        frame = frame.iloc[np.flatnonzero(present)]
     n = len(geoms)
+    # the geometry is packed on another thread (numpy and shapely let go of the GIL)
+    # while this one codes the attributes; the geometry's parts come first in the block
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        packing = pool.submit(_encode_geometry, geoms, layer.id)
+        pk = _Packer()
+        columns = _encode_columns(pk, frame, bar)
+        cat_codes, phase_codes = _category_phase(layer, registry, frame, geoms, categories, present)
+        pk.add("cat", _narrow(cat_codes), shuffle=True)
+        pk.add("phase", _narrow(phase_codes))
+        name_parts = _name_parts(pk, frame)
+        measures = measured() if callable(measured) else measured
+        _add_measures(pk, measures if present.all() else measures.iloc[np.flatnonzero(present)])
+        bar.update(1)
+        geometry, shape = packing.result()
+    bar.update(1)
+    geometry.extend(pk)
+    declared = None
+    if "declared_area_ha" in frame.columns and _numeric(frame["declared_area_ha"]):
+        declared = next(c["part"] for c in columns if c["name"] == "declared_area_ha")
+    pairs = np.unique(cat_codes * 256 + phase_codes)
+    cat_phase = [(int(v) // 256, int(v) % 256) for v in pairs]
+    bounds = [float(v) for v in shapely.total_bounds(geoms)] if n else [0.0, 0.0, 0.0, 0.0]
+    header = {
+        "n": n,
+        **shape,
+        "quantum": QUANTUM_DEG,
+        "parts": geometry.parts,
+        "columns": columns,
+        "zp": {
+            "cat": "cat",
+            "phase": "phase",
+            "names": name_parts,
+            "area_ha": "area_ha",
+            "length_km": "length_km",
+            "declared_ha": declared,
+        },
+        "cat_phase": [list(cp) for cp in cat_phase],
+        "bounds": bounds,
+    }
+    data = geometry.compressed()
+    bar.update(1)
+    return BigLayerBlock(header=header, data=data)
+
+
+def _encode_geometry(geoms: np.ndarray, layer_id: str) -> tuple[_Packer, dict[str, int]]:
+    """
+    Pack the geometry of `_encode`: its parts, and the counts of the header.
+
+    Returns
+    -------
+    packer, shape
+        The parts ``rings`` ``verts`` ``kinds`` ``vref`` ``x`` ``y``, and the
+        header's ``rings``, ``vertices``, ``unique_vertices`` and ``jumps``.
+    """
     rings_per_geom, per_ring, kinds, coords = _flatten(geoms)
     # what np.round(coords, 7) does inside (map_geometries), so the same integers
-    q = np.rint(coords * _SCALE)
-    if q.size and np.abs(q).max() >= 2**31:
-        msg = f"{layer.id}: coordinates outside ±214° cannot be drawn"
+    q = coords  # a new array of `_flatten`'s: quantised in place
+    np.multiply(q, _SCALE, out=q)
+    np.rint(q, out=q)
+    if q.size and max(-q.min(), q.max()) >= 2**31:
+        msg = f"{layer_id}: coordinates outside ±214° cannot be drawn"
         raise InputError(msg)
-    q = q.astype(np.int32)
-    n_vertices = len(coords)
-    del coords  # the arrays of a million features are large: free each once packed
+    n_vertices = len(q)
+    q = q.astype(np.int32)  # the arrays of a million features are large: each freed once used
     vref, unique_q = _shared_vertices(q)
     residual, jumps = _vertex_residuals(q, vref, unique_q, per_ring)
     n_unique = len(unique_q)
@@ -786,8 +862,17 @@ def _encode(
     del vref
     pk.add("x", _zigzag(residual[:, 0]), shuffle=True)
     pk.add("y", _zigzag(residual[:, 1]), shuffle=True)
-    del residual
-    bar.update(1)
+    shape = {
+        "rings": len(per_ring),
+        "vertices": n_vertices,
+        "unique_vertices": n_unique,
+        "jumps": jumps,
+    }
+    return pk, shape
+
+
+def _encode_columns(pk: _Packer, frame: pd.DataFrame, bar: Bar) -> list[dict[str, Any]]:
+    """Pack every attribute column of `_encode`; return their descriptions."""
     columns = []
     for i, name in enumerate(frame.columns):
         col = frame[name]
@@ -813,19 +898,21 @@ def _encode(
             pk.add_json(f"c{i}v", uniques)
             columns.append({"name": str(name), "kind": "dict", "part": f"c{i}", "values": f"c{i}v"})
         bar.update(1)
-    # category and phase of each feature: one registry call per distinct value
+    return columns
+
+
+def _category_phase(
+    layer: MapLayer,
+    registry: LayerRegistry,
+    frame: pd.DataFrame,
+    geoms: np.ndarray,
+    categories: np.ndarray | None,
+    present: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The category and phase code of each feature: one registry call per distinct value."""
+    n = len(frame)
     title = layer.title(registry.lang)
     geom_types = shapely.get_type_id(geoms)
-    type_names = {
-        0: "Point",
-        1: "LineString",
-        2: "LinearRing",
-        3: "Polygon",
-        4: "MultiPoint",
-        5: "MultiLineString",
-        6: "MultiPolygon",
-        7: "GeometryCollection",
-    }
     if "category" in frame.columns:
         value_codes, cat_uniques = _column_codes(frame["category"])
     else:
@@ -838,7 +925,7 @@ def _encode(
         for key, idx in pair.groupby(["cat", "type"], sort=False).indices.items():
             code, type_id = cast("tuple[int, int]", key)  # the two grouping columns
             cat_codes[idx] = registry.category_count(
-                cat_uniques[int(code)], title, type_names[int(type_id)], len(idx)
+                cat_uniques[int(code)], title, _TYPE_NAMES[int(type_id)], len(idx)
             )
     if "phase" in frame.columns:
         value_codes, phase_uniques = _column_codes(frame["phase"])
@@ -846,47 +933,30 @@ def _encode(
         phase_codes = lookup[value_codes]
     else:
         phase_codes = np.full(n, registry.phase(None), dtype=np.int64)
-    pk.add("cat", _narrow(cat_codes), shuffle=True)
-    pk.add("phase", _narrow(phase_codes))
-    name_parts = _name_parts(pk, frame)
-    measures = (measured() if callable(measured) else measured).iloc[np.flatnonzero(present)]
-    areas = measures["area_ha_vn2000"].to_numpy(dtype=np.float64)
-    lengths = measures["length_km_vn2000"].to_numpy(dtype=np.float64)
-    bar.update(1)
-    for part, values in (("area_ha", areas), ("length_km", lengths)):
-        # as the GeoJSON path carries them (MEASURE_DECIMALS): int32 when they fit
+    return cat_codes, phase_codes
+
+
+#: shapely's geometry type ids, by name.
+_TYPE_NAMES: Final = {
+    0: "Point",
+    1: "LineString",
+    2: "LinearRing",
+    3: "Polygon",
+    4: "MultiPoint",
+    5: "MultiLineString",
+    6: "MultiPolygon",
+    7: "GeometryCollection",
+}
+
+
+def _add_measures(pk: _Packer, measures: pd.DataFrame) -> None:
+    """Pack the VN-2000 ``area_ha`` and ``length_km`` as the GeoJSON path carries them."""
+    for part, column in (("area_ha", "area_ha_vn2000"), ("length_km", "length_km_vn2000")):
+        values = measures[column].to_numpy(dtype=np.float64)
+        # MEASURE_DECIMALS places: int32 when they fit
         values = np.round(np.where(np.isfinite(values), values, np.nan), MEASURE_DECIMALS)
         decimal = _decimal_ints(values)
         if decimal is None:
             pk.add(part, values, shuffle=True)
         else:
             pk.add(part, decimal[0], shuffle=True, decimals=decimal[1])
-    declared = None
-    if "declared_area_ha" in frame.columns and _numeric(frame["declared_area_ha"]):
-        declared = next(c["part"] for c in columns if c["name"] == "declared_area_ha")
-    pairs = np.unique(cat_codes * 256 + phase_codes)
-    cat_phase = [(int(v) // 256, int(v) % 256) for v in pairs]
-    bounds = [float(v) for v in shapely.total_bounds(geoms)] if n else [0.0, 0.0, 0.0, 0.0]
-    header = {
-        "n": n,
-        "rings": len(per_ring),
-        "vertices": n_vertices,
-        "unique_vertices": n_unique,
-        "jumps": jumps,
-        "quantum": QUANTUM_DEG,
-        "parts": pk.parts,
-        "columns": columns,
-        "zp": {
-            "cat": "cat",
-            "phase": "phase",
-            "names": name_parts,
-            "area_ha": "area_ha",
-            "length_km": "length_km",
-            "declared_ha": declared,
-        },
-        "cat_phase": [list(cp) for cp in cat_phase],
-        "bounds": bounds,
-    }
-    data = pk.compressed()
-    bar.update(1)
-    return BigLayerBlock(header=header, data=data)
