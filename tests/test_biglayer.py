@@ -368,6 +368,42 @@ def test_progress_bars_in_the_cli_only(tmp_path, capsys):
     assert capsys.readouterr().err == ""
 
 
+def test_the_program_ends_without_freeing_the_map_and_says_everything(tmp_path):
+    import subprocess
+    import sys
+
+    from zoneplan import cli
+
+    path = tmp_path / "parcels.gpkg"
+    synthetic_parcels(150, seed=4).to_file(path)
+    args = ["build", "--layer", str(path), "--big-layer-threshold", "100", "--no-progress"]
+    # called from Python, a command keeps nothing for the exit
+    assert cli.main([*args, "--out", str(tmp_path / "a.html")]) == 0
+    assert cli._LEFT_TO_EXIT == []
+    # as the program: stdout through a pipe still gets its line, the map is whole
+    out = tmp_path / "b.html"
+    done = subprocess.run(
+        [sys.executable, "-m", "zoneplan", *args, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"{out}: map of 9 layers, 210 features\n"
+    whole = (tmp_path / "a.html").read_bytes()  # the same map but for its random element ids
+    assert len(out.read_bytes()) == len(whole)
+    assert out.read_bytes().rstrip().endswith(b"</html>")
+    # a refused build still exits the usual way, with its error
+    bad = subprocess.run(
+        [sys.executable, "-m", "zoneplan", "build", "--layer", str(tmp_path / "none.gpkg")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 1
+    assert bad.stderr.startswith("zoneplan: error: ")
+
+
 @pytest.mark.parametrize(
     ("columns", "kinds"),
     [

@@ -1,7 +1,5 @@
 """Run the command line with ``python -m zoneplan``."""
 
-import sys
+from zoneplan.cli import run
 
-from zoneplan.cli import main
-
-sys.exit(main())
+run()

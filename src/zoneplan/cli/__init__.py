@@ -15,6 +15,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from zoneplan import __version__
 from zoneplan.errors import ZoneplanError
@@ -118,6 +119,49 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+#: Set by `run`: the command runs as the ``zoneplan`` program, which ends with it.
+_ENDS_PROCESS = False
+#: What commands handed to `leave_to_exit`: freed with the process, not object by object.
+_LEFT_TO_EXIT: list[object] = []
+
+
+def leave_to_exit(*objects: object) -> None:
+    """
+    Leave `objects` to be freed with the process when the command is the program.
+
+    A map of 10^6 parcels holds millions of Python and GEOS objects; freeing
+    them one by one after the output is written takes most of a second. Run as
+    the ``zoneplan`` program (`run`), a command hands them over here once its
+    output is complete, and the process ends without that walk. Called in-process
+    (`main` from Python: tests, notebooks), this keeps nothing.
+    """
+    if _ENDS_PROCESS:
+        _LEFT_TO_EXIT.extend(objects)
+
+
+def run() -> NoReturn:
+    """
+    The ``zoneplan`` program: `main`, then the process ends with its exit code.
+
+    When the command left its objects to the exit (`leave_to_exit`), standard
+    output and error are flushed, logging is shut down and the process ends at
+    once (``os._exit``), without freeing them one by one; otherwise it exits
+    the usual way.
+    """
+    global _ENDS_PROCESS  # one switch, set once by the program's entry point
+    _ENDS_PROCESS = True
+    code = main()
+    if not _LEFT_TO_EXIT:
+        sys.exit(code)
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said there
+            code = code or EXIT_PROBLEMS
+    os._exit(code)
+
+
 def _error(message: str) -> None:
     """Print one error line on standard error."""
     line = " ".join(str(message).split())
@@ -125,4 +169,4 @@ def _error(message: str) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

@@ -104,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from zoneplan._atomic import check_output_path
+    from zoneplan.cli import leave_to_exit
     from zoneplan.cli.styling import layer_styles
     from zoneplan.errors import InputError
     from zoneplan.render.map import build_map, catalog_layers, save_map, user_layer
@@ -141,6 +142,7 @@ def run(args: argparse.Namespace) -> int:
         kind = "self-contained " if args.self_contained else ""
         count = sum(len(layer.gdf) for layer in layers)
         print(f"{path}: {kind}map of {len(layers)} layers, {count} features")  # noqa: T201
+    leave_to_exit(layers, m)  # the map is written: no need to free its features one by one
     return 0
 
 
