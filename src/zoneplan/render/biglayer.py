@@ -511,11 +511,16 @@ def _shared_vertices(q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = len(q)
     if n == 0:
         return np.zeros(0, dtype=np.int64), q
-    key = q[:, 0].astype(np.int64) * 2**32 + (q[:, 1].astype(np.int64) + 2**31)
+    key = q[:, 0].astype(np.int64) << 32
+    key += q[:, 1].astype(np.int64) + 2**31
     order = np.argsort(key, kind="stable")  # by vertex, then by position
-    same = key[order[1:]] == key[order[:-1]]
+    key = key[order]
+    same = key[1:] == key[:-1]
+    del key
+    later = order[1:][same]  # a place whose vertex came before, and where it did
     vref = np.zeros(n, dtype=np.int64)
-    vref[order[1:][same]] = order[1:][same] - order[:-1][same]
+    vref[later] = later - order[:-1][same]
+    del order, later
     # a vertex last seen further back than 16 bits reach is stored again: the
     # references stay 16-bit (8-bit, or no bytes, where parcels share no corner)
     vref[vref > _MAX_BACK] = 0
@@ -531,7 +536,7 @@ _NUMBERED = r"(?P<prefix>[^0-9]*)(?P<number>[0-9]{1,9})(?P<suffix>[^0-9]*)"
 
 def _vertex_residuals(
     q: np.ndarray, vref: np.ndarray, unique_q: np.ndarray, per_ring: np.ndarray
-) -> tuple[np.ndarray, int]:
+) -> tuple[np.ndarray, np.ndarray, int]:
     """
     What the block stores of each new vertex (`_shared_vertices`): its offset from a guess.
 
@@ -549,44 +554,59 @@ def _vertex_residuals(
 
     Returns
     -------
-    residual, jumps
-        One row per new vertex, and how many of the rows are jumps.
+    x, y, jumps
+        The x and y residual of each new vertex, zig-zag mapped (`_zigzag`), and
+        how many of them are jumps.
 
     Examples
     --------
     >>> q = np.array([[0, 0], [4, 0], [4, 3], [0, 3], [9, 9]], dtype=np.int32)
     >>> vref, unique = _shared_vertices(q)
-    >>> residual, jumps = _vertex_residuals(q, vref, unique, np.array([4, 1]))
-    >>> residual.tolist(), jumps
-    ([[0, 0], [9, 6], [4, 0], [0, 3], [0, 0]], 2)
+    >>> x, y, jumps = _vertex_residuals(q, vref, unique, np.array([4, 1]))
+    >>> _unzigzag(x).tolist(), _unzigzag(y).tolist(), jumps
+    ([0, 9, 4, 0, 0], [0, 6, 0, 3, 0], 2)
     """
-    residual = np.diff(unique_q.astype(np.int64), axis=0, prepend=np.zeros((1, 2), np.int64))
     if not len(q):
-        return residual, 0
+        return np.zeros(0, np.uint32), np.zeros(0, np.uint32), 0
     # per ring, not per vertex (a million rings, four or five million vertices)
     ends = np.cumsum(per_ring)
     starts = ends - per_ring
     new = vref == 0
-    new_before = np.concatenate([[0], np.cumsum(new)])  # new vertices before each place
-    # the fourth vertex of a ring of four, when new: guessed (row among the new ones)
+    new_before = np.zeros(len(q) + 1, dtype=np.int64)  # new vertices before each place
+    np.cumsum(new, out=new_before[1:])
+    # the fourth vertex of a ring of four, when new: guessed (its row among the new ones)
     fourth = starts[per_ring == 4] + 3
     fourth = fourth[new[fourth]]
     guessed_rows = new_before[fourth]
-    f = q[fourth].astype(np.int64)
-    guess = q[fourth - 1].astype(np.int64) + q[fourth - 3] - q[fourth - 2]
-    residual[guessed_rows] = f - guess
     # the first new vertex of each ring that has one: a jump, unless guessed
     first_rows = new_before[starts][new_before[ends] > new_before[starts]]
-    jump = np.zeros(len(residual), dtype=bool)
+    del new, new_before
+    jump = np.zeros(len(unique_q), dtype=bool)
     jump[first_rows] = True
     jump[guessed_rows] = False
-    return np.concatenate([residual[jump], residual[~jump]]), int(jump.sum())
+    order = np.concatenate([np.flatnonzero(jump), np.flatnonzero(~jump)])
+    axes = []
+    for axis in (0, 1):  # one axis at a time: the arrays of a million features are large
+        residual = np.diff(unique_q[:, axis].astype(np.int64), prepend=0)
+        at = q[fourth, axis].astype(np.int64)
+        residual[guessed_rows] = at - (
+            q[fourth - 1, axis].astype(np.int64) + q[fourth - 3, axis] - q[fourth - 2, axis]
+        )
+        axes.append(_zigzag(residual[order]))
+        del residual
+    return axes[0], axes[1], int(jump.sum())
 
 
 def _zigzag(values: np.ndarray) -> np.ndarray:
     """Map signed integers (within ±2^31) to unsigned: 0, -1, 1, -2 ... -> 0, 1, 2, 3 ..."""
     v = values.astype(np.int64)
     return ((v << 1) ^ (v >> 63)).astype(np.uint32)
+
+
+def _unzigzag(values: np.ndarray) -> np.ndarray:
+    """Undo `_zigzag`: 0, 1, 2, 3 ... -> 0, -1, 1, -2 ..."""
+    v = values.astype(np.int64)
+    return (v >> 1) ^ -(v & 1)
 
 
 def _numbered_text(col: pd.Series) -> tuple[str, int, str, np.ndarray] | None:
@@ -841,17 +861,19 @@ def _encode_geometry(geoms: np.ndarray, layer_id: str) -> tuple[_Packer, dict[st
         header's ``rings``, ``vertices``, ``unique_vertices`` and ``jumps``.
     """
     rings_per_geom, per_ring, kinds, coords = _flatten(geoms)
-    # what np.round(coords, 7) does inside (map_geometries), so the same integers
-    q = coords  # a new array of `_flatten`'s: quantised in place
-    np.multiply(q, _SCALE, out=q)
-    np.rint(q, out=q)
-    if q.size and max(-q.min(), q.max()) >= 2**31:
+    # what np.round(coords, 7) does inside (map_geometries), so the same integers; in
+    # place (a new array of `_flatten`'s): the arrays of a million features are large,
+    # each is freed once used
+    np.multiply(coords, _SCALE, out=coords)
+    np.rint(coords, out=coords)
+    if coords.size and max(-coords.min(), coords.max()) >= 2**31:
         msg = f"{layer_id}: coordinates outside ±214° cannot be drawn"
         raise InputError(msg)
-    n_vertices = len(q)
-    q = q.astype(np.int32)  # the arrays of a million features are large: each freed once used
+    n_vertices = len(coords)
+    q = coords.astype(np.int32)
+    del coords
     vref, unique_q = _shared_vertices(q)
-    residual, jumps = _vertex_residuals(q, vref, unique_q, per_ring)
+    x, y, jumps = _vertex_residuals(q, vref, unique_q, per_ring)
     n_unique = len(unique_q)
     del q, unique_q
     pk = _Packer()
@@ -860,8 +882,8 @@ def _encode_geometry(geoms: np.ndarray, layer_id: str) -> tuple[_Packer, dict[st
     pk.add("kinds", kinds)
     pk.add("vref", _narrow(vref), shuffle=True)
     del vref
-    pk.add("x", _zigzag(residual[:, 0]), shuffle=True)
-    pk.add("y", _zigzag(residual[:, 1]), shuffle=True)
+    pk.add("x", x, shuffle=True)
+    pk.add("y", y, shuffle=True)
     shape = {
         "rings": len(per_ring),
         "vertices": n_vertices,
