@@ -510,6 +510,50 @@ def test_decoder_gives_back_the_encoders_input(big):
         np.testing.assert_allclose(box, [x.min(), y.min(), x.max(), y.max()], rtol=0, atol=4e-10)
 
 
+def _zigzag(d: np.ndarray) -> np.ndarray:
+    """Signed integers as the block's zig-zag residuals (biglayer.py)."""
+    d = d.astype(np.int64)
+    return np.where(d >= 0, 2 * d, -2 * d - 1).astype(np.uint32)
+
+
+@pytest.mark.parametrize(
+    ("lat0", "lat1"),
+    [(20.55, 20.80), (8.0, 23.5), (-34.1, -33.8), (84.2, 85.0)],
+    ids=["hai-phong", "vietnam", "south", "beyond-the-table"],
+)
+def test_vertex_latitudes_match_proj_through_the_mercator_blocks(bare, lat0, lat1):
+    """
+    sharedVertices turns quantised latitudes into world units by a cubic per block of
+    latitude (mercYBlocks) within the layer's bounds, by mercY outside them: both within
+    2e-15 world units (0.08 micrometres) of PROJ's Web Mercator; beyond ±84.05° no blocks.
+    """
+    key = bare.load("biglayer-decode.js", ["sharedVertices", "mercYBlocks"])
+    rng = np.random.default_rng(11)
+    quantum = 1e-7
+    lats = np.sort(rng.uniform(lat0 - 0.02, lat1 + 0.02, 3000))  # some just outside the bounds
+    lats = np.concatenate([lats, [lat0, lat1]])
+    ylat = np.round(lats / quantum).astype(np.int64)
+    xlon = np.full_like(ylat, round(106.7 / quantum))
+    # one line ring through every latitude: its first vertex in the jumps' run, then steps
+    rx = _zigzag(np.diff(xlon, prepend=0))
+    ry = _zigzag(np.diff(ylat, prepend=0))
+    n = len(ylat)
+    got = bare.js(
+        """([key, rx, ry, n, q, bounds]) => { const zp = window[key];
+          const bbox = new Float64Array(4);
+          const xy = zp.sharedVertices(new Uint8Array(n), Uint32Array.from(rx),
+            Uint32Array.from(ry), Uint32Array.of(0, 1), Uint32Array.of(0, n), q, bbox, 1, bounds);
+          return { my: Array.from(xy.my), mx: Array.from(xy.mx),
+                   table: zp.mercYBlocks(q, bounds[1], bounds[3]) !== null }; }""",
+        [key, rx.tolist(), ry.tolist(), n, quantum, [106.0, lat0, 107.0, lat1]],
+    )
+    x, y = to_world(xlon * quantum, ylat * quantum)
+    np.testing.assert_allclose(got["mx"], x, rtol=0, atol=2e-15)
+    np.testing.assert_allclose(got["my"], y, rtol=0, atol=2e-15)
+    assert got["table"] == (lat1 < 84.05)
+    assert bare.errors == []
+
+
 def test_decoder_gives_back_names_columns_and_measures(big):
     d, gdf, present = big["decoded"], big["gdf"], big["present"]
     rows = gdf.iloc[present]

@@ -1,9 +1,9 @@
 /*
  * Big layers, the data: decode the blocks of render/biglayer.py, grid, find, hit-test.
  *
- * Uses: mercX, mercY (coords.js).
- * Provides: RING_POLYGON, RING_LINE, RING_POINT, bigBytes, decodeGeometry, decodeColumns,
- * decodeBig, queryBig, hitBig, bigValue, bigName, finite.
+ * Uses: D2R, MAX_LAT, mercY (coords.js).
+ * Provides: RING_POLYGON, RING_LINE, RING_POINT, bigBytes, mercYBlocks, decodeGeometry,
+ * decodeColumns, decodeBig, queryBig, hitBig, bigValue, bigName, finite.
  */
 
 var ARRAYS = { u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, i32: Int32Array, f64: Float64Array };
@@ -75,17 +75,50 @@ function unshuffle(src, n, size, Type) {
 }
 
 /**
+ * Web Mercator y of quantised latitudes (integers, `quantum` degrees each) in [lat0, lat1]:
+ * a cubic per block of 2^shift quanta (at most 0.01°), its Taylor series at the block's
+ * start, within 1e-17 world units (a tenth of a nanometre) of mercY; null if there is no
+ * such range (mercY then serves every vertex). A logarithm per vertex costs more than the
+ * rest of its decoding.
+ */
+function mercYBlocks(quantum, lat0, lat1) {
+  if (!(quantum > 0 && lat0 <= lat1 && lat0 > -MAX_LAT + 1 && lat1 < MAX_LAT - 1)) return null;
+  if (Math.max(-lat0, lat1) / quantum >= 1 << 30) return null; // quanta as int32
+  var shift = Math.max(0, Math.min(20, Math.floor(Math.log2(0.01 / quantum))));
+  var k0 = (Math.floor(lat0 / quantum) >> shift) - 1, k1 = (Math.ceil(lat1 / quantum) >> shift) + 1;
+  if (!((k1 - k0) < 65536 && Math.abs(k0 << shift) < 2e9 && Math.abs((k1 + 1) << shift) < 2e9)) return null;
+  var q = quantum * D2R, c = new Float64Array(4 * (k1 - k0 + 1)), pi2 = 2 * Math.PI;
+  for (var k = k0; k <= k1; k++) {
+    var lat = (k << shift) * quantum, phi = lat * D2R, sec = 1 / Math.cos(phi), tan = Math.tan(phi);
+    var j = 4 * (k - k0);
+    c[j] = mercY(lat);
+    c[j + 1] = -sec / pi2 * q;
+    c[j + 2] = -sec * tan / pi2 * q * q / 2;
+    c[j + 3] = -sec * (tan * tan + sec * sec) / pi2 * q * q * q / 6;
+  }
+  return { shift: shift, k0: k0, blocks: k1 - k0 + 1, c: c };
+}
+
+/**
  * Web Mercator x/y per vertex (biglayer.py, _vertex_residuals), and each feature's box
  * (x0, y0, x1, y1) in `bbox`, in the same pass. The residuals of the first new vertex of
- * each ring (unless guessed) come first, `jumps` of them, then the rest.
+ * each ring (unless guessed) come first, `jumps` of them, then the rest. `bounds`: the
+ * layer's lon/lat box (the header's), for mercYBlocks.
  */
-function sharedVertices(vref, rx, ry, featRing, ringStart, quantum, bbox, jumps) {
+function sharedVertices(vref, rx, ry, featRing, ringStart, quantum, bbox, jumps, bounds) {
   var nv = vref.length, nf = featRing.length - 1;
-  var ix = new Int32Array(nv), iy = new Int32Array(nv);
+  // the integers of each vertex, for back-references' guessed corners; none without them
+  var refs = false;
+  for (var i = 0; i < nv && !refs; i++) refs = vref[i] !== 0;
+  var ix = refs ? new Int32Array(nv) : null, iy = refs ? new Int32Array(nv) : null;
   var mx = new Float64Array(nv), my = new Float64Array(nv);
+  var table = bounds ? mercYBlocks(quantum, bounds[1], bounds[3]) : null;
+  var shift = table ? table.shift : 0, k0 = table ? table.k0 : 0, blocks = table ? table.blocks : 0;
+  var cy = table ? table.c : null, qx = quantum / 360;
   var jump = 0, step = jumps, lastX = 0, lastY = 0;
+  var x1 = 0, y1 = 0, x2 = 0, y2 = 0, x3 = 0, y3 = 0; // the ring's last three vertices
   for (var f = 0; f < nf; f++) {
-    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    var fx0 = Infinity, fy0 = Infinity, fx1 = -Infinity, fy1 = -Infinity;
     for (var r = featRing[f]; r < featRing[f + 1]; r++) {
       var a = ringStart[r], b = ringStart[r + 1], quad = b - a === 4, first = true;
       for (var v = a; v < b; v++) {
@@ -100,23 +133,31 @@ function sharedVertices(vref, rx, ry, featRing, ringStart, quantum, bbox, jumps)
           var zx = rx[next], zy = ry[next];
           var dx = (zx >>> 1) ^ -(zx & 1), dy = (zy >>> 1) ^ -(zy & 1);
           if (guessed) {
-            lastX = ix[v - 1] + ix[v - 3] - ix[v - 2] + dx;
-            lastY = iy[v - 1] + iy[v - 3] - iy[v - 2] + dy;
+            lastX = refs ? ix[v - 1] + ix[v - 3] - ix[v - 2] + dx : x1 + x3 - x2 + dx;
+            lastY = refs ? iy[v - 1] + iy[v - 3] - iy[v - 2] + dy : y1 + y3 - y2 + dy;
           } else {
             lastX += dx;
             lastY += dy;
           }
-          ix[v] = lastX; iy[v] = lastY;
-          x = mx[v] = mercX(lastX * quantum);
-          y = my[v] = mercY(lastY * quantum);
+          if (refs) { ix[v] = lastX; iy[v] = lastY; }
+          x = mx[v] = lastX * qx + 0.5; // mercX
+          var k = (lastY >> shift) - k0;
+          if (k >= 0 && k < blocks) {
+            var d = lastY - ((k + k0) << shift), j = 4 * k;
+            y = cy[j] + d * (cy[j + 1] + d * (cy[j + 2] + d * cy[j + 3]));
+          } else {
+            y = mercY(lastY * quantum);
+          }
+          my[v] = y;
         }
-        if (x < x0) x0 = x;
-        if (x > x1) x1 = x;
-        if (y < y0) y0 = y;
-        if (y > y1) y1 = y;
+        x3 = x2; y3 = y2; x2 = x1; y2 = y1; x1 = lastX; y1 = lastY;
+        if (x < fx0) fx0 = x;
+        if (x > fx1) fx1 = x;
+        if (y < fy0) fy0 = y;
+        if (y > fy1) fy1 = y;
       }
     }
-    bbox[4 * f] = x0; bbox[4 * f + 1] = y0; bbox[4 * f + 2] = x1; bbox[4 * f + 3] = y1;
+    bbox[4 * f] = fx0; bbox[4 * f + 1] = fy0; bbox[4 * f + 2] = fx1; bbox[4 * f + 3] = fy1;
   }
   return { mx: mx, my: my };
 }
@@ -158,7 +199,7 @@ function decodeGeometry(buffer, spec) {
   var ringKind = part("kinds");
   var bbox = new Float64Array(4 * n);
   var xy = sharedVertices(
-    part("vref"), part("x"), part("y"), featRing, ringStart, spec.quantum, bbox, spec.jumps
+    part("vref"), part("x"), part("y"), featRing, ringStart, spec.quantum, bbox, spec.jumps, spec.bounds
   );
   var kind = new Uint8Array(n);
   var gx0 = Infinity, gy0 = Infinity, gx1 = -Infinity, gy1 = -Infinity;

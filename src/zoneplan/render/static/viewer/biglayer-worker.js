@@ -10,7 +10,8 @@
  * Where no worker can start (an older policy, a sandboxed frame), or one fails, the page
  * decodes and rasterises everything itself, as before.
  *
- * Uses: D2R, MAX_LAT, mercX, mercY (coords.js); ARRAYS, RING_*, base64Bytes, gunzip, readPart, unshuffle, sharedVertices, offsets, decodeGeometry, buildGrid
+ * Uses: D2R, MAX_LAT, mercY (coords.js); ARRAYS, RING_*, base64Bytes, gunzip, readPart,
+ * unshuffle, mercYBlocks, sharedVertices, offsets, decodeGeometry, buildGrid
  * (biglayer-decode.js); RASTER_PX, TILE, rasterLine, rasterPolygon, rasterTile
  * (biglayer-raster.js).
  * Provides: startBigWorker, dropSpareWorker.
@@ -67,7 +68,7 @@ function bigWorkerMain() {
 
 /** The worker's script: constants, the shared functions' text, then bigWorkerMain(). */
 function bigWorkerSource() {
-  var shared = [mercX, mercY, gunzip, readPart, unshuffle, sharedVertices,
+  var shared = [mercY, gunzip, readPart, unshuffle, mercYBlocks, sharedVertices,
     offsets, decodeGeometry, buildGrid, rasterLine, rasterPolygon, rasterTile, bigWorkerMain];
   var arrays = Object.keys(ARRAYS).map(function (k) { return k + ": " + ARRAYS[k].name; });
   return [
