@@ -10,6 +10,8 @@ filter, the legend and escaping are checked on the big one.
 
 from __future__ import annotations
 
+import base64
+import gzip
 import re
 from pathlib import Path
 
@@ -19,6 +21,7 @@ import shapely
 from pyproj import Geod
 
 import zoneplan.render
+import zoneplan.render.map as render_map
 from zoneplan.catalog import load_catalog
 from zoneplan.cli import main
 from zoneplan.schema import PHASES
@@ -691,3 +694,65 @@ def test_worker_draws_half_the_tiles_as_the_page_would(open_map, two_maps):
     assert len(errors) == 1
     assert "worker-src" in errors[0]
     assert fallback.js(f"{BIG_ENTRY}.big.n") == 2000
+
+
+BLOCK = re.compile(
+    r'<script type="application/octet-stream" id="(zoneplan-big-\d+(?:\.\d+)?)">([^<]*)</script>'
+)
+
+
+def test_a_block_in_pieces_is_inflated_as_the_page_is_read(open_map, two_maps, monkeypatch):
+    """
+    A block longer than BLOCK_PIECE_CHARS is carried in pieces, each followed by the one
+    feeding script (one hash in the policy); the viewer inflates the pieces as the page is
+    read (in its worker too, which is never given the whole text) and draws the same picture
+    as from the block in one element. With a piece not fed (its script gone), the block is
+    read whole at the start, as before.
+    """
+    source = two_maps["offline"].with_name("parcels.gpkg")
+    split = two_maps["offline"].with_name("pieces.html")
+    monkeypatch.setattr(render_map, "BLOCK_PIECE_CHARS", 4096)
+    args = ["-q", "build", "--lang", "en", "--layer", str(source), "--big-layer-threshold", "0"]
+    assert main([*args, "--self-contained", "--out", str(split)]) == 0
+    html = split.read_text(encoding="utf-8")
+    (whole,) = BLOCK.findall(two_maps["offline"].read_text(encoding="utf-8"))
+    pieces = BLOCK.findall(html)
+    first = whole[0]  # the element id of the block in one piece
+    assert [p[0] for p in pieces] == [first] + [f"{first}.{k}" for k in range(1, len(pieces))]
+    assert len(pieces) > 5
+    assert all(len(p[1]) == 4096 for p in pieces[:-1])
+    joined = "".join(p[1] for p in pieces)
+    assert gzip.decompress(base64.b64decode(joined)) == gzip.decompress(base64.b64decode(whole[1]))
+    feed = f"<script>{render_map.FEED_SCRIPT}</script>"
+    assert html.count(feed) == len(pieces)
+    assert all(f'id="{p[0]}">{p[1]}</script>\n{feed}' in html for p in pieces)
+    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)"', html).group(
+        1
+    )
+    assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+
+    one = open_map(two_maps["offline"], block_all=True)
+    lat, lon, zoom = one.js(
+        "(() => { const m = window.zoneplan.viewer.map, c = m.getCenter();"
+        " return [c.lat, c.lng, m.getZoom()]; })()"
+    )
+    expected = one.js(CANVAS_AT, [lat, lon, zoom + 1])
+    assert one.js("window.zoneplan.timings.pieces") is None  # one element: read whole
+    fed = open_map(split, block_all=True)
+    assert fed.js("window.zoneplan.timings.pieces") == len(pieces)
+    got = fed.js(CANVAS_AT, [lat, lon, zoom + 1])
+    assert got["worker"]
+    assert got["stats"]["worker"] > 0  # tiles from the worker, which had only the pieces
+    assert got["picture"] == expected["picture"]
+    fed.assert_clean(allow_refused_tiles=True)  # no CSP violation
+
+    gap = split.with_name("pieces-gap.html")
+    k = html.index(f'id="{pieces[3][0]}"')
+    at = html.index(feed, k)
+    gap.write_text(html[:at] + html[at + len(feed) :], encoding="utf-8")
+    unfed = open_map(gap, block_all=True)
+    assert unfed.js("window.zoneplan.timings.pieces") is None
+    again = unfed.js(CANVAS_AT, [lat, lon, zoom + 1])
+    assert again["worker"]
+    assert again["picture"] == expected["picture"]
+    unfed.assert_clean(allow_refused_tiles=True)

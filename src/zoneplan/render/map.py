@@ -46,6 +46,13 @@ log = logging.getLogger(__name__)
 DEFAULT_OUTPUT: str = "zoneplan-map.html"
 #: id of the ``<script type="application/json">`` element holding the map data.
 DATA_ELEMENT_ID: str = "zoneplan-data"
+#: Base64 characters per element of a big layer's block (a multiple of 4, so each piece
+#: decodes on its own): a longer block is carried in pieces, each followed by
+#: `FEED_SCRIPT`, so the viewer inflates it while the browser is still reading the page.
+BLOCK_PIECE_CHARS: int = 1 << 20
+#: The inline script after each piece of a block: hands the piece just read to the viewer
+#: (start.js, feedBig). The same text each time: one hash in the page's policy.
+FEED_SCRIPT: str = "window.zoneplan && window.zoneplan.feed(document.currentScript);"
 #: Centre of the zone, used before the view fits the layers.
 ZONE_CENTER: tuple[float, float] = (20.67, 106.68)
 
@@ -121,10 +128,7 @@ class PlanningViewer(MacroElement):
             f'<script type="application/json" id="{DATA_ELEMENT_ID}">{self.payload_json}</script>'
         )
         # base64 text ([A-Za-z0-9+/=]) cannot end the element; ids are ours
-        data += "".join(
-            f'\n<script type="application/octet-stream" id="{element_id}">{block.base64()}</script>'
-            for element_id, block in self.blocks
-        )
+        data += "".join(block_elements(element_id, block) for element_id, block in self.blocks)
         if self._parent is None:
             msg = "the planning viewer must be added to a map before it is rendered"
             raise TypeError(msg)
@@ -132,6 +136,32 @@ class PlanningViewer(MacroElement):
         figure.header.add_child(RawHTML(head), name=f"{name}_head")
         figure.html.add_child(RawHTML(data), name=f"{name}_data")
         figure.script.add_child(RawHTML(start), name=f"{name}_start")
+
+
+def block_elements(element_id: str, block: BigLayerBlock) -> str:
+    """
+    Return the elements that carry a big layer's block: its base64 text in one element of
+    `element_id`, or, when longer than `BLOCK_PIECE_CHARS`, in pieces of that many
+    characters (ids `element_id`, then ``element_id.1``, ``element_id.2``...), each
+    followed by `FEED_SCRIPT`, so the viewer starts inflating the block while the rest of
+    the page is read.
+
+    Examples
+    --------
+    >>> block = BigLayerBlock(header={}, data=bytes(range(9)))
+    >>> block_elements("zoneplan-big-0", block)
+    '\\n<script type="application/octet-stream" id="zoneplan-big-0">AAECAwQFBgcI</script>'
+    """
+    text = block.base64()
+    if len(text) <= BLOCK_PIECE_CHARS:
+        return f'\n<script type="application/octet-stream" id="{element_id}">{text}</script>'
+    out = []
+    for k, at in enumerate(range(0, len(text), BLOCK_PIECE_CHARS)):
+        piece_id = element_id if k == 0 else f"{element_id}.{k}"
+        piece = text[at : at + BLOCK_PIECE_CHARS]
+        out.append(f'\n<script type="application/octet-stream" id="{piece_id}">{piece}</script>')
+        out.append(f"\n<script>{FEED_SCRIPT}</script>")
+    return "".join(out)
 
 
 class PlanningMap(folium.Map):

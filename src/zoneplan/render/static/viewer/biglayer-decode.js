@@ -2,8 +2,8 @@
  * Big layers, the data: decode the blocks of render/biglayer.py, grid, find, hit-test.
  *
  * Uses: D2R, MAX_LAT, mercY (coords.js).
- * Provides: RING_POLYGON, RING_LINE, RING_POINT, bigBytes, mercYBlocks, decodeGeometry,
- * decodeColumns, decodeBig, queryBig, hitBig, bigValue, bigName, finite.
+ * Provides: RING_POLYGON, RING_LINE, RING_POINT, gunzipStream, blockPieces, blockText, bigBytes,
+ * mercYBlocks, decodeGeometry, decodeColumns, decodeBig, queryBig, hitBig, bigValue, bigName, finite.
  */
 
 var ARRAYS = { u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, i32: Int32Array, f64: Float64Array };
@@ -24,25 +24,67 @@ function base64Bytes(text) {
  */
 function gunzip(bytes) {
   var m = bytes.length, size = m < 18 ? 0 : (bytes[m - 4] | (bytes[m - 3] << 8) | (bytes[m - 2] << 16) | (bytes[m - 1] << 24)) >>> 0;
-  var out = new Uint8Array(size), at = 0;
+  var stream = gunzipStream(size);
+  stream.push(bytes);
+  return stream.close();
+}
+
+/**
+ * A gzip member inflated as its pieces come: push(bytes) each piece in order, then close(),
+ * which gives a Promise of the whole output (an ArrayBuffer). The output goes into one buffer
+ * of `size` bytes if given (grown when it was wrong); else its chunks are kept and joined.
+ */
+function gunzipStream(size) {
+  var out = size ? new Uint8Array(size) : null, chunks = [], at = 0;
   var ds = new DecompressionStream("gzip"), writer = ds.writable.getWriter(), reader = ds.readable.getReader();
-  writer.write(bytes).catch(function () {}); // its error reaches the reader too
-  writer.close().catch(function () {});
   function next() {
     return reader.read().then(function (step) {
-      if (step.done) return at === out.length ? out.buffer : out.buffer.slice(0, at);
-      var chunk = step.value;
-      if (at + chunk.length > out.length) {
-        var grown = new Uint8Array(Math.max(2 * out.length, at + chunk.length));
-        grown.set(out.subarray(0, at));
-        out = grown;
+      if (step.done) {
+        if (!out) { // joined now that the size is known
+          out = new Uint8Array(at);
+          for (var k = 0, to = 0; k < chunks.length; to += chunks[k].length, k++) out.set(chunks[k], to);
+          chunks = null;
+          return out.buffer;
+        }
+        return at === out.length ? out.buffer : out.buffer.slice(0, at);
       }
-      out.set(chunk, at);
+      var chunk = step.value;
+      if (!out) chunks.push(chunk);
+      else {
+        if (at + chunk.length > out.length) {
+          var grown = new Uint8Array(Math.max(2 * out.length, at + chunk.length));
+          grown.set(out.subarray(0, at));
+          out = grown;
+        }
+        out.set(chunk, at);
+      }
       at += chunk.length;
       return next();
     });
   }
-  return next();
+  var done = next();
+  return {
+    push: function (bytes) { writer.write(bytes).catch(function () {}); }, // its error reaches the reader too
+    close: function () { writer.close().catch(function () {}); return done; }
+  };
+}
+
+/**
+ * The elements that carry a big layer's block: its own, and the pieces that follow when the
+ * page carries it in pieces (ids `id`.1, `id`.2...: map.py, block_elements).
+ */
+function blockPieces(id) {
+  var nodes = [], node = document.getElementById(id);
+  for (var k = 1; node; k++) {
+    nodes.push(node);
+    node = document.getElementById(id + "." + k);
+  }
+  return nodes;
+}
+
+/** The base64 text of a big layer's block (blockPieces). */
+function blockText(id) {
+  return blockPieces(id).map(function (node) { return node.textContent.trim(); }).join("");
 }
 
 /** A part: byte planes joined, const filled, decimals divided back. */
@@ -250,8 +292,7 @@ function decodeColumns(buffer, spec) {
 
 /** Decode a big layer on this thread: columns and geometry in one object. */
 function decodeBig(spec) {
-  var node = document.getElementById(spec.element);
-  return bigBytes(node.textContent).then(function (buffer) {
+  return bigBytes(blockText(spec.element)).then(function (buffer) {
     var big = decodeColumns(buffer, spec), geometry = decodeGeometry(buffer, spec);
     Object.keys(geometry).forEach(function (key) { if (!(key in big)) big[key] = geometry[key]; });
     return big;

@@ -10,27 +10,36 @@
  * Where no worker can start (an older policy, a sandboxed frame), or one fails, the page
  * decodes and rasterises everything itself, as before.
  *
- * Uses: D2R, MAX_LAT, mercY (coords.js); ARRAYS, RING_*, base64Bytes, gunzip, readPart,
+ * Uses: D2R, MAX_LAT, mercY (coords.js); ARRAYS, RING_*, base64Bytes, gunzip, gunzipStream, readPart,
  * unshuffle, mercYBlocks, sharedVertices, offsets, decodeGeometry, buildGrid
  * (biglayer-decode.js); RASTER_PX, TILE, rasterLine, rasterPolygon, rasterTile
  * (biglayer-raster.js).
- * Provides: startBigWorker, dropSpareWorker.
+ * Provides: takeBigWorker, startBigWorker, dropSpareWorker.
  */
 
-/** What the worker runs: on "decode", the geometry (a copy posted back); on "tiles", tiles. */
+/**
+ * What the worker runs: on "piece", a piece of the block, inflated as it comes; on "decode",
+ * the geometry of the block (its bytes in the message, or the pieces it had), a copy posted
+ * back; on "tiles", tiles.
+ */
 function bigWorkerMain() {
-  var geometry = null;
+  var geometry = null, pieces = null, began = 0;
   function fail(err) { self.postMessage({ type: "error", message: String((err && err.message) || err) }); }
   self.onmessage = function (ev) {
     var m = ev.data;
+    if (m.type === "piece") { // the block as the page reads it: inflated as it comes
+      if (!pieces) { pieces = gunzipStream(0); began = performance.now(); }
+      pieces.push(m.bytes);
+      return;
+    }
     if (m.type === "decode") {
-      var t0 = performance.now();
-      gunzip(m.bytes).then(function (buffer) {
+      if (!pieces) began = performance.now();
+      (pieces ? pieces.close() : gunzip(m.bytes)).then(function (buffer) {
         var t1 = performance.now();
         geometry = decodeGeometry(buffer, m.spec);
         var t2 = performance.now(), at = performance.timeOrigin;
         // on the page's clock: when the worker began, had inflated, had decoded
-        var spent = { began: at + t0, inflated: at + t1, decoded: at + t2 };
+        var spent = { began: at + began, inflated: at + t1, decoded: at + t2 };
         // the page's copy: copied here and handed over (a structured clone of this much is slower)
         var copy = {}, transfer = [];
         Object.keys(geometry).forEach(function (key) {
@@ -68,7 +77,7 @@ function bigWorkerMain() {
 
 /** The worker's script: constants, the shared functions' text, then bigWorkerMain(). */
 function bigWorkerSource() {
-  var shared = [mercY, gunzip, readPart, unshuffle, mercYBlocks, sharedVertices,
+  var shared = [mercY, gunzip, gunzipStream, readPart, unshuffle, mercYBlocks, sharedVertices,
     offsets, decodeGeometry, buildGrid, rasterLine, rasterPolygon, rasterTile, bigWorkerMain];
   var arrays = Object.keys(ARRAYS).map(function (k) { return k + ": " + ARRAYS[k].name; });
   return [
@@ -104,15 +113,21 @@ function dropSpareWorker() {
   spareWorker = null;
 }
 
-/**
- * Start a worker on a big layer's block: {geometry: Promise of the decoded geometry, tiles:
- * function (z, r, [[tx, ty, key], ...], look) -> Promise of {tiles: [{key, pixels, paths}],
- * ms: the worker's time on them}}, or null
- * when no worker can be started here. After a failure every promise rejects; `dead` is set.
- */
-function startBigWorker(spec, text) {
+/** A worker for a big layer: the one started in advance, else a new one; null if none starts. */
+function takeBigWorker() {
   var worker = spareWorker || newBigWorker();
   spareWorker = null;
+  return worker;
+}
+
+/**
+ * Set `worker` (takeBigWorker) to decode a big layer's block, `text`, or the pieces of it it
+ * was given (text null: feedBig): {geometry: Promise of the decoded geometry, tiles:
+ * function (z, r, [[tx, ty, key], ...], look) -> Promise of {tiles: [{key, pixels, paths}],
+ * ms: the worker's time on them}}, or null when no worker runs here. After a failure every
+ * promise rejects; `dead` is set.
+ */
+function startBigWorker(worker, spec, text) {
   if (!worker) return null;
   if (worker.failed) { worker.terminate(); return null; } // refused already
   var handle = { dead: false, jobs: new Map(), next: 1 };
@@ -152,7 +167,11 @@ function startBigWorker(spec, text) {
       worker.postMessage({ type: "tiles", job: id, z: z, r: r, tiles: tiles, look: look });
     });
   };
-  var bytes = base64Bytes(text.trim());
-  worker.postMessage({ type: "decode", spec: spec, bytes: bytes }, [bytes.buffer]);
+  if (text === null) {
+    worker.postMessage({ type: "decode", spec: spec });
+  } else {
+    var bytes = base64Bytes(text.trim());
+    worker.postMessage({ type: "decode", spec: spec, bytes: bytes }, [bytes.buffer]);
+  }
   return handle;
 }

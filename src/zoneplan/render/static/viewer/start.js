@@ -2,8 +2,9 @@
  * Start-up: init, which the page's last script calls with the Leaflet map and the id
  * of the data element, and the window.zoneplan namespace it fills.
  *
- * Uses: bigBytes, decodeColumns, decodeGeometry (biglayer-decode.js), startBigWorker,
- * dropSpareWorker (biglayer-worker.js), Viewer (viewer.js), el (dom.js); toVN2000,
+ * Uses: base64Bytes, gunzipStream, blockPieces, blockText, bigBytes, decodeColumns,
+ * decodeGeometry (biglayer-decode.js), takeBigWorker, startBigWorker, dropSpareWorker
+ * (biglayer-worker.js), Viewer (viewer.js), el (dom.js); toVN2000,
  * measurePlanar (coords.js); fold, safeUrl (dom.js).
  */
 
@@ -42,17 +43,54 @@ function init(map, dataId) {
   return ready;
 }
 
+// the big layers' blocks read in pieces while the page loads (feedBig), by element id
+var feeding = {};
+
+/**
+ * Take the piece of a big layer's block the browser has just read, the element before
+ * `script` (map.py's FEED_SCRIPT, after each piece of a long block): inflated at once, here
+ * and in the layer's worker, while the browser reads the rest of the page.
+ */
+function feedBig(script) {
+  var node = script && script.previousElementSibling;
+  if (!node || node.type !== "application/octet-stream" || !node.id) return;
+  var id = node.id.replace(/\.\d+$/, ""), feed = feeding[id];
+  if (!feed && node.id === id) {
+    feed = feeding[id] = { worker: takeBigWorker(), page: gunzipStream(0), pieces: 0, whole: true };
+  }
+  if (!feed || !feed.whole) return;
+  if (node.id !== (feed.pieces ? id + "." + feed.pieces : id)) { feed.whole = false; return; }
+  var bytes = base64Bytes(node.textContent.trim());
+  feed.pieces++;
+  if (feed.worker && !feed.worker.failed) {
+    var copy = bytes.slice();
+    feed.worker.postMessage({ type: "piece", bytes: copy }, [copy.buffer]);
+  }
+  feed.page.push(bytes);
+}
+
 /**
  * Decode a big layer: its geometry in a worker (startBigWorker) while this thread decodes
- * its attributes; here alone when no worker runs. {columns: a Promise of the layer with its
- * attributes, geometry: a Promise of the same object once its geometry is in it too}
- * (big.worker: the worker that keeps a copy of the geometry and rasterises tiles, or null).
+ * its attributes; here alone when no worker runs. The block inflated as the page was read
+ * when it came in pieces (feedBig), else from its text now. {columns: a Promise of the
+ * layer with its attributes, geometry: a Promise of the same object once its geometry is in
+ * it too} (big.worker: the worker that keeps a copy of the geometry and rasterises tiles, or
+ * null).
  */
 function loadBig(spec) {
-  var text = document.getElementById(spec.element).textContent;
-  var worker = startBigWorker(spec, text);
+  var feed = feeding[spec.element], text = null, worker, bytes;
   var timings = window.zoneplan.timings;
-  var columns = bigBytes(text).then(function (buffer) {
+  if (feed && feed.whole && feed.pieces === blockPieces(spec.element).length) {
+    worker = startBigWorker(feed.worker, spec, null);
+    bytes = feed.page.close();
+    timings.pieces = (timings.pieces || 0) + feed.pieces;
+  } else {
+    if (feed && feed.worker) feed.worker.terminate(); // a piece went missing: read it whole
+    text = blockText(spec.element);
+    worker = startBigWorker(takeBigWorker(), spec, text);
+    bytes = bigBytes(text);
+  }
+  var columns = bytes.then(function (buffer) {
     var big = decodeColumns(buffer, spec);
     timings.columns = performance.now();
     big.worker = worker;
@@ -73,6 +111,7 @@ function loadBig(spec) {
 
 window.zoneplan = {
   init: init,
+  feed: feedBig,
   toVN2000: toVN2000,
   measurePlanar: measurePlanar,
   fold: fold,
