@@ -704,10 +704,10 @@ BLOCK = re.compile(
 def test_a_block_in_pieces_is_inflated_as_the_page_is_read(open_map, two_maps, monkeypatch):
     """
     A block longer than BLOCK_PIECE_CHARS is carried in pieces, each followed by the one
-    feeding script (one hash in the policy); the viewer inflates the pieces as the page is
-    read (in its worker too, which is never given the whole text) and draws the same picture
-    as from the block in one element. With a piece not fed (its script gone), the block is
-    read whole at the start, as before.
+    feeding script (one hash in the policy); the viewer's worker inflates the pieces as the
+    page is read and hands the page the bytes (neither is given the whole text), and the
+    same picture is drawn as from the block in one element. With a piece not fed (its
+    script gone), the block is read whole at the start, as before.
     """
     source = two_maps["offline"].with_name("parcels.gpkg")
     split = two_maps["offline"].with_name("pieces.html")

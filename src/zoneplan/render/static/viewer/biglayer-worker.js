@@ -14,13 +14,13 @@
  * unshuffle, mercYBlocks, sharedVertices, offsets, decodeGeometry, buildGrid
  * (biglayer-decode.js); RASTER_PX, TILE, rasterLine, rasterPolygon, rasterTile
  * (biglayer-raster.js).
- * Provides: takeBigWorker, startBigWorker, dropSpareWorker.
+ * Provides: newBigWorker, takeBigWorker, startBigWorker, dropSpareWorker.
  */
 
 /**
  * What the worker runs: on "piece", a piece of the block, inflated as it comes; on "decode",
- * the geometry of the block (its bytes in the message, or the pieces it had), a copy posted
- * back; on "tiles", tiles.
+ * the geometry of the block (its bytes in the message, or the pieces it had: then a copy of
+ * the inflated bytes posted back first), a copy posted back; on "tiles", tiles.
  */
 function bigWorkerMain() {
   var geometry = null, pieces = null, began = 0;
@@ -36,6 +36,10 @@ function bigWorkerMain() {
       if (!pieces) began = performance.now();
       (pieces ? pieces.close() : gunzip(m.bytes)).then(function (buffer) {
         var t1 = performance.now();
+        if (pieces) { // the page's copy of the bytes (it was given only the pieces' text)
+          var bytes = buffer.slice(0);
+          self.postMessage({ type: "bytes", bytes: bytes }, [bytes]);
+        }
         geometry = decodeGeometry(buffer, m.spec);
         var t2 = performance.now(), at = performance.timeOrigin;
         // on the page's clock: when the worker began, had inflated, had decoded
@@ -122,7 +126,8 @@ function takeBigWorker() {
 
 /**
  * Set `worker` (takeBigWorker) to decode a big layer's block, `text`, or the pieces of it it
- * was given (text null: feedBig): {geometry: Promise of the decoded geometry, tiles:
+ * was given (text null: feedBig; `bytes` then a Promise of the inflated block, for the
+ * page): {geometry: Promise of the decoded geometry, tiles:
  * function (z, r, [[tx, ty, key], ...], look) -> Promise of {tiles: [{key, pixels, paths}],
  * ms: the worker's time on them}}, or null when no worker runs here. After a failure every
  * promise rejects; `dead` is set.
@@ -131,21 +136,25 @@ function startBigWorker(worker, spec, text) {
   if (!worker) return null;
   if (worker.failed) { worker.terminate(); return null; } // refused already
   var handle = { dead: false, jobs: new Map(), next: 1 };
-  var geometry = {};
+  var geometry = {}, bytes = {};
   handle.geometry = new Promise(function (resolve, reject) { geometry.resolve = resolve; geometry.reject = reject; });
   handle.geometry.catch(function () {}); // taken up later (loadBig), maybe after it failed
+  handle.bytes = new Promise(function (resolve, reject) { bytes.resolve = resolve; bytes.reject = reject; });
+  handle.bytes.catch(function () {});
   function die(message) {
     if (handle.dead) return;
     handle.dead = true;
     worker.terminate();
     var err = new Error(message || "the big-layer worker stopped");
     geometry.reject(err);
+    bytes.reject(err);
     handle.jobs.forEach(function (job) { job.reject(err); });
     handle.jobs.clear();
   }
   worker.onmessage = function (ev) {
     var m = ev.data;
-    if (m.type === "geometry") {
+    if (m.type === "bytes") bytes.resolve(m.bytes);
+    else if (m.type === "geometry") {
       // when the worker began, had inflated, had decoded and the page had its copy (ms)
       handle.spent = {};
       Object.keys(m.spent).forEach(function (k) { handle.spent[k] = m.spent[k] - performance.timeOrigin; });
@@ -170,8 +179,8 @@ function startBigWorker(worker, spec, text) {
   if (text === null) {
     worker.postMessage({ type: "decode", spec: spec });
   } else {
-    var bytes = base64Bytes(text.trim());
-    worker.postMessage({ type: "decode", spec: spec, bytes: bytes }, [bytes.buffer]);
+    var block = base64Bytes(text.trim());
+    worker.postMessage({ type: "decode", spec: spec, bytes: block }, [block.buffer]);
   }
   return handle;
 }

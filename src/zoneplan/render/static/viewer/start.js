@@ -2,8 +2,8 @@
  * Start-up: init, which the page's last script calls with the Leaflet map and the id
  * of the data element, and the window.zoneplan namespace it fills.
  *
- * Uses: base64Bytes, gunzipStream, blockPieces, blockText, bigBytes, decodeColumns,
- * decodeGeometry (biglayer-decode.js), takeBigWorker, startBigWorker, dropSpareWorker
+ * Uses: base64Bytes, blockPieces, blockText, bigBytes, decodeColumns, decodeGeometry
+ * (biglayer-decode.js), newBigWorker, takeBigWorker, startBigWorker, dropSpareWorker
  * (biglayer-worker.js), Viewer (viewer.js), el (dom.js); toVN2000,
  * measurePlanar (coords.js); fold, safeUrl (dom.js).
  */
@@ -47,47 +47,46 @@ function init(map, dataId) {
 var feeding = {};
 
 /**
- * Take the piece of a big layer's block the browser has just read, the element before
- * `script` (map.py's FEED_SCRIPT, after each piece of a long block): inflated at once, here
- * and in the layer's worker, while the browser reads the rest of the page.
+ * Hand the piece of a big layer's block the browser has just read, the element before
+ * `script` (map.py's FEED_SCRIPT, after each piece of a long block), to the layer's worker,
+ * which inflates it at once, while this thread goes on reading the page. Without a worker
+ * the block is read whole at the start (loadBig).
  */
 function feedBig(script) {
   var node = script && script.previousElementSibling;
   if (!node || node.type !== "application/octet-stream" || !node.id) return;
   var id = node.id.replace(/\.\d+$/, ""), feed = feeding[id];
-  if (!feed && node.id === id) {
-    feed = feeding[id] = { worker: takeBigWorker(), page: gunzipStream(0), pieces: 0, whole: true };
-  }
-  if (!feed || !feed.whole) return;
+  if (!feed && node.id === id) feed = feeding[id] = { worker: takeBigWorker(), pieces: 0, whole: true };
+  if (!feed || !feed.whole || !feed.worker || feed.worker.failed) return;
   if (node.id !== (feed.pieces ? id + "." + feed.pieces : id)) { feed.whole = false; return; }
   var bytes = base64Bytes(node.textContent.trim());
   feed.pieces++;
-  if (feed.worker && !feed.worker.failed) {
-    var copy = bytes.slice();
-    feed.worker.postMessage({ type: "piece", bytes: copy }, [copy.buffer]);
-  }
-  feed.page.push(bytes);
+  feed.worker.postMessage({ type: "piece", bytes: bytes }, [bytes.buffer]);
 }
 
 /**
  * Decode a big layer: its geometry in a worker (startBigWorker) while this thread decodes
- * its attributes; here alone when no worker runs. The block inflated as the page was read
- * when it came in pieces (feedBig), else from its text now. {columns: a Promise of the
- * layer with its attributes, geometry: a Promise of the same object once its geometry is in
- * it too} (big.worker: the worker that keeps a copy of the geometry and rasterises tiles, or
- * null).
+ * its attributes; here alone when no worker runs. A block that came in pieces was inflated
+ * by the worker as the page was read (feedBig), and its bytes come from there; else it is
+ * read from its text now. {columns: a Promise of the layer with its attributes, geometry: a
+ * Promise of the same object once its geometry is in it too} (big.worker: the worker that
+ * keeps a copy of the geometry and rasterises tiles, or null).
  */
 function loadBig(spec) {
-  var feed = feeding[spec.element], text = null, worker, bytes;
+  var feed = feeding[spec.element], text = null, worker = null, bytes;
   var timings = window.zoneplan.timings;
-  if (feed && feed.whole && feed.pieces === blockPieces(spec.element).length) {
+  if (feed && feed.whole && feed.pieces && feed.pieces === blockPieces(spec.element).length) {
     worker = startBigWorker(feed.worker, spec, null);
-    bytes = feed.page.close();
+  }
+  if (worker) {
     timings.pieces = (timings.pieces || 0) + feed.pieces;
+    bytes = worker.bytes.catch(function () { return bigBytes(blockText(spec.element)); });
   } else {
-    if (feed && feed.worker) feed.worker.terminate(); // a piece went missing: read it whole
+    // read whole: no pieces, or one went missing (a new worker then, unless it was refused)
+    var fresh = !feed ? takeBigWorker() : feed.worker && !feed.worker.failed ? newBigWorker() : null;
+    if (feed && feed.worker) feed.worker.terminate();
     text = blockText(spec.element);
-    worker = startBigWorker(takeBigWorker(), spec, text);
+    worker = startBigWorker(fresh, spec, text);
     bytes = bigBytes(text);
   }
   var columns = bytes.then(function (buffer) {
