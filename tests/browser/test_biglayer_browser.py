@@ -600,6 +600,26 @@ CANVAS_AT = """async ([lat, lon, z]) => {
 }"""
 
 
+# (viewer, big entry, zoom) => how many cached tiles of that zoom there are, how many are the
+# very pixels and paths the page's own rasteriser gives, and their painted pixels
+SAME_AS_THE_PAGE = """(v, entry, z) => {
+  let compared = 0, equal = 0, pixels = 0;
+  entry.group.cache.forEach((tile, key) => {
+    const [tz, tx, ty, r] = key.split(':').map(Number);
+    if (tz !== z) return;
+    const mine = v.rasterBigTile(entry, tx, ty, tz, r);
+    const a = tile.pixels, b = mine.pixels;
+    const samePixels = a === null ? b === null
+      : b !== null && a.length === b.length && a.every((p, i) => p === b[i]);
+    const samePaths = Array.from(tile.paths).join() === Array.from(mine.paths).join();
+    compared++;
+    if (samePixels && samePaths) equal++;
+    if (a) pixels += a.reduce((n, p) => n + (p ? 1 : 0), 0);
+  });
+  return { compared, equal, pixels };
+}"""
+
+
 def test_worker_draws_half_the_tiles_as_the_page_would(open_map, two_maps):
     """
     From a file: URL under the page's CSP, the big layer's worker (a data: URL) decodes the
@@ -630,19 +650,9 @@ def test_worker_draws_half_the_tiles_as_the_page_would(open_map, two_maps):
           v.map.setView([lat, lon], z, {animate: false});
           const asked = layer.wanted && layer.inflight.size;  // the worker's tiles on their way
           await v.whenDrawn();
-          let compared = 0, equal = 0, pixels = 0;
-          layer.cache.forEach((tile, key) => {
-            const [tz, tx, ty, r] = key.split(':').map(Number);
-            if (tz !== z) return;
-            const mine = v.rasterBigTile(entry, tx, ty, tz, r);
-            const a = tile.pixels, b = mine.pixels;
-            const samePixels = a === null ? b === null
-              : b !== null && a.length === b.length && a.every((p, i) => p === b[i]);
-            const samePaths = Array.from(tile.paths).join() === Array.from(mine.paths).join();
-            compared++;
-            if (samePixels && samePaths) equal++;
-            if (a) pixels += a.reduce((n, p) => n + (p ? 1 : 0), 0);
-          });
+          const { compared, equal, pixels } = ("""
+        + SAME_AS_THE_PAGE
+        + """)(v, entry, z);
           return { asked: asked, worker: layer.stats.worker, compared: compared, equal: equal,
                    pixels: pixels, dead: entry.big.worker.dead };
         }""",
@@ -756,3 +766,40 @@ def test_a_block_in_pieces_is_inflated_as_the_page_is_read(open_map, two_maps, m
     assert again["worker"]
     assert again["picture"] == expected["picture"]
     unfed.assert_clean(allow_refused_tiles=True)
+
+
+def test_the_next_zoom_in_is_drawn_ahead_in_idle_time(open_map, two_maps):
+    """
+    Once a view is drawn and the page is idle, the tiles of the next zoom in at its centre
+    are drawn (some by the worker) and kept aside: zooming in there then shows them at once,
+    without waiting for any tile, and they are the tiles the page's own rasteriser gives.
+    """
+    mp = open_map(two_maps["big"])
+    result = mp.js(
+        """async () => {
+          const v = window.zoneplan.viewer, m = v.map, entry = v.layers.find(e => e.big);
+          const layer = entry.group, c = m.getCenter(), z = m.getZoom();
+          for (let i = 0; i < 200 && (layer.idle || layer.asking); i++) {
+            await new Promise(r => setTimeout(r, 25));
+          }
+          const keys = [...layer.ahead.keys()], fromWorker = [...layer.ahead.values()]
+            .filter(t => t.worker).length, drawn = layer.stats.drawn;
+          m.setView(c, z + 1, {animate: false});
+          const waiting = layer.wanted !== null;
+          await v.whenDrawn();
+          const { compared, equal } = ("""
+        + SAME_AS_THE_PAGE
+        + """)(v, entry, z + 1);
+          const counted = layer.stats.drawn - drawn;
+          return { z, keys, fromWorker, waiting, compared, equal, counted };
+        }"""
+    )
+    z = result["z"]
+    assert len(result["keys"]) > 0
+    assert all(k.startswith(f"{z + 1}:") for k in result["keys"])
+    assert result["fromWorker"] > 0
+    assert not result["waiting"]  # every tile of the new view was there
+    assert result["compared"] == len(result["keys"])  # the view's tiles: those drawn ahead
+    assert result["equal"] == result["compared"]
+    assert result["counted"] == len(result["keys"])
+    mp.assert_clean(allow_refused_tiles=True)

@@ -191,6 +191,10 @@ var BigLayer = L.Renderer.extend({
     this.waiters = [];
     this.pace = { page: 0, worker: 0 }; // ms per tile of each side, lately
     this.pending = 0; // animation frame of an update due while panning
+    this.ahead = new Map(); // tiles of the next zoom in, drawn in idle time: key -> tile
+    this.aheadKey = null; // the view they were drawn for
+    this.idle = 0; // the idle callback drawing them
+    this.asking = null; // the worker's share of them on its way
   },
 
   _initContainer: function () {
@@ -206,6 +210,7 @@ var BigLayer = L.Renderer.extend({
     this.wanted = null;
     this._settle();
     if (this.pending) { cancelAnimationFrame(this.pending); this.pending = 0; }
+    this._stopAhead();
   },
 
   getEvents: function () {
@@ -265,7 +270,7 @@ var BigLayer = L.Renderer.extend({
     for (var ty = Math.max(0, ty0); ty <= Math.min(max, ty1); ty++) {
       for (var tx = tx0; tx <= tx1; tx++) {
         var key = z + ":" + tx + ":" + ty + ":" + r;
-        if (this.cache.has(key)) continue;
+        if (this.cache.has(key) || this._takeAhead(key)) continue;
         if (this.inflight.has(key) && !now) waits.push(this.inflight.get(key));
         else missing.push([tx, ty, key]);
       }
@@ -306,19 +311,24 @@ var BigLayer = L.Renderer.extend({
     pace[side] = pace[side] ? 0.5 * pace[side] + 0.5 * ms : ms;
   },
 
-  /** Tiles from the worker into the cache (drawn here instead if it fails). */
-  _ask: function (worker, z, r, tiles) {
+  /**
+   * Tiles from the worker into the cache (drawn here instead if it fails), or, `ahead`, into
+   * the tiles of the next zoom in (dropped if it fails: they were not asked for).
+   */
+  _ask: function (worker, z, r, tiles, ahead) {
     var self = this, version = this.version, look = this.viewer.bigLook(this.entry);
     var job = worker.tiles(z, r, tiles, look).then(function (out) {
-      self._pace("worker", out.ms / Math.max(1, tiles.length));
+      if (!ahead) self._pace("worker", out.ms / Math.max(1, tiles.length));
       if (self.version !== version) return;
       out.tiles.forEach(function (t) {
-        self.cache.set(t.key, { pixels: t.pixels, paths: t.paths, fresh: true });
+        var tile = { pixels: t.pixels, paths: t.paths, fresh: true, worker: true };
+        if (ahead) { self.ahead.set(t.key, tile); return; }
+        self.cache.set(t.key, tile);
         self.stats.drawn++;
         self.stats.worker++;
       });
     }, function () {
-      if (self.version !== version) return;
+      if (self.version !== version || ahead) return;
       tiles.forEach(function (t) {
         var tile = rasterTile(self.entry.big, t[0], t[1], z, r, self.viewer.bigLook(self.entry));
         tile.fresh = true;
@@ -351,6 +361,75 @@ var BigLayer = L.Renderer.extend({
     this.drawnKey = view.key;
     this.wanted = null;
     this._settle();
+    this._aheadSoon(view);
+  },
+
+  /** A tile of the next zoom in drawn ahead into the cache, if there is one (counted now). */
+  _takeAhead: function (key) {
+    var tile = this.ahead.get(key);
+    if (!tile) return false;
+    this.ahead.delete(key);
+    this.cache.set(key, tile);
+    this.stats.drawn++;
+    if (tile.worker) this.stats.worker++;
+    return true;
+  },
+
+  _stopAhead: function () {
+    if (this.idle) { (window.cancelIdleCallback || clearTimeout)(this.idle); this.idle = 0; }
+  },
+
+  /**
+   * Once the page is idle, draw the tiles of the next zoom in at the view's centre (what
+   * the zoom button and the keyboard's + show next), half of them in the worker, a few
+   * at a time, so that zooming in finds them drawn; they wait in `ahead` (not the cache)
+   * and are dropped when the view changes before they are used. Nothing while printing.
+   */
+  _aheadSoon: function (view) {
+    var map = this._map;
+    this._stopAhead();
+    if (!map || this.viewer.printing || view.zoom + 1 > map.getMaxZoom()) return;
+    var z = view.zoom + 1, r = view.r, T = TILE * r;
+    var c = map.project(view.center, z), W = view.size.x * r, H = view.size.y * r;
+    var ax = Math.round(c.x - view.size.x / 2) * r, ay = Math.round(c.y - view.size.y / 2) * r;
+    var key = [z, ax, ay, W, H, this.version].join(":");
+    if (key !== this.aheadKey) { this.ahead.clear(); this.aheadKey = key; }
+    var max = Math.pow(2, z) - 1, todo = [];
+    for (var ty = Math.max(0, Math.floor(ay / T)); ty <= Math.min(max, Math.floor((ay + H - 1) / T)); ty++) {
+      for (var tx = Math.floor(ax / T); tx <= Math.floor((ax + W - 1) / T); tx++) {
+        var k = z + ":" + tx + ":" + ty + ":" + r;
+        if (!this.cache.has(k) && !this.ahead.has(k) && !this.inflight.has(k)) todo.push([tx, ty, k]);
+      }
+    }
+    if (!todo.length) return;
+    var big = this.entry.big, self = this, version = this.version;
+    var worker = big.worker && !big.worker.dead && !this.entry.since ? big.worker : null;
+    var later = window.requestIdleCallback || function (fn) { return setTimeout(fn, 50); };
+    function step(deadline) {
+      self.idle = 0;
+      if (self.version !== version || self.aheadKey !== key || self.wanted || !self._map) return;
+      // the worker: two tiles at a time (a view asked for meanwhile waits for two at most)
+      if (worker && !worker.dead && !self.asking && todo.length > 1) {
+        var two = todo.splice(todo.length - 2, 2);
+        self.asking = self._ask(worker, z, r, two, true).then(function () {
+          self.asking = null;
+          if (todo.length && !self.idle) self.idle = later(step, { timeout: 500 });
+        });
+      }
+      // here: a tile while the page has time for one
+      var look = self.viewer.bigLook(self.entry);
+      while (todo.length && (!deadline || deadline.timeRemaining() > 8)) {
+        var t = todo.shift();
+        if (!self.cache.has(t[2]) && !self.inflight.has(t[2])) {
+          var tile = rasterTile(big, t[0], t[1], z, r, look);
+          tile.fresh = true;
+          self.ahead.set(t[2], tile);
+        }
+        if (!deadline) break;
+      }
+      if (todo.length) self.idle = later(step, { timeout: 500 });
+    }
+    this.idle = later(step, { timeout: 500 });
   },
 
   /** Resolve the promises of whenFramed once no view is waiting for its tiles. */
@@ -385,7 +464,7 @@ var BigLayer = L.Renderer.extend({
     for (var ty = Math.max(0, ty0); ty <= Math.min(max, ty1); ty++) {
       for (var tx = tx0; tx <= tx1; tx++) {
         var key = z + ":" + tx + ":" + ty + ":" + r;
-        var tile = this.cache.get(key);
+        var tile = this.cache.get(key) || (this._takeAhead(key) && this.cache.get(key));
         if (tile) {
           this.cache.delete(key);
           if (!tile.fresh) this.stats.reused++;
@@ -430,6 +509,8 @@ var BigLayer = L.Renderer.extend({
   /** Draw every tile again (phase filter). */
   redraw: function () {
     this.cache.clear();
+    this.ahead.clear();
+    this._stopAhead();
     this.inflight.clear();
     this.version++;
     this.wanted = null;
