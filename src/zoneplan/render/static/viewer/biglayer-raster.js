@@ -171,7 +171,8 @@ var TILE = 256, TILE_CACHE = 160;
 /**
  * A big layer: one view-sized canvas of cached tiles (not one per tile), paths over them.
  * The tiles a view lacks are rasterised partly here, partly in the layer's worker (big.worker,
- * biglayer-worker.js) at the same time, shared by how fast each side drew lately; the canvas keeps the last whole picture, moved and
+ * biglayer-worker.js) at the same time, from both ends of the list until they meet
+ * (`_share`); the canvas keeps the last whole picture, moved and
  * scaled with the map as Leaflet's zoom animation does, until every tile of the new view
  * is there, then shows the new view at once (`whenFramed` waits for that).
  */
@@ -189,7 +190,6 @@ var BigLayer = L.Renderer.extend({
     this.wanted = null; // the view asked for last, while its tiles are being drawn
     this.inflight = new Map(); // tile key -> the worker's job drawing it
     this.waiters = [];
-    this.pace = { page: 0, worker: 0 }; // ms per tile of each side, lately
     this.pending = 0; // animation frame of an update due while panning
     this.ahead = new Map(); // tiles of the next zoom in, drawn in idle time: key -> tile
     this.aheadKey = null; // the view they were drawn for
@@ -258,7 +258,7 @@ var BigLayer = L.Renderer.extend({
     this._plan(this.wanted);
   },
 
-  /** The tiles of a view: reused, being drawn, or drawn now (half of them by the worker). */
+  /** The tiles of a view: reused, being drawn, or drawn now (some of them by the worker). */
   _plan: function (view) {
     var big = this.entry.big, z = view.zoom, r = view.r, T = TILE * r;
     var ax = view.ax * r, ay = view.ay * r, W = view.size.x * r, H = view.size.y * r;
@@ -278,37 +278,63 @@ var BigLayer = L.Renderer.extend({
     // the worker takes a share of the tiles (it cannot see the date slider's per-feature dates)
     var worker = big.worker && !big.worker.dead && !this.entry.since && !now ? big.worker : null;
     // a few tiles (a pan's new column) are drawn here: the round trip would cost more than it saves
-    var mine = missing;
     if (worker && missing.length >= SHARED_TILES) {
-      // shares by how fast each side drew its last tiles (the worker may get less of the CPU),
-      // spread over the view
-      var pace = this.pace, share = pace.page && pace.worker ? pace.page / (pace.page + pace.worker) : 0.5;
-      share = Math.min(0.8, Math.max(0.2, share));
-      var theirs = [], acc = 0.5;
-      mine = [];
-      missing.forEach(function (t) {
-        acc += share;
-        if (acc >= 1) { acc -= 1; theirs.push(t); } else mine.push(t);
-      });
-      if (theirs.length) waits.push(this._ask(worker, z, r, theirs));
+      waits.push(this._share(worker, view, missing));
+      missing = [];
     }
-    var look = this.viewer.bigLook(this.entry), t0 = performance.now();
-    for (var k = 0; k < mine.length; k++) {
-      var tile = rasterTile(big, mine[k][0], mine[k][1], z, r, look);
+    var look = this.viewer.bigLook(this.entry);
+    for (var k = 0; k < missing.length; k++) {
+      var tile = rasterTile(big, missing[k][0], missing[k][1], z, r, look);
       tile.fresh = true;
-      this.cache.set(mine[k][2], tile);
+      this.cache.set(missing[k][2], tile);
       this.stats.drawn++;
     }
-    if (mine.length && theirs) this._pace("page", (performance.now() - t0) / mine.length);
     if (!waits.length) { this._commit(view); return; }
     var self = this;
     Promise.all(waits).then(function () { if (self.wanted === view && self._map) self._commit(view); });
   },
 
-  /** A side's time per tile (ms), averaged over its recent views. */
-  _pace: function (side, ms) {
-    var pace = this.pace;
-    pace[side] = pace[side] ? 0.5 * pace[side] + 0.5 * ms : ms;
+  /**
+   * A view's missing tiles drawn by the worker from the first on and by this thread from the
+   * last back, a tile a task, until they meet: whichever side has the time draws more (this
+   * thread has the rest of the map to draw first, the worker may get less of a busy machine's
+   * CPU). Each tile goes into the cache as it is drawn; a Promise once all are there (drawn
+   * here if the worker fails).
+   */
+  _share: function (worker, view, tiles) {
+    var self = this, version = this.version, big = this.entry.big, z = view.zoom, r = view.r;
+    var look = this.viewer.bigLook(this.entry), front = 0, back = tiles.length;
+    function put(key, tile, fromWorker) {
+      if (self.cache.has(key)) return; // both drew it, where they met
+      self.cache.set(key, tile);
+      self.stats.drawn++;
+      if (fromWorker) self.stats.worker++;
+    }
+    var job = worker.stream(z, r, tiles, look, function (m) {
+      front = Math.max(front, m.index + 1);
+      if (self.version === version) put(m.key, { pixels: m.pixels, paths: m.paths, fresh: true }, true);
+    });
+    var done = job.done.then(null, function () {
+      if (self.version !== version) return;
+      tiles.forEach(function (t) { // the worker failed: the rest here
+        if (!self.cache.has(t[2])) put(t[2], Object.assign(rasterTile(big, t[0], t[1], z, r, look), { fresh: true }));
+      });
+    }).then(function () {
+      tiles.forEach(function (t) { if (self.inflight.get(t[2]) === done) self.inflight.delete(t[2]); });
+    });
+    tiles.forEach(function (t) { self.inflight.set(t[2], done); });
+    var channel = new MessageChannel();
+    channel.port1.onmessage = function () {
+      var k = back - 1;
+      // the worker is drawing tile `front` (or has drawn it): the rest is its own
+      if (k <= front || self.version !== version || self.wanted !== view || !self._map) return;
+      job.stop(k);
+      back = k;
+      put(tiles[k][2], Object.assign(rasterTile(big, tiles[k][0], tiles[k][1], z, r, look), { fresh: true }));
+      channel.port2.postMessage(0);
+    };
+    channel.port2.postMessage(0); // after the rest of the map has had this task
+    return done;
   },
 
   /**
@@ -318,7 +344,6 @@ var BigLayer = L.Renderer.extend({
   _ask: function (worker, z, r, tiles, ahead) {
     var self = this, version = this.version, look = this.viewer.bigLook(this.entry);
     var job = worker.tiles(z, r, tiles, look).then(function (out) {
-      if (!ahead) self._pace("worker", out.ms / Math.max(1, tiles.length));
       if (self.version !== version) return;
       out.tiles.forEach(function (t) {
         var tile = { pixels: t.pixels, paths: t.paths, fresh: true, worker: true };

@@ -1,7 +1,7 @@
 /*
  * Big layers on the second core: a Web Worker that decodes a big layer's geometry and
  * rasterises its tiles, while the page's own thread decodes the attributes, builds the map
- * and rasterises the other half of the tiles.
+ * and rasterises its share of the tiles.
  *
  * The worker runs the very functions of biglayer-decode.js and biglayer-raster.js: their own
  * text (Function.prototype.toString, no eval), joined into a data: URL, which the page's
@@ -20,13 +20,49 @@
 /**
  * What the worker runs: on "piece", a piece of the block, inflated as it comes; on "decode",
  * the geometry of the block (its bytes in the message, or the pieces it had: then a copy of
- * the inflated bytes posted back first), a copy posted back; on "tiles", tiles.
+ * the inflated bytes posted back first), a copy posted back; on "tiles", tiles, all at once;
+ * on "stream", a view's tiles, each posted back as it is drawn, one a task, so that a "stop"
+ * (the page takes the tiles from there on) is heard between them.
  */
 function bigWorkerMain() {
   var geometry = null, pieces = null, began = 0;
   function fail(err) { self.postMessage({ type: "error", message: String((err && err.message) || err) }); }
+  // the views' tiles, one a task, from the first on, up to `end` (lowered by "stop")
+  var streams = [], ticking = false, tick = new MessageChannel();
+  function again() { if (streams.length && !ticking) { ticking = true; tick.port2.postMessage(0); } }
+  tick.port1.onmessage = function () {
+    ticking = false;
+    var s = streams[0];
+    if (s && s.next < s.end) {
+      try {
+        var t0 = performance.now(), t = s.tiles[s.next], tile = rasterTile(geometry, t[0], t[1], s.z, s.r, s.look);
+        var paths = Int32Array.from(tile.paths), transfer = [paths.buffer];
+        if (tile.pixels) transfer.push(tile.pixels.buffer);
+        self.postMessage({ type: "tile", job: s.job, index: s.next, key: t[2], pixels: tile.pixels,
+          paths: paths, ms: performance.now() - t0 }, transfer);
+      } catch (err) {
+        fail(err);
+        return;
+      }
+      s.next++;
+    }
+    if (s && s.next >= s.end) {
+      streams.shift();
+      self.postMessage({ type: "streamed", job: s.job });
+    }
+    again();
+  };
   self.onmessage = function (ev) {
     var m = ev.data;
+    if (m.type === "stream") {
+      streams.push({ job: m.job, z: m.z, r: m.r, tiles: m.tiles, look: m.look, next: 0, end: m.tiles.length });
+      again();
+      return;
+    }
+    if (m.type === "stop") { // the page draws the tiles from m.end on
+      streams.forEach(function (s) { if (s.job === m.job) s.end = Math.max(s.next, Math.min(s.end, m.end)); });
+      return;
+    }
     if (m.type === "piece") { // the block as the page reads it: inflated as it comes
       if (!pieces) { pieces = gunzipStream(0); began = performance.now(); }
       pieces.push(m.bytes);
@@ -129,7 +165,8 @@ function takeBigWorker() {
  * was given (text null: feedBig; `bytes` then a Promise of the inflated block, for the
  * page): {geometry: Promise of the decoded geometry, tiles:
  * function (z, r, [[tx, ty, key], ...], look) -> Promise of {tiles: [{key, pixels, paths}],
- * ms: the worker's time on them}}, or null when no worker runs here. After a failure every
+ * ms: the worker's time on them}, stream: the same tiles one by one, see below}, or null
+ * when no worker runs here. After a failure every
  * promise rejects; `dead` is set.
  */
 function startBigWorker(worker, spec, text) {
@@ -165,9 +202,35 @@ function startBigWorker(worker, spec, text) {
       var job = handle.jobs.get(m.job);
       handle.jobs.delete(m.job);
       if (job) job.resolve({ tiles: m.tiles, ms: m.ms });
+    } else if (m.type === "tile") {
+      var streaming = handle.jobs.get(m.job);
+      if (streaming) streaming.onTile(m);
+    } else if (m.type === "streamed") {
+      var streamed = handle.jobs.get(m.job);
+      handle.jobs.delete(m.job);
+      if (streamed) streamed.resolve();
     } else die(m.message);
   };
   worker.onerror = function (ev) { ev.preventDefault(); die(ev.message); };
+  /**
+   * A view's tiles drawn from the first on, each handed to onTile({index, key, pixels,
+   * paths, ms}) as it comes: {done: Promise once every tile up to the end has come,
+   * stop(end): the page draws the tiles from `end` on}.
+   */
+  handle.stream = function (z, r, tiles, look, onTile) {
+    var id = handle.next++, done;
+    if (handle.dead) done = Promise.reject(new Error("the big-layer worker stopped"));
+    else {
+      done = new Promise(function (resolve, reject) {
+        handle.jobs.set(id, { resolve: resolve, reject: reject, onTile: onTile });
+        worker.postMessage({ type: "stream", job: id, z: z, r: r, tiles: tiles, look: look });
+      });
+    }
+    return {
+      done: done,
+      stop: function (end) { if (!handle.dead) worker.postMessage({ type: "stop", job: id, end: end }); }
+    };
+  };
   handle.tiles = function (z, r, tiles, look) {
     if (handle.dead) return Promise.reject(new Error("the big-layer worker stopped"));
     var id = handle.next++;

@@ -429,11 +429,11 @@ Viewer.prototype.setPhaseOn = function (phaseIndex, on) {
 /**
  * Resolve once the view as it is now has been painted. Big layers draw when the view
  * changes (while panning, in the next animation frame), once every tile of the view is
- * there (half of them come from the layer's worker); the frame after the next one starts
+ * there (some of them come from the layer's worker); the frame after the next one starts
  * once that drawing has been painted.
  */
 Viewer.prototype.whenDrawn = function () {
-  // big layers whose tiles are still being drawn (half of them in a worker) first
+  // big layers whose tiles are still being drawn (some of them in a worker) first
   var framed = this.layers.concat(this.twins || []).map(function (entry) {
     return entry.big && entry.group && entry.group.whenFramed ? entry.group.whenFramed() : null;
   });
