@@ -803,3 +803,36 @@ def test_the_next_zoom_in_is_drawn_ahead_in_idle_time(open_map, two_maps):
     assert result["equal"] == result["compared"]
     assert result["counted"] == len(result["keys"])
     mp.assert_clean(allow_refused_tiles=True)
+
+
+def test_a_busy_page_leaves_the_tiles_to_the_worker(open_map, two_maps):
+    """
+    The page and the worker draw a view's tiles from both ends until they meet: while the
+    page's thread is kept busy by other work after the view changes, the worker draws them
+    all. Busy or not, each tile is drawn once.
+    """
+    mp = open_map(two_maps["big"])
+    result = mp.js(
+        """async () => {
+          const v = window.zoneplan.viewer, m = v.map, layer = v.layers.find(e => e.big).group;
+          const c = m.getCenter(), z = m.getZoom(), out = [];
+          for (const [dz, busy] of [[2, 1000], [3, 0]]) {
+            const drawn = layer.stats.drawn, worker = layer.stats.worker;
+            m.setView(c, z + dz, {animate: false});
+            const missing = layer.inflight.size;
+            const t = performance.now();
+            while (performance.now() - t < busy) { /* the rest of the page's work */ }
+            await v.whenDrawn();
+            const cached = [...layer.cache.keys()].filter(k => k.startsWith(`${z + dz}:`));
+            out.push({ missing, drawn: layer.stats.drawn - drawn,
+                       worker: layer.stats.worker - worker, cached: cached.length });
+          }
+          return out;
+        }"""
+    )
+    busy = result[0]
+    for step in result:
+        assert step["missing"] >= 8  # shared with the worker (SHARED_TILES)
+        assert step["drawn"] == step["missing"] == step["cached"]  # each tile once
+    assert busy["worker"] == busy["drawn"]
+    mp.assert_clean(allow_refused_tiles=True)

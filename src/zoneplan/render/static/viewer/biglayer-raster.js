@@ -323,8 +323,10 @@ var BigLayer = L.Renderer.extend({
       tiles.forEach(function (t) { if (self.inflight.get(t[2]) === done) self.inflight.delete(t[2]); });
     });
     tiles.forEach(function (t) { self.inflight.set(t[2], done); });
-    var channel = new MessageChannel();
+    var channel = new MessageChannel(), heard = false;
     channel.port1.onmessage = function () {
+      // first let the worker's tiles that came meanwhile in (their messages are queued ahead)
+      if (!heard) { heard = true; channel.port2.postMessage(0); return; }
       var k = back - 1;
       // the worker is drawing tile `front` (or has drawn it): the rest is its own
       if (k <= front || self.version !== version || self.wanted !== view || !self._map) return;
