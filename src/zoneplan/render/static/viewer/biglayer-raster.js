@@ -2,8 +2,8 @@
  * Big layers, the drawing: the rasteriser, and BigLayer's canvas of cached 256 px tiles.
  *
  * Uses: RING_POLYGON (biglayer-decode.js); L.Renderer.
- * Provides: RASTER_PX, rasterLine, rasterPolygon, rasterTile, SHARED_TILES, TILE, TILE_CACHE,
- * BigLayer.
+ * Provides: RASTER_PX, rasterLine, rasterPolygon, rasterTile, SHARED_TILES, AHEAD_AFTER, TILE,
+ * TILE_CACHE, BigLayer.
  */
 
 // polygons below this (px) are rasterised, larger ones canvas paths
@@ -165,6 +165,9 @@ function rasterTile(big, tx, ty, z, r, look) {
 // the fewest missing tiles of a view that are shared with the worker
 var SHARED_TILES = 8;
 
+// ms without a new view before the next zoom in is drawn ahead (BigLayer._aheadSoon)
+var AHEAD_AFTER = 250;
+
 // tiles kept for zooming back and panning (256 kB each; at 2x, 4 times that, half as many)
 var TILE = 256, TILE_CACHE = 160;
 
@@ -195,6 +198,7 @@ var BigLayer = L.Renderer.extend({
     this.aheadKey = null; // the view they were drawn for
     this.idle = 0; // the idle callback drawing them
     this.asking = null; // the worker's share of them on its way
+    this.quiet = 0; // the timer that starts drawing them
   },
 
   _initContainer: function () {
@@ -404,10 +408,12 @@ var BigLayer = L.Renderer.extend({
 
   _stopAhead: function () {
     if (this.idle) { (window.cancelIdleCallback || clearTimeout)(this.idle); this.idle = 0; }
+    if (this.quiet) { clearTimeout(this.quiet); this.quiet = 0; }
   },
 
   /**
-   * Once the page is idle, draw the tiles of the next zoom in at the view's centre (what
+   * Once the page is idle a moment after a view is drawn (AHEAD_AFTER), draw the tiles of
+   * the next zoom in at the view's centre (what
    * the zoom button and the keyboard's + show next), half of them in the worker, a few
    * at a time, so that zooming in finds them drawn; they wait in `ahead` (not the cache)
    * and are dropped when the view changes before they are used. Nothing while printing.
@@ -456,7 +462,8 @@ var BigLayer = L.Renderer.extend({
       }
       if (todo.length) self.idle = later(step, { timeout: 500 });
     }
-    this.idle = later(step, { timeout: 500 });
+    // after a moment without a new view (not between the frames of one being shown)
+    this.quiet = setTimeout(function () { self.quiet = 0; self.idle = later(step, { timeout: 500 }); }, AHEAD_AFTER);
   },
 
   /** Resolve the promises of whenFramed once no view is waiting for its tiles. */
