@@ -413,9 +413,9 @@ var BigLayer = L.Renderer.extend({
 
   /**
    * Once the page is idle a moment after a view is drawn (AHEAD_AFTER), draw the tiles of
-   * the next zoom in at the view's centre (what
-   * the zoom button and the keyboard's + show next), half of them in the worker, a few
-   * at a time, so that zooming in finds them drawn; they wait in `ahead` (not the cache)
+   * the next zoom in at the view's centre (what the zoom button and the keyboard's + show
+   * next): here a tile at a time while the page has nothing else to do, in the worker two
+   * at a time, so that zooming in finds them drawn. They wait in `ahead` (not the cache)
    * and are dropped when the view changes before they are used. Nothing while printing.
    */
   _aheadSoon: function (view) {
