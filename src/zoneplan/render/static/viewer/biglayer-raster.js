@@ -2,8 +2,8 @@
  * Big layers, the drawing: the rasteriser, and BigLayer's canvas of cached 256 px tiles.
  *
  * Uses: RING_POLYGON (biglayer-decode.js); L.Renderer.
- * Provides: RASTER_PX, rasterLine, rasterPolygon, rasterTile, SHARED_TILES, AHEAD_AFTER, TILE,
- * TILE_CACHE, BigLayer.
+ * Provides: RASTER_PX, rasterLine, rasterPolygon, rasterTile, SHARED_TILES, SHARE_SLICE_MS,
+ * AHEAD_AFTER, TILE, TILE_CACHE, BigLayer.
  */
 
 // polygons below this (px) are rasterised, larger ones canvas paths
@@ -164,6 +164,9 @@ function rasterTile(big, tx, ty, z, r, look) {
 
 // the fewest missing tiles of a view that are shared with the worker
 var SHARED_TILES = 8;
+
+// ms of tiles the page draws at a time while it shares a view's tiles with the worker
+var SHARE_SLICE_MS = 12;
 
 // ms without a new view before the next zoom in is drawn ahead (BigLayer._aheadSoon)
 var AHEAD_AFTER = 250;
@@ -331,12 +334,16 @@ var BigLayer = L.Renderer.extend({
     channel.port1.onmessage = function () {
       // first let the worker's tiles that came meanwhile in (their messages are queued ahead)
       if (!heard) { heard = true; channel.port2.postMessage(0); return; }
-      var k = back - 1;
-      // the worker is drawing tile `front` (or has drawn it): the rest is its own
-      if (k <= front || self.version !== version || self.wanted !== view || !self._map) return;
-      job.stop(k);
-      back = k;
-      put(tiles[k][2], Object.assign(rasterTile(big, tiles[k][0], tiles[k][1], z, r, look), { fresh: true }));
+      if (self.version !== version || self.wanted !== view || !self._map) return;
+      // tiles for a few ms, then a turn for the worker's messages (and the page's frame)
+      for (var t0 = performance.now(); performance.now() - t0 < SHARE_SLICE_MS;) {
+        var k = back - 1;
+        // the worker is drawing tile `front` (or has drawn it): the rest is its own
+        if (k <= front) return;
+        job.stop(k);
+        back = k;
+        put(tiles[k][2], Object.assign(rasterTile(big, tiles[k][0], tiles[k][1], z, r, look), { fresh: true }));
+      }
       channel.port2.postMessage(0);
     };
     channel.port2.postMessage(0); // after the rest of the map has had this task
