@@ -471,6 +471,11 @@ class SizeResult:
     #: tools whose figures come from an earlier run (--merge), and that run's load averages
     merged: list[str] = field(default_factory=list)
     earlier_load: tuple = ()
+    #: only the builds were measured (--builds-only); tools whose page figures are still to
+    #: come from an earlier run, and those whose page figures came so (the report says which)
+    builds_only: bool = False
+    pages_pending: list[str] = field(default_factory=list)
+    pages_merged: list[str] = field(default_factory=list)
 
     def page(self, tool: str) -> PageResult | None:
         """The tool's page result if it painted, else None."""
@@ -545,10 +550,18 @@ def merge_results(result: SizeResult, earlier: list[SizeResult], tools: list[str
         if (old.kind, old.n) != (result.kind, result.n):
             continue
         for tool in TOOLS:
+            if tool in result.pages_pending and old.pages.get(tool) is not None:
+                # its build was timed in a run of builds only: its page from the earlier run
+                result.pages[tool] = old.pages[tool]
+                result.pages_pending.remove(tool)
+                result.pages_merged.append(tool)
+                continue
             if tool in tools or tool not in old.builds:
                 continue
             result.builds[tool] = old.builds[tool]
             result.pages[tool] = old.pages.get(tool)
+            if old.builds_only and tool in old.pages_pending:
+                result.pages_pending.append(tool)
             if tool in old.notes:
                 result.notes[tool] = old.notes[tool]
             result.merged.append(tool)
@@ -1672,7 +1685,22 @@ def targets(results: list[SizeResult]) -> list[str]:
 
 
 def merged_note(results: list[SizeResult], args: argparse.Namespace) -> list[str]:
-    """The report's line on figures taken from an earlier run (--merge), if any."""
+    """The report's lines on figures taken from an earlier run (--merge), if any."""
+    lines = []
+    paged = sorted({t for r in results for t in r.pages_merged}, key=TOOLS.index)
+    if paged:
+        sizes = ", ".join(f"{r.kind} {r.n:,}" for r in results if r.pages_merged)
+        lines.append(
+            f"- The {' and '.join(LABEL[t] for t in paged)} builds were timed again in a run "
+            f"of builds only ({sizes}); the page figures of "
+            f"{'that tool' if len(paged) == 1 else 'those tools'} come from the earlier run "
+            "named below."
+        )
+    return lines + _merged_tools_note(results, args)
+
+
+def _merged_tools_note(results: list[SizeResult], args: argparse.Namespace) -> list[str]:
+    """`merged_note` of the tools taken whole from earlier runs."""
     tools = sorted({t for r in results for t in r.merged}, key=TOOLS.index)
     if not tools:
         return []
@@ -1966,6 +1994,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="seconds lonboard's page may take to first paint (default: %(default)s)",
     )
     p.add_argument(
+        "--builds-only",
+        action="store_true",
+        help="time the builds only, opening no page (e.g. to measure one tool's builds "
+        "again on a quiet machine); --report-from with this run first takes the page "
+        "figures of its tools from the runs after it",
+    )
+    p.add_argument(
         "--style-by",
         metavar="COLUMN",
         help="build zoneplan's map with --style-by COLUMN, on parcels with the cadastral "
@@ -2182,7 +2217,7 @@ def measure_size(
     pages: dict[str, PageResult | None] = dict.fromkeys(tools)
     for tool in tools:
         build = builds[tool]
-        if build.html is None:
+        if build.html is None or args.builds_only:
             continue
         local.lonboard_page = lonboard_page(build.html) if tool == "lonboard" else None
         page = pages[tool] = open_repeatedly(
@@ -2202,6 +2237,8 @@ def measure_size(
         notes=notes,
         load_before=load_before,
         load_after=os.getloadavg(),
+        builds_only=args.builds_only,
+        pages_pending=[t for t in tools if builds[t].html is not None] if args.builds_only else [],
     )
 
 
