@@ -1120,7 +1120,7 @@ def measure_page(
         if not full:
             return result
 
-        measure_hover(page, result, source, int(sample[0]), tool=tool)
+        measure_hover(page, result, source, sample, tool=tool)
         log(f"  {tool}: hover tooltip {_num(result.hover_ms)} ms {result.hover_note}")
 
         if tool == "lonboard":  # its coordinates go from GeoParquet to deck.gl unrounded
@@ -1195,12 +1195,33 @@ def open_repeatedly(
     return result
 
 
-def measure_hover(page, result: PageResult, source, index: int, *, tool: str = "") -> None:
+def hover_target(source, candidates) -> tuple[int, object]:
+    """
+    The first parcel of `candidates` with ground no other parcel covers, and a point on it.
+
+    Rectangles scattered at random overlap: the pointer over a parcel's middle may be
+    over another one drawn on top, whose tooltip is then (rightly) the one shown.
+    """
+    import shapely
+
+    geoms = source.geometry.to_numpy()
+    for index in candidates:
+        geom = geoms[int(index)]
+        near = [int(i) for i in source.sindex.query(geom, predicate="intersects") if i != index]
+        free = shapely.difference(geom, shapely.union_all(geoms[near])) if near else geom
+        if not free.is_empty:
+            return int(index), free.representative_point()
+    return int(candidates[0]), geoms[int(candidates[0])].representative_point()
+
+
+def measure_hover(page, result: PageResult, source, candidates, *, tool: str = "") -> None:
     """
     Time from a real mouse move onto a parcel at zoom 18 to its tooltip being shown
     (lonboard, which has no hover tooltip: from a click to the parcel's id in the page).
+    The parcel is the first of `candidates` that no other parcel covers all of
+    (`hover_target`), the pointer on its uncovered part.
     """
-    point = source.geometry.iloc[index].representative_point()
+    index, point = hover_target(source, candidates)
     name = str(source["name_vi"].iloc[index])
     zoom = HOVER_ZOOM - 1 if tool == "lonboard" else HOVER_ZOOM  # MapLibre: 512 px tiles
     page.evaluate("s => window.__benchStep(s)", {"center": [point.y, point.x], "zoom": zoom})
