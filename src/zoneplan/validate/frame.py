@@ -87,10 +87,11 @@ def crs_problems(gdf: gpd.GeoDataFrame, label: str) -> list[Problem]:
         fix = f"give it with --crs (it looks like {guess})" if guess else "give it with --crs"
         return [Problem(label, "the layer has no CRS", fix)]
     arr = gdf.geometry.to_numpy()
-    geoms = gdf.geometry[~shapely.is_missing(arr) & ~shapely.is_empty(arr)]
-    if geoms.empty:
+    drawn = ~shapely.is_missing(arr) & ~shapely.is_empty(arr)
+    if not drawn.any():
         return []
-    x0, y0, x1, y1 = geoms.total_bounds
+    geoms = gdf.geometry if drawn.all() else gdf.geometry[drawn]  # (no copy of a whole layer)
+    x0, y0, x1, y1 = shapely.total_bounds(arr[drawn] if not drawn.all() else arr)
     if gdf.crs.is_geographic:
         if x0 >= -90 and x1 <= 90 and y0 >= -180 and y1 <= 180 and (y0 < -90 or y1 > 90):
             msg = f"longitude and latitude look swapped (x {x0:g} to {x1:g}, y {y0:g} to {y1:g})"
@@ -159,12 +160,14 @@ def geometry_problems(
     missing = gdf.geometry.isna().to_numpy()
     empty = ~missing & shapely.is_empty(geoms)
     # the reasons of the invalid ones only: is_valid is much cheaper than a reason per feature
-    reasons = np.full(len(geoms), "Valid Geometry", dtype=object)
     invalid = np.flatnonzero(~missing & ~empty & ~_is_valid(geoms))
-    reasons[invalid] = shapely.is_valid_reason(geoms[invalid])
-    flagged = np.flatnonzero(missing | empty | (reasons != "Valid Geometry"))
-    for i in flagged.tolist():  # in feature order, as before; clean features need no label
-        name, is_missing, is_empty, reason = names[i], missing[i], empty[i], reasons[i]
+    why = shapely.is_valid_reason(geoms[invalid]).tolist()
+    reasons = dict(zip(invalid.tolist(), why, strict=True))
+    flagged = missing | empty
+    flagged[[i for i, reason in reasons.items() if reason != "Valid Geometry"]] = True
+    for i in np.flatnonzero(flagged).tolist():  # in feature order; clean ones need no label
+        name, is_missing, is_empty = names[i], missing[i], empty[i]
+        reason = reasons.get(i, "Valid Geometry")
         if (is_missing or is_empty) and raw_checked:
             continue  # reported from the raw GeoJSON already
         if is_missing:
