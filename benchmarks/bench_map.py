@@ -76,7 +76,10 @@ Redraw (median ms)
     (each view new), then back out level by level to z (each view seen before:
     zoneplan keeps the pixels of recent tiles, so this is its cached case,
     reported apart); then at z+1, eight pans of 300 px (east, east, south, south, west
-    x4), so each one shows mostly new ground. Each
+    x4), so each one shows mostly new ground; then three zooms in around a point
+    a quarter of the view off its centre (as a mouse wheel there does: south-east,
+    north-west, north-east; each view new and off the centre a viewer may have
+    drawn ahead), reported apart. Each
     step is timed inside the page from the call to the moment it is painted:
     zoneplan ``map.setView(c, z, {animate: false})`` / ``map.panBy([dx, dy],
     {animate: false})`` then ``await viewer.whenDrawn()`` (two animation
@@ -161,6 +164,8 @@ SLOW_PAINT_MS = 60_000
 #: Share of the CPUs used by other processes above which a measurement may be disturbed.
 DISTURBED = 0.10
 PANS = [(300, 0), (300, 0), (0, 300), (0, 300), (-300, 0), (-300, 0), (-300, 0), (-300, 0)]
+#: Points (fractions of the view's width and height) the off-centre zooms in are around.
+ZOOMS_AROUND = [(0.75, 0.75), (0.25, 0.25), (0.75, 0.25)]
 #: folium's CDN files that can be answered from npm packages, exact versions.
 NPM_PACKAGES = {
     "jquery": "3.7.1",
@@ -284,7 +289,11 @@ window.__benchStep = async (step) => {
   const d0 = window.__lb.draws;
   const t0 = performance.now();
   if (step.pan) map.panBy(step.pan, { animate: false });
-  else map.jumpTo({ center: [step.center[1], step.center[0]], zoom: step.zoom });
+  else if (step.around) {
+    const c = map.getContainer();
+    const at = map.unproject([c.clientWidth * step.around[0], c.clientHeight * step.around[1]]);
+    map.zoomTo(map.getZoom() + 1, { around: at, duration: 0 });
+  } else map.jumpTo({ center: [step.center[1], step.center[0]], zoom: step.zoom });
   await window.__benchLbDrawn(d0);
   return performance.now() - t0;
 };
@@ -315,7 +324,11 @@ window.__benchStep = async (step) => {
   const map = window.__benchMap();
   const t0 = performance.now();
   if (step.pan) map.panBy(step.pan, { animate: false });
-  else map.setView(step.center, step.zoom, { animate: false });
+  else if (step.around) {
+    const size = map.getSize();
+    const at = L.point(size.x * step.around[0], size.y * step.around[1]);
+    map.setZoomAround(at, map.getZoom() + 1, { animate: false });
+  } else map.setView(step.center, step.zoom, { animate: false });
   await window.__benchPainted();
   return performance.now() - t0;
 };
@@ -398,6 +411,7 @@ class PageResult:
     zoom_ms: list[float] = field(default_factory=list)
     zoom_back_ms: list[float] = field(default_factory=list)
     pan_ms: list[float] = field(default_factory=list)
+    zoom_off_ms: list[float] = field(default_factory=list)
     heap: dict[str, float] = field(default_factory=dict)
     geometry_m: float | None = None
     hover_ms: float | None = None
@@ -439,9 +453,14 @@ class PageResult:
         return statistics.median(self.pan_ms) if self.pan_ms else None
 
     @property
+    def zoom_off_median(self) -> float | None:
+        """Median ms of the zooms in around a point off the view's centre."""
+        return statistics.median(self.zoom_off_ms) if self.zoom_off_ms else None
+
+    @property
     def slowest_ms(self) -> float | None:
-        """The slowest redraw step (zoom in, zoom back out, pan)."""
-        steps = self.zoom_ms + self.zoom_back_ms + self.pan_ms
+        """The slowest redraw step (zoom in, zoom back out, pan, zoom in off centre)."""
+        steps = self.zoom_ms + self.zoom_back_ms + self.pan_ms + self.zoom_off_ms
         return max(steps) if steps else None
 
     @property
@@ -1107,6 +1126,9 @@ def measure_page(
         page.evaluate("s => window.__benchStep(s)", {"center": center, "zoom": zoom + 1})
         for pan in PANS[:1] if slow else PANS:
             result.pan_ms.append(page.evaluate("s => window.__benchStep(s)", {"pan": list(pan)}))
+        for around in ZOOMS_AROUND[:1] if slow else ZOOMS_AROUND:
+            step = {"around": list(around)}
+            result.zoom_off_ms.append(page.evaluate("s => window.__benchStep(s)", step))
         if slow:
             result.note = (
                 f"first paint over {SLOW_PAINT_MS / 1000:.0f} s: one opening and one step "
@@ -1115,7 +1137,8 @@ def measure_page(
         log(
             f"  {tool}: zoom in median {result.zoom_median:.0f} ms {_fmt_list(result.zoom_ms)}, "
             f"back out {_fmt_list(result.zoom_back_ms)}, "
-            f"pan median {result.pan_median:.0f} ms {_fmt_list(result.pan_ms)}"
+            f"pan median {result.pan_median:.0f} ms {_fmt_list(result.pan_ms)}, "
+            f"zoom in off centre {_fmt_list(result.zoom_off_ms)}"
         )
         if not full:
             return result
@@ -1152,7 +1175,12 @@ def open_repeatedly(
     paints: list[float] = []
     decoded: list[float] = []
     others: list[float] = []
-    steps: dict[str, list[float]] = {"zoom_ms": [], "zoom_back_ms": [], "pan_ms": []}
+    steps: dict[str, list[float]] = {
+        "zoom_ms": [],
+        "zoom_back_ms": [],
+        "pan_ms": [],
+        "zoom_off_ms": [],
+    }
     result = PageResult()
     last = args.repeat - 1
     k = 0
@@ -1478,6 +1506,12 @@ def size_table(r: SizeResult) -> list[str]:
             0,
         ),
         ("Pan 300 px (mostly new ground), median ms", page_value, "pan_median", 0),
+        (
+            "Zoom in around a point a quarter of the view off its centre, median ms",
+            page_value,
+            "zoom_off_median",
+            0,
+        ),
         ("Slowest redraw step, ms", page_value, "slowest_ms", 0),
         ("Hover: mouse move to tooltip shown, ms", page_value, "hover_ms", 0),
         ("JS heap (V8 + DOM + array buffers), MB", page_value, "heap_mb", 0),
@@ -1571,7 +1605,8 @@ def details(r: SizeResult) -> list[str]:
             f"- {LABEL[tool]}: load event {_num(page.load_ms)} ms, first animation frame after "
             f"it {_num(page.raf1_ms)} ms (last opening); {frames}start view {page.start_view}; "
             f"zoom in {_fmt_list(page.zoom_ms)} ms, back out {_fmt_list(page.zoom_back_ms)} ms, "
-            f"pans {_fmt_list(page.pan_ms)} ms; hover {_num(page.hover_ms)} ms "
+            f"pans {_fmt_list(page.pan_ms)} ms, zooms in off centre "
+            f"{_fmt_list(page.zoom_off_ms)} ms; hover {_num(page.hover_ms)} ms "
             f"{page.hover_note}; heap MB: {heap}; {geometry}"
             f"first paints {_fmt_list(page.paints_ms)} ms (median in the table); "
             f"console errors {len(page.console_errors)} ({refused} "
@@ -1663,6 +1698,8 @@ def targets(results: list[SizeResult]) -> list[str]:
                 "zoom back": zp.zoom_back_median,
                 "pan": zp.pan_median,
             }
+            if zp.zoom_off_ms:
+                medians["zoom in off centre"] = zp.zoom_off_median
             ok = max(medians.values()) <= 100 and zp.slowest_ms <= 150
             text = ", ".join(f"{k} median {_num(v)} ms" for k, v in medians.items())
             lines.append(
