@@ -9,6 +9,7 @@ whole module; each test leaves it as it found it, apart from the view.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from pyproj import Transformer
 
 from .test_map_browser import number
@@ -156,7 +157,7 @@ def test_each_panel_opens_alone_closes_and_scrolls_by_touch(on_phone, artifacts)
     assert mp.js("window.zoneplan.viewer.map.getCenter()") == centre
     cdp.detach()
     page.tap('.zp-dock-button[data-panel="layers"]')
-    assert page.locator('section[data-panel="layers"]').is_hidden()
+    expect(page.locator('section[data-panel="layers"]')).to_be_hidden()  # (waits on a busy machine)
     # quick taps on two buttons are no double tap on the map: it has not moved
     assert mp.js(view) == before
     mp.assert_clean()
@@ -201,8 +202,7 @@ def test_a_tap_opens_the_popup_and_the_readout_follows_it(on_phone):
         touch(cdp, "touchMove", [(200 - 20 * k, 500 - 10 * k)])
     touch(cdp, "touchEnd", [])
     cdp.detach()
-    page.wait_for_timeout(300)
-    assert page.inner_text(".zp-coord-what") == "Tâm bản đồ (+)"
+    expect(page.locator(".zp-coord-what")).to_have_text("Tâm bản đồ (+)")
     centre = mp.js("window.zoneplan.viewer.centrePoint()")
     assert number(page.inner_text(".zp-coord-lat"), "vi") == pytest.approx(centre["lat"], abs=6e-7)
     assert page.locator(".zp-crosshair").is_visible()
