@@ -422,7 +422,7 @@ var BigLayer = L.Renderer.extend({
    * Once the page is idle a moment after a view is drawn (AHEAD_AFTER), draw the tiles of
    * the next zoom in at the view's centre (what the zoom button and the keyboard's + show
    * next): here a tile at a time while the page has nothing else to do, in the worker two
-   * at a time, so that zooming in finds them drawn. They wait in `ahead` (not the cache)
+   * at a time, one pair after the other, so that zooming in finds them drawn. They wait in `ahead` (not the cache)
    * and are dropped when the view changes before they are used. Nothing while printing.
    */
   _aheadSoon: function (view) {
@@ -445,17 +445,23 @@ var BigLayer = L.Renderer.extend({
     var big = this.entry.big, self = this, version = this.version;
     var worker = big.worker && !big.worker.dead && !this.entry.since ? big.worker : null;
     var later = window.requestIdleCallback || function (fn) { return setTimeout(fn, 50); };
+    function current() {
+      return self.version === version && self.aheadKey === key && !self.wanted && self._map;
+    }
+    // the worker: two tiles at a time, the next two as soon as they are back (a view asked
+    // for meanwhile waits for two at most)
+    function feed() {
+      if (!worker || worker.dead || self.asking || !todo.length || !current()) return;
+      var two = todo.splice(Math.max(0, todo.length - 2), 2);
+      self.asking = self._ask(worker, z, r, two, true).then(function () {
+        self.asking = null;
+        feed();
+      });
+    }
     function step(deadline) {
       self.idle = 0;
-      if (self.version !== version || self.aheadKey !== key || self.wanted || !self._map) return;
-      // the worker: two tiles at a time (a view asked for meanwhile waits for two at most)
-      if (worker && !worker.dead && !self.asking && todo.length > 1) {
-        var two = todo.splice(todo.length - 2, 2);
-        self.asking = self._ask(worker, z, r, two, true).then(function () {
-          self.asking = null;
-          if (todo.length && !self.idle) self.idle = later(step, { timeout: 500 });
-        });
-      }
+      if (!current()) return;
+      feed();
       // here: a tile while the page has time for one
       var look = self.viewer.bigLook(self.entry);
       while (todo.length && (!deadline || deadline.timeRemaining() > 8)) {
@@ -470,7 +476,7 @@ var BigLayer = L.Renderer.extend({
       if (todo.length) self.idle = later(step, { timeout: 500 });
     }
     // after a moment without a new view (not between the frames of one being shown)
-    this.quiet = setTimeout(function () { self.quiet = 0; self.idle = later(step, { timeout: 500 }); }, AHEAD_AFTER);
+    this.quiet = setTimeout(function () { self.quiet = 0; feed(); self.idle = later(step, { timeout: 500 }); }, AHEAD_AFTER);
   },
 
   /** Resolve the promises of whenFramed once no view is waiting for its tiles. */
