@@ -779,7 +779,7 @@ def test_the_next_zoom_in_is_drawn_ahead_in_idle_time(open_map, two_maps):
         """async () => {
           const v = window.zoneplan.viewer, m = v.map, entry = v.layers.find(e => e.big);
           const layer = entry.group, c = m.getCenter(), z = m.getZoom();
-          for (let i = 0; i < 200 && (layer.quiet || layer.idle || layer.asking); i++) {
+          for (let i = 0; i < 600 && (layer.quiet || layer.idle || layer.asking); i++) {
             await new Promise(r => setTimeout(r, 25));
           }
           const keys = [...layer.ahead.keys()], fromWorker = [...layer.ahead.values()]
