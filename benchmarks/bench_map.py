@@ -2178,9 +2178,9 @@ def report_from(args: argparse.Namespace) -> int:
     for other, other_requests, other_meta in runs[1:]:
         supplied = []
         for r in results:
-            before = len(r.merged)
+            before = len(r.merged) + len(r.pages_merged)
             merge_results(r, other, list(r.builds))
-            if len(r.merged) > before:
+            if len(r.merged) + len(r.pages_merged) > before:
                 supplied.append(r)
         for k, v in other_requests.items():
             merged_requests.setdefault(k, set()).update(v)
