@@ -257,7 +257,7 @@ def _transform_shared_once(
     True
     """
     sample = slice(0, _SHARED_SAMPLE)
-    if len(x) < _SHARED_MIN or not (x != 0).all() or not (y != 0).all():
+    if len(x) < _SHARED_MIN or (x == 0).any() or (y == 0).any():
         return cast("tuple[np.ndarray, np.ndarray]", transformer.transform(x, y))
     points = np.empty(len(x), dtype=np.complex128)
     points.real, points.imag = x, y

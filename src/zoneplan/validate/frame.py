@@ -91,7 +91,7 @@ def crs_problems(gdf: gpd.GeoDataFrame, label: str) -> list[Problem]:
     if not drawn.any():
         return []
     geoms = gdf.geometry if drawn.all() else gdf.geometry[drawn]  # (no copy of a whole layer)
-    x0, y0, x1, y1 = shapely.total_bounds(arr[drawn] if not drawn.all() else arr)
+    x0, y0, x1, y1 = shapely.total_bounds(arr)  # (missing and empty geometries left out)
     if gdf.crs.is_geographic:
         if x0 >= -90 and x1 <= 90 and y0 >= -180 and y1 <= 180 and (y0 < -90 or y1 > 90):
             msg = f"longitude and latitude look swapped (x {x0:g} to {x1:g}, y {y0:g} to {y1:g})"
