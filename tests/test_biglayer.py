@@ -439,3 +439,32 @@ def test_names_on_both_paths_whatever_columns_give_them(columns, kinds):
         else "dict"
     )
     assert tuple(got) == kinds
+
+
+def _back_references_by_walking(q: np.ndarray) -> np.ndarray:
+    """Back-references of a vertex stream walked in order, remembering where each vertex was."""
+    last: dict[tuple[int, int], int] = {}
+    vref = np.zeros(len(q), dtype=np.int64)
+    for i, (x, y) in enumerate(q.tolist()):
+        j = last.get((x, y))
+        if j is not None and i - j <= 2**16 - 1:
+            vref[i] = i - j
+        last[x, y] = i
+    return vref
+
+
+@pytest.mark.parametrize("span_deg", [0.3, 5.0])  # by windows; wider than their keys reach
+def test_shared_vertices_as_found_by_walking_the_stream(span_deg):
+    rng = np.random.default_rng(7)
+    n = 300_000
+    q = rng.integers(0, int(span_deg * 1e7), size=(n, 2)).astype(np.int32) + 10**9
+    # repeats just within and just beyond reach, across window edges, and close by
+    for gap in (1, 3, 65_534, 65_535, 65_536, 65_537, 131_071, 131_072, 200_000):
+        at = rng.choice(np.arange(gap, n), size=40, replace=False)
+        q[at] = q[at - gap]
+    vref, unique = biglayer._shared_vertices(q)
+    expected = _back_references_by_walking(q)
+    np.testing.assert_array_equal(vref, expected)
+    np.testing.assert_array_equal(unique, q[expected == 0])
+    assert {1, 3, 65_534, 65_535} <= set(vref.tolist())
+    assert vref.max() == 65_535

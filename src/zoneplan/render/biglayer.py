@@ -511,24 +511,70 @@ def _shared_vertices(q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = len(q)
     if n == 0:
         return np.zeros(0, dtype=np.int64), q
-    key = q[:, 0].astype(np.int64) << 32
-    key += q[:, 1].astype(np.int64) + 2**31
-    order = np.argsort(key, kind="stable")  # by vertex, then by position
-    key = key[order]
-    same = key[1:] == key[:-1]
-    del key
-    later = order[1:][same]  # a place whose vertex came before, and where it did
-    vref = np.zeros(n, dtype=np.int64)
-    vref[later] = later - order[:-1][same]
-    del order, later
+    x = q[:, 0].astype(np.int64)
+    x -= x.min()
+    y = q[:, 1].astype(np.int64)
+    y -= y.min()
+    span_y = int(y.max()) + 1
+    if (int(x.max()) + 1) * span_y <= 2**_WINDOW_KEY_BITS:
+        key = x * span_y
+        key += y  # each distinct vertex one number below 2**_WINDOW_KEY_BITS
+        del x, y
+        vref = _back_references_windowed(key)
+    else:  # a layer wider than about a degree: one stable sort of the whole stream
+        del x, y
+        key = q[:, 0].astype(np.int64) << 32
+        key += q[:, 1].astype(np.int64) + 2**31
+        order = np.argsort(key, kind="stable")  # by vertex, then by position
+        key = key[order]
+        same = key[1:] == key[:-1]
+        del key
+        later = order[1:][same]  # a place whose vertex came before, and where it did
+        vref = np.zeros(n, dtype=np.int64)
+        vref[later] = later - order[:-1][same]
+        del order, later
     # a vertex last seen further back than 16 bits reach is stored again: the
     # references stay 16-bit (8-bit, or no bytes, where parcels share no corner)
     vref[vref > _MAX_BACK] = 0
     return vref, q[vref == 0]
 
 
+def _back_references_windowed(key: np.ndarray) -> np.ndarray:
+    """
+    `_shared_vertices`' back-references, window by window: for each place, how far
+    back the same `key` last appeared, if that is within `_MAX_BACK` (else any
+    distance beyond it, or 0 for a first appearance).
+
+    A reference reaches at most `_MAX_BACK` places back, so the places of one
+    window of ``_MAX_BACK + 1`` need only that window and the one before: each
+    pair is sorted as single numbers, the key above the place in the pair (no
+    argsort: a plain sort of integers, several times faster), which orders them
+    by vertex, then by place.
+    """
+    n = len(key)
+    window = _MAX_BACK + 1
+    pos_bits = (2 * window - 1).bit_length()
+    low = np.int64(2**pos_bits - 1)
+    key = key << pos_bits
+    vref = np.zeros(n, dtype=np.int64)
+    for start in range(0, n, window):
+        lo, hi = max(start - window, 0), min(start + window, n)
+        both = key[lo:hi] | np.arange(hi - lo, dtype=np.int64)
+        both.sort()
+        place = both & low
+        both >>= pos_bits
+        same = both[1:] == both[:-1]
+        later, earlier = place[1:][same], place[:-1][same]
+        mine = later >= start - lo  # places of this window; the one before only looked back at
+        vref[lo + later[mine]] = later[mine] - earlier[mine]
+    return vref
+
+
 #: Farthest back-reference of `_shared_vertices`, in vertices along the stream.
 _MAX_BACK: Final = 2**16 - 1
+#: Bits a vertex's number may take in `_back_references_windowed` (with the 17 bits of its
+#: place, within an int64): a layer about 0.8° by 0.8° at `QUANTUM_DEG`.
+_WINDOW_KEY_BITS: Final = 46
 
 #: A text column that is a prefix, a whole number and a suffix, e.g. "P0000001" or "Thửa 12".
 _NUMBERED = r"(?P<prefix>[^0-9]*)(?P<number>[0-9]{1,9})(?P<suffix>[^0-9]*)"
