@@ -14,6 +14,7 @@ import gzip
 import json
 import math
 import re
+from dataclasses import replace
 
 import geopandas as gpd
 import numpy as np
@@ -24,6 +25,7 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 from zoneplan import crs as zcrs
 from zoneplan.errors import InputError
 from zoneplan.render import biglayer
+from zoneplan.render.classify import StyleBy
 from zoneplan.render.layers import LayerRegistry, MapLayer
 from zoneplan.render.map import build_html, build_map, user_layer
 from zoneplan.render.payload import big_layer_row, feature_collection
@@ -468,3 +470,60 @@ def test_shared_vertices_as_found_by_walking_the_stream(span_deg):
     np.testing.assert_array_equal(unique, q[expected == 0])
     assert {1, 3, 65_534, 65_535} <= set(vref.tolist())
     assert vref.max() == 65_535
+
+
+def test_a_layer_measured_ahead_is_packed_from_those_measures(monkeypatch):
+    from zoneplan.render import payload
+
+    calls = []
+    real = payload.measure_for_map
+
+    def counted(gdf, **kwargs):
+        calls.append(len(gdf))
+        return real(gdf, **kwargs)
+
+    monkeypatch.setattr(payload, "measure_for_map", counted)
+    parcels = synthetic_parcels(2000, seed=3).to_crs(9210)  # lon/lat made on the way too
+    layer = MapLayer("parcels.gpkg", "p", "p", "user", parcels, big=True, valid=True)
+    header, block = big_layer_row(layer, LayerRegistry("en"), "zoneplan-big-0")
+    assert calls == [2000]
+    ahead = payload.measure_ahead(layer)
+    assert ahead.measuring is not None
+    assert ahead.measuring.gdf is parcels
+    header_ahead, block_ahead = big_layer_row(ahead, LayerRegistry("en"), "zoneplan-big-0")
+    assert calls == [2000, 2000]  # measured once, ahead, not again
+    assert header_ahead == header
+    assert block_ahead.data == block.data
+    # measures of other features are not taken for these
+    reversed_parcels = parcels.iloc[::-1].reset_index(drop=True)
+    _, block_other = big_layer_row(
+        replace(ahead, gdf=reversed_parcels), LayerRegistry("en"), "zoneplan-big-0"
+    )
+    _, block_fresh = big_layer_row(
+        replace(layer, gdf=reversed_parcels), LayerRegistry("en"), "zoneplan-big-0"
+    )
+    assert calls == [2000] * 4
+    assert block_other.data == block_fresh.data != block.data
+    # only big layers without a style of their own are measured ahead
+    for layer_as_is in (replace(layer, big=False), replace(layer, style_by=StyleBy("land_use"))):
+        assert payload.measure_ahead(layer_as_is) is layer_as_is
+    assert calls == [2000] * 4
+
+
+def test_the_map_data_of_a_layer_measured_ahead_is_the_same(tmp_path):
+    from zoneplan.render.payload import map_payload, measure_ahead
+
+    parcels = synthetic_parcels(1500, seed=5)
+    path = tmp_path / "parcels.gpkg"
+    parcels.to_file(path)
+    layer = user_layer(path, big_layer_features=1000)
+    assert layer.big
+    assert layer.measuring is None  # reading starts no thread; the map or the program does
+    blocks_plain: list = []
+    blocks_ahead: list = []
+    plain = map_payload([layer], "vi", blocks_plain)
+    ahead = map_payload([measure_ahead(layer)], "vi", blocks_ahead)
+    assert ahead == plain
+    assert [(e, b.header, b.data) for e, b in blocks_ahead] == [
+        (e, b.header, b.data) for e, b in blocks_plain
+    ]

@@ -108,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
     from zoneplan.cli.styling import layer_styles
     from zoneplan.errors import InputError
     from zoneplan.render.map import build_map, catalog_layers, save_map, user_layer
+    from zoneplan.render.payload import measure_ahead
 
     out = check_output_path(args.out)  # fail before the slow part
     # the user's files first: a broken one is refused before the catalog is read
@@ -133,6 +134,8 @@ def run(args: argparse.Namespace) -> int:
         args, [(Path(p).name, layer.gdf) for p, layer in zip(args.layer, own, strict=True)]
     )
     own = [styling.apply(layer) for layer, styling in zip(own, styles, strict=True)]
+    # big layers measured on another thread while the catalog is read and the map made
+    own = [measure_ahead(layer, progress=show_progress(args)) for layer in own]
     layers = catalog_layers(engine=args.engine) + own
     m = build_map(
         layers, lang=args.lang, self_contained=args.self_contained, progress=show_progress(args)

@@ -27,6 +27,8 @@ from zoneplan.render.style import CATEGORY_STYLES, DEFAULT_STYLE
 from zoneplan.schema import CATEGORIES, PHASES, STATUSES
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     import geopandas as gpd
 
     from zoneplan.events import EventLog
@@ -52,6 +54,27 @@ NAME_FALLBACKS: Final[tuple[str, ...]] = (
 
 if TYPE_CHECKING:  # the styling of a layer
     import zoneplan.render.classify
+
+
+@dataclass(frozen=True)
+class Measuring:
+    """
+    A big layer being measured on another thread (`zoneplan.render.payload.measure_ahead`).
+
+    Parameters
+    ----------
+    gdf
+        The features measured.
+    lonlat
+        Their WGS 84 lon/lat geometries (`zoneplan.crs.to_wgs84`).
+    measures
+        Gives ``zoneplan.areas.measure_for_map(gdf, lonlat=lonlat, ...)``'s table
+        when it is done.
+    """
+
+    gdf: gpd.GeoDataFrame
+    lonlat: np.ndarray
+    measures: Future[tuple[np.ndarray, pd.DataFrame]]
 
 
 @dataclass(frozen=True)
@@ -99,6 +122,10 @@ class MapLayer:
     valid
         Its polygons are known to be valid (the file went through
         `zoneplan.validate.load_user_layer`), so measuring need not check them again.
+    measuring
+        A big layer's lon/lat geometries and its measures already under way on
+        another thread (`zoneplan.render.payload.measure_ahead`): the map packs
+        these instead of measuring the layer again.
     """
 
     id: str
@@ -117,6 +144,7 @@ class MapLayer:
     date_field: str | None = None
     side: Literal["left", "right"] | None = None
     valid: bool = False
+    measuring: Measuring | None = field(default=None, compare=False, repr=False)
 
     def title(self, lang: Lang) -> str:
         """Return the title in ``"vi"`` or ``"en"``."""

@@ -13,6 +13,7 @@ import json
 import re
 import warnings
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Final
 
 import numpy as np
@@ -29,6 +30,7 @@ from zoneplan.render.layers import (
     MEASURE_DECIMALS,
     LayerRegistry,
     MapLayer,
+    Measuring,
     feature_names,
     json_value,
     map_geometries,
@@ -330,22 +332,57 @@ def big_layer_row(
     # the encoder quantises the lon/lat geometries as the GeoJSON path rounds them
     # (map_geometries), in 2D; the measuring (PROJ lets go of the GIL) runs on another
     # thread while the geometry is packed
+    ahead = layer.measuring
+    if ahead is None or ahead.gdf is not layer.gdf:
+        ahead = _start_measuring(layer, progress=progress)
+    block = encode_big_layer(
+        layer,
+        registry,
+        ahead.lonlat,
+        lambda: ahead.measures.result()[1],
+        progress=progress,
+        categories=categories,
+    )
+    return {**block.header, "element": element_id}, block
+
+
+def measure_ahead(layer: MapLayer, *, progress: bool = False) -> MapLayer:
+    """
+    Start measuring a big layer now, on another thread, for `big_layer_row` to pack later.
+
+    `zoneplan.areas.measure_for_map` (the VN-2000 areas and lengths the map shows)
+    is the slow part of a big layer after reading; started as soon as the layer is
+    read and validated, it runs while the map's other layers are read and made.
+
+    Parameters
+    ----------
+    layer
+        A layer; only a big one (`MapLayer.big`) without `MapLayer.style_by` (those
+        are measured whole, `zoneplan.areas.measure_features`) is measured.
+    progress
+        Show the measuring's progress bar on standard error.
+
+    Returns
+    -------
+    layer
+        The layer with `MapLayer.measuring` set, or as it was.
+    """
+    if not layer.big or layer.style_by is not None or layer.measuring is not None:
+        return layer
+    return replace(layer, measuring=_start_measuring(layer, progress=progress))
+
+
+def _start_measuring(layer: MapLayer, *, progress: bool) -> Measuring:
+    """`measure_ahead`'s thread: the layer's lon/lat now, `measure_for_map` on the thread."""
     from concurrent.futures import ThreadPoolExecutor
 
     lonlat = zcrs.to_wgs84(layer.gdf)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        measuring = pool.submit(
-            measure_for_map, layer.gdf, progress=progress, valid=layer.valid, lonlat=lonlat
-        )
-        block = encode_big_layer(
-            layer,
-            registry,
-            lonlat,
-            lambda: measuring.result()[1],
-            progress=progress,
-            categories=categories,
-        )
-    return {**block.header, "element": element_id}, block
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="measuring")
+    measures = pool.submit(
+        measure_for_map, layer.gdf, progress=progress, valid=layer.valid, lonlat=lonlat
+    )
+    pool.shutdown(wait=False)  # the thread ends with the measuring
+    return Measuring(gdf=layer.gdf, lonlat=lonlat, measures=measures)
 
 
 def swipe_payload(layers: Sequence[MapLayer], lang: Lang) -> dict[str, Any] | None:
@@ -399,6 +436,8 @@ def map_payload(
 
     registry = LayerRegistry(lang)
     times = [layer_time(layer) for layer in layers]  # bad dates refused first
+    # big layers measured on another thread while the layers before them are made
+    layers = [measure_ahead(layer, progress=progress) for layer in layers]
     layer_rows = []
     for index, layer in enumerate(layers):
         row: dict[str, Any] = {
