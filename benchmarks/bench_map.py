@@ -27,7 +27,9 @@ Build
     A third reads it with geopandas and writes lonboard's standalone page,
     ``lonboard.viz(gdf).to_html(out)``, with its defaults. All run as
     subprocesses, timed by wall clock including reading the file, with their
-    peak resident memory (``ru_maxrss`` from ``wait4``); ``explore()`` and
+    peak resident memory (``ru_maxrss`` from ``wait4``), ``--build-repeat``
+    times each (3 by default; the median time and the largest peak are
+    reported, every time is kept in the JSON); ``explore()`` and
     lonboard get a time limit (``--explore-timeout``) and a memory limit
     (``--explore-memory-gb``) and are reported as not finished when they exceed
     them. The HTML size is the written file's size (MB = 10^6 bytes).
@@ -397,6 +399,31 @@ class Build:
     idle: float | None = None
     others: float | None = None
     peak_mb: float | None = None
+    runs_s: list[float] = field(default_factory=list)
+
+
+def _combine_builds(runs: list[Build]) -> Build:
+    """
+    Several builds of one map as one: the median time (``runs_s`` lists them all), the
+    largest peak memory and disturbance, the last output; the first failure if any failed.
+    """
+    failed = next((b for b in runs if b.failure), None)
+    if failed is not None:
+        return failed
+    last = runs[-1]
+    times = [b.seconds for b in runs if b.seconds is not None]
+    peaks = [b.peak_mb for b in runs if b.peak_mb is not None]
+    others = [b.others for b in runs if b.others is not None]
+    idles = [b.idle for b in runs if b.idle is not None]
+    return Build(
+        seconds=float(np.median(times)) if times else None,
+        html=last.html,
+        mb=last.mb,
+        idle=min(idles) if idles else None,
+        others=max(others) if others else None,
+        peak_mb=max(peaks) if peaks else None,
+        runs_s=times,
+    )
 
 
 @dataclass
@@ -1869,7 +1896,7 @@ def write_report(
         "",
         "- **Build**: each tool in its own process, wall clock from start to exit, reading "
         "the GeoPackage included; peak memory is the process's maximum resident set size "
-        "(`wait4`).",
+        f"(`wait4`). {_build_counts(results)}",
         "- **First paint**: ms since navigation start. zoneplan: `window.zoneplan.timings.drawn`, "
         "set when every big-layer tile in view was drawn and two animation frames followed "
         "(the page then "
@@ -2005,6 +2032,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=3,
         help="open each map this many times for its first paint; the median is reported "
         "(default: %(default)s)",
+    )
+    p.add_argument(
+        "--build-repeat",
+        type=int,
+        default=3,
+        help="build each map this many times, each in a new process; the median time and "
+        "the largest peak memory are reported (default: %(default)s)",
     )
     p.add_argument("--chromium", default=chromium.CHROMIUM, help="Chromium executable")
     p.add_argument(
@@ -2169,6 +2203,27 @@ def run_options(args: argparse.Namespace) -> str:
     return ", ".join(words)
 
 
+def _build_counts(results: list[SizeResult]) -> str:
+    """Say how many builds each tool's build figures are the median of."""
+    counts: dict[str, set[int]] = {}
+    for r in results:
+        for tool, b in r.builds.items():
+            if b.seconds is not None:
+                counts.setdefault(tool, set()).add(max(1, len(b.runs_s)))
+    if not counts:
+        return ""
+
+    def times(k: set[int]) -> str:
+        return " or ".join(str(x) for x in sorted(k))
+
+    parts = [f"{LABEL[t]} {times(k)}" for t, k in counts.items()]
+    return (
+        "Each build figure is the median of several builds, each in a new process, with the "
+        f"largest peak memory among them; builds per figure: {', '.join(parts)} (1: a single "
+        "build)."
+    )
+
+
 def report_from(args: argparse.Namespace) -> int:
     """Write the report from the JSON of earlier runs (--report-from), measuring nothing."""
     runs = [results_from_json(path.read_text()) for path in args.report_from]
@@ -2257,21 +2312,26 @@ def measure_size(
             notes[tool] = f"not run (--skip-explore-above {args.skip_explore_above:,})"
             builds[tool] = Build(failure=notes[tool])
             continue
-        log(f"{kind} {n:,}: {LABEL[tool]} build")
-        idle = wait_for_quiet(args.quiet_wait)
         out = folder / outputs[tool]
-        build = timed_build(
-            build_command(tool, zoneplan_cli, path, out, args.style_by),
-            out,
-            timeout=None if tool == "zoneplan" else args.explore_timeout,
-            memory_gb=None if tool == "zoneplan" else args.explore_memory_gb,
-        )
-        build.idle = idle
-        builds[tool] = build
-        log(
-            f"{kind} {n:,}: {LABEL[tool]} build {_num(build.seconds, 1)} s, "
-            f"peak {_num(build.peak_mb)} MB, {_num(build.mb, 1)} MB {build.failure or ''}"
-        )
+        runs: list[Build] = []
+        for run in range(max(1, args.build_repeat)):
+            log(f"{kind} {n:,}: {LABEL[tool]} build {run + 1}/{args.build_repeat}")
+            idle = wait_for_quiet(args.quiet_wait)
+            build = timed_build(
+                build_command(tool, zoneplan_cli, path, out, args.style_by),
+                out,
+                timeout=None if tool == "zoneplan" else args.explore_timeout,
+                memory_gb=None if tool == "zoneplan" else args.explore_memory_gb,
+            )
+            build.idle = idle
+            runs.append(build)
+            log(
+                f"{kind} {n:,}: {LABEL[tool]} build {_num(build.seconds, 1)} s, "
+                f"peak {_num(build.peak_mb)} MB, {_num(build.mb, 1)} MB {build.failure or ''}"
+            )
+            if build.failure:  # a build that fails (or times out) is not tried again
+                break
+        builds[tool] = _combine_builds(runs)
     pages: dict[str, PageResult | None] = dict.fromkeys(tools)
     for tool in tools:
         build = builds[tool]
