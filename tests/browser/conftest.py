@@ -193,6 +193,12 @@ def open_map(browser):
 
 
 @pytest.fixture(scope="session")
+def tile_png() -> bytes:
+    """The blank basemap tile the pages are answered with, for a test's own routes."""
+    return TILE
+
+
+@pytest.fixture(scope="session")
 def phone() -> dict:
     """`open_page` options of a phone in portrait: 390 × 844 CSS pixels, touch, no mouse."""
     return {"viewport": {"width": 390, "height": 844}, "touch": True}

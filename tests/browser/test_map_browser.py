@@ -357,6 +357,62 @@ def test_basemaps_switch_and_opacity_slider(open_map, maps):
     mp.assert_clean()
 
 
+def test_an_offline_basemap_stops_asking_for_tiles_until_it_is_back(open_map, maps, tile_png):
+    """No network: the basemap is paused with a note, retried on demand and when online."""
+    mp = open_map(maps["offline"], block_all=True)
+    page = mp.page
+    note = page.locator(".zp-basemap-note")
+    note.wait_for(state="visible", timeout=5000)
+    said = mp.js("() => window.zoneplan.viewer.live.textContent")
+    assert said.startswith("Basemap offline. None of the tiles of the OpenStreetMap basemap")
+    assert note.locator(".zp-basemap-note-text").inner_text() == "Basemap offline"
+    assert "OpenStreetMap" in note.get_attribute("title")
+    assert mp.tiles
+    assert all("tile.openstreetmap.org" in u for u in mp.tiles)
+    imgs = "() => [...document.querySelectorAll('img.leaflet-tile')].length"
+    off = """() => { const v = window.zoneplan.viewer; let mini = 0;
+      v.minimap.eachLayer(l => { if (l instanceof L.TileLayer) mini++; });
+      return [v.map.hasLayer(v.basemap), mini, v.basemapIndex]; }"""
+    assert mp.js(off) == [False, 0, 0]  # off the map and the overview, still chosen
+    assert mp.js(imgs) == 0
+    assert page.locator('.zp-basemaps input[value="0"]').is_checked()
+    # zooming and panning ask for no tile
+    asked = len(mp.tiles)
+    for step in (
+        "m => m.zoomIn(1, {animate: false})",
+        "m => m.zoomIn(1, {animate: false})",
+        "m => m.panBy([300, 200], {animate: false})",
+    ):
+        mp.js(f"() => ({step})(window.zoneplan.viewer.map)")
+        mp.js("() => window.zoneplan.viewer.whenDrawn()")
+    page.wait_for_timeout(300)
+    assert len(mp.tiles) == asked
+    # Retry: the view's tiles asked for again; they fail again, and the basemap is paused again
+    note.locator("button.zp-basemap-retry").click()
+    for _ in range(50):
+        if len(mp.tiles) > asked:
+            break
+        page.wait_for_timeout(100)
+    assert len(mp.tiles) > asked
+    page.wait_for_function("() => window.zoneplan.viewer.basemapPaused === true", timeout=5000)
+    note.wait_for(state="visible", timeout=2000)
+    assert mp.js(off) == [False, 0, 0]
+    # back online (the browser's own event), with tiles answered: the basemap is back
+    page.route(
+        re.compile(r"^https://tile\.openstreetmap\.org/"),
+        lambda r: r.fulfill(status=200, body=tile_png, content_type="image/png"),
+    )
+    page.context.set_offline(True)
+    page.context.set_offline(False)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('img.leaflet-tile-loaded')].length > 0", timeout=5000
+    )
+    note.wait_for(state="hidden", timeout=2000)
+    assert mp.js(off)[:2] == [True, 1]
+    assert mp.js("() => window.zoneplan.viewer.basemapPaused") is False
+    mp.assert_clean(allow_refused_tiles=True)
+
+
 def test_measure_tool_reports_vn2000_area_and_length(open_map, maps):
     mp = open_map(maps["en"])
     page = mp.page

@@ -30,6 +30,11 @@ STRINGS: Final[dict[Lang, dict[str, str]]] = {
         "overlays": "Lớp quy hoạch",
         "basemaps": "Bản đồ nền",
         "no_basemap": "Không có nền",
+        "basemap_offline": "Bản đồ nền ngoại tuyến",
+        "basemap_offline_detail": (
+            "Không tải được ô nào của bản đồ nền {name}; các lớp của bản đồ vẫn đầy đủ."
+        ),
+        "basemap_retry": "Thử lại",
         "user_group": "Lớp của bạn",
         "opacity": "Độ mờ lớp quy hoạch",
         "phase_filter": "Lọc theo giai đoạn",
@@ -127,6 +132,12 @@ STRINGS: Final[dict[Lang, dict[str, str]]] = {
         "overlays": "Planning layers",
         "basemaps": "Basemap",
         "no_basemap": "No basemap",
+        "basemap_offline": "Basemap offline",
+        "basemap_offline_detail": (
+            "None of the tiles of the {name} basemap could be loaded; "
+            "the map's own layers are all here."
+        ),
+        "basemap_retry": "Retry",
         "user_group": "Your layers",
         "opacity": "Planning overlay opacity",
         "phase_filter": "Filter by phase",

@@ -244,7 +244,7 @@ Viewer.prototype.addMinimap = function () {
     if (tiles) mini.removeLayer(tiles);
     tiles = index >= 0 ? self.tileLayer(self.data.basemaps[index]).addTo(mini) : null;
   };
-  this.onBasemap(this.basemapIndex);
+  this.onBasemap(this.basemapPaused ? -1 : this.basemapIndex);
   this.layers.forEach(function (entry) {
     if (entry.spec.group !== "zone") return;
     L.geoJSON(entry.spec.data, {

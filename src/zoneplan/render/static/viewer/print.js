@@ -153,7 +153,7 @@ Viewer.prototype.printSheet = function (paper, orientation) {
 /** Resolve when the basemap has no tile loading, or after `ms` at most. */
 Viewer.prototype.whenTilesLoaded = function (ms) {
   var layer = this.basemap;
-  if (!layer || !layer.isLoading || !layer.isLoading()) return Promise.resolve();
+  if (!layer || !this.map.hasLayer(layer) || !layer.isLoading()) return Promise.resolve(); // paused: none
   return new Promise(function (resolve) {
     var timer = setTimeout(resolve, ms);
     layer.once("load", function () { clearTimeout(timer); resolve(); });

@@ -5,8 +5,8 @@
  * constructor adds the controls. Its big-layer methods are in viewer-biglayer.js, the
  * controls in controls.js and panel.js.
  *
- * Uses: el, own, asText, safeUrl, escapeHtml, fold (dom.js); unmercLat, unmercLon
- * (coords.js); BigLayer (biglayer-raster.js); statusStyle, statusOf, timelineNode,
+ * Uses: el, own, asText, safeUrl, escapeHtml, fold, control, stopEvents (dom.js); unmercLat,
+ * unmercLon (coords.js); BigLayer (biglayer-raster.js); statusStyle, statusOf, timelineNode,
  * labelLayer (facts.js); setupTime, addTimePanel, itemOn, statusHeading (time.js);
  * setTwinOn (swipe.js).
  * Provides: Viewer.
@@ -461,9 +461,79 @@ Viewer.prototype.addBasemapLayer = function (index) {
   if (this.basemap) this.map.removeLayer(this.basemap);
   this.basemap = null;
   this.basemapIndex = index;
+  this.basemapPaused = false;
+  if (this.basemapNote) this.basemapNote.hidden = true;
   if (index >= 0) {
-    this.basemap = this.tileLayer(this.data.basemaps[index]).addTo(this.map);
+    this.basemap = this.tileLayer(this.data.basemaps[index]);
+    this.watchBasemap(this.basemap);
+    // a browser that knows it is offline: no tile asked for (the note says so)
+    if (navigator.onLine === false) { this.pauseBasemap(); return; }
+    this.basemap.addTo(this.map);
     this.basemap.bringToBack();
   }
   if (this.onBasemap) this.onBasemap(index);
+};
+
+/**
+ * An offline basemap stops asking for tiles: when every tile of a view failed (none
+ * loaded: no network, as a self-contained map opened offline) or the browser goes offline,
+ * the basemap is taken off the map and the overview map (pauseBasemap), so that zooming
+ * and panning do not ask for tiles that fail; a note says so, with a button that tries
+ * again, as the browser's `online` event does.
+ */
+Viewer.prototype.watchBasemap = function (layer) {
+  var self = this, loaded = 0, failed = 0;
+  layer.on("loading", function () { loaded = 0; failed = 0; });
+  layer.on("tileload", function () { loaded++; });
+  layer.on("tileerror", function () { failed++; });
+  layer.on("load", function () { // every tile of the view loaded or failed
+    if (!failed || loaded || layer !== self.basemap) return;
+    // after Leaflet's own handling of this event, which still needs the layer on the map
+    setTimeout(function () { if (layer === self.basemap) self.pauseBasemap(); }, 0);
+  });
+  if (this.watchingOnline) return;
+  this.watchingOnline = true;
+  window.addEventListener("online", function () { self.retryBasemap(); });
+  window.addEventListener("offline", function () { self.pauseBasemap(); });
+};
+
+/** Take the basemap off the map and the overview map, and show the note. */
+Viewer.prototype.pauseBasemap = function () {
+  if (!this.basemap || this.basemapPaused) return;
+  this.basemapPaused = true;
+  this.map.removeLayer(this.basemap); // its requests on their way are stopped too
+  if (this.onBasemap) this.onBasemap(-1);
+  this.showBasemapNote();
+};
+
+/** Put a paused basemap back (its tiles asked for again). */
+Viewer.prototype.retryBasemap = function () {
+  if (this.basemapPaused) this.addBasemapLayer(this.basemapIndex);
+};
+
+/**
+ * The note of a paused basemap, made the first time: one short line just above the
+ * attribution, the basemap's name and what it means in its title; said to screen readers
+ * (the viewer's live region) each time it is shown.
+ */
+Viewer.prototype.showBasemapNote = function () {
+  var self = this, t = this.t;
+  if (!this.basemapNote) {
+    var note = el("div", "zp-box zp-basemap-note");
+    stopEvents(note);
+    note.appendChild(el("span", "zp-basemap-note-text", t.basemap_offline));
+    note.appendChild(document.createTextNode(" "));
+    var button = el("button", "zp-basemap-retry", t.basemap_retry);
+    button.type = "button";
+    button.addEventListener("click", function () { self.retryBasemap(); });
+    note.appendChild(button);
+    control("bottomright", function () { return note; }).addTo(this.map);
+    var attribution = note.parentNode.querySelector(".leaflet-control-attribution");
+    if (attribution) note.parentNode.insertBefore(note, attribution);
+    this.basemapNote = note;
+  }
+  var detail = t.basemap_offline_detail.replace("{name}", this.data.basemaps[this.basemapIndex].label);
+  this.basemapNote.title = detail;
+  this.basemapNote.hidden = false;
+  if (this.announce) this.announce(t.basemap_offline + ". " + detail);
 };
