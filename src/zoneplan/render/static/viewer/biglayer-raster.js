@@ -419,11 +419,12 @@ var BigLayer = L.Renderer.extend({
   },
 
   /**
-   * Once the page is idle a moment after a view is drawn (AHEAD_AFTER), draw the tiles of
-   * the next zoom in at the view's centre (what the zoom button and the keyboard's + show
-   * next): here a tile at a time while the page has nothing else to do, in the worker two
-   * at a time, one pair after the other, so that zooming in finds them drawn. They wait in `ahead` (not the cache)
-   * and are dropped when the view changes before they are used. Nothing while printing.
+   * Once a view is drawn, draw the tiles of the next zoom in at the view's centre (what the
+   * zoom button and the keyboard's + show next): in the worker at once, two at a time, one
+   * pair after the other; here, once the page is idle a moment later (AHEAD_AFTER), a tile at
+   * a time while the page has nothing else to do; so that zooming in finds them drawn. They
+   * wait in `ahead` (not the cache) and are dropped when the view changes before they are
+   * used. Nothing while printing.
    */
   _aheadSoon: function (view) {
     var map = this._map;
@@ -475,7 +476,10 @@ var BigLayer = L.Renderer.extend({
       }
       if (todo.length) self.idle = later(step, { timeout: 500 });
     }
-    // after a moment without a new view (not between the frames of one being shown)
+    // the worker at once (it is idle now, on the other core: zooming in again soon finds its
+    // first tiles drawn); the page after a moment without a new view (not between the frames
+    // of one being shown)
+    feed();
     this.quiet = setTimeout(function () { self.quiet = 0; feed(); self.idle = later(step, { timeout: 500 }); }, AHEAD_AFTER);
   },
 
