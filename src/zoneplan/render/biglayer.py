@@ -44,6 +44,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, cast
 
+import deflate
 import numpy as np
 import pandas as pd
 import shapely
@@ -274,8 +275,6 @@ def gzip_block(data: bytes) -> bytes:
     """
     if len(data) > _ONE_PIECE:
         return gzip_on_cores(data)
-    import deflate
-
     return bytes(deflate.gzip_compress(data, _LIBDEFLATE_LEVEL))
 
 
