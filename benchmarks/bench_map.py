@@ -2196,7 +2196,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_options(args: argparse.Namespace) -> str:
     """The options of a run that shape its figures, in words, for a report that merges it."""
-    words = [f"{args.repeat} opening{'s' if args.repeat != 1 else ''} per page"]
+    builds = f"{args.build_repeat} build{'s' if args.build_repeat != 1 else ''} each"
+    if args.builds_only:
+        return f"builds only, {builds}"
+    words = [f"{args.repeat} opening{'s' if args.repeat != 1 else ''} per page", builds]
     words.append(f"lonboard page time limit {args.lonboard_timeout:.0f} s")
     if args.skip_explore_above is not None:
         words.append(f"explore() not run above {args.skip_explore_above:,} parcels")
