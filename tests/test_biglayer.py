@@ -527,3 +527,46 @@ def test_the_map_data_of_a_layer_measured_ahead_is_the_same(tmp_path):
     assert [(e, b.header, b.data) for e, b in blocks_ahead] == [
         (e, b.header, b.data) for e, b in blocks_plain
     ]
+
+
+@pytest.mark.parametrize("whole_on_cores", [False, True])
+def test_the_block_is_two_gzip_members_the_geometry_first(monkeypatch, whole_on_cores):
+    """
+    The block is the geometry's parts as one gzip member, then the rest as another, where
+    the header's ``split`` says: each inflates on its own to its share of the whole block,
+    which any gzip reader gives from both. Both are deflated the way the whole block's size
+    calls for (libdeflate in one piece, or zlib on every core), whatever their own sizes.
+    """
+    layer = MapLayer("p.gpkg", "p", "p", "user", synthetic_parcels(3000, seed=3), big=True)
+    ways = []
+    on_cores = biglayer.gzip_on_cores
+    monkeypatch.setattr(
+        biglayer, "gzip_on_cores", lambda data, **kw: ways.append("cores") or on_cores(data, **kw)
+    )
+    one_piece = biglayer.deflate.gzip_compress
+    monkeypatch.setattr(
+        biglayer.deflate,
+        "gzip_compress",
+        lambda data, level: ways.append("one") or one_piece(data, level),
+    )
+    header, block = big_layer_row(layer, LayerRegistry("en"), "zoneplan-big-0")
+    raw = gzip.decompress(block.data)
+    if whole_on_cores:  # a limit between the whole block's size and its second member's
+        ways.clear()
+        rest = len(raw) - header["split"]["inflated"]
+        monkeypatch.setattr(biglayer, "_ONE_PIECE", (rest + len(raw)) // 2)
+        header, block = big_layer_row(layer, LayerRegistry("en"), "zoneplan-big-0")
+        assert gzip.decompress(block.data) == raw
+    assert ways == (["cores"] * 2 if whole_on_cores else ["one"] * 2)
+    inflated, deflated = header["split"]["inflated"], header["split"]["deflated"]
+    assert 0 < deflated < len(block.data)
+    assert gzip.decompress(block.data[:deflated]) == raw[:inflated]
+    assert gzip.decompress(block.data[deflated:]) == raw[inflated:]
+    geometry = {"rings", "verts", "kinds", "vref", "x", "y"}
+    for name, desc in header["parts"].items():
+        if name in geometry:
+            assert desc["offset"] + desc["bytes"] <= inflated, name
+        else:
+            assert desc["offset"] >= inflated, name
+    assert header["parts"]["x"]["bytes"] > 0
+    assert header["parts"]["c0"]["offset"] >= inflated

@@ -444,7 +444,9 @@ def big(bare):
     spec = payload["layers"][0]["big"]
     ((element_id, block),) = blocks
     assert spec["element"] == element_id
-    key = bare.load("biglayer-decode.js", ["decodeBig", "bigValue", "queryBig", "hitBig"])
+    key = bare.load(
+        "biglayer-decode.js", ["decodeBig", "bigValue", "queryBig", "hitBig", "quantaX", "quantaY"]
+    )
     decoded = bare.js(
         """async ([key, spec, text]) => {
           const zp = window[key];
@@ -457,7 +459,9 @@ def big(bare):
           const num = a => Array.from(a, v => Number.isNaN(v) ? null : v);
           return {
             n: big.n, featRing: Array.from(big.featRing), ringStart: Array.from(big.ringStart),
-            ringKind: Array.from(big.ringKind), mx: Array.from(big.mx), my: Array.from(big.my),
+            ringKind: Array.from(big.ringKind), ix: Array.from(big.ix), iy: Array.from(big.iy),
+            mx: Array.from(big.ix, q => zp.quantaX(big.merc, q)),
+            my: Array.from(big.iy, q => zp.quantaY(big.merc, q)),
             bbox: Array.from(big.bbox), kind: Array.from(big.kind), cat: Array.from(big.cat),
             phase: Array.from(big.phase), area: num(big.area), length: num(big.length),
             names: big.names.map(nm => Array.from(nm.codes, c => nm.values[c])),
@@ -501,7 +505,11 @@ def test_decoder_gives_back_the_encoders_input(big):
         for r, (kind, coords) in zip(range(r0, r1), rings, strict=True):
             assert d["ringKind"][r] == kind
             a, b = d["ringStart"][r], d["ringStart"][r + 1]
-            # each vertex within half the 1e-7° quantum of the input (and Web Mercator's inverse)
+            # each vertex the input rounded to whole 1e-7° quanta, as the encoder rounds it
+            quanta = np.rint(coords * 1e7).astype(np.int64)
+            assert d["ix"][a:b] == quanta[:, 0].tolist()
+            assert d["iy"][a:b] == quanta[:, 1].tolist()
+            # and in world units within half a quantum (with Web Mercator's inverse)
             np.testing.assert_allclose(lon[a:b], coords[:, 0], rtol=0, atol=5.1e-8)
             np.testing.assert_allclose(lat[a:b], coords[:, 1], rtol=0, atol=5.1e-8)
         # the feature's box in world units, from the input coordinates
@@ -516,6 +524,11 @@ def _zigzag(d: np.ndarray) -> np.ndarray:
     return np.where(d >= 0, 2 * d, -2 * d - 1).astype(np.uint32)
 
 
+def _planes(words: np.ndarray) -> np.ndarray:
+    """32-bit words as the block's byte planes: all first bytes, then all second..."""
+    return words.astype("<u4").view(np.uint8).reshape(-1, 4).T.ravel()
+
+
 @pytest.mark.parametrize(
     ("lat0", "lat1"),
     [(20.55, 20.80), (8.0, 23.5), (-34.1, -33.8), (84.2, 85.0)],
@@ -527,7 +540,9 @@ def test_vertex_latitudes_match_proj_through_the_mercator_blocks(bare, lat0, lat
     latitude (mercYBlocks) within the layer's bounds, by mercY outside them: both within
     2e-15 world units (0.08 micrometres) of PROJ's Web Mercator; beyond ±84.05° no blocks.
     """
-    key = bare.load("biglayer-decode.js", ["sharedVertices", "mercYBlocks"])
+    key = bare.load(
+        "biglayer-decode.js", ["sharedVertices", "mercYBlocks", "vertexMerc", "quantaX", "quantaY"]
+    )
     rng = np.random.default_rng(11)
     quantum = 1e-7
     lats = np.sort(rng.uniform(lat0 - 0.02, lat1 + 0.02, 3000))  # some just outside the bounds
@@ -535,21 +550,28 @@ def test_vertex_latitudes_match_proj_through_the_mercator_blocks(bare, lat0, lat
     ylat = np.round(lats / quantum).astype(np.int64)
     xlon = np.full_like(ylat, round(106.7 / quantum))
     # one line ring through every latitude: its first vertex in the jumps' run, then steps
-    rx = _zigzag(np.diff(xlon, prepend=0))
-    ry = _zigzag(np.diff(ylat, prepend=0))
+    # the residuals as the block stores them: byte planes of the zig-zagged deltas
+    rx = _planes(_zigzag(np.diff(xlon, prepend=0)))
+    ry = _planes(_zigzag(np.diff(ylat, prepend=0)))
     n = len(ylat)
     got = bare.js(
         """([key, rx, ry, n, q, bounds]) => { const zp = window[key];
-          const bbox = new Float64Array(4);
-          const xy = zp.sharedVertices(new Uint8Array(n), Uint32Array.from(rx),
-            Uint32Array.from(ry), Uint32Array.of(0, 1), Uint32Array.of(0, n), q, bbox, 1, bounds);
-          return { my: Array.from(xy.my), mx: Array.from(xy.mx),
+          const bbox = new Float64Array(4), merc = zp.vertexMerc(q, bounds);
+          const xy = zp.sharedVertices(new Uint8Array(n), Uint8Array.from(rx),
+            Uint8Array.from(ry), Uint32Array.of(0, 1), Uint32Array.of(0, n), merc, bbox, 1);
+          return { ix: Array.from(xy.ix), iy: Array.from(xy.iy),
+                   my: Array.from(xy.iy, v => zp.quantaY(merc, v)),
+                   mx: Array.from(xy.ix, v => zp.quantaX(merc, v)), bbox: Array.from(bbox),
                    table: zp.mercYBlocks(q, bounds[1], bounds[3]) !== null }; }""",
         [key, rx.tolist(), ry.tolist(), n, quantum, [106.0, lat0, 107.0, lat1]],
     )
+    assert got["ix"] == xlon.tolist()
+    assert got["iy"] == ylat.tolist()
     x, y = to_world(xlon * quantum, ylat * quantum)
     np.testing.assert_allclose(got["mx"], x, rtol=0, atol=2e-15)
     np.testing.assert_allclose(got["my"], y, rtol=0, atol=2e-15)
+    # the ring's box: the same world units as its extreme vertices
+    assert got["bbox"] == [min(got["mx"]), min(got["my"]), max(got["mx"]), max(got["my"])]
     assert got["table"] == (lat1 < 84.05)
     assert bare.errors == []
 
@@ -605,7 +627,7 @@ def test_grid_query_finds_every_feature_whose_box_meets(bare, big):
             & (boxes[:, 3] >= qy0)
         )
         assert len(found) == len(set(found))  # each feature once
-        assert set(np.flatnonzero(meets)) <= set(found)
+        assert set(np.flatnonzero(meets)) == set(found)  # exactly those whose box meets it
     assert bare.errors == []
 
 

@@ -25,12 +25,17 @@ therefore packed into typed arrays instead:
   1 mm), the values of the GeoJSON path, as int32 with ``decimals`` where they
   fit, and the category and phase of each feature as small codes.
 
-The whole block is gzip-compressed (`gzip_block`) and base64-encoded into its own ``<script
-type="application/octet-stream">`` element; the viewer decodes it with the
-browser's ``DecompressionStream``, indexes the features in a grid and draws
-them on canvas tiles, so only what is in view is drawn, sub-pixel features as
-single pixels. Base64 text cannot end a script element and the dictionaries are
-read with ``JSON.parse``, so data never becomes code.
+The block is gzip-compressed (`gzip_block`) as two members, the geometry's
+parts and then the rest (the header's ``split``: where the rest begins in the
+inflated block and in the compressed one), and base64-encoded into its own
+``<script type="application/octet-stream">`` element (in pieces when long). The
+viewer's worker inflates and decodes the geometry as soon as its member has been
+read, while the page is still reading the rest, and the page inflates the
+attributes' member itself; both use the browser's ``DecompressionStream``. The
+features are indexed in a grid and drawn on canvas tiles, so only what is in
+view is drawn, sub-pixel features as single pixels. Base64 text cannot end a
+script element and the dictionaries are read with ``JSON.parse``, so data never
+becomes code.
 """
 
 from __future__ import annotations
@@ -92,9 +97,12 @@ class BigLayerBlock:
     ----------
     header
         What the viewer needs to read `data`: counts, part offsets and types, the
-        columns, bounds and the category/phase pairs present. JSON-ready.
+        columns, bounds, the category/phase pairs present and where the block is
+        split (``split``: ``inflated``, the offset where the parts after the
+        geometry's begin; ``deflated``, the length of the first member). JSON-ready.
     data
-        The gzip-compressed binary block.
+        The binary block as two gzip members one after the other (any gzip
+        reader gives the whole block): the geometry's parts, then the rest.
     """
 
     header: dict[str, Any]
@@ -231,21 +239,33 @@ class _Packer:
         self.chunks.append(data)
         self.size += len(data)
 
-    def extend(self, other: _Packer) -> None:
-        """Append the parts of `other` after these (their offsets moved along)."""
+    def extend(self, other: _Packer) -> int:
+        """
+        Append the parts of `other` after these (their offsets moved along); return the
+        offset where they begin.
+        """
         pad = (-self.size) % 8
         if pad:
             self.chunks.append(b"\0" * pad)
             self.size += pad
+        at = self.size
         for name, desc in other.parts.items():
-            self.parts[name] = {**desc, "offset": desc["offset"] + self.size}
+            self.parts[name] = {**desc, "offset": desc["offset"] + at}
         self.chunks.extend(other.chunks)
         self.size += other.size
+        return at
 
-    def compressed(self) -> bytes:
+    def compressed(self, split: int) -> tuple[bytes, int]:
+        """
+        Return the parts as two gzip members, the bytes before `split` and the rest, one
+        after the other, and the length of the first; both made the way the whole block's
+        size calls for (`gzip_block`).
+        """
         data = b"".join(self.chunks)
         self.chunks = []  # the parts are in `data` now
-        return gzip_block(data)
+        view, large = memoryview(data), len(data) > _ONE_PIECE
+        first = gzip_block(view[:split], large=large)
+        return first + gzip_block(view[split:], large=large), len(first)
 
 
 #: Bytes each core deflates at a time in `gzip_on_cores`.
@@ -256,7 +276,7 @@ _ONE_PIECE: Final = 16 << 20
 _LIBDEFLATE_LEVEL: Final = 10
 
 
-def gzip_block(data: bytes) -> bytes:
+def gzip_block(data: bytes | memoryview, *, large: bool | None = None) -> bytes:
     """
     Return `data` as one gzip member, made the way that suits its size.
 
@@ -264,7 +284,9 @@ def gzip_block(data: bytes) -> bytes:
     libdeflate at level 10 in one piece: 2-4 % smaller than zlib's best, and
     faster. Larger blocks are deflated by zlib on every core at once
     (`gzip_on_cores`), since libdeflate works on one core. Either way any gzip
-    reader, the browser's ``DecompressionStream`` included, reads it.
+    reader, the browser's ``DecompressionStream`` included, reads it. `large`
+    chooses the second way (True) or the first (False) whatever the size of
+    `data` (a part of a block deflated the way the whole block's size calls for).
 
     Examples
     --------
@@ -273,12 +295,12 @@ def gzip_block(data: bytes) -> bytes:
     >>> gzip.decompress(gzip_block(data)) == data
     True
     """
-    if len(data) > _ONE_PIECE:
+    if len(data) > _ONE_PIECE if large is None else large:
         return gzip_on_cores(data)
     return bytes(deflate.gzip_compress(data, _LIBDEFLATE_LEVEL))
 
 
-def gzip_on_cores(data: bytes, *, workers: int | None = None) -> bytes:
+def gzip_on_cores(data: bytes | memoryview, *, workers: int | None = None) -> bytes:
     """
     Return one gzip member of `data`, deflated on every core (the way pigz does).
 
@@ -866,7 +888,7 @@ def _encode(
         bar.update(1)
         geometry, shape = packing.result()
     bar.update(1)
-    geometry.extend(pk)
+    split = geometry.extend(pk)
     declared = None
     if "declared_area_ha" in frame.columns and _numeric(frame["declared_area_ha"]):
         declared = next(c["part"] for c in columns if c["name"] == "declared_area_ha")
@@ -890,7 +912,9 @@ def _encode(
         "cat_phase": [list(cp) for cp in cat_phase],
         "bounds": bounds,
     }
-    data = geometry.compressed()
+    data, deflated = geometry.compressed(split)
+    # the geometry's member ends where the rest's parts begin
+    header["split"] = {"inflated": split, "deflated": deflated}
     bar.update(1)
     return BigLayerBlock(header=header, data=data)
 

@@ -52,7 +52,9 @@ DATA_ELEMENT_ID: str = "zoneplan-data"
 BLOCK_PIECE_CHARS: int = 1 << 20
 #: The inline script after each piece of a block: hands the piece just read to the viewer
 #: (start.js, feedBig). The same text each time: one hash in the page's policy.
-FEED_SCRIPT: str = "window.zoneplan && window.zoneplan.feed(document.currentScript);"
+FEED_SCRIPT: str = (
+    f'window.zoneplan && window.zoneplan.feed(document.currentScript, "{DATA_ELEMENT_ID}");'
+)
 #: Centre of the zone, used before the view fits the layers.
 ZONE_CENTER: tuple[float, float] = (20.67, 106.68)
 

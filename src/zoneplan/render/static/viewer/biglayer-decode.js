@@ -2,8 +2,13 @@
  * Big layers, the data: decode the blocks of render/biglayer.py, grid, find, hit-test.
  *
  * Uses: D2R, MAX_LAT, mercY (coords.js).
- * Provides: RING_POLYGON, RING_LINE, RING_POINT, gunzipStream, blockPieces, blockText, bigBytes,
- * mercYBlocks, decodeGeometry, decodeColumns, decodeBig, queryBig, hitBig, bigValue, bigName, finite.
+ * Provides: RING_POLYGON, RING_LINE, RING_POINT, gunzipStream, blockPieces, blockText, blockMember,
+ * restSize, mercYBlocks, wordPlanes, vertexMerc, quantaX, quantaY, decodeGeometry, decodeColumns, decodeBig, queryBig, hitBig, bigValue, bigName,
+ * finite.
+ *
+ * A block is two gzip members (biglayer.py, spec.split): the geometry's parts, which the
+ * worker inflates and decodes, then the rest (attributes, categories, names, measures), which
+ * the page inflates; a part's offset counts from the start of the whole inflated block.
  */
 
 var ARRAYS = { u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, i32: Int32Array, f64: Float64Array };
@@ -87,17 +92,21 @@ function blockText(id) {
   return blockPieces(id).map(function (node) { return node.textContent.trim(); }).join("");
 }
 
-/** A part: byte planes joined, const filled, decimals divided back. */
-function readPart(buffer, desc) {
+/**
+ * A part: byte planes joined, const filled, decimals divided back. `buffer` holds the
+ * inflated block from offset `base` on (0 when not given: the geometry's member).
+ */
+function readPart(buffer, desc, base) {
+  var at = desc.offset - (base || 0);
   if (desc.type === "json") {
-    return JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, desc.offset, desc.bytes)));
+    return JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, at, desc.bytes)));
   }
   var Type = ARRAYS[desc.type];
   var size = Type.BYTES_PER_ELEMENT;
   var n = desc.length, out;
   if ("const" in desc) out = new Type(n).fill(desc.const === null ? NaN : desc.const);
-  else if (!desc.shuffle || size === 1) out = new Type(buffer, desc.offset, n);
-  else out = unshuffle(new Uint8Array(buffer, desc.offset, n * size), n, size, Type);
+  else if (!desc.shuffle || size === 1) out = new Type(buffer, at, n);
+  else out = unshuffle(new Uint8Array(buffer, at, n * size), n, size, Type);
   if (desc.decimals == null) return out;
   var scale = Math.pow(10, desc.decimals), missing = desc.missing, num = new Float64Array(n);
   for (var i = 0; i < n; i++) num[i] = out[i] === missing ? NaN : out[i] / scale;
@@ -142,66 +151,104 @@ function mercYBlocks(quantum, lat0, lat1) {
 }
 
 /**
- * Web Mercator x/y per vertex (biglayer.py, _vertex_residuals), and each feature's box
- * (x0, y0, x1, y1) in `bbox`, in the same pass. The residuals of the first new vertex of
- * each ring (unless guessed) come first, `jumps` of them, then the rest. `bounds`: the
- * layer's lon/lat box (the header's), for mercYBlocks.
+ * A part of 32-bit words as its four byte planes, one after the other (the block's own bytes
+ * when it was stored so, else made here): what sharedVertices reads its residuals from.
  */
-function sharedVertices(vref, rx, ry, featRing, ringStart, quantum, bbox, jumps, bounds) {
-  var nv = vref.length, nf = featRing.length - 1;
-  // the integers of each vertex, for back-references' guessed corners; none without them
-  var refs = false;
-  for (var i = 0; i < nv && !refs; i++) refs = vref[i] !== 0;
-  var ix = refs ? new Int32Array(nv) : null, iy = refs ? new Int32Array(nv) : null;
-  var mx = new Float64Array(nv), my = new Float64Array(nv);
+function wordPlanes(buffer, desc) {
+  if (desc.type === "u32" && desc.shuffle && !("const" in desc)) {
+    return new Uint8Array(buffer, desc.offset, 4 * desc.length);
+  }
+  var words = readPart(buffer, desc), n = words.length, out = new Uint8Array(4 * n);
+  for (var i = 0; i < n; i++) {
+    var v = words[i];
+    out[i] = v & 255; out[n + i] = (v >>> 8) & 255; out[2 * n + i] = (v >>> 16) & 255; out[3 * n + i] = v >>> 24;
+  }
+  return out;
+}
+
+/**
+ * How a layer's quantised vertices become Web Mercator world units (quantaX, quantaY): the
+ * quantum in degrees and the cubic blocks of mercYBlocks for its latitudes (`bounds`: the
+ * layer's lon/lat box, the header's; none without them).
+ */
+function vertexMerc(quantum, bounds) {
   var table = bounds ? mercYBlocks(quantum, bounds[1], bounds[3]) : null;
-  var shift = table ? table.shift : 0, k0 = table ? table.k0 : 0, blocks = table ? table.blocks : 0;
-  var cy = table ? table.c : null, qx = quantum / 360;
+  return {
+    quantum: quantum, qx: quantum / 360, shift: table ? table.shift : 0, k0: table ? table.k0 : 0,
+    blocks: table ? table.blocks : 0, c: table ? table.c : null
+  };
+}
+
+/** World-unit x of a vertex `q` quanta east of Greenwich (mercX). */
+function quantaX(merc, q) { return q * merc.qx + 0.5; }
+
+/**
+ * World-unit y of a vertex `q` quanta north of the equator: its block's cubic (mercYBlocks),
+ * mercY outside them. A logarithm per vertex costs more than the rest of its decoding.
+ */
+function quantaY(merc, q) {
+  var k = (q >> merc.shift) - merc.k0;
+  if (k >= 0 && k < merc.blocks) {
+    var d = q - ((k + merc.k0) << merc.shift), j = 4 * k, c = merc.c;
+    return c[j] + d * (c[j + 1] + d * (c[j + 2] + d * c[j + 3]));
+  }
+  return mercY(q * merc.quantum);
+}
+
+/**
+ * The vertices as whole quanta (biglayer.py, _vertex_residuals): `ix`, `iy` (Int32Array),
+ * and each feature's box (x0, y0, x1, y1) in world units in `bbox`, from the extremes of its
+ * quanta (mercY is monotonic), in the same pass; world units of every vertex are worked out
+ * only where they are drawn or hit-tested (quantaX, quantaY). The residuals of the first new
+ * vertex of each ring (unless guessed) come first, `jumps` of them, then the rest; `px`, `py`
+ * hold them as byte planes (wordPlanes), read as they are (no words made of them first).
+ */
+function sharedVertices(vref, px, py, featRing, ringStart, merc, bbox, jumps) {
+  var nv = vref.length, nf = featRing.length - 1, m = px.length >> 2, m2 = 2 * m, m3 = 3 * m;
+  var ix = new Int32Array(nv), iy = new Int32Array(nv);
   var jump = 0, step = jumps, lastX = 0, lastY = 0;
-  var x1 = 0, y1 = 0, x2 = 0, y2 = 0, x3 = 0, y3 = 0; // the ring's last three vertices
   for (var f = 0; f < nf; f++) {
-    var fx0 = Infinity, fy0 = Infinity, fx1 = -Infinity, fy1 = -Infinity;
+    var x0 = 2147483647, y0 = 2147483647, x1 = -2147483648, y1 = -2147483648;
     for (var r = featRing[f]; r < featRing[f + 1]; r++) {
       var a = ringStart[r], b = ringStart[r + 1], quad = b - a === 4, first = true;
       for (var v = a; v < b; v++) {
         var back = vref[v], x, y;
         if (back) {
-          ix[v] = ix[v - back]; iy[v] = iy[v - back];
-          x = mx[v] = mx[v - back]; y = my[v] = my[v - back];
+          x = ix[v] = ix[v - back];
+          y = iy[v] = iy[v - back];
         } else {
           var guessed = quad && v - a === 3;
           var next = first && !guessed ? jump++ : step++;
           first = false;
-          var zx = rx[next], zy = ry[next];
+          var zx = (px[next] | (px[m + next] << 8) | (px[m2 + next] << 16) | (px[m3 + next] << 24)) >>> 0;
+          var zy = (py[next] | (py[m + next] << 8) | (py[m2 + next] << 16) | (py[m3 + next] << 24)) >>> 0;
           var dx = (zx >>> 1) ^ -(zx & 1), dy = (zy >>> 1) ^ -(zy & 1);
-          if (guessed) {
-            lastX = refs ? ix[v - 1] + ix[v - 3] - ix[v - 2] + dx : x1 + x3 - x2 + dx;
-            lastY = refs ? iy[v - 1] + iy[v - 3] - iy[v - 2] + dy : y1 + y3 - y2 + dy;
+          if (guessed) { // the parallelogram's fourth corner, and the residual from it
+            lastX = ix[v - 1] + ix[v - 3] - ix[v - 2] + dx;
+            lastY = iy[v - 1] + iy[v - 3] - iy[v - 2] + dy;
           } else {
             lastX += dx;
             lastY += dy;
           }
-          if (refs) { ix[v] = lastX; iy[v] = lastY; }
-          x = mx[v] = lastX * qx + 0.5; // mercX
-          var k = (lastY >> shift) - k0;
-          if (k >= 0 && k < blocks) {
-            var d = lastY - ((k + k0) << shift), j = 4 * k;
-            y = cy[j] + d * (cy[j + 1] + d * (cy[j + 2] + d * cy[j + 3]));
-          } else {
-            y = mercY(lastY * quantum);
-          }
-          my[v] = y;
+          x = ix[v] = lastX;
+          y = iy[v] = lastY;
         }
-        x3 = x2; y3 = y2; x2 = x1; y2 = y1; x1 = lastX; y1 = lastY;
-        if (x < fx0) fx0 = x;
-        if (x > fx1) fx1 = x;
-        if (y < fy0) fy0 = y;
-        if (y > fy1) fy1 = y;
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
       }
     }
-    bbox[4 * f] = fx0; bbox[4 * f + 1] = fy0; bbox[4 * f + 2] = fx1; bbox[4 * f + 3] = fy1;
+    var i = 4 * f;
+    if (x0 > x1) { // no vertices
+      bbox[i] = bbox[i + 1] = Infinity;
+      bbox[i + 2] = bbox[i + 3] = -Infinity;
+    } else { // north is up: the northernmost vertex has the least y
+      bbox[i] = quantaX(merc, x0); bbox[i + 1] = quantaY(merc, y1);
+      bbox[i + 2] = quantaX(merc, x1); bbox[i + 3] = quantaY(merc, y0);
+    }
   }
-  return { mx: mx, my: my };
+  return { ix: ix, iy: iy };
 }
 
 /** Zig-zag deltas back to absolute int32 values. */
@@ -223,14 +270,26 @@ function offsets(counts) {
   return out;
 }
 
-/** The block's bytes, gunzipped: a Promise of an ArrayBuffer. */
-function bigBytes(text) {
-  return gunzip(base64Bytes(text.trim()));
+/** Member k of a block's bytes (a view): 0 the geometry's, 1 the rest (spec.split). */
+function blockMember(bytes, spec, k) {
+  var cut = spec.split.deflated;
+  return k === 0 ? bytes.subarray(0, cut) : bytes.subarray(cut);
+}
+
+/** The inflated size of a block's second member, from its parts' places. */
+function restSize(spec) {
+  var end = spec.split.inflated;
+  Object.keys(spec.parts).forEach(function (name) {
+    var desc = spec.parts[name];
+    end = Math.max(end, desc.offset + (desc.bytes || 0));
+  });
+  return end - spec.split.inflated;
 }
 
 /**
- * The geometry of a big layer from its gunzipped block: rings, world-unit vertices, boxes,
- * kinds, the grid, and what the rasteriser needs besides (category, phase).
+ * The geometry of a big layer from its inflated first member: rings, world-unit vertices,
+ * boxes, kinds and the grid (the rasteriser needs each feature's category and phase
+ * besides, from the second member: decodeColumns).
  */
 function decodeGeometry(buffer, spec) {
   var parts = spec.parts;
@@ -239,9 +298,10 @@ function decodeGeometry(buffer, spec) {
   var featRing = offsets(part("rings"));
   var ringStart = offsets(part("verts"));
   var ringKind = part("kinds");
-  var bbox = new Float64Array(4 * n);
-  var xy = sharedVertices(
-    part("vref"), part("x"), part("y"), featRing, ringStart, spec.quantum, bbox, spec.jumps, spec.bounds
+  var bbox = new Float64Array(4 * n), merc = vertexMerc(spec.quantum, spec.bounds);
+  var q = sharedVertices(
+    part("vref"), wordPlanes(buffer, parts.x), wordPlanes(buffer, parts.y), featRing, ringStart, merc, bbox,
+    spec.jumps
   );
   var kind = new Uint8Array(n);
   var gx0 = Infinity, gy0 = Infinity, gx1 = -Infinity, gy1 = -Infinity;
@@ -254,17 +314,20 @@ function decodeGeometry(buffer, spec) {
     if (bbox[i + 3] > gy1) gy1 = bbox[i + 3];
   }
   var geometry = {
-    n: n, featRing: featRing, ringStart: ringStart, ringKind: ringKind, mx: xy.mx, my: xy.my,
-    bbox: bbox, kind: kind, cat: part("cat"), phase: part("phase")
+    n: n, featRing: featRing, ringStart: ringStart, ringKind: ringKind, ix: q.ix, iy: q.iy, merc: merc,
+    bbox: bbox, kind: kind
   };
   buildGrid(geometry, gx0, gy0, gx1, gy1);
   return geometry;
 }
 
-/** The attributes of a big layer from its gunzipped block: columns, names, areas. */
+/**
+ * The attributes of a big layer from its inflated second member: columns, names, areas,
+ * and each feature's category and phase.
+ */
 function decodeColumns(buffer, spec) {
-  var parts = spec.parts;
-  function part(name) { return readPart(buffer, parts[name]); }
+  var parts = spec.parts, base = spec.split.inflated;
+  function part(name) { return readPart(buffer, parts[name], base); }
   var n = spec.n;
   var big = {
     n: n, cat: part("cat"), phase: part("phase"),
@@ -292,48 +355,66 @@ function decodeColumns(buffer, spec) {
 
 /** Decode a big layer on this thread: columns and geometry in one object. */
 function decodeBig(spec) {
-  return bigBytes(blockText(spec.element)).then(function (buffer) {
-    var big = decodeColumns(buffer, spec), geometry = decodeGeometry(buffer, spec);
-    Object.keys(geometry).forEach(function (key) { if (!(key in big)) big[key] = geometry[key]; });
-    return big;
-  });
+  var bytes = base64Bytes(blockText(spec.element).trim());
+  return Promise.all([gunzip(blockMember(bytes, spec, 0)), gunzip(blockMember(bytes, spec, 1))])
+    .then(function (members) {
+      var big = decodeColumns(members[1], spec), geometry = decodeGeometry(members[0], spec);
+      Object.keys(geometry).forEach(function (key) { if (!(key in big)) big[key] = geometry[key]; });
+      return big;
+    });
 }
 
-/** A uniform grid: each cell lists the features whose box meets it. */
+/**
+ * A uniform grid of the features' boxes. A feature whose box meets at most 2 x 2 cells (most
+ * of them: a cell holds about four) is listed in its first cell only, the one of its box's
+ * lower corner, so whoever reads the cells of a box reads from one cell before it on each
+ * axis (queryBig, rasterTile) and tests each feature's box; a larger one is listed in every
+ * cell its box meets (`first`: its first cell, so that it is taken once), and one that meets
+ * more than 64 cells is kept apart (`large`). Each listing carries a copy of the feature's box
+ * (`box`), read in cell order.
+ */
 function buildGrid(big, x0, y0, x1, y1) {
   var n = big.n;
   var side = Math.max(1, Math.min(1024, Math.ceil(Math.sqrt(n / 4))));
   var w = Math.max((x1 - x0) / side, 1e-12), h = Math.max((y1 - y0) / side, 1e-12);
   var last = side - 1, count = new Uint32Array(side * side + 1), large = [], bb = big.bbox;
-  var cells = new Uint16Array(4 * n), f, c, ix, iy, i, j;  // each feature's cell range
+  var f, c, ix, iy, i, j, k, cx0, cy0, cx1, cy1, b0, b1, b2, b3;
+  // the cells of each box's corners, within the grid (the same sums as queryBig's), worked
+  // out twice, to count and then to list, rather than kept
   for (f = 0; f < n; f++) {
     i = 4 * f;
-    // the cells of the box's corners, within the grid (the same sums as queryBig's)
-    var cx0 = Math.floor((bb[i] - x0) / w), cy0 = Math.floor((bb[i + 1] - y0) / h);
-    var cx1 = Math.floor((bb[i + 2] - x0) / w), cy1 = Math.floor((bb[i + 3] - y0) / h);
+    if (!(bb[i] <= bb[i + 2])) continue; // no vertices: in no cell
+    cx0 = Math.floor((bb[i] - x0) / w); cy0 = Math.floor((bb[i + 1] - y0) / h);
+    cx1 = Math.floor((bb[i + 2] - x0) / w); cy1 = Math.floor((bb[i + 3] - y0) / h);
     cx0 = cx0 < 0 ? 0 : cx0 > last ? last : cx0; cy0 = cy0 < 0 ? 0 : cy0 > last ? last : cy0;
     cx1 = cx1 < 0 ? 0 : cx1 > last ? last : cx1; cy1 = cy1 < 0 ? 0 : cy1 > last ? last : cy1;
-    var drawn = bb[i] <= bb[i + 2]; // has vertices
-    if (!drawn || (cx1 - cx0 + 1) * (cy1 - cy0 + 1) > 64) {
-      if (drawn) large.push(f);
-      cx0 = 1; cx1 = 0; // in no cell
-    }
-    cells[i] = cx0; cells[i + 1] = cy0; cells[i + 2] = cx1; cells[i + 3] = cy1;
-    if (cx0 === cx1 && cy0 === cy1) { count[cy0 * side + cx0 + 1]++; continue; }
+    if (cx1 - cx0 <= 1 && cy1 - cy0 <= 1) { count[cy0 * side + cx0 + 1]++; continue; }
+    if ((cx1 - cx0 + 1) * (cy1 - cy0 + 1) > 64) { large.push(f); continue; }
     for (iy = cy0; iy <= cy1; iy++) for (ix = cx0; ix <= cx1; ix++) count[iy * side + ix + 1]++;
   }
   for (c = 0; c < side * side; c++) count[c + 1] += count[c];
-  // per item (cell order): feature, box, first cell if several (else 0xffffffff)
-  var items = new Uint32Array(count[side * side]), fill = count.slice(0, side * side);
-  var box = new Float64Array(4 * items.length), first = new Uint32Array(items.length);
+  var total = count[side * side], fill = count.slice(0, side * side);
+  var items = new Uint32Array(total), box = new Float64Array(4 * total), first = new Uint32Array(total);
   for (f = 0; f < n; f++) {
     i = 4 * f;
-    var ax = cells[i], ay = cells[i + 1], bx = cells[i + 2], by = cells[i + 3];
-    var b0 = bb[i], b1 = bb[i + 1], b2 = bb[i + 2], b3 = bb[i + 3];
-    var corner = ax !== bx || ay !== by ? (ax | (ay << 16)) >>> 0 : 0xffffffff;
-    for (iy = ay; iy <= by; iy++) {
-      for (ix = ax; ix <= bx; ix++) {
-        var k = fill[iy * side + ix]++;
+    b0 = bb[i]; b1 = bb[i + 1]; b2 = bb[i + 2]; b3 = bb[i + 3];
+    if (!(b0 <= b2)) continue;
+    cx0 = Math.floor((b0 - x0) / w); cy0 = Math.floor((b1 - y0) / h);
+    cx1 = Math.floor((b2 - x0) / w); cy1 = Math.floor((b3 - y0) / h);
+    cx0 = cx0 < 0 ? 0 : cx0 > last ? last : cx0; cy0 = cy0 < 0 ? 0 : cy0 > last ? last : cy0;
+    cx1 = cx1 < 0 ? 0 : cx1 > last ? last : cx1; cy1 = cy1 < 0 ? 0 : cy1 > last ? last : cy1;
+    if (cx1 - cx0 <= 1 && cy1 - cy0 <= 1) {
+      k = fill[cy0 * side + cx0]++;
+      items[k] = f; first[k] = 0xffffffff;
+      j = 4 * k;
+      box[j] = b0; box[j + 1] = b1; box[j + 2] = b2; box[j + 3] = b3;
+      continue;
+    }
+    if ((cx1 - cx0 + 1) * (cy1 - cy0 + 1) > 64) continue; // large
+    var corner = (cx0 | (cy0 << 16)) >>> 0;
+    for (iy = cy0; iy <= cy1; iy++) {
+      for (ix = cx0; ix <= cx1; ix++) {
+        k = fill[iy * side + ix]++;
         items[k] = f; first[k] = corner;
         j = 4 * k;
         box[j] = b0; box[j + 1] = b1; box[j + 2] = b2; box[j + 3] = b3;
@@ -343,24 +424,30 @@ function buildGrid(big, x0, y0, x1, y1) {
   big.grid = { x0: x0, y0: y0, w: w, h: h, side: side, start: count, items: items, box: box, first: first, large: large };
 }
 
-/** Call fn once for each feature whose grid cells meet the box (world units). */
+/** Call fn once for each feature whose box meets the box (world units). */
 function queryBig(big, x0, y0, x1, y1, fn) {
   var g = big.grid;
   if (!g) return; // the geometry is still being decoded
-  var stamp = big.stamp;
+  var stamp = big.stamp, box = g.box, bb = big.bbox;
   var qid = big.query = (big.query + 1) >>> 0 || 1;
-  var ix0 = Math.max(0, Math.floor((x0 - g.x0) / g.w)), ix1 = Math.min(g.side - 1, Math.floor((x1 - g.x0) / g.w));
-  var iy0 = Math.max(0, Math.floor((y0 - g.y0) / g.h)), iy1 = Math.min(g.side - 1, Math.floor((y1 - g.y0) / g.h));
+  var ix1 = Math.min(g.side - 1, Math.floor((x1 - g.x0) / g.w));
+  var iy1 = Math.min(g.side - 1, Math.floor((y1 - g.y0) / g.h));
+  // from one cell before the box's: a feature is listed in its first cell only (buildGrid)
+  var ix0 = Math.max(0, Math.floor((x0 - g.x0) / g.w) - 1), iy0 = Math.max(0, Math.floor((y0 - g.y0) / g.h) - 1);
   for (var iy = iy0; iy <= iy1; iy++) {
     for (var ix = ix0; ix <= ix1; ix++) {
       var c = iy * g.side + ix;
       for (var k = g.start[c]; k < g.start[c + 1]; k++) {
-        var f = g.items[k];
+        var f = g.items[k], j = 4 * k;
+        if (box[j] > x1 || box[j + 2] < x0 || box[j + 1] > y1 || box[j + 3] < y0) continue;
         if (stamp[f] !== qid) { stamp[f] = qid; fn(f); }
       }
     }
   }
-  for (var j = 0; j < g.large.length; j++) fn(g.large[j]);
+  for (var m = 0; m < g.large.length; m++) {
+    var i = 4 * g.large[m];
+    if (!(bb[i] > x1 || bb[i + 2] < x0 || bb[i + 1] > y1 || bb[i + 3] < y0)) fn(g.large[m]);
+  }
 }
 
 function segmentDistance2(px, py, ax, ay, bx, by) {
@@ -377,20 +464,24 @@ function hitBig(big, f, x, y, tol) {
   if (x < bb[4 * f] - tol || x > bb[4 * f + 2] + tol || y < bb[4 * f + 1] - tol || y > bb[4 * f + 3] + tol) {
     return false;
   }
-  var mx = big.mx, my = big.my, inside = false, tol2 = tol * tol;
+  var ix = big.ix, iy = big.iy, merc = big.merc, inside = false, tol2 = tol * tol;
   for (var r = big.featRing[f]; r < big.featRing[f + 1]; r++) {
-    var a = big.ringStart[r], b = big.ringStart[r + 1], kind = big.ringKind[r], v, j;
+    var a = big.ringStart[r], b = big.ringStart[r + 1], kind = big.ringKind[r], v;
+    if (b <= a) continue;
+    // the ring's vertices in world units: the last, then each in turn
+    var px = quantaX(merc, ix[b - 1]), py = quantaY(merc, iy[b - 1]);
     if (kind === RING_POINT) {
-      if ((mx[a] - x) * (mx[a] - x) + (my[a] - y) * (my[a] - y) <= tol2) return true;
-    } else if (kind === RING_LINE) {
-      for (v = a + 1; v < b; v++) {
-        if (segmentDistance2(x, y, mx[v - 1], my[v - 1], mx[v], my[v]) <= tol2) return true;
+      if ((px - x) * (px - x) + (py - y) * (py - y) <= tol2) return true;
+      continue;
+    }
+    for (v = a; v < b; v++) {
+      var vx = quantaX(merc, ix[v]), vy = quantaY(merc, iy[v]);
+      if (kind === RING_LINE) {
+        if (v > a && segmentDistance2(x, y, px, py, vx, vy) <= tol2) return true;
+      } else if ((vy > y) !== (py > y) && x < (px - vx) * (y - vy) / (py - vy) + vx) {
+        inside = !inside;
       }
-    } else {
-      for (v = a, j = b - 1; v < b; j = v++) {
-        var yi = my[v], yj = my[j];
-        if ((yi > y) !== (yj > y) && x < (mx[j] - mx[v]) * (y - yi) / (yj - yi) + mx[v]) inside = !inside;
-      }
+      px = vx; py = vy;
     }
   }
   return inside;

@@ -1,7 +1,7 @@
 /*
  * Big layers, the drawing: the rasteriser, and BigLayer's canvas of cached 256 px tiles.
  *
- * Uses: RING_POLYGON (biglayer-decode.js); L.Renderer.
+ * Uses: RING_POLYGON, quantaX, quantaY (biglayer-decode.js); L.Renderer.
  * Provides: RASTER_PX, rasterLine, rasterPolygon, rasterTile, SHARED_TILES, SHARE_SLICE_MS,
  * AHEAD_AFTER, TILE, TILE_CACHE, BigLayer.
  */
@@ -34,7 +34,7 @@ function rasterLine(pixels, W, H, x0, y0, x1, y1, color, thick) {
 
 /** Fill feature f's polygons into a tile (centres inside, even-odd), edged if `edge`. */
 function rasterPolygon(big, f, s, ox, oy, W, H, pixels, fill, edge, thick) {
-  var mx = big.mx, my = big.my, r, v, a, b, k = 0;
+  var ix = big.ix, iy = big.iy, merc = big.merc, r, v, a, b, k = 0;
   var r0 = big.featRing[f], r1 = big.featRing[f + 1];
   var total = big.ringStart[r1] - big.ringStart[r0];
   if (total + r1 - r0 > scratchX.length) {
@@ -47,7 +47,7 @@ function rasterPolygon(big, f, s, ox, oy, W, H, pixels, fill, edge, thick) {
     if (big.ringKind[r] !== RING_POLYGON) continue;
     a = big.ringStart[r]; b = big.ringStart[r + 1];
     starts[ns++] = k;
-    for (v = a; v < b; v++, k++) { scratchX[k] = mx[v] * s - ox; scratchY[k] = my[v] * s - oy; }
+    for (v = a; v < b; v++, k++) { scratchX[k] = quantaX(merc, ix[v]) * s - ox; scratchY[k] = quantaY(merc, iy[v]) * s - oy; }
     starts[ns++] = k;
   }
   var bb = big.bbox, i = 4 * f;
@@ -105,15 +105,18 @@ function rasterTile(big, tx, ty, z, r, look) {
   var ix0 = Math.max(0, Math.floor((qx0 - g.x0) / g.w)), ix1 = Math.min(g.side - 1, Math.floor((qx1 - g.x0) / g.w));
   var iy0 = Math.max(0, Math.floor((qy0 - g.y0) / g.h)), iy1 = Math.min(g.side - 1, Math.floor((qy1 - g.y0) / g.h));
   var nLarge = g.large.length;
+  // from one cell before the tile's: a feature in at most 2 x 2 cells is listed in its first
+  // only (buildGrid)
+  var lx0 = ix0 > 0 ? ix0 - 1 : 0, ly0 = iy0 > 0 ? iy0 - 1 : 0;
   // the tile's grid cells (queryBig inlined: this runs per feature in view)
-  for (var cy = iy0; cy <= iy1 + (nLarge ? 1 : 0); cy++) {
-    for (var cx = ix0; cx <= ix1; cx++) {
+  for (var cy = ly0; cy <= iy1 + (nLarge ? 1 : 0); cy++) {
+    for (var cx = lx0; cx <= ix1; cx++) {
       var c = cy * g.side + cx, k0, k1, list0 = g.items, inGrid = cy <= iy1;
       if (!inGrid) { // then the features too large for the grid
-        if (cx > ix0) break;
+        if (cx > lx0) break;
         list0 = g.large; k0 = 0; k1 = nLarge;
       } else { k0 = g.start[c]; k1 = g.start[c + 1]; }
-      // a feature in several cells: taken in the first the tile has
+      // a feature listed in several cells: taken in the first the tile has
       var boxes = inGrid ? g.box : bb, first = g.first;
       for (var k = k0; k < k1; k++) {
         var f = list0[k];
@@ -250,9 +253,17 @@ var BigLayer = L.Renderer.extend({
     });
   },
 
+  /** The layer's worker when it may draw tiles (it cannot see the date slider's per-feature dates). */
+  _worker: function () {
+    var worker = this.entry.big.worker;
+    return worker && !worker.dead && !this.entry.since ? worker : null;
+  },
+
   _update: function () {
     if (this._map._animatingZoom && this._bounds) return;
-    if (!this.entry.big.grid) return; // drawn once the geometry is there (drawBigLayers)
+    // drawn from the first call of drawBigLayers on (not the views the map passes through
+    // while it is set up), once the geometry is there: in the worker, or on the page
+    if (!this.viewer.bigDrawn || (!this.entry.big.grid && !this._worker())) return;
     var map = this._map, size = map.getSize(), zoom = map.getZoom();
     var min = map.containerPointToLayerPoint([0, 0]).round(), origin = map.getPixelOrigin();
     var ax = min.x + origin.x, ay = min.y + origin.y;
@@ -282,10 +293,16 @@ var BigLayer = L.Renderer.extend({
         else missing.push([tx, ty, key]);
       }
     }
-    // the worker takes a share of the tiles (it cannot see the date slider's per-feature dates)
-    var worker = big.worker && !big.worker.dead && !this.entry.since && !now ? big.worker : null;
-    // a few tiles (a pan's new column) are drawn here: the round trip would cost more than it saves
-    if (worker && missing.length >= SHARED_TILES) {
+    var worker = now ? null : this._worker(), self = this;
+    if (!big.grid && !worker) { // printing before the page has the geometry: once it has
+      if (big.worker && !big.worker.dead) big.worker.copy();
+      big.geometry.then(function () { if (self.wanted === view && self._map) self._plan(view); });
+      return;
+    }
+    // the worker takes a share of the tiles, or all of them while the page has no geometry
+    // yet; a few tiles (a pan's new column) are drawn here: the round trip would cost more
+    // than it saves
+    if (worker && (missing.length >= SHARED_TILES || !big.grid)) {
       waits.push(this._share(worker, view, missing));
       missing = [];
     }
@@ -297,7 +314,6 @@ var BigLayer = L.Renderer.extend({
       this.stats.drawn++;
     }
     if (!waits.length) { this._commit(view); return; }
-    var self = this;
     Promise.all(waits).then(function () { if (self.wanted === view && self._map) self._commit(view); });
   },
 
@@ -322,9 +338,12 @@ var BigLayer = L.Renderer.extend({
       if (self.version === version) put(m.key, { pixels: m.pixels, paths: m.paths, fresh: true }, true);
     });
     var done = job.done.then(null, function () {
-      if (self.version !== version) return;
-      tiles.forEach(function (t) { // the worker failed: the rest here
-        if (!self.cache.has(t[2])) put(t[2], Object.assign(rasterTile(big, t[0], t[1], z, r, look), { fresh: true }));
+      // the worker failed: the rest here, once the page has the geometry (its own decoding)
+      return big.geometry.then(function () {
+        if (self.version !== version) return;
+        tiles.forEach(function (t) {
+          if (!self.cache.has(t[2])) put(t[2], Object.assign(rasterTile(big, t[0], t[1], z, r, look), { fresh: true }));
+        });
       });
     }).then(function () {
       tiles.forEach(function (t) { if (self.inflight.get(t[2]) === done) self.inflight.delete(t[2]); });
@@ -335,6 +354,7 @@ var BigLayer = L.Renderer.extend({
       // first let the worker's tiles that came meanwhile in (their messages are queued ahead)
       if (!heard) { heard = true; channel.port2.postMessage(0); return; }
       if (self.version !== version || self.wanted !== view || !self._map) return;
+      if (!big.grid) return; // no geometry here yet: the worker draws them all
       // tiles for a few ms, then a turn for the worker's messages (and the page's frame)
       for (var t0 = performance.now(); performance.now() - t0 < SHARE_SLICE_MS;) {
         var k = back - 1;
@@ -380,8 +400,17 @@ var BigLayer = L.Renderer.extend({
     return job;
   },
 
-  /** Show a view whose tiles are all there. */
+  /**
+   * Show a view whose tiles are all there; while the page has no geometry (its tiles all
+   * from the worker), once it has if the view has features drawn as paths here.
+   */
   _commit: function (view) {
+    var big = this.entry.big, self = this;
+    if (!big.grid && this._needsGeometry(view)) {
+      if (big.worker && !big.worker.dead) big.worker.copy();
+      big.geometry.then(function () { if (self.wanted === view && self._map) self._commit(view); });
+      return;
+    }
     var map = this._map, canvas = this._container, r = view.r, size = view.size;
     var min = L.point(view.ax, view.ay).subtract(map.getPixelOrigin());
     this._bounds = L.bounds(min, min.add(size));
@@ -400,6 +429,19 @@ var BigLayer = L.Renderer.extend({
     this.wanted = null;
     this._settle();
     this._aheadSoon(view);
+  },
+
+  /** Whether drawing a view's frame needs the geometry here: a tile with paths, or one missing. */
+  _needsGeometry: function (view) {
+    var z = view.zoom, r = view.r, T = TILE * r, ax = view.ax * r, ay = view.ay * r;
+    var W = view.size.x * r, H = view.size.y * r, max = Math.pow(2, z) - 1;
+    for (var ty = Math.max(0, Math.floor(ay / T)); ty <= Math.min(max, Math.floor((ay + H - 1) / T)); ty++) {
+      for (var tx = Math.floor(ax / T); tx <= Math.floor((ax + W - 1) / T); tx++) {
+        var key = z + ":" + tx + ":" + ty + ":" + r, tile = this.cache.get(key) || this.ahead.get(key);
+        if (!tile || tile.paths.length) return true;
+      }
+    }
+    return false;
   },
 
   /** A tile of the next zoom in drawn ahead into the cache, if there is one (counted now). */
@@ -443,8 +485,7 @@ var BigLayer = L.Renderer.extend({
       }
     }
     if (!todo.length) return;
-    var big = this.entry.big, self = this, version = this.version;
-    var worker = big.worker && !big.worker.dead && !this.entry.since ? big.worker : null;
+    var big = this.entry.big, self = this, version = this.version, worker = this._worker();
     var later = window.requestIdleCallback || function (fn) { return setTimeout(fn, 50); };
     function current() {
       return self.version === version && self.aheadKey === key && !self.wanted && self._map;
@@ -463,6 +504,7 @@ var BigLayer = L.Renderer.extend({
       self.idle = 0;
       if (!current()) return;
       feed();
+      if (!big.grid) return; // the page's part once it has the geometry
       // here: a tile while the page has time for one
       var look = self.viewer.bigLook(self.entry);
       while (todo.length && (!deadline || deadline.timeRemaining() > 8)) {

@@ -1,7 +1,8 @@
 /*
- * Big layers on the second core: a Web Worker that decodes a big layer's geometry and
- * rasterises its tiles, while the page's own thread decodes the attributes, builds the map
- * and rasterises its share of the tiles.
+ * Big layers on the second core: a Web Worker that inflates and decodes a big layer's
+ * geometry (the block's first member) and rasterises its tiles, while the page's own thread
+ * reads the rest of the page, inflates and decodes the attributes (the second member), builds
+ * the map and rasterises its share of the tiles.
  *
  * The worker runs the very functions of biglayer-decode.js and biglayer-raster.js: their own
  * text (Function.prototype.toString, no eval), joined into a data: URL, which the page's
@@ -10,26 +11,31 @@
  * Where no worker can start (an older policy, a sandboxed frame), or one fails, the page
  * decodes and rasterises everything itself, as before.
  *
- * Uses: D2R, MAX_LAT, mercY (coords.js); ARRAYS, RING_*, base64Bytes, gunzip, gunzipStream, readPart,
- * unshuffle, mercYBlocks, sharedVertices, offsets, decodeGeometry, buildGrid
+ * Uses: D2R, MAX_LAT, mercY (coords.js); ARRAYS, RING_*, gunzip, gunzipStream, readPart,
+ * unshuffle, mercYBlocks, wordPlanes, vertexMerc, quantaX, quantaY, sharedVertices, offsets,
+ * decodeGeometry, buildGrid
  * (biglayer-decode.js); RASTER_PX, TILE, rasterLine, rasterPolygon, rasterTile
  * (biglayer-raster.js).
  * Provides: newBigWorker, takeBigWorker, startBigWorker, dropSpareWorker.
  */
 
 /**
- * What the worker runs: on "piece", a piece of the block, inflated as it comes; on "decode",
- * the geometry of the block (its bytes in the message, or the pieces it had: then a copy of
- * the inflated bytes posted back first), a copy posted back; on "tiles", tiles, all at once;
- * on "stream", a view's tiles, each posted back as it is drawn, one a task, so that a "stop"
- * (the page takes the tiles from there on) is heard between them.
+ * What the worker runs: on "piece", a piece of the block's first member, inflated as it
+ * comes; on "decode", the geometry (the member's bytes in the message, or the pieces it had),
+ * then "decoded" posted back; on "attributes", each feature's category and phase, which the
+ * rasteriser needs too; on "copy", a copy of the geometry posted back (asked for once the
+ * first view is drawn, so that drawing it comes first); on "tiles", tiles, all at once; on
+ * "stream", a view's tiles, each posted back as it is drawn, one a task, so that a "stop"
+ * (the page takes the tiles from there on) is heard between them. Tiles asked for before the
+ * geometry is decoded wait for it.
  */
 function bigWorkerMain() {
-  var geometry = null, pieces = null, began = 0;
+  var geometry = null, pieces = null, began = 0, attributes = null, spent = null, copy = false, sent = false;
+  var waiting = []; // "tiles" asked for before the geometry was there
   function fail(err) { self.postMessage({ type: "error", message: String((err && err.message) || err) }); }
   // the views' tiles, one a task, from the first on, up to `end` (lowered by "stop")
   var streams = [], ticking = false, tick = new MessageChannel();
-  function again() { if (streams.length && !ticking) { ticking = true; tick.port2.postMessage(0); } }
+  function again() { if (geometry && streams.length && !ticking) { ticking = true; tick.port2.postMessage(0); } }
   tick.port1.onmessage = function () {
     ticking = false;
     var s = streams[0];
@@ -52,53 +58,25 @@ function bigWorkerMain() {
     }
     again();
   };
-  self.onmessage = function (ev) {
-    var m = ev.data;
-    if (m.type === "stream") {
-      streams.push({ job: m.job, z: m.z, r: m.r, tiles: m.tiles, look: m.look, next: 0, end: m.tiles.length });
-      again();
-      return;
-    }
-    if (m.type === "stop") { // the page draws the tiles from m.end on
-      streams.forEach(function (s) { if (s.job === m.job) s.end = Math.max(s.next, Math.min(s.end, m.end)); });
-      return;
-    }
-    if (m.type === "piece") { // the block as the page reads it: inflated as it comes
-      if (!pieces) { pieces = gunzipStream(0); began = performance.now(); }
-      pieces.push(m.bytes);
-      return;
-    }
-    if (m.type === "decode") {
-      if (!pieces) began = performance.now();
-      (pieces ? pieces.close() : gunzip(m.bytes)).then(function (buffer) {
-        var t1 = performance.now();
-        if (pieces) { // the page's copy of the bytes (it was given only the pieces' text)
-          var bytes = buffer.slice(0);
-          self.postMessage({ type: "bytes", bytes: bytes }, [bytes]);
-        }
-        geometry = decodeGeometry(buffer, m.spec);
-        var t2 = performance.now(), at = performance.timeOrigin;
-        // on the page's clock: when the worker began, had inflated, had decoded
-        var spent = { began: at + began, inflated: at + t1, decoded: at + t2 };
-        // the page's copy: copied here and handed over (a structured clone of this much is slower)
-        var copy = {}, transfer = [];
-        Object.keys(geometry).forEach(function (key) {
-          var value = geometry[key];
-          if (key === "cat" || key === "phase") return; // the page decodes them itself
-          if (ArrayBuffer.isView(value)) { copy[key] = value.slice(); transfer.push(copy[key].buffer); } else copy[key] = value;
-        });
-        var grid = copy.grid = {};
-        Object.keys(geometry.grid).forEach(function (key) {
-          var value = geometry.grid[key];
-          if (ArrayBuffer.isView(value)) { grid[key] = value.slice(); transfer.push(grid[key].buffer); } else grid[key] = value;
-        });
-        spent.posted = at + performance.now();
-        self.postMessage({ type: "geometry", geometry: copy, spent: spent }, transfer);
-        geometry.stamp = new Uint32Array(geometry.n);
-        geometry.query = 0;
-      }).catch(fail);
-      return;
-    }
+  /** The page's copy of the geometry: copied here and handed over (a structured clone of this much is slower). */
+  function sendCopy() {
+    if (sent) return;
+    sent = true;
+    var out = {}, transfer = [];
+    Object.keys(geometry).forEach(function (key) {
+      var value = geometry[key];
+      if (key === "cat" || key === "phase" || key === "stamp" || key === "query") return; // the page's own
+      if (ArrayBuffer.isView(value)) { out[key] = value.slice(); transfer.push(out[key].buffer); } else out[key] = value;
+    });
+    var grid = out.grid = {};
+    Object.keys(geometry.grid).forEach(function (key) {
+      var value = geometry.grid[key];
+      if (ArrayBuffer.isView(value)) { grid[key] = value.slice(); transfer.push(grid[key].buffer); } else grid[key] = value;
+    });
+    spent.posted = performance.timeOrigin + performance.now();
+    self.postMessage({ type: "geometry", geometry: out, spent: spent }, transfer);
+  }
+  function tiles(m) {
     try {
       var out = [], transfer = [], t0 = performance.now();
       for (var k = 0; k < m.tiles.length; k++) {
@@ -112,12 +90,60 @@ function bigWorkerMain() {
     } catch (err) {
       fail(err);
     }
+  }
+  self.onmessage = function (ev) {
+    var m = ev.data;
+    if (m.type === "stream") {
+      streams.push({ job: m.job, z: m.z, r: m.r, tiles: m.tiles, look: m.look, next: 0, end: m.tiles.length });
+      again();
+      return;
+    }
+    if (m.type === "stop") { // the page draws the tiles from m.end on
+      streams.forEach(function (s) { if (s.job === m.job) s.end = Math.max(s.next, Math.min(s.end, m.end)); });
+      return;
+    }
+    if (m.type === "piece") { // the first member as the page reads it: inflated as it comes
+      if (!pieces) { pieces = gunzipStream(m.size); began = performance.now(); }
+      pieces.push(m.bytes);
+      return;
+    }
+    if (m.type === "attributes") { // from the page, which decodes them (decodeColumns)
+      attributes = m;
+      if (geometry) { geometry.cat = m.cat; geometry.phase = m.phase; }
+      return;
+    }
+    if (m.type === "copy") {
+      copy = true;
+      if (geometry) sendCopy();
+      return;
+    }
+    if (m.type === "decode") {
+      if (!pieces) began = performance.now();
+      (pieces ? pieces.close() : gunzip(m.bytes)).then(function (buffer) {
+        var t1 = performance.now(), decoded = decodeGeometry(buffer, m.spec), at = performance.timeOrigin;
+        decoded.stamp = new Uint32Array(decoded.n);
+        decoded.query = 0;
+        if (attributes) { decoded.cat = attributes.cat; decoded.phase = attributes.phase; }
+        geometry = decoded;
+        // on the page's clock: when the worker began, had inflated, had decoded
+        spent = { began: at + began, inflated: at + t1, decoded: at + performance.now() };
+        self.postMessage({ type: "decoded", spent: spent });
+        if (copy) sendCopy();
+        waiting.forEach(tiles);
+        waiting = [];
+        again();
+      }).catch(fail);
+      return;
+    }
+    if (geometry) tiles(m);
+    else waiting.push(m);
   };
 }
 
 /** The worker's script: constants, the shared functions' text, then bigWorkerMain(). */
 function bigWorkerSource() {
-  var shared = [mercY, gunzip, gunzipStream, readPart, unshuffle, mercYBlocks, sharedVertices,
+  var shared = [mercY, gunzip, gunzipStream, readPart, unshuffle, mercYBlocks, wordPlanes, vertexMerc, quantaX,
+    quantaY, sharedVertices,
     offsets, decodeGeometry, buildGrid, rasterLine, rasterPolygon, rasterTile, bigWorkerMain];
   var arrays = Object.keys(ARRAYS).map(function (k) { return k + ": " + ARRAYS[k].name; });
   return [
@@ -161,42 +187,47 @@ function takeBigWorker() {
 }
 
 /**
- * Set `worker` (takeBigWorker) to decode a big layer's block, `text`, or the pieces of it it
- * was given (text null: feedBig; `bytes` then a Promise of the inflated block, for the
- * page): {geometry: Promise of the decoded geometry, tiles:
+ * Set `worker` (takeBigWorker) to decode a big layer's geometry: the block's first member,
+ * `bytes` (blockMember), or the pieces of it it was given (bytes null: feedBig). Returns
+ * {decoded: Promise once the worker has the geometry (it can draw tiles then), geometry:
+ * Promise of the page's copy of it, copy: function asking for that copy (once the first view
+ * is drawn, or when the page needs the geometry itself), attributes: function (cat, phase)
+ * handing the worker each feature's category and phase (a copy), tiles:
  * function (z, r, [[tx, ty, key], ...], look) -> Promise of {tiles: [{key, pixels, paths}],
  * ms: the worker's time on them}, stream: the same tiles one by one, see below}, or null
- * when no worker runs here. After a failure every
- * promise rejects; `dead` is set.
+ * when no worker runs here. After a failure every promise rejects; `dead` is set.
  */
-function startBigWorker(worker, spec, text) {
+function startBigWorker(worker, spec, bytes) {
   if (!worker) return null;
   if (worker.failed) { worker.terminate(); return null; } // refused already
-  var handle = { dead: false, jobs: new Map(), next: 1 };
-  var geometry = {}, bytes = {};
+  var handle = { dead: false, jobs: new Map(), next: 1, asked: false };
+  var geometry = {}, decoded = {};
   handle.geometry = new Promise(function (resolve, reject) { geometry.resolve = resolve; geometry.reject = reject; });
   handle.geometry.catch(function () {}); // taken up later (loadBig), maybe after it failed
-  handle.bytes = new Promise(function (resolve, reject) { bytes.resolve = resolve; bytes.reject = reject; });
-  handle.bytes.catch(function () {});
+  handle.decoded = new Promise(function (resolve, reject) { decoded.resolve = resolve; decoded.reject = reject; });
+  handle.decoded.catch(function () {});
   function die(message) {
     if (handle.dead) return;
     handle.dead = true;
     worker.terminate();
     var err = new Error(message || "the big-layer worker stopped");
     geometry.reject(err);
-    bytes.reject(err);
+    decoded.reject(err);
     handle.jobs.forEach(function (job) { job.reject(err); });
     handle.jobs.clear();
   }
   worker.onmessage = function (ev) {
     var m = ev.data;
-    if (m.type === "bytes") bytes.resolve(m.bytes);
-    else if (m.type === "geometry") {
-      // when the worker began, had inflated, had decoded and the page had its copy (ms)
+    if (m.type === "decoded" || m.type === "geometry") {
+      // when the worker began, had inflated, had decoded, had copied and the page had the
+      // copy (ms)
       handle.spent = {};
       Object.keys(m.spent).forEach(function (k) { handle.spent[k] = m.spent[k] - performance.timeOrigin; });
-      handle.spent.copied = performance.now();
-      geometry.resolve(m.geometry);
+      if (m.type === "decoded") decoded.resolve();
+      else {
+        handle.spent.copied = performance.now();
+        geometry.resolve(m.geometry);
+      }
     }
     else if (m.type === "tiles") {
       var job = handle.jobs.get(m.job);
@@ -239,11 +270,21 @@ function startBigWorker(worker, spec, text) {
       worker.postMessage({ type: "tiles", job: id, z: z, r: r, tiles: tiles, look: look });
     });
   };
-  if (text === null) {
+  handle.copy = function () {
+    if (handle.dead || handle.asked) return;
+    handle.asked = true;
+    worker.postMessage({ type: "copy" });
+  };
+  handle.attributes = function (cat, phase) {
+    if (handle.dead) return;
+    var c = cat.slice(), p = phase.slice();
+    worker.postMessage({ type: "attributes", cat: c, phase: p }, [c.buffer, p.buffer]);
+  };
+  if (bytes === null) {
     worker.postMessage({ type: "decode", spec: spec });
   } else {
-    var block = base64Bytes(text.trim());
-    worker.postMessage({ type: "decode", spec: spec, bytes: block }, [block.buffer]);
+    var member = bytes.slice(); // its own buffer, handed over
+    worker.postMessage({ type: "decode", spec: spec, bytes: member }, [member.buffer]);
   }
   return handle;
 }

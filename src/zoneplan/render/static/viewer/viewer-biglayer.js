@@ -1,8 +1,7 @@
 /*
  * The Viewer's big-layer methods: tiles, paths, hover, popup and search on typed arrays.
  *
- * Uses: biglayer-decode.js, biglayer-raster.js; withAlpha, fold (dom.js); mercX, mercY,
- * unmercLat, unmercLon (coords.js).
+ * Uses: biglayer-decode.js, biglayer-raster.js; withAlpha, fold (dom.js); mercX, mercY (coords.js).
  */
 
 /** A #rrggbb match and alpha as a little-endian RGBA Uint32. */
@@ -64,7 +63,10 @@ Viewer.prototype.drawBigPaths = function (entry, ctx, ids, s, ox, oy) {
     if (!list) { list = []; buckets.set(cats[f], list); }
     list.push(f);
   });
-  var mx = big.mx, my = big.my;
+  var ix = big.ix, iy = big.iy, merc = big.merc;
+  // vertex v in canvas pixels
+  function px(v) { return quantaX(merc, ix[v]) * s - ox; }
+  function py(v) { return quantaY(merc, iy[v]) * s - oy; }
   buckets.forEach(function (ids, cat) {
     var st = self.bigStyle(entry, cat);
     var fills = new Path2D(), strokes = new Path2D(), points = new Path2D();
@@ -76,22 +78,22 @@ Viewer.prototype.drawBigPaths = function (entry, ctx, ids, s, ox, oy) {
         var a = big.ringStart[r], b = big.ringStart[r + 1], kind = big.ringKind[r];
         if (b <= a) continue;
         if (kind === RING_POINT) {
-          var x = mx[a] * s - ox, y = my[a] * s - oy;
+          var x = px(a), y = py(a);
           points.moveTo(x + 5, y);
           points.arc(x, y, 5, 0, 2 * Math.PI);
           anyPoint = true;
           continue;
         }
         var path = kind === RING_POLYGON ? fills : strokes;
-        path.moveTo(mx[a] * s - ox, my[a] * s - oy);
-        for (var v = a + 1; v < b; v++) path.lineTo(mx[v] * s - ox, my[v] * s - oy);
+        path.moveTo(px(a), py(a));
+        for (var v = a + 1; v < b; v++) path.lineTo(px(v), py(v));
         if (kind === RING_POLYGON) {
           // strokes close by lineTo (Path2D.closePath is slow)
           anyFill = true;
           if (edged) {
-            strokes.moveTo(mx[a] * s - ox, my[a] * s - oy);
-            for (v = a + 1; v < b; v++) strokes.lineTo(mx[v] * s - ox, my[v] * s - oy);
-            strokes.lineTo(mx[a] * s - ox, my[a] * s - oy);
+            strokes.moveTo(px(a), py(a));
+            for (v = a + 1; v < b; v++) strokes.lineTo(px(v), py(v));
+            strokes.lineTo(px(a), py(a));
             anyStroke = true;
           }
         } else {
@@ -117,8 +119,12 @@ Viewer.prototype.drawBigPaths = function (entry, ctx, ids, s, ox, oy) {
   });
 };
 
-/** Draw the big layers on the map, now that their geometry is decoded (start.js). */
+/**
+ * Draw the big layers on the map, now that their geometry is decoded, or being decoded by
+ * their workers, which draw the tiles as soon as they have it (start.js).
+ */
 Viewer.prototype.drawBigLayers = function () {
+  this.bigDrawn = true;
   this.layers.concat(this.twins || []).forEach(function (entry) {
     if (entry.big && entry.group && entry.group._map) entry.group._update();
   });
@@ -166,7 +172,7 @@ Viewer.prototype.bigLatLngs = function (entry, f) {
   for (var r = big.featRing[f]; r < big.featRing[f + 1]; r++) {
     var ring = [];
     for (var v = big.ringStart[r]; v < big.ringStart[r + 1]; v++) {
-      ring.push(L.latLng(unmercLat(big.my[v]), unmercLon(big.mx[v])));
+      ring.push(L.latLng(big.iy[v] * big.merc.quantum, big.ix[v] * big.merc.quantum)); // the quanta
     }
     out.push({ kind: big.ringKind[r], latlngs: ring });
   }
