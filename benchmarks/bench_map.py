@@ -56,10 +56,11 @@ Page
     page, so it is served at ``http://lonboard.localhost/`` by the script
     itself (no socket; Playwright answers the request).
 First paint with all features drawn (ms since navigation start)
-    zoneplan: the page sets ``body[data-zoneplan-ready]`` once the big layer is
-    decoded, every tile in view is drawn and two animation frames followed;
-    ``window.zoneplan.timings.drawn`` is that moment (``timings.decoded`` is
-    reported too). explore: Leaflet's SVG renderer adds every path while the
+    zoneplan: ``window.zoneplan.timings.drawn`` is the moment every tile in view
+    is drawn (by the big layer's worker, as soon as it has decoded the geometry)
+    and two animation frames followed; the page then has its own copy of the
+    geometry (``timings.decoded``, reported too) and sets
+    ``body[data-zoneplan-ready]``. explore: Leaflet's SVG renderer adds every path while the
     page's script runs, before the load event; lonboard: every WebGL draw call
     is counted (a script injected before the page wraps them), and first paint
     is the second animation frame after the last draw call that is followed by
@@ -1559,7 +1560,11 @@ def size_table(r: SizeResult) -> list[str]:
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     zp = r.page("zoneplan")
     if zp is not None:
-        what = "big layer decoded" if zp.geometry_path.startswith("big") else "page data parsed"
+        what = (
+            "page has its copy of the big layer's geometry"
+            if zp.geometry_path.startswith("big")
+            else "page data parsed"
+        )
         blank = " |" * (len(tools) - 1 + len(others))
         lines.append(f"| zoneplan: {what} (`timings.decoded`), ms | {_num(zp.decoded_ms)} |{blank}")
     lb = r.page("lonboard")
@@ -1898,9 +1903,10 @@ def write_report(
         "the GeoPackage included; peak memory is the process's maximum resident set size "
         f"(`wait4`). {_build_counts(results)}",
         "- **First paint**: ms since navigation start. zoneplan: `window.zoneplan.timings.drawn`, "
-        "set when every big-layer tile in view was drawn and two animation frames followed "
-        "(the page then "
-        "marks `body[data-zoneplan-ready]`). explore(): Leaflet's SVG renderer adds every path "
+        "set when every big-layer tile in view was drawn (by the layer's worker, as soon as it "
+        "has decoded the geometry) and two animation frames followed (the page then gets its own "
+        "copy of the geometry and marks `body[data-zoneplan-ready]`). explore(): Leaflet's SVG "
+        "renderer adds every path "
         "while the page's script runs; a script injected before the page schedules an "
         "animation frame at the load event and a second one from it, and the second "
         "callback's time is taken, i.e. after the frame that laid out and painted every path. "

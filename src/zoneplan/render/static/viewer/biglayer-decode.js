@@ -3,8 +3,8 @@
  *
  * Uses: D2R, MAX_LAT, mercY (coords.js).
  * Provides: RING_POLYGON, RING_LINE, RING_POINT, gunzipStream, blockPieces, blockText, blockMember,
- * restSize, mercYBlocks, wordPlanes, vertexMerc, quantaX, quantaY, decodeGeometry, decodeColumns, decodeBig, queryBig, hitBig, bigValue, bigName,
- * finite.
+ * restSize, mercYBlocks, wordPlanes, vertexMerc, quantaX, quantaY, decodeGeometry, lazy,
+ * decodeColumns, decodeBig, queryBig, hitBig, bigValue, bigName, finite.
  *
  * A block is two gzip members (biglayer.py, spec.split): the geometry's parts, which the
  * worker inflates and decodes, then the rest (attributes, categories, names, measures), which
@@ -321,34 +321,51 @@ function decodeGeometry(buffer, spec) {
   return geometry;
 }
 
+/** obj[key] made by make() the first time it is read, and kept from then on; returns obj. */
+function lazy(obj, key, make) {
+  Object.defineProperty(obj, key, {
+    configurable: true, enumerable: true,
+    get: function () {
+      var value = make();
+      Object.defineProperty(obj, key, { value: value, writable: true, enumerable: true, configurable: true });
+      return value;
+    }
+  });
+  return obj;
+}
+
 /**
- * The attributes of a big layer from its inflated second member: columns, names, areas,
- * and each feature's category and phase.
+ * The attributes of a big layer from its inflated second member: each feature's category
+ * and phase, now (the rasteriser needs them), and the columns, names and measures, each
+ * decoded the first time it is read (a popup, a search, the date slider), not while the
+ * map is starting.
  */
 function decodeColumns(buffer, spec) {
   var parts = spec.parts, base = spec.split.inflated;
   function part(name) { return readPart(buffer, parts[name], base); }
+  function later(name) { return function () { return part(name); }; }
   var n = spec.n;
-  var big = {
-    n: n, cat: part("cat"), phase: part("phase"),
-    area: part("area_ha"), length: part("length_km"),
-    declared: spec.zp.declared_ha ? part(spec.zp.declared_ha) : null,
-    columns: spec.columns.map(function (col) {
-      if (col.kind === "num") return { name: col.name, num: part(col.part) };
-      if (col.kind === "numtext") {
-        var form = part(col.values);
-        return { name: col.name, number: undelta(part(col.part)), prefix: form.prefix,
-          width: form.width, suffix: form.suffix };
-      }
-      return { name: col.name, codes: part(col.part), values: part(col.values) };
-    }),
-    stamp: new Uint32Array(n), query: 0
-  };
+  var big = { n: n, cat: part("cat"), phase: part("phase"), declared: null, stamp: new Uint32Array(n), query: 0 };
+  lazy(big, "area", later("area_ha"));
+  lazy(big, "length", later("length_km"));
+  if (spec.zp.declared_ha) lazy(big, "declared", later(spec.zp.declared_ha));
+  big.columns = spec.columns.map(function (col) {
+    var out = { name: col.name };
+    if (col.kind === "num") return lazy(out, "num", later(col.part));
+    if (col.kind === "numtext") {
+      var form = part(col.values);
+      out.prefix = form.prefix; out.width = form.width; out.suffix = form.suffix;
+      return lazy(out, "number", function () { return undelta(part(col.part)); });
+    }
+    out.values = part(col.values);
+    return lazy(out, "codes", later(col.part));
+  });
   // names: dictionary-coded, or an equal column
   big.names = spec.zp.names.map(function (entry) {
-    if (Array.isArray(entry)) return { codes: part(entry[0]), values: part(entry[1]) };
+    if (Array.isArray(entry)) return lazy({ values: part(entry[1]) }, "codes", later(entry[0]));
     var col = big.columns[entry.column];
-    return col.codes ? { codes: col.codes, values: col.values } : { column: col };
+    if (!col.values) return { column: col };
+    return lazy({ values: col.values }, "codes", function () { return col.codes; });
   });
   return big;
 }

@@ -223,6 +223,11 @@ Viewer.prototype.updateLegend = function () {
   this.updateStatusLegend();
 };
 
+/**
+ * The overview map's place in the bottom-left corner, now (the first view is fitted clear
+ * of it); the overview itself, a second Leaflet map, is drawn there once the first view is
+ * (startMinimap).
+ */
 Viewer.prototype.addMinimap = function () {
   var self = this;
   control("bottomleft", function () {
@@ -231,7 +236,12 @@ Viewer.prototype.addMinimap = function () {
     stopEvents(box);
     return box;
   }).addTo(this.map);
-  var node = this.map.getContainer().querySelector(".zp-minimap");
+};
+
+/** Draw the overview map in its place, following the map (init, once the first view is drawn). */
+Viewer.prototype.startMinimap = function () {
+  if (this.minimap) return;
+  var self = this, node = this.map.getContainer().querySelector(".zp-minimap");
   var mini = L.map(node, {
     attributionControl: false, zoomControl: false, dragging: false, scrollWheelZoom: false,
     doubleClickZoom: false, boxZoom: false, keyboard: false, touchZoom: false, tap: false,
