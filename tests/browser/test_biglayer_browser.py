@@ -854,3 +854,28 @@ def test_a_busy_page_leaves_the_tiles_to_the_worker(open_map, two_maps):
         assert step["drawn"] == step["missing"] + step["early"] == step["cached"]
     assert busy["worker"] == busy["drawn"]
     mp.assert_clean(allow_refused_tiles=True)
+
+
+def test_the_basemap_is_asked_for_once_the_big_layers_first_view_is_drawn(open_map, two_maps):
+    """
+    With a big layer, its first view is drawn before the basemap's tiles are asked for (they
+    would take the page's thread while the layer's tiles are on their way); then the basemap
+    and the overview map come, before the page says it is ready.
+    """
+    mp = open_map(two_maps["big"])
+    got = mp.js(
+        """() => {
+          const tiles = performance.getEntriesByType("resource")
+            .filter(e => /tile/.test(e.name) || /\\/\\d+\\/\\d+\\/\\d+\\.png/.test(e.name));
+          const v = window.zoneplan.viewer;
+          return { drawn: window.zoneplan.timings.drawn,
+                   first: Math.min(...tiles.map(e => e.startTime)), count: tiles.length,
+                   basemap: !!v.basemap && v.map.hasLayer(v.basemap), minimap: !!v.minimap };
+        }"""
+    )
+    assert got["count"] > 0
+    assert got["first"] >= got["drawn"]
+    assert got["basemap"]
+    assert got["minimap"]
+    assert len(mp.tiles) == got["count"]
+    mp.assert_clean()

@@ -791,3 +791,47 @@ def test_page_carries_the_modules_joined_in_order_and_runs_clean(open_map, maps)
     # and it ran: the viewer is up, with no console or page error
     assert mp.js("() => window.zoneplan.viewer.layers.length") > 0
     mp.assert_clean()
+
+
+def test_the_workers_warm_up_takes_the_real_decoder_and_rasteriser(bare):
+    """
+    warmUp, which a big layer's worker runs while it waits for a long block's next piece
+    (so that the engine has optimised the decoder and the rasteriser before the real tiles),
+    goes through the very code the real layer takes: its lattice of 40 x 40 squares decodes
+    to the corners it was coded from, and its tiles draw the squares as one-pixel dots at
+    zoom 15, as filled boxes at 20 and as edged polygons at 22.
+    """
+    key = bare.load("biglayer-worker.js", ["warmUp", "rasterTile", "TILE"])
+    got = bare.js(
+        """(key) => { const zp = window[key], g = zp.warmUp();
+          const look = { phaseOn: [true], since: null, today: null, dots: Uint32Array.of(1),
+                         fills: Uint32Array.of(2), edges: Uint32Array.of(3) };
+          const colours = [15, 20, 22].map(z => {
+            const s = 256 * Math.pow(2, z), counts = [0, 0, 0, 0];
+            const tx = Math.floor(g.bbox[0] * s / zp.TILE);
+            const ty = Math.floor(g.bbox[1] * s / zp.TILE);
+            const tile = zp.rasterTile(g, tx, ty, z, 1, look);
+            if (tile.pixels) tile.pixels.forEach(v => { counts[v]++; });
+            return { counts: counts, paths: tile.paths.length };
+          });
+          return { n: g.n, ix: Array.from(g.ix), iy: Array.from(g.iy), colours: colours }; }""",
+        key,
+    )
+    side, gap, size, x0, y0 = 40, 100, 50, 1066000000, 207000000
+    assert got["n"] == side * side
+    want_x, want_y = [], []
+    for f in range(side * side):
+        x, y = x0 + gap * (f % side), y0 + gap * (f // side)
+        want_x += [x, x + size, x + size, x]
+        want_y += [y, y, y + size, y + size]
+    assert got["ix"] == want_x
+    assert got["iy"] == want_y
+    dots, boxes, polygons = got["colours"]
+    assert dots["counts"][1] > 0
+    assert dots["counts"][2:] == [0, 0]
+    assert boxes["counts"][2] > 0
+    assert boxes["counts"][1] == boxes["counts"][3] == 0
+    assert polygons["counts"][2] > 0
+    assert polygons["counts"][3] > 0
+    assert [c["paths"] for c in got["colours"]] == [0, 0, 0]
+    assert bare.errors == []

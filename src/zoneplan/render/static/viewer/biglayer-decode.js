@@ -3,7 +3,7 @@
  *
  * Uses: D2R, MAX_LAT, mercY (coords.js).
  * Provides: RING_POLYGON, RING_LINE, RING_POINT, gunzipStream, blockPieces, blockText, blockMember,
- * restSize, mercYBlocks, wordPlanes, vertexMerc, quantaX, quantaY, decodeGeometry, lazy,
+ * restSize, mercYBlocks, wordPlanes, vertexMerc, quantaX, quantaY, decodeGeometry, geometryOf, lazy,
  * decodeColumns, decodeBig, queryBig, hitBig, bigValue, bigName, finite.
  *
  * A block is two gzip members (biglayer.py, spec.split): the geometry's parts, which the
@@ -294,15 +294,19 @@ function restSize(spec) {
 function decodeGeometry(buffer, spec) {
   var parts = spec.parts;
   function part(name) { return readPart(buffer, parts[name]); }
-  var n = spec.n;
-  var featRing = offsets(part("rings"));
-  var ringStart = offsets(part("verts"));
-  var ringKind = part("kinds");
-  var bbox = new Float64Array(4 * n), merc = vertexMerc(spec.quantum, spec.bounds);
-  var q = sharedVertices(
-    part("vref"), wordPlanes(buffer, parts.x), wordPlanes(buffer, parts.y), featRing, ringStart, merc, bbox,
-    spec.jumps
+  return geometryOf(
+    spec.n, offsets(part("rings")), offsets(part("verts")), part("kinds"), part("vref"),
+    wordPlanes(buffer, parts.x), wordPlanes(buffer, parts.y), vertexMerc(spec.quantum, spec.bounds), spec.jumps
   );
+}
+
+/**
+ * The geometry of n features from the block's parts, read (decodeGeometry): ring and vertex
+ * offsets, ring kinds, back-references, the residuals' byte planes (sharedVertices).
+ */
+function geometryOf(n, featRing, ringStart, ringKind, vref, px, py, merc, jumps) {
+  var bbox = new Float64Array(4 * n);
+  var q = sharedVertices(vref, px, py, featRing, ringStart, merc, bbox, jumps);
   var kind = new Uint8Array(n);
   var gx0 = Infinity, gy0 = Infinity, gx1 = -Infinity, gy1 = -Infinity;
   for (var f = 0; f < n; f++) {

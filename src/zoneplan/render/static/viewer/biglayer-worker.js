@@ -29,6 +29,48 @@
  * (the page takes the tiles from there on) is heard between them. Tiles asked for before the
  * geometry is decoded wait for it.
  */
+/**
+ * Decode and draw a small made-up layer (squares on a lattice, as sub-pixel dots, small
+ * boxes and polygons), so that the engine has compiled the decoder and the rasteriser by the
+ * time the real geometry comes: the worker does this while it waits for the block's pieces.
+ * Drawn cold, a view's tiles take several times longer (each tile is a new call of
+ * rasterTile, which runs slowly until the engine has optimised it).
+ */
+function warmUp() {
+  var side = 40, n = side * side, nv = 4 * n, gap = 100, size = 50, x0 = 1066000000, y0 = 207000000;
+  var px = new Uint8Array(4 * nv), py = new Uint8Array(4 * nv);
+  function put(planes, k, value) { // a residual, zig-zagged, into its byte planes
+    var z = (value < 0 ? -2 * value - 1 : 2 * value) >>> 0;
+    for (var b = 0; b < 4; b++) planes[b * nv + k] = (z >>> (8 * b)) & 255;
+  }
+  // each square: its first corner a jump from the last square's last corner, two steps, the
+  // fourth corner guessed (residual 0)
+  var lastX = 0, lastY = 0, step = n;
+  for (var f = 0; f < n; f++) {
+    var x = x0 + gap * (f % side), y = y0 + gap * Math.floor(f / side);
+    put(px, f, x - lastX); put(py, f, y - lastY);
+    put(px, step, size); put(py, step++, 0);
+    put(px, step, 0); put(py, step++, size);
+    step++;
+    lastX = x; lastY = y + size; // the last corner: the guessed fourth
+  }
+  var merc = vertexMerc(1e-7, [106.59, 20.69, 106.61, 20.71]);
+  var g = geometryOf(n, offsets(new Uint8Array(n).fill(1)), offsets(new Uint8Array(n).fill(4)),
+    new Uint8Array(n), new Uint8Array(nv), px, py, merc, n);
+  g.cat = new Uint8Array(n);
+  g.phase = new Uint8Array(n);
+  g.stamp = new Uint32Array(n);
+  g.query = 0;
+  var look = { phaseOn: [true], since: null, today: null, dots: new Uint32Array(1), fills: new Uint32Array(1),
+    edges: new Uint32Array(1) };
+  // tiles over the lattice: at zoom 15 its squares are dots, at 20 a few pixels, at 22 polygons
+  [[15, 30], [20, 4], [22, 2]].forEach(function (zr) {
+    var z = zr[0], s = 256 * Math.pow(2, z), k = Math.floor(g.bbox[0] * s / TILE), l = Math.floor(g.bbox[1] * s / TILE);
+    for (var r = 0; r < zr[1]; r++) rasterTile(g, k + (r % 2), l + (r % 3 === 2 ? 1 : 0), z, 1, look);
+  });
+  return g;
+}
+
 function bigWorkerMain() {
   var geometry = null, pieces = null, began = 0, attributes = null, spent = null, copy = false, sent = false;
   var waiting = []; // "tiles" asked for before the geometry was there
@@ -103,8 +145,13 @@ function bigWorkerMain() {
       return;
     }
     if (m.type === "piece") { // the first member as the page reads it: inflated as it comes
-      if (!pieces) { pieces = gunzipStream(m.size); began = performance.now(); }
+      var firstPiece = !pieces;
+      if (firstPiece) { pieces = gunzipStream(m.size); began = performance.now(); }
       pieces.push(m.bytes);
+      // a block long enough to come in pieces: the wait for the next one is time to warm up
+      if (firstPiece) {
+        try { warmUp(); } catch (err) { /* only a warm-up */ }
+      }
       return;
     }
     if (m.type === "attributes") { // from the page, which decodes them (decodeColumns)
@@ -143,7 +190,7 @@ function bigWorkerMain() {
 /** The worker's script: constants, the shared functions' text, then bigWorkerMain(). */
 function bigWorkerSource() {
   var shared = [mercY, gunzip, gunzipStream, readPart, unshuffle, mercYBlocks, wordPlanes, vertexMerc, quantaX,
-    quantaY, sharedVertices,
+    quantaY, sharedVertices, geometryOf, warmUp,
     offsets, decodeGeometry, buildGrid, rasterLine, rasterPolygon, rasterTile, bigWorkerMain];
   var arrays = Object.keys(ARRAYS).map(function (k) { return k + ": " + ARRAYS[k].name; });
   return [

@@ -32,6 +32,7 @@ function init(map, dataId) {
       return viewer.whenDrawn();
     }).then(function () {
       timings.drawn = performance.now();
+      viewer.startBasemap();
       viewer.startMinimap();
       // now the page's own copy
       loads.forEach(function (load) { if (load) load.copy(); });

@@ -36,7 +36,9 @@ function Viewer(map, data, decoded) {
   this.drawLayers();
   this.setupBigEvents();
   this.setupTime();
-  this.addBasemapLayer(data.basemaps.length ? 0 : -1);
+  this.basemapIndex = data.basemaps.length ? 0 : -1;
+  // with a big layer, its first view comes first, then the basemap's tiles (startBasemap)
+  if (!this.decoded.some(Boolean)) this.addBasemapLayer(this.basemapIndex);
   this.addTitle();
   this.addFullscreen();
   this.addPrint();
@@ -472,6 +474,11 @@ Viewer.prototype.addBasemapLayer = function (index) {
     this.basemap.bringToBack();
   }
   if (this.onBasemap) this.onBasemap(index);
+};
+
+/** Put the basemap on the map if it waited for the big layers' first view (init). */
+Viewer.prototype.startBasemap = function () {
+  if (!this.basemap && !this.basemapPaused && this.basemapIndex >= 0) this.addBasemapLayer(this.basemapIndex);
 };
 
 /**
