@@ -434,3 +434,25 @@ def test_diff_map_colours_tooltips_and_swipe(open_map, change_map) -> None:
     assert only_new == background  # the removed square is not in the new version
     assert only_old != background
     mp.assert_clean(allow_refused_tiles=True)
+
+
+def test_a_dated_big_layers_first_view_is_drawn_by_the_page(open_map, dated) -> None:
+    """
+    A big layer with a date field is drawn by the page (its worker cannot see the dates): its
+    first view waits for the page's copy of the geometry, and the first paint is that view's,
+    every square of it drawn.
+    """
+    mp = open_map(dated["big"])
+    got = mp.js(
+        """() => { const v = window.zoneplan.viewer, t = window.zoneplan.timings;
+          const e = v.layers.find(e => e.spec.group === 'user');
+          return { since: !!e.since, geometry: t.geometry, drawn: t.drawn,
+                   frames: e.group.stats.frames, worker: e.group.stats.worker,
+                   drawnTiles: e.group.stats.drawn }; }"""
+    )
+    assert got["since"]
+    assert got["geometry"] <= got["drawn"]
+    assert got["frames"] >= 1
+    assert got["worker"] == 0
+    assert got["drawnTiles"] > 0
+    mp.assert_clean(allow_refused_tiles=True)

@@ -262,8 +262,9 @@ var BigLayer = L.Renderer.extend({
   _update: function () {
     if (this._map._animatingZoom && this._bounds) return;
     // drawn from the first call of drawBigLayers on (not the views the map passes through
-    // while it is set up), once the geometry is there: in the worker, or on the page
-    if (!this.viewer.bigDrawn || (!this.entry.big.grid && !this._worker())) return;
+    // while it is set up): by the worker as soon as it has the geometry, or here once the
+    // page has it (_plan)
+    if (!this.viewer.bigDrawn) return;
     var map = this._map, size = map.getSize(), zoom = map.getZoom();
     var min = map.containerPointToLayerPoint([0, 0]).round(), origin = map.getPixelOrigin();
     var ax = min.x + origin.x, ay = min.y + origin.y;
@@ -294,7 +295,7 @@ var BigLayer = L.Renderer.extend({
       }
     }
     var worker = now ? null : this._worker(), self = this;
-    if (!big.grid && !worker) { // printing before the page has the geometry: once it has
+    if (!big.grid && !worker) { // no worker to draw it (the date slider, printing): once the page has the geometry
       if (big.worker && !big.worker.dead) big.worker.copy();
       big.geometry.then(function () { if (self.wanted === view && self._map) self._plan(view); });
       return;

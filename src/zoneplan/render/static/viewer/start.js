@@ -3,9 +3,9 @@
  * of the data element, and the window.zoneplan namespace it fills.
  *
  * Uses: base64Bytes, blockPieces, blockText, blockMember, restSize, gunzip, gunzipStream,
- * decodeColumns, decodeGeometry (biglayer-decode.js), newBigWorker, takeBigWorker, startBigWorker, dropSpareWorker
- * (biglayer-worker.js), Viewer (viewer.js), el (dom.js); toVN2000,
- * measurePlanar (coords.js); fold, safeUrl (dom.js).
+ * decodeColumns, decodeGeometry (biglayer-decode.js), newBigWorker, takeBigWorker,
+ * startBigWorker, dropSpareWorker (biglayer-worker.js), Viewer (viewer.js), el (dom.js);
+ * toVN2000, measurePlanar (coords.js); fold, safeUrl (dom.js).
  */
 
 /**
