@@ -63,7 +63,7 @@ def decode(header: dict, data: bytes) -> dict:
     rings = np.concatenate([[0], np.cumsum(part("rings"))]).astype(np.int64)
     verts = np.concatenate([[0], np.cumsum(part("verts"))]).astype(np.int64)
     kinds = part("kinds")
-    x, y = shared_vertices(part("vref"), part("x"), part("y"), verts, header["jumps"])
+    x, y = shared_vertices(part("vref"), part("x"), part("y"), verts, header["runs"])
     columns = []
     for col in header["columns"]:
         if col["kind"] == "num":
@@ -114,37 +114,39 @@ def decode(header: dict, data: bytes) -> dict:
     return {"features": features}
 
 
-def shared_vertices(vref, rx, ry, verts, jumps) -> tuple[np.ndarray, np.ndarray]:
+def shared_vertices(vref, rx, ry, verts, runs) -> tuple[np.ndarray, np.ndarray]:
     """
     The vertex stream from its back-references and the new vertices' zig-zag residuals:
     from the new vertex before, or from the parallelogram for a ring of four's fourth;
-    the residuals of each ring's first new vertex (unless guessed) first, then the rest.
+    the residuals in runs by the vertex's place among the new ones of its ring (first,
+    second, third, later, guessed), each run in stream order.
     """
     ring_of = np.repeat(np.arange(len(verts) - 1), np.diff(verts))
     x = np.zeros(len(vref), dtype=np.int64)
     y = np.zeros(len(vref), dtype=np.int64)
     zx, zy = rx.astype(np.int64), ry.astype(np.int64)
     dx, dy = (zx >> 1) ^ -(zx & 1), (zy >> 1) ^ -(zy & 1)
-    jump, step, last_x, last_y, seen = 0, jumps, 0, 0, -1
+    cursor = np.concatenate([[0], np.cumsum(runs)[:-1]]).tolist()
+    last_x, last_y, seen, place = 0, 0, -1, 0
     for v, back in enumerate(vref.tolist()):
         if back:
             x[v], y[v] = x[v - back], y[v - back]
             continue
         r = ring_of[v]
+        if seen != r:
+            seen, place = r, 0
         guessed = verts[r + 1] - verts[r] == 4 and v - verts[r] == 3
-        if seen != r and not guessed:
-            k, jump = jump, jump + 1
-        else:
-            k, step = step, step + 1
-        seen = r
+        run = len(runs) - 1 if guessed else min(place, len(runs) - 2)
+        k, cursor[run] = cursor[run], cursor[run] + 1
+        place += 1
         if guessed:
             last_x = x[v - 1] + x[v - 3] - x[v - 2] + dx[k]
             last_y = y[v - 1] + y[v - 3] - y[v - 2] + dy[k]
         else:
             last_x, last_y = last_x + dx[k], last_y + dy[k]
         x[v], y[v] = last_x, last_y
-    assert jump == jumps
-    assert step == len(rx)
+    assert cursor == np.cumsum(runs).tolist()  # every run read to its end
+    assert cursor[-1] == len(rx)
     return x, y
 
 

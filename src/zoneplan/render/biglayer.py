@@ -9,8 +9,8 @@ therefore packed into typed arrays instead:
 
 * coordinates quantised to 1e-7° (about 1 cm, the same rounding as the GeoJSON
   path), a vertex shared with a parcel before it as a back-reference, a new one
-  delta-coded along the vertex stream (the first new vertex of each ring in a
-  run of its own: `_vertex_residuals`), zig-zag mapped and split into byte
+  delta-coded along the vertex stream (in runs by the vertex's place among the
+  new ones of its ring: `_vertex_residuals`), zig-zag mapped and split into byte
   planes so that deflate finds the long runs of zero high bytes;
 * ring and feature offsets as counts, in the narrowest unsigned type;
 * every attribute column either as float64 (numbers) or dictionary-coded
@@ -81,6 +81,9 @@ MAX_VIEWER_VERTICES: Final[int] = 60_000_000
 QUANTUM_DEG: Final[float] = 1e-7
 #: Ring kinds in the binary block.
 RING_POLYGON, RING_LINE, RING_POINT = 0, 1, 2
+#: Runs of vertex residuals (`_vertex_residuals`): a ring's first new vertex, its second,
+#: its third, its later ones, and the guessed fourth corners of quadrilaterals.
+RESIDUAL_RUNS: Final[int] = 5
 
 #: zlib's level in `gzip_on_cores` (blocks over `_ONE_PIECE`): 4 deflates random-like data
 #: three times as fast as 6 for 0.5-1 % more bytes.
@@ -603,7 +606,7 @@ _NUMBERED = r"(?P<prefix>[^0-9]*)(?P<number>[0-9]{1,9})(?P<suffix>[^0-9]*)"
 
 def _vertex_residuals(
     q: np.ndarray, vref: np.ndarray, unique_q: np.ndarray, per_ring: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, int]:
+) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """
     What the block stores of each new vertex (`_shared_vertices`): its offset from a guess.
 
@@ -613,28 +616,31 @@ def _vertex_residuals(
     the new vertex before it (a delta along the stream, as neighbours follow
     each other). The viewer undoes it walking the stream in the same order.
 
-    The residuals come in two runs: first the jumps (the first new vertex of each
-    ring, unless guessed: a step from the ring before, long where parcels lie
-    apart), then all the others (steps along a ring: short), each run in stream
-    order. Kept apart, each run's bytes are alike and deflate better (a tenth
-    less for rectangles scattered at random).
+    The residuals come in `RESIDUAL_RUNS` runs, each in stream order, by the
+    vertex's place among the new vertices of its ring: the jumps (the first, a
+    step from the ring before: long where parcels lie apart), the second, the
+    third, all later ones, and the guessed fourth corners. Kept apart, each
+    run's bytes are alike and deflate better: the sides of a parcel drawn as a
+    quadrilateral (second and third) are long along one axis and short along the
+    other, its guessed corner off by next to nothing (a fifth less for
+    rectangles scattered at random than all but the jumps in one run).
 
     Returns
     -------
-    x, y, jumps
-        The x and y residual of each new vertex, zig-zag mapped (`_zigzag`), and
-        how many of them are jumps.
+    x, y, runs
+        The x and y residual of each new vertex, zig-zag mapped (`_zigzag`), run
+        after run, and the length of each run.
 
     Examples
     --------
-    >>> q = np.array([[0, 0], [4, 0], [4, 3], [0, 3], [9, 9]], dtype=np.int32)
+    >>> q = np.array([[0, 0], [4, 0], [4, 3], [0, 3], [9, 9], [9, 5], [8, 1]], dtype=np.int32)
     >>> vref, unique = _shared_vertices(q)
-    >>> x, y, jumps = _vertex_residuals(q, vref, unique, np.array([4, 1]))
-    >>> _unzigzag(x).tolist(), _unzigzag(y).tolist(), jumps
-    ([0, 9, 4, 0, 0], [0, 6, 0, 3, 0], 2)
+    >>> x, y, runs = _vertex_residuals(q, vref, unique, np.array([4, 3]))
+    >>> _unzigzag(x).tolist(), _unzigzag(y).tolist(), runs
+    ([0, 9, 4, 0, 0, -1, 0], [0, 6, 0, -4, 3, -4, 0], [2, 2, 2, 0, 1])
     """
     if not len(q):
-        return np.zeros(0, np.uint32), np.zeros(0, np.uint32), 0
+        return np.zeros(0, np.uint32), np.zeros(0, np.uint32), [0] * RESIDUAL_RUNS
     # per ring, not per vertex (a million rings, four or five million vertices)
     ends = np.cumsum(per_ring)
     starts = ends - per_ring
@@ -645,13 +651,16 @@ def _vertex_residuals(
     fourth = starts[per_ring == 4] + 3
     fourth = fourth[new[fourth]]
     guessed_rows = new_before[fourth]
-    # the first new vertex of each ring that has one: a jump, unless guessed
-    first_rows = new_before[starts][new_before[ends] > new_before[starts]]
+    # each new vertex's place among the new ones of its ring (0: the ring's first, a
+    # jump), up to the last run's; the guessed ones a run of their own
+    place = np.arange(len(unique_q), dtype=np.int64)
+    place -= np.repeat(new_before[starts], new_before[ends] - new_before[starts])
+    np.minimum(place, RESIDUAL_RUNS - 2, out=place)
+    place[guessed_rows] = RESIDUAL_RUNS - 1
     del new, new_before
-    jump = np.zeros(len(unique_q), dtype=bool)
-    jump[first_rows] = True
-    jump[guessed_rows] = False
-    order = np.concatenate([np.flatnonzero(jump), np.flatnonzero(~jump)])
+    order = np.argsort(place, kind="stable")
+    runs = np.bincount(place, minlength=RESIDUAL_RUNS).tolist()
+    del place
     axes = []
     for axis in (0, 1):  # one axis at a time: the arrays of a million features are large
         residual = np.diff(unique_q[:, axis].astype(np.int64), prepend=0)
@@ -661,7 +670,7 @@ def _vertex_residuals(
         )
         axes.append(_zigzag(residual[order]))
         del residual
-    return axes[0], axes[1], int(jump.sum())
+    return axes[0], axes[1], runs
 
 
 def _zigzag(values: np.ndarray) -> np.ndarray:
@@ -919,7 +928,7 @@ def _encode(
     return BigLayerBlock(header=header, data=data)
 
 
-def _encode_geometry(geoms: np.ndarray, layer_id: str) -> tuple[_Packer, dict[str, int]]:
+def _encode_geometry(geoms: np.ndarray, layer_id: str) -> tuple[_Packer, dict[str, Any]]:
     """
     Pack the geometry of `_encode`: its parts, and the counts of the header.
 
@@ -927,7 +936,7 @@ def _encode_geometry(geoms: np.ndarray, layer_id: str) -> tuple[_Packer, dict[st
     -------
     packer, shape
         The parts ``rings`` ``verts`` ``kinds`` ``vref`` ``x`` ``y``, and the
-        header's ``rings``, ``vertices``, ``unique_vertices`` and ``jumps``.
+        header's ``rings``, ``vertices``, ``unique_vertices`` and ``runs``.
     """
     rings_per_geom, per_ring, kinds, coords = _flatten(geoms)
     # what np.round(coords, 7) does inside (map_geometries), so the same integers; in
@@ -942,7 +951,7 @@ def _encode_geometry(geoms: np.ndarray, layer_id: str) -> tuple[_Packer, dict[st
     q = coords.astype(np.int32)
     del coords
     vref, unique_q = _shared_vertices(q)
-    x, y, jumps = _vertex_residuals(q, vref, unique_q, per_ring)
+    x, y, runs = _vertex_residuals(q, vref, unique_q, per_ring)
     n_unique = len(unique_q)
     del q, unique_q
     pk = _Packer()
@@ -957,7 +966,7 @@ def _encode_geometry(geoms: np.ndarray, layer_id: str) -> tuple[_Packer, dict[st
         "rings": len(per_ring),
         "vertices": n_vertices,
         "unique_vertices": n_unique,
-        "jumps": jumps,
+        "runs": runs,
     }
     return pk, shape
 

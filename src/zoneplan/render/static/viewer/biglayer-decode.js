@@ -199,18 +199,20 @@ function quantaY(merc, q) {
  * The vertices as whole quanta (biglayer.py, _vertex_residuals): `ix`, `iy` (Int32Array),
  * and each feature's box (x0, y0, x1, y1) in world units in `bbox`, from the extremes of its
  * quanta (mercY is monotonic), in the same pass; world units of every vertex are worked out
- * only where they are drawn or hit-tested (quantaX, quantaY). The residuals of the first new
- * vertex of each ring (unless guessed) come first, `jumps` of them, then the rest; `px`, `py`
- * hold them as byte planes (wordPlanes), read as they are (no words made of them first).
+ * only where they are drawn or hit-tested (quantaX, quantaY). The residuals come in runs
+ * (`runs`: their lengths) by the vertex's place among the new vertices of its ring: the
+ * first, the second, the third, the later ones, the guessed fourth corners; `px`, `py` hold
+ * them as byte planes (wordPlanes), read as they are (no words made of them first).
  */
-function sharedVertices(vref, px, py, featRing, ringStart, merc, bbox, jumps) {
+function sharedVertices(vref, px, py, featRing, ringStart, merc, bbox, runs) {
   var nv = vref.length, nf = featRing.length - 1, m = px.length >> 2, m2 = 2 * m, m3 = 3 * m;
   var ix = new Int32Array(nv), iy = new Int32Array(nv);
-  var jump = 0, step = jumps, lastX = 0, lastY = 0;
+  // where each run's next residual is
+  var c0 = 0, c1 = runs[0], c2 = c1 + runs[1], c3 = c2 + runs[2], cg = c3 + runs[3], lastX = 0, lastY = 0;
   for (var f = 0; f < nf; f++) {
     var x0 = 2147483647, y0 = 2147483647, x1 = -2147483648, y1 = -2147483648;
     for (var r = featRing[f]; r < featRing[f + 1]; r++) {
-      var a = ringStart[r], b = ringStart[r + 1], quad = b - a === 4, first = true;
+      var a = ringStart[r], b = ringStart[r + 1], quad = b - a === 4, place = 0;
       for (var v = a; v < b; v++) {
         var back = vref[v], x, y;
         if (back) {
@@ -218,8 +220,8 @@ function sharedVertices(vref, px, py, featRing, ringStart, merc, bbox, jumps) {
           y = iy[v] = iy[v - back];
         } else {
           var guessed = quad && v - a === 3;
-          var next = first && !guessed ? jump++ : step++;
-          first = false;
+          var next = guessed ? cg++ : place === 0 ? c0++ : place === 1 ? c1++ : place === 2 ? c2++ : c3++;
+          place++;
           var zx = (px[next] | (px[m + next] << 8) | (px[m2 + next] << 16) | (px[m3 + next] << 24)) >>> 0;
           var zy = (py[next] | (py[m + next] << 8) | (py[m2 + next] << 16) | (py[m3 + next] << 24)) >>> 0;
           var dx = (zx >>> 1) ^ -(zx & 1), dy = (zy >>> 1) ^ -(zy & 1);
@@ -296,17 +298,18 @@ function decodeGeometry(buffer, spec) {
   function part(name) { return readPart(buffer, parts[name]); }
   return geometryOf(
     spec.n, offsets(part("rings")), offsets(part("verts")), part("kinds"), part("vref"),
-    wordPlanes(buffer, parts.x), wordPlanes(buffer, parts.y), vertexMerc(spec.quantum, spec.bounds), spec.jumps
+    wordPlanes(buffer, parts.x), wordPlanes(buffer, parts.y), vertexMerc(spec.quantum, spec.bounds), spec.runs
   );
 }
 
 /**
  * The geometry of n features from the block's parts, read (decodeGeometry): ring and vertex
- * offsets, ring kinds, back-references, the residuals' byte planes (sharedVertices).
+ * offsets, ring kinds, back-references, the residuals' byte planes and their runs
+ * (sharedVertices).
  */
-function geometryOf(n, featRing, ringStart, ringKind, vref, px, py, merc, jumps) {
+function geometryOf(n, featRing, ringStart, ringKind, vref, px, py, merc, runs) {
   var bbox = new Float64Array(4 * n);
-  var q = sharedVertices(vref, px, py, featRing, ringStart, merc, bbox, jumps);
+  var q = sharedVertices(vref, px, py, featRing, ringStart, merc, bbox, runs);
   var kind = new Uint8Array(n);
   var gx0 = Infinity, gy0 = Infinity, gx1 = -Infinity, gy1 = -Infinity;
   for (var f = 0; f < n; f++) {

@@ -43,20 +43,20 @@ function warmUp() {
     var z = (value < 0 ? -2 * value - 1 : 2 * value) >>> 0;
     for (var b = 0; b < 4; b++) planes[b * nv + k] = (z >>> (8 * b)) & 255;
   }
-  // each square: its first corner a jump from the last square's last corner, two steps, the
-  // fourth corner guessed (residual 0)
-  var lastX = 0, lastY = 0, step = n;
+  // each square: its first corner a jump from the last square's last corner (the first run),
+  // its second and third corners steps (the next two), its fourth guessed (the last run,
+  // residual 0)
+  var lastX = 0, lastY = 0;
   for (var f = 0; f < n; f++) {
     var x = x0 + gap * (f % side), y = y0 + gap * Math.floor(f / side);
     put(px, f, x - lastX); put(py, f, y - lastY);
-    put(px, step, size); put(py, step++, 0);
-    put(px, step, 0); put(py, step++, size);
-    step++;
+    put(px, n + f, size); put(py, n + f, 0);
+    put(px, 2 * n + f, 0); put(py, 2 * n + f, size);
     lastX = x; lastY = y + size; // the last corner: the guessed fourth
   }
   var merc = vertexMerc(1e-7, [106.59, 20.69, 106.61, 20.71]);
   var g = geometryOf(n, offsets(new Uint8Array(n).fill(1)), offsets(new Uint8Array(n).fill(4)),
-    new Uint8Array(n), new Uint8Array(nv), px, py, merc, n);
+    new Uint8Array(n), new Uint8Array(nv), px, py, merc, [n, n, n, 0, n]);
   g.cat = new Uint8Array(n);
   g.phase = new Uint8Array(n);
   g.stamp = new Uint32Array(n);
