@@ -187,6 +187,26 @@ def test_projected_input_is_drawn_in_wgs84(small):
     assert data["fit"][0][0] == pytest.approx(20.6, abs=1e-6)
 
 
+def test_the_page_has_one_viewport_the_one_that_lets_people_zoom(small):
+    # folium's (maximum-scale=1, user-scalable=no) goes; text that only looks like it,
+    # in the page's data, stays as it was
+    look_alike = '<meta name="viewport" content="user-scalable=no">'
+    gdf = small.assign(note=look_alike)
+    html = build_html(build_map([layer(gdf)], self_contained=True))
+    head = html.split("</head>", 1)[0]
+    assert re.findall(r'<meta\s+name="viewport"[^>]*>', head) == [render_map.VIEWPORT_META]
+    assert "user-scalable" not in head
+
+    def texts(value):
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            return [t for v in value for t in texts(v)]
+        return [value] if isinstance(value, str) else []
+
+    assert texts(data_block(html)).count(look_alike) == len(gdf)
+
+
 def test_basemaps_are_https_with_plain_text_attribution():
     data = data_block(
         build_html(build_map([layer(gpd.GeoDataFrame(geometry=[Point(106.7, 20.6)], crs=4326))]))

@@ -420,8 +420,10 @@ def build_html(m: folium.Map) -> str:
     if lang in ("vi", "en"):
         html = html.replace("<html>", f'<html lang="{lang}">', 1)
     # folium's viewport forbids zooming the page (maximum-scale=1, user-scalable=no):
-    # people who need larger text must be able to pinch it larger
-    html = _VIEWPORT.sub("", html)
+    # people who need larger text must be able to pinch it larger (its element is in the
+    # head: the body, megabytes of big-layer data, is not searched)
+    head = html.find("</head>") % (len(html) + 1)  # (the whole page if it has no head)
+    html = _VIEWPORT.sub("", html[:head]) + html[head:]
     return html.replace("<head>", f"<head>\n{csp_meta(html)}\n{VIEWPORT_META}", 1)
 
 
@@ -578,5 +580,5 @@ def save_map(m: folium.Map, path: str | os.PathLike[str] = DEFAULT_OUTPUT) -> Pa
     """
     html = build_html(m)
     out = atomic_write(path, html)
-    log.debug("wrote %s (%.0f kB)", out, len(html.encode("utf-8")) / 1000)
+    log.debug("wrote %s (%.0f kB)", out, out.stat().st_size / 1000)
     return out
