@@ -658,6 +658,7 @@ def _vertex_residuals(
     np.minimum(place, RESIDUAL_RUNS - 2, out=place)
     place[guessed_rows] = RESIDUAL_RUNS - 1
     del new, new_before
+    place = place.astype(np.int8)  # (a stable sort of bytes is a radix sort: twice as fast)
     order = np.argsort(place, kind="stable")
     runs = np.bincount(place, minlength=RESIDUAL_RUNS).tolist()
     del place
