@@ -296,8 +296,7 @@ var BigLayer = L.Renderer.extend({
     }
     var worker = now ? null : this._worker(), self = this;
     if (!big.grid && !worker) { // no worker to draw it (the date slider, printing): once the page has the geometry
-      if (big.worker && !big.worker.dead) big.worker.copy();
-      big.geometry.then(function () { if (self.wanted === view && self._map) self._plan(view); });
+      this._whenGeometry(view, this._plan);
       return;
     }
     // the worker takes a share of the tiles, or all of them while the page has no geometry
@@ -402,14 +401,23 @@ var BigLayer = L.Renderer.extend({
   },
 
   /**
+   * Ask the worker for the page's copy of the geometry, and go on with `view` (`next`:
+   * _plan or _commit) once the page has it, if the view is still the one wanted.
+   */
+  _whenGeometry: function (view, next) {
+    var big = this.entry.big, self = this;
+    if (big.worker && !big.worker.dead) big.worker.copy();
+    big.geometry.then(function () { if (self.wanted === view && self._map) next.call(self, view); });
+  },
+
+  /**
    * Show a view whose tiles are all there; while the page has no geometry (its tiles all
    * from the worker), once it has if the view has features drawn as paths here.
    */
   _commit: function (view) {
-    var big = this.entry.big, self = this;
+    var big = this.entry.big;
     if (!big.grid && this._needsGeometry(view)) {
-      if (big.worker && !big.worker.dead) big.worker.copy();
-      big.geometry.then(function () { if (self.wanted === view && self._map) self._commit(view); });
+      this._whenGeometry(view, this._commit);
       return;
     }
     var map = this._map, canvas = this._container, r = view.r, size = view.size;

@@ -13,22 +13,12 @@
  *
  * Uses: D2R, MAX_LAT, mercY (coords.js); ARRAYS, RING_*, gunzip, gunzipStream, readPart,
  * unshuffle, mercYBlocks, wordPlanes, vertexMerc, quantaX, quantaY, sharedVertices, offsets,
- * decodeGeometry, buildGrid
+ * decodeGeometry, geometryOf, buildGrid
  * (biglayer-decode.js); RASTER_PX, TILE, rasterLine, rasterPolygon, rasterTile
  * (biglayer-raster.js).
  * Provides: newBigWorker, takeBigWorker, startBigWorker, dropSpareWorker.
  */
 
-/**
- * What the worker runs: on "piece", a piece of the block's first member, inflated as it
- * comes; on "decode", the geometry (the member's bytes in the message, or the pieces it had),
- * then "decoded" posted back; on "attributes", each feature's category and phase, which the
- * rasteriser needs too; on "copy", a copy of the geometry posted back (asked for once the
- * first view is drawn, so that drawing it comes first); on "tiles", tiles, all at once; on
- * "stream", a view's tiles, each posted back as it is drawn, one a task, so that a "stop"
- * (the page takes the tiles from there on) is heard between them. Tiles asked for before the
- * geometry is decoded wait for it.
- */
 /**
  * Decode and draw a small made-up layer (squares on a lattice, as sub-pixel dots, small
  * boxes and polygons), so that the engine has compiled the decoder and the rasteriser by the
@@ -71,6 +61,16 @@ function warmUp() {
   return g;
 }
 
+/**
+ * What the worker runs: on "piece", a piece of the block's first member, inflated as it
+ * comes; on "decode", the geometry (the member's bytes in the message, or the pieces it had),
+ * then "decoded" posted back; on "attributes", each feature's category and phase, which the
+ * rasteriser needs too; on "copy", a copy of the geometry posted back (asked for once the
+ * first view is drawn, so that drawing it comes first); on "tiles", tiles, all at once; on
+ * "stream", a view's tiles, each posted back as it is drawn, one a task, so that a "stop"
+ * (the page takes the tiles from there on) is heard between them. Tiles asked for before the
+ * geometry is decoded wait for it.
+ */
 function bigWorkerMain() {
   var geometry = null, pieces = null, began = 0, attributes = null, spent = null, copy = false, sent = false;
   var waiting = []; // "tiles" asked for before the geometry was there
