@@ -540,6 +540,59 @@ def test_each_feature_meeting_a_tile_is_taken_once(open_map, two_maps):
     mp.assert_clean(allow_refused_tiles=True)
 
 
+def test_grid_words_give_the_tiles_reading_by_feature_gives(open_map, two_maps):
+    """
+    rasterTile reads each listed feature's kind, phase and category from one word per grid
+    item, kept in the grid's order (gridLooks): the same pixels and paths as reading them from
+    the layer's arrays feature by feature (what it does when they do not fit a word), at
+    zooms of dots, boxes and polygons, with a phase switched off; and the words are made again
+    when the layer's categories are replaced.
+    """
+    mp = open_map(two_maps["big"])
+    result = mp.js(
+        """() => {
+          const v = window.zoneplan.viewer, entry = v.layers.find(e => e.big), big = entry.big;
+          const shown = v.phaseOn[1];
+          v.phaseOn[1] = false;
+          const z0 = Math.round(v.map.getZoom()), out = [];
+          const tiles = (z) => {
+            const c = v.map.project(v.map.getCenter(), z), cx = Math.floor(c.x / 256);
+            const cy = Math.floor(c.y / 256), got = [];
+            for (let ty = cy - 1; ty <= cy + 1; ty++) {
+              for (let tx = cx - 1; tx <= cx + 1; tx++) got.push(v.rasterBigTile(entry, tx, ty, z, 1));
+            }
+            return got;
+          };
+          const key = (ts) => JSON.stringify(ts.map(t => [t.pixels ? Array.from(t.pixels) : null,
+                                                         Array.from(t.paths)]));
+          const colours = (ts) => new Set(ts.flatMap(t => t.pixels ? Array.from(t.pixels) : []));
+          for (const z of [z0, z0 + 1, z0 + 2, z0 + 3]) {
+            const words = tiles(z);
+            const wordsMade = big.looks.words !== null;
+            big.looks = {cat: big.cat, phase: big.phase, words: null};  // by feature
+            const byFeature = tiles(z);
+            big.looks = null;
+            out.push({z: z, wordsMade: wordsMade, same: key(words) === key(byFeature),
+                      colours: colours(words).size, paths: words.reduce((n, t) => n + t.paths.length, 0)});
+          }
+          // one category for every feature: the words are made again, the tiles follow
+          const cats = big.cat;
+          big.cat = new cats.constructor(cats.length).fill(cats[0]);
+          const one = colours(tiles(z0 + 1));
+          big.cat = cats;
+          const again = colours(tiles(z0 + 1));
+          v.phaseOn[1] = shown;
+          return {out: out, one: one.size, again: again.size};
+        }"""
+    )
+    for step in result["out"]:
+        assert step["wordsMade"] and step["same"], step
+    assert max(s["colours"] for s in result["out"]) > 3  # categories drawn in their colours
+    assert result["one"] <= 3  # one category: its dot, fill and edge (and no paint)
+    assert result["again"] > result["one"]
+    mp.assert_clean(allow_refused_tiles=True)
+
+
 @pytest.fixture(scope="module")
 def points_and_lines_map(tmp_path_factory):
     """Big layers of survey points and of road lines (no polygons), as the CLI builds them."""

@@ -2,7 +2,7 @@
  * Big layers, the drawing: the rasteriser, and BigLayer's canvas of cached 256 px tiles.
  *
  * Uses: RING_POLYGON, quantaX, quantaY (biglayer-decode.js); L.Renderer.
- * Provides: RASTER_PX, rasterLine, rasterPolygon, rasterTile, SHARED_TILES, SHARE_SLICE_MS,
+ * Provides: RASTER_PX, rasterLine, rasterPolygon, gridLooks, rasterTile, SHARED_TILES, SHARE_SLICE_MS,
  * AHEAD_AFTER, TILE, TILE_CACHE, BigLayer.
  */
 
@@ -83,6 +83,27 @@ function rasterPolygon(big, f, s, ox, oy, W, H, pixels, fill, edge, thick) {
 }
 
 /**
+ * Each grid item's kind, phase and category in one word (kind | phase << 8 | cat << 16), in
+ * the grid's order, as rasterTile reads them: read by feature from the layer's own arrays, they
+ * are scattered wherever the features' order is not the order of their places (parcels listed
+ * at random), and those reads took half of a view of dots. Made once per side (page, worker),
+ * again if `big.cat` or `big.phase` is replaced; null (rasterTile reads by feature) if a phase
+ * or category does not fit.
+ */
+function gridLooks(big) {
+  var looks = big.looks, cats = big.cat, phases = big.phase;
+  if (looks && looks.cat === cats && looks.phase === phases) return looks.words;
+  var g = big.grid, items = g.items, kinds = big.kind, words = new Uint32Array(items.length);
+  for (var k = 0; k < items.length; k++) {
+    var f = items[k], phase = phases[f], cat = cats[f];
+    if (phase > 255 || cat > 65535) { words = null; break; }
+    words[k] = kinds[f] | (phase << 8) | (cat << 16);
+  }
+  big.looks = { cat: cats, phase: phases, words: words };
+  return words;
+}
+
+/**
  * Tile (tx, ty, z) of a big layer at r device pixels per CSS pixel: its small features as
  * RGBA pixels (null if none), the others' ids in `paths`. `look`: phaseOn, since and today
  * (the date slider), and per category the colours dots, fills, edges (Viewer.bigLook).
@@ -99,7 +120,7 @@ function rasterTile(big, tx, ty, z, r, look) {
   var pixels = null;
   var bb = big.bbox, phaseOn = look.phaseOn, kinds = big.kind, cats = big.cat, phases = big.phase;
   var since = look.since, today = look.today; // the date slider (time.js)
-  var g = big.grid, stamp = big.stamp, qid = big.query = (big.query + 1) >>> 0 || 1;
+  var g = big.grid, stamp = big.stamp, qid = big.query = (big.query + 1) >>> 0 || 1, words = gridLooks(big);
   var dots = look.dots, fills = look.fills, edges = look.edges;
   var qx0 = bx0 - pad, qy0 = by0 - pad, qx1 = bx1 + pad, qy1 = by1 + pad;
   var ix0 = Math.max(0, Math.floor((qx0 - g.x0) / g.w)), ix1 = Math.min(g.side - 1, Math.floor((qx1 - g.x0) / g.w));
@@ -127,11 +148,20 @@ function rasterTile(big, tx, ty, z, r, look) {
           var fcx = first[k] & 0xffff, fcy = first[k] >>> 16;
           if ((fcx > ix0 ? fcx : ix0) !== cx || (fcy > iy0 ? fcy : iy0) !== cy) continue;
         }
-        if (!phaseOn[phases[f]] || (since && since[f] > today)) continue;
+        var kind, cat;
+        if (inGrid && words) {
+          var word = words[k];
+          if (!phaseOn[(word >>> 8) & 255]) continue;
+          kind = word & 255; cat = word >>> 16;
+        } else {
+          if (!phaseOn[phases[f]]) continue;
+          kind = kinds[f]; cat = cats[f];
+        }
+        if (since && since[f] > today) continue;
         var i = inGrid ? 4 * k : 4 * f;
         var fx0 = boxes[i], fy0 = boxes[i + 1], fx1 = boxes[i + 2], fy1 = boxes[i + 3];
         if (fx0 > qx1 || fx1 < qx0 || fy0 > qy1 || fy1 < qy0) continue;
-        var w = (fx1 - fx0) * css, h = (fy1 - fy0) * css, kind = kinds[f]; // CSS pixels
+        var w = (fx1 - fx0) * css, h = (fy1 - fy0) * css; // CSS pixels
         if (kind === RING_POINT || w >= RASTER_PX || h >= RASTER_PX || (kind !== RING_POLYGON && (w >= 1.5 || h >= 1.5))) {
           paths.push(f);
           continue;
@@ -140,23 +170,23 @@ function rasterTile(big, tx, ty, z, r, look) {
         if (w < 1.5 && h < 1.5) { // below a pixel or two: one pixel
           var px = Math.floor((fx0 + fx1) * 0.5 * css) * r - ox, py = Math.floor((fy0 + fy1) * 0.5 * css) * r - oy;
           if (r === 1) {
-            if (px >= 0 && py >= 0 && px < W && py < H) pixels[py * W + px] = dots[cats[f]];
+            if (px >= 0 && py >= 0 && px < W && py < H) pixels[py * W + px] = dots[cat];
           } else { // one CSS pixel: r x r device pixels
             for (var dy = 0; dy < r; dy++) {
               for (var dx = 0; dx < r; dx++) {
-                if (px + dx >= 0 && py + dy >= 0 && px + dx < W && py + dy < H) pixels[(py + dy) * W + px + dx] = dots[cats[f]];
+                if (px + dx >= 0 && py + dy >= 0 && px + dx < W && py + dy < H) pixels[(py + dy) * W + px + dx] = dots[cat];
               }
             }
           }
         } else if (w < 4 && h < 4) { // a few pixels across: its box is all that shows
-          var fill = fills[cats[f]];
+          var fill = fills[cat];
           var xa = Math.max(0, Math.round(fx0 * s - ox)), xb = Math.min(W, Math.round(fx1 * s - ox));
           var ya = Math.max(0, Math.round(fy0 * s - oy)), yb = Math.min(H, Math.round(fy1 * s - oy));
           for (var yy = ya; yy < yb; yy++) {
             for (var xx = yy * W + xa, xe = yy * W + xb; xx < xe; xx++) pixels[xx] = fill;
           }
         } else {
-          rasterPolygon(big, f, s, ox, oy, W, H, pixels, fills[cats[f]], w >= 8 || h >= 8 ? edges[cats[f]] : 0, r);
+          rasterPolygon(big, f, s, ox, oy, W, H, pixels, fills[cat], w >= 8 || h >= 8 ? edges[cat] : 0, r);
         }
       }
     }

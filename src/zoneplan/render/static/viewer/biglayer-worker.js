@@ -14,7 +14,7 @@
  * Uses: D2R, MAX_LAT, mercY (coords.js); ARRAYS, RING_*, gunzip, gunzipStream, readPart,
  * unshuffle, mercYBlocks, wordPlanes, vertexMerc, quantaX, quantaY, sharedVertices, offsets,
  * decodeGeometry, geometryOf, buildGrid
- * (biglayer-decode.js); RASTER_PX, TILE, rasterLine, rasterPolygon, rasterTile
+ * (biglayer-decode.js); RASTER_PX, TILE, rasterLine, rasterPolygon, gridLooks, rasterTile
  * (biglayer-raster.js).
  * Provides: newBigWorker, takeBigWorker, startBigWorker, dropSpareWorker.
  */
@@ -107,7 +107,7 @@ function bigWorkerMain() {
     var out = {}, transfer = [];
     Object.keys(geometry).forEach(function (key) {
       var value = geometry[key];
-      if (key === "cat" || key === "phase" || key === "stamp" || key === "query") return; // the page's own
+      if (key === "cat" || key === "phase" || key === "stamp" || key === "query" || key === "looks") return; // the page's own
       if (ArrayBuffer.isView(value)) { out[key] = value.slice(); transfer.push(out[key].buffer); } else out[key] = value;
     });
     var grid = out.grid = {};
@@ -191,7 +191,7 @@ function bigWorkerMain() {
 function bigWorkerSource() {
   var shared = [mercY, gunzip, gunzipStream, readPart, unshuffle, mercYBlocks, wordPlanes, vertexMerc, quantaX,
     quantaY, sharedVertices, geometryOf, warmUp,
-    offsets, decodeGeometry, buildGrid, rasterLine, rasterPolygon, rasterTile, bigWorkerMain];
+    offsets, decodeGeometry, buildGrid, rasterLine, rasterPolygon, gridLooks, rasterTile, bigWorkerMain];
   var arrays = Object.keys(ARRAYS).map(function (k) { return k + ": " + ARRAYS[k].name; });
   return [
     '"use strict";',
