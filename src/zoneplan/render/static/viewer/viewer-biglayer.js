@@ -131,9 +131,14 @@ Viewer.prototype.drawBigLayers = function () {
   if (this.scheduleLabels) this.scheduleLabels();
 };
 
-/** Rasterise a few tiles further in and drop them: the rasteriser compiled before a zoom. */
+/**
+ * Rasterise a few tiles further in and drop them: the rasteriser compiled before a zoom. The
+ * page's grid words (gridLooks) are made first, outside the tiles' time budget.
+ */
 Viewer.prototype.warmBigRaster = function () {
-  var self = this, t0 = performance.now(), z0 = Math.round(this.map.getZoom());
+  var self = this, z0 = Math.round(this.map.getZoom());
+  this.layers.forEach(function (entry) { if (entry.big && entry.big.n && entry.big.grid) gridLooks(entry.big); });
+  var t0 = performance.now();
   this.layers.forEach(function (entry) {
     var big = entry.big;
     if (!big || !big.n) return;
