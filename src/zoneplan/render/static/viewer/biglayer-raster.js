@@ -2,8 +2,8 @@
  * Big layers, the drawing: the rasteriser, and BigLayer's canvas of cached 256 px tiles.
  *
  * Uses: RING_POLYGON, quantaX, quantaY (biglayer-decode.js); L.Renderer.
- * Provides: RASTER_PX, rasterLine, rasterPolygon, gridLooks, rasterTile, SHARED_TILES, SHARE_SLICE_MS,
- * AHEAD_AFTER, TILE, TILE_CACHE, BigLayer.
+ * Provides: RASTER_PX, rasterLine, rasterPolygon, gridLooks, rasterTile, SHARED_TILES,
+ * SHARE_SLICE_MS, AHEAD_AFTER, TILE, TILE_CACHE, BigLayer.
  */
 
 // polygons below this (px) are rasterised, larger ones canvas paths
