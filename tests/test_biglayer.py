@@ -474,6 +474,56 @@ def test_shared_vertices_as_found_by_walking_the_stream(span_deg):
     assert vref.max() == 65_535
 
 
+def _residuals_by_walking(q, vref, per_ring):
+    """
+    The residual runs of `biglayer._vertex_residuals`, vertex by vertex from its docstring:
+    a guessed fourth corner (third + first - second), else the step from the new vertex
+    before; runs by the place among the ring's new vertices; zig-zag as ``2v`` / ``-2v - 1``.
+    """
+    runs = [[] for _ in range(biglayer.RESIDUAL_RUNS)]
+    prev = (0, 0)
+    at = 0
+    for count in per_ring.tolist():
+        k = 0  # new vertices of this ring so far
+        for i in range(at, at + count):
+            if vref[i]:
+                continue
+            x, y = int(q[i, 0]), int(q[i, 1])
+            if count == 4 and i == at + 3:
+                gx = int(q[i - 1, 0]) + int(q[i - 3, 0]) - int(q[i - 2, 0])
+                gy = int(q[i - 1, 1]) + int(q[i - 3, 1]) - int(q[i - 2, 1])
+                run, r = biglayer.RESIDUAL_RUNS - 1, (x - gx, y - gy)
+            else:
+                run, r = min(k, biglayer.RESIDUAL_RUNS - 2), (x - prev[0], y - prev[1])
+            runs[run].append(r)
+            prev = (x, y)
+            k += 1
+        at += count
+    flat = [r for run in runs for r in run]
+
+    def zig(v):
+        return 2 * v if v >= 0 else -2 * v - 1
+
+    return [zig(r[0]) for r in flat], [zig(r[1]) for r in flat], [len(run) for run in runs]
+
+
+def test_vertex_residuals_as_found_by_walking_the_stream():
+    rng = np.random.default_rng(11)
+    per_ring = rng.choice([3, 4, 4, 4, 5, 7], size=20_000)
+    # steps and guesses within the ±2^31 that zig-zag maps to 32 bits
+    q = rng.integers(-(2**29), 2**29, size=(int(per_ring.sum()), 2)).astype(np.int32)
+    q[rng.choice(len(q), 5_000, replace=False)] = q[:5_000]  # some vertices seen before
+    vref, unique = biglayer._shared_vertices(q)
+    x, y, runs = biglayer._vertex_residuals(q, vref, unique, per_ring)
+    ex, ey, eruns = _residuals_by_walking(q, vref, per_ring)
+    assert x.dtype == y.dtype == np.uint32
+    assert runs == eruns
+    assert x.tolist() == ex
+    assert y.tolist() == ey
+    assert 0 < int((vref > 0).sum()) < len(q)
+    assert max(ex) > 2**31 - 2**26  # steps of nearly 2^30 between new vertices
+
+
 def test_a_layer_measured_ahead_is_packed_from_those_measures(monkeypatch):
     from zoneplan.render import payload
 

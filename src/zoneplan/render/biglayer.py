@@ -664,20 +664,36 @@ def _vertex_residuals(
     del place
     axes = []
     for axis in (0, 1):  # one axis at a time: the arrays of a million features are large
-        residual = np.diff(unique_q[:, axis].astype(np.int64), prepend=0)
+        residual = unique_q[:, axis].astype(np.int64)
+        residual[1:] -= residual[:-1].copy()  # the step from the new vertex before
         at = q[fourth, axis].astype(np.int64)
         residual[guessed_rows] = at - (
             q[fourth - 1, axis].astype(np.int64) + q[fourth - 3, axis] - q[fourth - 2, axis]
         )
-        axes.append(_zigzag(residual[order]))
+        residual = residual[order]
+        axes.append(_zigzag(residual, consume=True))
         del residual
     return axes[0], axes[1], runs
 
 
-def _zigzag(values: np.ndarray) -> np.ndarray:
-    """Map signed integers (within ±2^31) to unsigned: 0, -1, 1, -2 ... -> 0, 1, 2, 3 ..."""
-    v = values.astype(np.int64)
-    return ((v << 1) ^ (v >> 63)).astype(np.uint32)
+def _zigzag(values: np.ndarray, *, consume: bool = False) -> np.ndarray:
+    """
+    Map signed integers (within ±2^31) to unsigned: 0, -1, 1, -2 ... -> 0, 1, 2, 3 ...
+
+    With `consume`, an int64 `values` is worked on in place (and left changed):
+    no copy of the million-vertex arrays of a big layer.
+
+    Examples
+    --------
+    >>> _zigzag(np.array([0, -1, 1, -2, 2])).tolist()
+    [0, 1, 2, 3, 4]
+    """
+    v = values if consume and values.dtype == np.int64 else values.astype(np.int64)
+    sign = v >> 63
+    v <<= 1
+    v ^= sign
+    del sign
+    return v.astype(np.uint32)
 
 
 def _unzigzag(values: np.ndarray) -> np.ndarray:
