@@ -20,7 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-from shapely.geometry import LineString, MultiPolygon, Point, Polygon
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
 from zoneplan import crs as zcrs
 from zoneplan.errors import InputError
@@ -140,14 +140,19 @@ def shared_vertices(vref, rx, ry, verts, runs) -> tuple[np.ndarray, np.ndarray]:
         k, cursor[run] = cursor[run], cursor[run] + 1
         place += 1
         if guessed:
-            last_x = x[v - 1] + x[v - 3] - x[v - 2] + dx[k]
-            last_y = y[v - 1] + y[v - 3] - y[v - 2] + dy[k]
+            last_x = _int32(x[v - 1] + x[v - 3] - x[v - 2] + dx[k])
+            last_y = _int32(y[v - 1] + y[v - 3] - y[v - 2] + dy[k])
         else:
-            last_x, last_y = last_x + dx[k], last_y + dy[k]
+            last_x, last_y = _int32(last_x + dx[k]), _int32(last_y + dy[k])
         x[v], y[v] = last_x, last_y
     assert cursor == np.cumsum(runs).tolist()  # every run read to its end
     assert cursor[-1] == len(rx)
     return x, y
+
+
+def _int32(v) -> int:
+    """A sum of the block's vertex arithmetic: 32 bits, modulo 2^32."""
+    return (int(v) + 2**31) % 2**32 - 2**31
 
 
 def geojson_rings(geometry: dict) -> list[tuple[int, np.ndarray]]:
@@ -272,6 +277,26 @@ def test_random_rectangles_same_on_both_paths():
     mesh = MapLayer("mesh.gpkg", "m", "m", "user", synthetic_parcels(2000, seed=5), big=True)
     header, _ = big_layer_row(mesh, LayerRegistry("en"), "zoneplan-big-0")
     assert header["unique_vertices"] < header["vertices"] / 3  # corners shared by 4 cells
+
+
+def test_a_layer_around_the_globe_same_on_both_paths():
+    """
+    Steps of more than 2^31 quanta (214°) between vertices, from one side of the
+    antimeridian to the other: taken modulo 2^32, the decoder's 32-bit sums give each
+    vertex back.
+    """
+    rng = np.random.default_rng(5)
+    n = 6_000
+    lon = np.where(np.arange(n) % 2 == 0, -179.9, 179.9) + rng.uniform(-0.05, 0.05, n)
+    lat = rng.uniform(-60, 60, n)
+    geoms = [
+        Point(x, y) if i % 3 == 0 else box(x - 0.01, y, x + 0.01, y + 0.01)
+        for i, (x, y) in enumerate(zip(lon, lat, strict=True))
+    ]
+    geoms[1] = LineString([(-179.99, 0.0), (179.99, 0.0), (-179.99, 1.0)])
+    gdf = gpd.GeoDataFrame({"name": [f"f{i}" for i in range(n)]}, geometry=geoms, crs=4326)
+    layer = MapLayer("world.gpkg", "w", "w", "user", gdf, big=True)
+    assert compare_paths(layer) == n
 
 
 def test_repeated_values_take_no_bytes_and_decimals_travel_as_integers():
@@ -501,7 +526,8 @@ def _residuals_by_walking(q, vref, per_ring):
         at += count
     flat = [r for run in runs for r in run]
 
-    def zig(v):
+    def zig(v):  # of the step taken modulo 2^32, as the decoder's 32-bit sums take it
+        v = _int32(v)
         return 2 * v if v >= 0 else -2 * v - 1
 
     return [zig(r[0]) for r in flat], [zig(r[1]) for r in flat], [len(run) for run in runs]
@@ -510,8 +536,8 @@ def _residuals_by_walking(q, vref, per_ring):
 def test_vertex_residuals_as_found_by_walking_the_stream():
     rng = np.random.default_rng(11)
     per_ring = rng.choice([3, 4, 4, 4, 5, 7], size=20_000)
-    # steps and guesses within the ±2^31 that zig-zag maps to 32 bits
-    q = rng.integers(-(2**29), 2**29, size=(int(per_ring.sum()), 2)).astype(np.int32)
+    # steps and guesses of up to 2^32 quanta: some beyond 32 bits, taken modulo 2^32
+    q = rng.integers(-(2**31), 2**31, size=(int(per_ring.sum()), 2)).astype(np.int32)
     q[rng.choice(len(q), 5_000, replace=False)] = q[:5_000]  # some vertices seen before
     vref, unique = biglayer._shared_vertices(q)
     x, y, runs = biglayer._vertex_residuals(q, vref, unique, per_ring)
@@ -521,7 +547,7 @@ def test_vertex_residuals_as_found_by_walking_the_stream():
     assert x.tolist() == ex
     assert y.tolist() == ey
     assert 0 < int((vref > 0).sum()) < len(q)
-    assert max(ex) > 2**31 - 2**26  # steps of nearly 2^30 between new vertices
+    assert max(ex) > 2**32 - 2**27  # steps of nearly ±2^31 between new vertices
 
 
 def test_a_layer_measured_ahead_is_packed_from_those_measures(monkeypatch):

@@ -21,6 +21,7 @@ carries the modules joined in order and runs clean.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import html
 import itertools
@@ -416,6 +417,49 @@ def _handmade(bounds) -> gpd.GeoDataFrame:
     )
 
 
+def _decode_in_page(bare, layer: MapLayer, *, keep: bool = False) -> tuple[str, dict, dict]:
+    """
+    Encode a big layer on the Python side and decode it with the page's decodeBig; `keep`
+    leaves the decoded layer in ``window.__big`` for later tests.
+    """
+    blocks = []
+    payload = map_payload([layer], "en", blocks)
+    spec = payload["layers"][0]["big"]
+    ((element_id, block),) = blocks
+    assert spec["element"] == element_id
+    key = bare.load(
+        "biglayer-decode.js", ["decodeBig", "bigValue", "queryBig", "hitBig", "quantaX", "quantaY"]
+    )
+    decoded = bare.js(
+        """async ([key, given, text, keep]) => {
+          const zp = window[key];
+          // the block's element under the layer's own id: one page decodes several layers
+          const spec = {...given, element: given.element + "-" + given.id};
+          const node = document.createElement("script");
+          node.type = "application/octet-stream";
+          node.id = spec.element;
+          node.textContent = text;
+          document.body.appendChild(node);
+          const big = await zp.decodeBig(spec);
+          if (keep) window.__big = big;
+          const num = a => Array.from(a, v => Number.isNaN(v) ? null : v);
+          return {
+            n: big.n, featRing: Array.from(big.featRing), ringStart: Array.from(big.ringStart),
+            ringKind: Array.from(big.ringKind), ix: Array.from(big.ix), iy: Array.from(big.iy),
+            mx: Array.from(big.ix, q => zp.quantaX(big.merc, q)),
+            my: Array.from(big.iy, q => zp.quantaY(big.merc, q)),
+            bbox: Array.from(big.bbox), kind: Array.from(big.kind), cat: Array.from(big.cat),
+            phase: Array.from(big.phase), area: num(big.area), length: num(big.length),
+            names: big.names.map(nm => Array.from(nm.codes, c => nm.values[c])),
+            columns: big.columns.map(c =>
+              [c.name, Array.from({length: big.n}, (_, f) => zp.bigValue(c, f))])
+          };
+        }""",
+        [key, {**spec, "id": layer.id}, block.base64(), keep],
+    )
+    return key, payload, decoded
+
+
 @pytest.fixture(scope="module")
 def big(bare):
     """A big layer encoded by the Python side and decoded by the page, with its input."""
@@ -439,38 +483,7 @@ def big(bare):
     layer = MapLayer(
         id="shapes", title_vi="Hình", title_en="Shapes", group="user", gdf=gdf, big=True
     )
-    blocks = []
-    payload = map_payload([layer], "en", blocks)
-    spec = payload["layers"][0]["big"]
-    ((element_id, block),) = blocks
-    assert spec["element"] == element_id
-    key = bare.load(
-        "biglayer-decode.js", ["decodeBig", "bigValue", "queryBig", "hitBig", "quantaX", "quantaY"]
-    )
-    decoded = bare.js(
-        """async ([key, spec, text]) => {
-          const zp = window[key];
-          const node = document.createElement("script");
-          node.type = "application/octet-stream";
-          node.id = spec.element;
-          node.textContent = text;
-          document.body.appendChild(node);
-          const big = window.__big = await zp.decodeBig(spec);
-          const num = a => Array.from(a, v => Number.isNaN(v) ? null : v);
-          return {
-            n: big.n, featRing: Array.from(big.featRing), ringStart: Array.from(big.ringStart),
-            ringKind: Array.from(big.ringKind), ix: Array.from(big.ix), iy: Array.from(big.iy),
-            mx: Array.from(big.ix, q => zp.quantaX(big.merc, q)),
-            my: Array.from(big.iy, q => zp.quantaY(big.merc, q)),
-            bbox: Array.from(big.bbox), kind: Array.from(big.kind), cat: Array.from(big.cat),
-            phase: Array.from(big.phase), area: num(big.area), length: num(big.length),
-            names: big.names.map(nm => Array.from(nm.codes, c => nm.values[c])),
-            columns: big.columns.map(c =>
-              [c.name, Array.from({length: big.n}, (_, f) => zp.bigValue(c, f))])
-          };
-        }""",
-        [key, spec, block.base64()],
-    )
+    key, payload, decoded = _decode_in_page(bare, layer, keep=True)
     present = [i for i, g in enumerate(gdf.geometry) if g is not None and not g.is_empty]
     return {
         "key": key,
@@ -516,6 +529,39 @@ def test_decoder_gives_back_the_encoders_input(big):
         x, y = to_world(*np.concatenate([c for _, c in rings]).T)
         box = d["bbox"][4 * f : 4 * f + 4]
         np.testing.assert_allclose(box, [x.min(), y.min(), x.max(), y.max()], rtol=0, atol=4e-10)
+
+
+def test_decoder_gives_back_a_layer_around_the_globe(bare):
+    """
+    Parcels on both sides of the antimeridian, one after the other: each step between
+    them is more than 2^31 quanta (214°), beyond the residuals' 32 bits. The encoder
+    takes it modulo 2^32 and sharedVertices' 32-bit sums take it back: every vertex and
+    every feature's box as in the input.
+    """
+    rng = np.random.default_rng(9)
+    n = 400
+    lon = np.where(np.arange(n) % 2 == 0, -179.9, 179.9) + rng.uniform(-0.05, 0.05, n)
+    lat = rng.uniform(-60, 60, n)
+    geoms = [
+        Point(x, y) if i % 3 == 0 else shapely.box(x - 0.01, y, x + 0.01, y + 0.01)
+        for i, (x, y) in enumerate(zip(lon, lat, strict=True))
+    ]
+    gdf = gpd.GeoDataFrame({"name_vi": ["Tây", "Đông"] * (n // 2)}, geometry=geoms, crs=4326)
+    layer = MapLayer(id="world", title_vi="Thế giới", title_en="World", group="user", gdf=gdf)
+    _, _, d = _decode_in_page(bare, dataclasses.replace(layer, big=True))
+    assert d["n"] == n
+    for f, geom in enumerate(gdf.geometry):
+        ((_, coords),) = _rings(geom)
+        a, b = d["ringStart"][d["featRing"][f]], d["ringStart"][d["featRing"][f] + 1]
+        quanta = np.rint(coords * 1e7).astype(np.int64)
+        assert d["ix"][a:b] == quanta[:, 0].tolist(), f
+        assert d["iy"][a:b] == quanta[:, 1].tolist(), f
+        x, y = to_world(*coords.T)
+        box = d["bbox"][4 * f : 4 * f + 4]
+        np.testing.assert_allclose(box, [x.min(), y.min(), x.max(), y.max()], rtol=0, atol=4e-10)
+    assert min(d["ix"]) < -1_799_000_000
+    assert max(d["ix"]) > 1_799_000_000
+    assert bare.errors == []
 
 
 def _zigzag(d: np.ndarray) -> np.ndarray:

@@ -11,7 +11,9 @@ therefore packed into typed arrays instead:
   path), a vertex shared with a parcel before it as a back-reference, a new one
   delta-coded along the vertex stream (in runs by the vertex's place among the
   new ones of its ring: `_vertex_residuals`), zig-zag mapped and split into byte
-  planes so that deflate finds the long runs of zero high bytes;
+  planes so that deflate finds the long runs of zero high bytes (the residuals
+  and the decoder's sums are 32-bit, modulo 2^32, so a step of more than 214°,
+  from one side of the globe to the other, comes out right);
 * ring and feature offsets as counts, in the narrowest unsigned type;
 * every attribute column either as float64 (numbers) or dictionary-coded
   (anything else, the dictionary as JSON text); numbers that are all whole
@@ -670,30 +672,33 @@ def _vertex_residuals(
         residual[guessed_rows] = at - (
             q[fourth - 1, axis].astype(np.int64) + q[fourth - 3, axis] - q[fourth - 2, axis]
         )
-        residual = residual[order]
-        axes.append(_zigzag(residual, consume=True))
+        residual = residual[order]  # (the stream-order copy freed)
+        axes.append(_zigzag(residual))
         del residual
     return axes[0], axes[1], runs
 
 
-def _zigzag(values: np.ndarray, *, consume: bool = False) -> np.ndarray:
+def _zigzag(values: np.ndarray) -> np.ndarray:
     """
-    Map signed integers (within ±2^31) to unsigned: 0, -1, 1, -2 ... -> 0, 1, 2, 3 ...
+    Map signed integers to unsigned 32-bit ones, modulo 2^32: 0, -1, 1, -2 ... -> 0, 1, 2, 3 ...
 
-    With `consume`, an int64 `values` is worked on in place (and left changed):
-    no copy of the million-vertex arrays of a big layer.
+    A value beyond the 32 bits of a quantised coordinate (a step of more than
+    about 214° between vertices) is first taken modulo 2^32 into -2^31 .. 2^31 - 1,
+    as the decoder's 32-bit sums take it back: the vertex comes out right.
 
     Examples
     --------
     >>> _zigzag(np.array([0, -1, 1, -2, 2])).tolist()
     [0, 1, 2, 3, 4]
+    >>> _unzigzag(_zigzag(np.array([2**31, -(2**31) - 1]))).tolist()  # taken modulo 2^32
+    [-2147483648, 2147483647]
     """
-    v = values if consume and values.dtype == np.int64 else values.astype(np.int64)
-    sign = v >> 63
+    v = values.astype(np.int32)  # (modulo 2^32)
+    sign = v >> 31
     v <<= 1
     v ^= sign
     del sign
-    return v.astype(np.uint32)
+    return v.view(np.uint32)
 
 
 def _unzigzag(values: np.ndarray) -> np.ndarray:

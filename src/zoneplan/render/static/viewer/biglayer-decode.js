@@ -225,12 +225,14 @@ function sharedVertices(vref, px, py, featRing, ringStart, merc, bbox, runs) {
           var zx = (px[next] | (px[m + next] << 8) | (px[m2 + next] << 16) | (px[m3 + next] << 24)) >>> 0;
           var zy = (py[next] | (py[m + next] << 8) | (py[m2 + next] << 16) | (py[m3 + next] << 24)) >>> 0;
           var dx = (zx >>> 1) ^ -(zx & 1), dy = (zy >>> 1) ^ -(zy & 1);
+          // 32-bit sums (modulo 2^32, as the encoder's residuals): a step of more than 2^31
+          // quanta (214°), across the globe, comes out right
           if (guessed) { // the parallelogram's fourth corner, and the residual from it
-            lastX = ix[v - 1] + ix[v - 3] - ix[v - 2] + dx;
-            lastY = iy[v - 1] + iy[v - 3] - iy[v - 2] + dy;
+            lastX = (ix[v - 1] + ix[v - 3] - ix[v - 2] + dx) | 0;
+            lastY = (iy[v - 1] + iy[v - 3] - iy[v - 2] + dy) | 0;
           } else {
-            lastX += dx;
-            lastY += dy;
+            lastX = (lastX + dx) | 0;
+            lastY = (lastY + dy) | 0;
           }
           x = ix[v] = lastX;
           y = iy[v] = lastY;
