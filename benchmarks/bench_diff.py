@@ -84,7 +84,7 @@ old = gpd.read_parquet(sys.argv[1]); new = gpd.read_parquet(sys.argv[2])
 t0, c0 = time.perf_counter(), time.process_time()
 d = compare_layers(old, new, key="parcel_id")
 seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e9  # KiB to GB
 print(json.dumps({"seconds": seconds, "cpu_s": cpu, "peak_gb": peak, "counts": d.counts()}))
 """
 
@@ -110,7 +110,7 @@ def time_command(folder: Path) -> dict:
     subprocess.run(args, check=True)
     seconds = time.perf_counter() - t0
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    peak = usage.ru_maxrss / 1024 / 1024
+    peak = usage.ru_maxrss * 1024 / 1e9  # ru_maxrss is in KiB; GB of 10^9 bytes
     rows = sum(1 for _ in out.open(encoding="utf-8-sig")) - 1
     # the CPU time of this command: the children's total minus the earlier child's
     return {
