@@ -32,7 +32,8 @@ Build
     reported, every time is kept in the JSON); ``explore()`` and
     lonboard get a time limit (``--explore-timeout``) and a memory limit
     (``--explore-memory-gb``) and are reported as not finished when they exceed
-    them. The HTML size is the written file's size (MB = 10^6 bytes).
+    them. The HTML size is the written file's size; sizes and peak memory are
+    in MB of 10^6 bytes (``ru_maxrss`` is in KiB).
 Page
     Each HTML opens in a fresh headless Chromium (1280x800, a fresh browser and
     context per page) with no network: no host name resolves
@@ -782,8 +783,8 @@ def timed_build(
         stdout.seek(0)
         err = stderr.read().decode(errors="replace")
         text = err or stdout.read().decode(errors="replace")
-        try:  # kB on Linux
-            peak_mb = int(Path(rss.name).read_text()) / 1024
+        try:  # ru_maxrss is in KiB on Linux; MB here are 10^6 bytes, as for the HTML
+            peak_mb = int(Path(rss.name).read_text()) * 1024 / 1e6
         except ValueError:
             peak_mb = None
     if proc.returncode != 0 or not out.exists():
@@ -1901,7 +1902,7 @@ def write_report(
         "",
         "- **Build**: each tool in its own process, wall clock from start to exit, reading "
         "the GeoPackage included; peak memory is the process's maximum resident set size "
-        f"(`wait4`). {_build_counts(results)}",
+        f"(`wait4`), in MB of 10^6 bytes like the HTML sizes. {_build_counts(results)}",
         "- **First paint**: ms since navigation start. zoneplan: `window.zoneplan.timings.drawn`, "
         "set when every big-layer tile in view was drawn (by the layer's worker, as soon as it "
         "has decoded the geometry) and two animation frames followed (the page then gets its own "
