@@ -1067,6 +1067,7 @@ def measure_page(
         page.on("crash", lambda _p: crashed.append("renderer crashed"))
 
         log(f"  {tool}: opening {html.name} ({html.stat().st_size / 1e6:.1f} MB)")
+        opened = time.perf_counter()
         try:
             url = LONBOARD_ORIGIN + "map.html" if tool == "lonboard" else html.resolve().as_uri()
             page.goto(url, wait_until="load", timeout=timeout_s * 1000)
@@ -1097,6 +1098,11 @@ def measure_page(
                 result.failure = f"no first paint: the {crashed[0]}"
             elif type(err).__name__ == "TimeoutError":
                 result.failure = f"no first paint in {timeout_s:.0f} s"
+            elif "has been closed" in str(err) and not browser.is_connected():
+                result.failure = (
+                    "no first paint: the browser process ended while the page loaded, "
+                    f"{time.perf_counter() - opened:.0f} s after it was opened"
+                )
             else:
                 result.failure = f"no first paint: {str(err).splitlines()[0][:300]}"
             log(f"  {tool}: {result.failure}")
