@@ -1098,10 +1098,11 @@ def measure_page(
                 result.failure = f"no first paint: the {crashed[0]}"
             elif type(err).__name__ == "TimeoutError":
                 result.failure = f"no first paint in {timeout_s:.0f} s"
-            elif "has been closed" in str(err) and not browser.is_connected():
+            elif "has been closed" in str(err):  # no crash event: Chromium closed the target
                 result.failure = (
-                    "no first paint: the browser process ended while the page loaded, "
-                    f"{time.perf_counter() - opened:.0f} s after it was opened"
+                    "no first paint: Chromium closed the page while it loaded, "
+                    f"{time.perf_counter() - opened:.0f} s after it was opened "
+                    f"(browser {'still running' if browser.is_connected() else 'ended'})"
                 )
             else:
                 result.failure = f"no first paint: {str(err).splitlines()[0][:300]}"
