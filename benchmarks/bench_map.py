@@ -1885,8 +1885,8 @@ def write_report(
         "`gpd.read_file(FILE).explore()` with its defaults, saved with `m.save()`; lonboard is "
         "`lonboard.viz(gpd.read_file(FILE)).to_html(out)` with its defaults (deck.gl in WebGL "
         "over a MapLibre basemap). Ratios are zoneplan / the other: below 1 is in zoneplan's "
-        "favour. The `bench` extra installs mapclassify and matplotlib for explore(), and lonboard; the run's "
-        "versions are above.",
+        "favour. The `bench` extra installs mapclassify and matplotlib for explore(), and "
+        "lonboard; the run's versions are above.",
         "",
         "**WebGL in software.** This machine has no GPU: Chromium draws lonboard's WebGL with "
         "SwiftShader on the CPU. With a real GPU lonboard paints far faster than here, and its "
