@@ -459,3 +459,33 @@ def test_shared_corners_are_transformed_once_with_the_same_bits():
 
     _transform_shared_once(Counting(), corners[:, 0], corners[:, 1])
     assert calls == [len(np.unique(corners, axis=0))]
+
+
+def test_no_grid_area_where_proj_gives_none_and_no_numpy_warning():
+    """
+    About 90° from the grid's meridian the transverse Mercator has no finite
+    coordinates: PROJ gives inf, the VN-2000 area and length are NaN on both paths
+    (shapely's and the map's own shoelace), with no RuntimeWarning; the ellipsoidal
+    measures are still there.
+    """
+    import warnings
+
+    near = shapely.box(106.70, 20.60, 106.71, 20.61)
+    far = shapely.box(14.84, -2.33, 14.85, -2.32)  # about 91° west of 105°45', near the equator
+    line = shapely.LineString([(14.84, -2.33), (14.85, -2.32)])
+    gdf = gpd.GeoDataFrame({"id": ["near", "far", "line"]}, geometry=[near, far, line], crs=4326)
+    x, _ = pyproj.Transformer.from_crs(4326, 9210, always_xy=True).transform(14.84, -2.33)
+    assert not math.isfinite(x)  # PROJ's own answer: no grid coordinates there
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        measured = measure_features(gdf)
+        _, for_map = measure_for_map(gdf.iloc[:2])
+        shoelace = grid_polygon_areas_m2(gdf.geometry.to_numpy()[:2])
+    assert measured["area_ha_vn2000"].notna().tolist() == [True, False, False]
+    assert math.isnan(measured["length_km_vn2000"].iloc[2])
+    assert measured["area_ha_ellipsoidal"].iloc[1] == pytest.approx(123.0, rel=0.01)
+    assert measured["length_km_geodesic"].iloc[2] == pytest.approx(1.57, rel=0.01)
+    assert for_map["area_ha_vn2000"].notna().tolist() == [True, False]
+    assert for_map["area_ha_vn2000"].iloc[0] == measured["area_ha_vn2000"].iloc[0]
+    assert shoelace[0] / 1e4 == measured["area_ha_vn2000"].iloc[0]
+    assert math.isnan(shoelace[1])

@@ -230,6 +230,25 @@ def test_layer_outside_vietnam_is_a_warning():
     assert errors_only(problems) == []
 
 
+def test_layer_partly_outside_vietnam_is_a_warning_that_counts_the_features():
+    """Features beyond the box around Vietnam, in lon/lat or on the VN-2000 grid, counted."""
+    hai_phong = box(106.70, 20.60, 106.71, 20.61)
+    paris, java = box(2.30, 48.85, 2.31, 48.86), box(110.0, -7.0, 110.01, -6.99)
+    gdf = gpd.GeoDataFrame({"id": ["a", "b", "c"]}, geometry=[hai_phong, paris, java], crs=4326)
+    problems = validate_layer(gdf, "world.gpkg")
+    assert [p.severity for p in problems] == ["warning"]
+    assert problems[0].message.startswith("2 of 3 features reach outside Vietnam")
+    assert "lon 2.30–110.01, lat -7.00–48.86" in problems[0].message
+    assert "zoneplan areas" in problems[0].fix
+    assert errors_only(problems) == []
+    # the same places on the VN-2000 grid (EPSG:9210): the same count
+    on_grid = gdf.to_crs(9210)
+    problems = validate_layer(on_grid, "world-vn2000.gpkg")
+    assert [p.message.split(" features")[0] for p in problems] == ["2 of 3"]
+    # inside the box: nothing to say
+    assert validate_layer(gdf.iloc[[0]], "hai-phong.gpkg") == []
+
+
 def test_shapefile_without_prj(tmp_path):
     gdf = gpd.GeoDataFrame(
         {"id": ["a"]}, geometry=[box(606000, 2282000, 607000, 2283000)], crs=9210

@@ -328,22 +328,23 @@ def grid_polygon_areas_m2(lonlat: np.ndarray, meridian: float = 105.75) -> np.nd
     y = np.empty(len(coords))
     x[inner], y[inner] = x_in, y_in
     x[last], y[last] = x[start], y[start]
-    # GEOS: sum over i = 1 .. n-2 of (x[i] - x[0]) * (y[i-1] - y[i+1]), in that order
-    terms_per_ring = per_ring - 2
-    at = np.arange(len(coords)) - np.repeat(start, per_ring)  # place within the ring
-    middle = (at >= 1) & (at <= np.repeat(per_ring, per_ring) - 2)
-    pos = np.flatnonzero(middle)
-    terms = (x[pos] - x[np.repeat(start, terms_per_ring)]) * (y[pos - 1] - y[pos + 1])
-    first_term = np.cumsum(terms_per_ring) - terms_per_ring
-    # sequential sums, one term of every ring at a time (longest rings first)
-    order = np.argsort(-terms_per_ring, kind="stable")
-    counts = terms_per_ring[order]
-    sums = np.zeros(len(lonlat))
-    for k in range(int(counts[0])):
-        rings = int(np.searchsorted(-counts, -k, side="left"))  # rings with more than k terms
-        sums[:rings] += terms[first_term[order[:rings]] + k]
-    area = np.empty(len(lonlat))
-    area[order] = np.abs(sums / 2.0)
+    with np.errstate(invalid="ignore", over="ignore"):  # PROJ's inf gives NaN, as in GEOS
+        # GEOS: sum over i = 1 .. n-2 of (x[i] - x[0]) * (y[i-1] - y[i+1]), in that order
+        terms_per_ring = per_ring - 2
+        at = np.arange(len(coords)) - np.repeat(start, per_ring)  # place within the ring
+        middle = (at >= 1) & (at <= np.repeat(per_ring, per_ring) - 2)
+        pos = np.flatnonzero(middle)
+        terms = (x[pos] - x[np.repeat(start, terms_per_ring)]) * (y[pos - 1] - y[pos + 1])
+        first_term = np.cumsum(terms_per_ring) - terms_per_ring
+        # sequential sums, one term of every ring at a time (longest rings first)
+        order = np.argsort(-terms_per_ring, kind="stable")
+        counts = terms_per_ring[order]
+        sums = np.zeros(len(lonlat))
+        for k in range(int(counts[0])):
+            rings = int(np.searchsorted(-counts, -k, side="left"))  # rings with more than k terms
+            sums[:rings] += terms[first_term[order[:rings]] + k]
+        area = np.empty(len(lonlat))
+        area[order] = np.abs(sums / 2.0)
     return area
 
 
@@ -387,7 +388,9 @@ def measure_chunk(
     kinds = (POLYGON_ID, MULTIPOLYGON_ID, COLLECTION_ID)
     polygonal = present & np.isin(type_id, kinds)
     linear = present & np.isin(type_id, LINEAR_IDS)
-    area_vn = np.where(polygonal, shapely.area(grid), np.nan)
+    with np.errstate(invalid="ignore"):  # no grid measure where PROJ gives inf: NaN
+        area_vn = np.where(polygonal, shapely.area(grid), np.nan)
+        len_vn = np.where(linear, shapely.length(grid), np.nan)
     # A GeometryCollection without polygons has no area: geodesic_areas_m2 gives NaN.
     area_ell = np.full(len(lonlat), np.nan)
     if geodesic:
@@ -397,7 +400,6 @@ def measure_chunk(
         rest = polygonal & (type_id != POLYGON_ID)
         area_ell[rest] = geodesic_areas_m2(lonlat[rest])
     area_vn = np.where(np.isnan(area_ell), np.nan, area_vn)
-    len_vn = np.where(linear, shapely.length(grid), np.nan)
     if not geodesic:
         vn2000 = {"area_ha_vn2000": area_vn / M2_PER_HA, "length_km_vn2000": len_vn / M_PER_KM}
         return lonlat, grid, pd.DataFrame(vn2000, index=gdf.index, dtype=float)

@@ -138,6 +138,26 @@ def crs_problems(gdf: gpd.GeoDataFrame, label: str) -> list[Problem]:
                 severity="warning",
             )
         ]
+    if lx0 < bx0 or lx1 > bx1 or ly0 < by0 or ly1 > by1:  # partly beyond the box
+        boxes = shapely.bounds(
+            geoms.to_numpy() if gdf.crs.is_geographic else geoms.to_crs(4326).to_numpy()
+        )
+        beyond = int(
+            (
+                (boxes[:, 0] < bx0)
+                | (boxes[:, 2] > bx1)
+                | (boxes[:, 1] < by0)
+                | (boxes[:, 3] > by1)
+            ).sum()
+        )
+        msg = (
+            f"{beyond:,} of {len(boxes):,} features reach outside Vietnam (the layer spans lon "
+            f"{lx0:.2f}–{lx1:.2f}, lat {ly0:.2f}–{ly1:.2f}): their VN-2000 areas and lengths "
+            "are distorted there, the more the farther from the grid's meridian, and about "
+            "90° from it they cannot be computed"
+        )
+        fix = "clip the layer to the area you map; `zoneplan areas` gives ellipsoidal areas too"
+        return [Problem(label, msg, fix, severity="warning")]
     return []
 
 
