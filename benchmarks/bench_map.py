@@ -1802,7 +1802,7 @@ def _merged_tools_note(results: list[SizeResult], args: argparse.Namespace) -> l
     tools = sorted({t for r in results for t in r.merged}, key=TOOLS.index)
     if not tools:
         return []
-    runs: list[tuple[dict, list[SizeResult]]] = getattr(args, "earlier_runs", [])
+    runs: list[tuple[dict, list[SizeResult], list[str]]] = getattr(args, "earlier_runs", [])
     if len(runs) <= 1:
         meta = runs[0][0] if runs else getattr(args, "earlier_meta", {})
         how = meta.get("options", "")
@@ -1814,11 +1814,11 @@ def _merged_tools_note(results: list[SizeResult], args: argparse.Namespace) -> l
             "averages of both runs are in the details."
         ]
     parts = []
-    for meta, supplied in runs:
+    for meta, supplied, taken in runs:
         how = meta.get("options", "")
         sizes = ", ".join(f"{r.kind} {r.n:,}" for r in supplied)
         started = f"started {meta.get('date', '?')}" + (f" ({how})" if how else "")
-        parts.append(f"{started}: {sizes}")
+        parts.append(f"{started}, {' and '.join(LABEL[t] for t in taken)}: {sizes}")
     return [
         f"- The {' and '.join(LABEL[t] for t in tools)} figures come from other runs of this "
         f"script on the same machine, merged into this report: {'; '.join(parts)}. The "
@@ -2248,17 +2248,19 @@ def report_from(args: argparse.Namespace) -> int:
     merged_requests = {k: set(v) for k, v in requests.items()}
     args.earlier_runs = []
     for other, other_requests, other_meta in runs[1:]:
-        supplied = []
+        supplied, tools = [], set()
         for r in results:
-            before = len(r.merged) + len(r.pages_merged)
+            builds_before, pages_before = len(r.merged), len(r.pages_merged)
             merge_results(r, other, list(r.builds))
-            if len(r.merged) + len(r.pages_merged) > before:
+            taken = set(r.merged[builds_before:]) | set(r.pages_merged[pages_before:])
+            if taken:
                 supplied.append(r)
+                tools |= taken
         for k, v in other_requests.items():
             merged_requests.setdefault(k, set()).update(v)
         args.earlier_meta = other_meta
         if supplied:
-            args.earlier_runs.append((other_meta, supplied))
+            args.earlier_runs.append((other_meta, supplied, sorted(tools, key=TOOLS.index)))
     chromium = meta.get("chromium", "")
     args.measured_source = meta.get("source")
     started = dt.datetime.strptime(meta["date"], "%Y-%m-%d %H:%M")
