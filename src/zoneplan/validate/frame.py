@@ -103,9 +103,11 @@ def crs_problems(gdf: gpd.GeoDataFrame, label: str) -> list[Problem]:
             msg = f"the CRS is {gdf.crs.name} (degrees) but coordinates reach {x1:.0f}, {y1:.0f}"
             return [Problem(label, msg, fix)]
         lonlat = (x0, y0, x1, y1)
+        degrees = geoms
     else:
         try:
-            lonlat = tuple(geoms.to_crs(4326).total_bounds)
+            degrees = geoms.to_crs(4326)
+            lonlat = tuple(degrees.total_bounds)
         except Exception:  # a projection that cannot map these numbers to the globe
             return [
                 Problem(
@@ -139,17 +141,10 @@ def crs_problems(gdf: gpd.GeoDataFrame, label: str) -> list[Problem]:
             )
         ]
     if lx0 < bx0 or lx1 > bx1 or ly0 < by0 or ly1 > by1:  # partly beyond the box
-        boxes = shapely.bounds(
-            geoms.to_numpy() if gdf.crs.is_geographic else geoms.to_crs(4326).to_numpy()
-        )
-        beyond = int(
-            (
-                (boxes[:, 0] < bx0)
-                | (boxes[:, 2] > bx1)
-                | (boxes[:, 1] < by0)
-                | (boxes[:, 3] > by1)
-            ).sum()
-        )
+        boxes = shapely.bounds(degrees.to_numpy())
+        west_or_east = (boxes[:, 0] < bx0) | (boxes[:, 2] > bx1)
+        south_or_north = (boxes[:, 1] < by0) | (boxes[:, 3] > by1)
+        beyond = int((west_or_east | south_or_north).sum())
         msg = (
             f"{beyond:,} of {len(boxes):,} features reach outside Vietnam (the layer spans lon "
             f"{lx0:.2f}–{lx1:.2f}, lat {ly0:.2f}–{ly1:.2f}): their VN-2000 areas and lengths "
